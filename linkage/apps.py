@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class LinkageConfig(AppConfig):
+    name = "linkage"
+    verbose_name = "平台公共"
+
+    def ready(self):
+        from . import audit
+
+        audit.connect_signals()

@@ -1,0 +1,194 @@
+"""The audit trail: every request by a logged-in user and every change to a record.
+
+The middleware records page views and API calls with the client address and agent; model
+signals record creates, updates (with the changed fields) and deletes of every model of the
+project's own apps. The request context travels in a context variable, so a change made by a
+service inside a request is attributed to the right user and client; changes made outside a
+request (a Celery task, a management command) are recorded without a client.
+"""
+
+import contextvars
+import datetime
+import decimal
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+logger = logging.getLogger(__name__)
+
+AUDITED_APPS = {"linkage", "members", "cases", "assistance", "blacklist", "meetings", "assessment"}
+# Models whose rows are themselves a log, or too frequent to be worth a second row each.
+UNAUDITED_MODELS = {"linkage.auditentry"}
+MASKED_FIELDS = {"password"}
+SKIPPED_PATH_PREFIXES = ("/static/", "/favicon.ico")
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    user: object | None
+    client_address: str | None
+    user_agent: str
+    method: str
+    path: str
+
+
+_current = contextvars.ContextVar("audit_request_context", default=None)
+
+
+def client_address(request):
+    """The client's address; with N trusted proxies in front, the N-th address from the right of X-Forwarded-For."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def context_from_request(request):
+    user = getattr(request, "user", None)
+    return RequestContext(
+        user=user if user is not None and user.is_authenticated else None,
+        client_address=client_address(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+        method=request.method,
+        path=request.get_full_path()[:500],
+    )
+
+
+def current_context():
+    return _current.get()
+
+
+class AuditMiddleware:
+    """Records one `view` entry per request by a logged-in user (token users included)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current.set(context_from_request(request))
+        try:
+            response = self.get_response(request)
+            # DRF authenticates token users inside the view and sets them on the Django request too.
+            context = context_from_request(request)
+            if context.user is not None and not request.path.startswith(SKIPPED_PATH_PREFIXES):
+                record("view", context=context, status_code=response.status_code)
+            return response
+        finally:
+            _current.reset(token)
+
+
+
+def record(action, *, context=None, status_code=None, instance=None, changes=None, user=None):
+    """Write one audit entry. Never raises: an audit failure is logged, and the caller goes on."""
+    from .models import AuditEntry
+
+    context = context if context is not None else current_context()
+    actor = user if user is not None else (context.user if context else None)
+    entry = AuditEntry(
+        user=actor if actor is not None and getattr(actor, "pk", None) else None,
+        username=getattr(actor, "username", "") or "",
+        action=action,
+        method=context.method if context else "",
+        path=context.path if context else "",
+        status_code=status_code,
+        client_address=context.client_address if context else None,
+        user_agent=context.user_agent if context else "",
+        changes=changes or {},
+    )
+    if instance is not None:
+        entry.content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
+        entry.object_id = str(instance.pk)
+        entry.object_repr = str(instance)[:300]
+    try:
+        entry.save()
+    except Exception:  # pragma: no cover - the audit must never break the request it records
+        logger.exception("audit entry could not be written")
+    return entry
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (bytes, memoryview)):
+        return "<binary>"
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name
+    return value
+
+
+def _field_values(instance):
+    values = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        values[field.attname] = "***" if field.attname in MASKED_FIELDS else _jsonable(value)
+    return values
+
+
+def _is_audited(sender):
+    meta = sender._meta
+    return meta.app_label in AUDITED_APPS and meta.label_lower not in UNAUDITED_MODELS and not meta.auto_created
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _is_audited(sender) or instance._state.adding or instance.pk is None:
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_previous = _field_values(previous) if previous is not None else None
+
+
+def _after_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or not _is_audited(sender):
+        return
+    current = _field_values(instance)
+    if created:
+        record("create", instance=instance, changes={"new": current})
+        return
+    previous = getattr(instance, "_audit_previous", None) or {}
+    changed = {
+        name: [previous.get(name), value]
+        for name, value in current.items()
+        if name in previous and previous.get(name) != value and (update_fields is None or name in update_fields
+                                                                 or name.removesuffix("_id") in update_fields)
+    }
+    instance._audit_previous = None
+    if changed:
+        record("update", instance=instance, changes=changed)
+
+
+def _after_delete(sender, instance, **kwargs):
+    if _is_audited(sender):
+        record("delete", instance=instance, changes={"old": _field_values(instance)})
+
+
+def _logged_in(sender, request, user, **kwargs):
+    record("login", context=context_from_request(request), user=user, instance=user)
+
+
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record("logout", context=context_from_request(request), user=user, instance=user)
+
+
+def _login_failed(sender, credentials, request=None, **kwargs):
+    context = context_from_request(request) if request is not None else None
+    record("login_failed", context=context, changes={"username": credentials.get("username", "")})
+
+
+def connect_signals():
+    pre_save.connect(_before_save, dispatch_uid="audit_pre_save")
+    post_save.connect(_after_save, dispatch_uid="audit_post_save")
+    post_delete.connect(_after_delete, dispatch_uid="audit_post_delete")
+    user_logged_in.connect(_logged_in, dispatch_uid="audit_login")
+    user_logged_out.connect(_logged_out, dispatch_uid="audit_logout")
+    user_login_failed.connect(_login_failed, dispatch_uid="audit_login_failed")

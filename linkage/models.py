@@ -1,0 +1,91 @@
+"""Things every app shares: the working-day calendar and the audit trail."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", "法定节假日（休息）"
+    WORKDAY = "workday", "调休上班日"
+
+
+class CalendarDay(models.Model):
+    """A day that overrides the Monday-Friday rule: a holiday on a weekday or a make-up working day."""
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField("名称", max_length=50, blank=True)
+    source = models.CharField("来源", max_length=100, help_text="如 chinese-calendar 或国务院办公厅通知文号")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "日历调整日"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday schedule has been loaded; deadlines past the last one are provisional."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    source = models.CharField("来源", max_length=100)
+    loaded_at = models.DateTimeField("载入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已载入年度"
+        verbose_name_plural = "已载入年度"
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "访问"
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+
+
+class AuditEntry(models.Model):
+    """One access or one change, with who, when, from where and with what client (楚政法发〔2018〕3号 四（一））.
+
+    Written by the audit middleware and model signals; never edited or deleted through the app.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
+    method = models.CharField("请求方法", max_length=10, blank=True)
+    path = models.CharField("路径", max_length=500, blank=True)
+    status_code = models.PositiveSmallIntegerField("状态码", null=True, blank=True)
+    client_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+    user_agent = models.CharField("客户端", max_length=500, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="对象类型", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=300, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="audit_user_at"),
+            models.Index(fields=["content_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()} {self.object_repr or self.path}"
