@@ -1,1 +1,20 @@
-urlpatterns = []
+from django.urls import path
+
+from . import export_views, views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.roster, name="roster"),
+    path("directory/", views.directory, name="directory"),
+    path("roster.xlsx", export_views.roster_xlsx, name="roster-xlsx"),
+    path("directory.xlsx", export_views.directory_xlsx, name="directory-xlsx"),
+    path("directory.pdf", export_views.directory_pdf, name="directory-pdf"),
+    path("receipt.xlsx", export_views.receipt_xlsx, name="receipt-xlsx"),
+    path("import/", export_views.roster_import, name="roster-import"),
+    path("contact-changes/", views.change_requests, name="change-requests"),
+    path("contact-changes/<int:pk>/decide/", views.decide_change_request, name="decide-change"),
+    path("contact-changes/<int:pk>/cancel/", views.cancel_change_request, name="cancel-change"),
+    path("<slug:code>/", views.organisation_detail, name="organisation"),
+    path("<slug:code>/contact-change/", views.request_contact_change, name="request-change"),
+]

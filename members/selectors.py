@@ -1,0 +1,46 @@
+"""Reads of the roster, named for what they return."""
+
+from django.db.models import Prefetch, Q
+
+from .models import ChangeRequestState, Contact, ContactChangeRequest, Organisation
+
+
+def roster(*, jurisdiction=None, search="", kind="", include_inactive=False, incomplete_only=False):
+    """Organisations with their current contacts and measures, for the roster and the directory."""
+    queryset = Organisation.objects.select_related("jurisdiction").prefetch_related(
+        "measures",
+        Prefetch("contacts", queryset=Contact.objects.current().order_by("role"), to_attr="current_contacts"),
+    )
+    queryset = queryset.with_current_contact_counts()
+    if not include_inactive:
+        queryset = queryset.filter(active=True)
+    if jurisdiction:
+        queryset = queryset.filter(jurisdiction=jurisdiction)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(short_name__icontains=search) | Q(code__icontains=search)
+            | Q(contacts__name__icontains=search, contacts__ended_on__isnull=True)
+        ).distinct()
+    if incomplete_only:
+        queryset = queryset.filter(Q(current_a=0) | Q(current_b=0))
+    return queryset.order_by("jurisdiction__code", "sort_order", "id")
+
+
+def contact_history(organisation):
+    return organisation.contacts.select_related("user", "change_request").order_by("role", "-started_on", "-id")
+
+
+def change_requests_visible_to(user):
+    """Committee and administrators see every request; a liaison its own unit's; anybody else none."""
+    queryset = ContactChangeRequest.objects.select_related("organisation", "requested_by", "decided_by")
+    if user.is_committee or user.is_administrator:
+        return queryset
+    if user.is_liaison:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset.none()
+
+
+def pending_change_requests_for(user):
+    return change_requests_visible_to(user).filter(state=ChangeRequestState.PENDING)
