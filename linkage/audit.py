@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class RequestContext:
     path: str
 
 
-_current = contextvars.ContextVar("audit_request_context", default=None)
+_current = contextvars.ContextVar("audit_request", default=None)
 
 
 def client_address(request):
@@ -56,13 +56,15 @@ def context_from_request(request):
         user=user if user is not None and user.is_authenticated else None,
         client_address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
-        method=request.method,
+        method=request.method or "",
         path=request.get_full_path()[:500],
     )
 
 
 def current_context():
-    return _current.get()
+    # Built at the time of writing, so a token user that DRF authenticated inside the view is seen.
+    request = _current.get()
+    return context_from_request(request) if request is not None else None
 
 
 class AuditMiddleware:
@@ -72,7 +74,7 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _current.set(context_from_request(request))
+        token = _current.set(request)
         try:
             response = self.get_response(request)
             # DRF authenticates token users inside the view and sets them on the Django request too.
@@ -107,7 +109,8 @@ def record(action, *, context=None, status_code=None, instance=None, changes=Non
         entry.object_id = str(instance.pk)
         entry.object_repr = str(instance)[:300]
     try:
-        entry.save()
+        with transaction.atomic():  # a savepoint: a failed audit write must not poison the caller's transaction
+            entry.save()
     except Exception:  # pragma: no cover - the audit must never break the request it records
         logger.exception("audit entry could not be written")
     return entry

@@ -1,6 +1,14 @@
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+
+from members import selectors as member_selectors
+from members.models import Organisation
+
+from . import workdays
+from .models import CalendarDay, CalendarYear
 
 
 class LoginView(auth_views.LoginView):
@@ -10,4 +18,66 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    return render(request, "home.html", {})
+    """Each role's work bench: what is waiting for this user."""
+    user = request.user
+    today = timezone.localdate()
+    context = {"today": today}
+    if user.is_committee or user.is_administrator:
+        context["pending_changes"] = member_selectors.pending_change_requests_for(user)[:10]
+        context["pending_changes_count"] = member_selectors.pending_change_requests_for(user).count()
+        context["incomplete_units"] = list(Organisation.objects.active().member_units().incomplete()[:10])
+        context["incomplete_count"] = Organisation.objects.active().member_units().incomplete().count()
+    if user.is_administrator:
+        last_year = workdays.last_known_year()
+        context["calendar_last_year"] = last_year
+        context["calendar_next_missing"] = last_year is None or last_year < today.year + 1
+    if user.is_liaison:
+        context["own_unit"] = (
+            member_selectors.roster(include_inactive=True).filter(pk=user.organisation_id).first()
+        )
+        context["own_changes"] = member_selectors.change_requests_visible_to(user)[:5]
+    return render(request, "home.html", context)
+
+
+RULE_CHOICES = [("working_days", "个工作日"), ("calendar_days", "日（自然日）"), ("hours", "小时")]
+
+
+class DeadlineForm(forms.Form):
+    start = forms.DateTimeField(label="起算时间（送达时间）", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    count = forms.IntegerField(label="期限", min_value=0, max_value=365)
+    unit = forms.ChoiceField(label="单位", choices=RULE_CHOICES)
+
+
+@login_required
+def calendar(request):
+    """The working-day calendar of a year, and a calculator that explains a deadline."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2004), today.year + 5)
+    form = DeadlineForm(request.GET if "start" in request.GET else None)
+    deadline = None
+    if form.is_valid():
+        start = form.cleaned_data["start"]
+        count = form.cleaned_data["count"]
+        compute = {
+            "working_days": workdays.add_working_days,
+            "calendar_days": workdays.add_calendar_days,
+            "hours": workdays.add_hours,
+        }[form.cleaned_data["unit"]]
+        deadline = compute(start, count)
+    return render(
+        request,
+        "calendar.html",
+        {
+            "year": year,
+            "years": range(today.year - 2, today.year + 3),
+            "days": CalendarDay.objects.filter(date__year=year),
+            "known": CalendarYear.objects.filter(year=year).first(),
+            "last_known_year": workdays.last_known_year(),
+            "form": form,
+            "deadline": deadline,
+        },
+    )

@@ -18,6 +18,7 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     code = factory.Sequence(lambda n: f"unit{n}")
