@@ -131,7 +131,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded scans live outside the web root and are served only through views that check visibility.
 MEDIA_ROOT = Path(env.str("LINKAGE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = None
+MEDIA_URL = "/media/"  # nothing is routed here: uploads are streamed by views that check visibility
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
