@@ -1,0 +1,481 @@
+"""Assistance notices (协助执行通知书) from draft to reply, with their items, events, replies, attachments,
+extension requests and review suggestions.
+
+The state machine is `ALLOWED_TRANSITIONS`; every move is one service in `assistance/services.py` that locks
+the row, checks the move and writes a `NoticeEvent` (who, when, from, to, why). Overdue is never stored: it is
+derived from `due_at` and the clock (`NoticeQuerySet.overdue`).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .querysets import NoticeQuerySet
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SIGNED = "signed", "已签发"
+    SERVED = "served", "已送达"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    REPLIED = "replied", "已回复"
+    CLOSED = "closed", "已办结"
+    LIFTED = "lifted", "已解除"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# The clock runs while the unit owes an answer.
+OPEN_STATES = (NoticeState.SERVED, NoticeState.ACKNOWLEDGED)
+# States a liaison may see: from service on.
+SERVED_STATES = (
+    NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED, NoticeState.LIFTED,
+)
+
+ALLOWED_TRANSITIONS = {
+    "sign": ({NoticeState.DRAFT}, NoticeState.SIGNED),
+    "serve": ({NoticeState.SIGNED}, NoticeState.SERVED),
+    "acknowledge": ({NoticeState.SERVED}, NoticeState.ACKNOWLEDGED),
+    "reply": ({NoticeState.ACKNOWLEDGED}, NoticeState.REPLIED),
+    "close": ({NoticeState.REPLIED}, NoticeState.CLOSED),
+    "lift": ({NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED},
+             NoticeState.LIFTED),
+    "withdraw": ({NoticeState.DRAFT, NoticeState.SIGNED, NoticeState.SERVED, NoticeState.ACKNOWLEDGED},
+                 NoticeState.WITHDRAWN),
+}
+ACTION_NAMES = {
+    "create": "起草",
+    "sign": "签发",
+    "serve": "送达",
+    "acknowledge": "签收",
+    "reply": "回复",
+    "close": "办结",
+    "lift": "解除",
+    "withdraw": "撤回",
+    "amend": "修改草稿",
+    "extension_requested": "申请延期",
+    "extension_granted": "同意延期",
+    "extension_refused": "不同意延期",
+    "review_raised": "提出审查建议",
+    "review_upheld": "审查建议成立",
+    "review_not_upheld": "审查建议不成立",
+    "deadline_moved": "期限变更",
+}
+
+
+class DeadlineUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "个工作日"
+    CALENDAR_DAYS = "calendar_days", "日"
+    HOURS = "hours", "小时"
+
+
+class DeadlineRule(models.Model):
+    """How long a unit has for a measure. A row without a unit is the default for the measure; a row with a unit
+    overrides it for that unit. Defaults (domain rules): inquiry 3 working days, freeze/seal/seize/stop
+    registration 1 working day, locate person and vehicle found 24 hours, anything else 5 working days."""
+
+    measure = models.ForeignKey("members.Measure", verbose_name="措施", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "members.Organisation", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="deadline_rules", help_text="留空表示该措施的默认期限",
+    )
+    count = models.PositiveSmallIntegerField("期限数值")
+    count_unit = models.CharField("期限单位", max_length=20, choices=DeadlineUnit.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "期限规则"
+        verbose_name_plural = "期限规则"
+        ordering = ["measure__sort_order", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "unit"], name="one_rule_per_unit_measure"),
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(unit__isnull=True), name="one_default_rule_per_measure"
+            ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="deadline_count_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure.name}：{self.count}{self.get_count_unit_display()}"
+
+    @property
+    def text(self):
+        return f"{self.count}{self.get_count_unit_display()}"
+
+
+class NoticeBatch(models.Model):
+    """One drafting session: the same request sent to several units, one notice per unit."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("起草时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "通知批次"
+        verbose_name_plural = "通知批次"
+
+    def __str__(self):
+        return f"批次 {self.pk}（{self.case}）"
+
+
+class Notice(models.Model):
+    """A 协助执行通知书 from a court to one unit, for one measure against one debtor."""
+
+    batch = models.ForeignKey(NoticeBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="notices")
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="notices")
+    # The case's court, kept on the notice so a clerk's visibility is one indexed filter (a case never moves court).
+    court = models.ForeignKey(
+        "members.Organisation", verbose_name="执行法院", on_delete=models.PROTECT, related_name="notices_issued"
+    )
+    unit = models.ForeignKey(
+        "members.Organisation", verbose_name="协助执行单位", on_delete=models.PROTECT, related_name="notices"
+    )
+    measure = models.ForeignKey("members.Measure", verbose_name="协助措施", on_delete=models.PROTECT, related_name="+")
+    debtor = models.ForeignKey("cases.Party", verbose_name="被执行人", on_delete=models.PROTECT, related_name="notices")
+    ruling_number = models.CharField("执行裁定书文号", max_length=60)
+    legal_basis = models.CharField(
+        "法律依据", max_length=300, default="《中华人民共和国民事诉讼法》第二百五十三条、第二百五十四条"
+    )
+    note = models.TextField("其他事项", blank=True)
+    state = models.CharField("状态", max_length=20, choices=NoticeState.choices, default=NoticeState.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("起草时间", auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField("签发时间", null=True, blank=True)
+    served_at = models.DateTimeField("送达时间", null=True, blank=True)
+    due_at = models.DateTimeField("办理期限", null=True, blank=True)
+    deadline_provisional = models.BooleanField("期限暂定", default=False)
+    deadline_rule = models.CharField("期限规则", max_length=50, blank=True)
+    deadline_explanation = models.JSONField("期限计算说明", default=dict, blank=True)
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签收人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
+    lift_ground = models.CharField("解除原因", max_length=30, blank=True)
+    lift_reason = models.TextField("解除说明", blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self", verbose_name="替代的通知书", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "协助执行通知书"
+        verbose_name_plural = "协助执行通知书"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "state", "due_at"], name="notice_unit_state_due"),
+            models.Index(fields=["court", "-created_at"], name="notice_court_created"),
+            models.Index(fields=["state", "due_at"], name="notice_state_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "signed"]) | Q(state="withdrawn") | Q(served_at__isnull=False,
+                                                                                       due_at__isnull=False),
+                name="served_notice_has_clock",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} → {self.unit.short_name}（{self.measure.name}）"
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, now=None):
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.state in OPEN_STATES and self.due_at is not None and self.due_at < now
+
+
+class PropertyKind(models.TextChoices):
+    BANK_ACCOUNT = "bank_account", "银行账户"
+    REAL_ESTATE = "real_estate", "不动产"
+    VEHICLE = "vehicle", "机动车"
+    EQUITY = "equity", "股权"
+    SOCIAL_SECURITY = "social_security", "社会保险"
+    HOUSING_FUND = "housing_fund", "住房公积金"
+    TAX_REFUND = "tax_refund", "退税款"
+    SECURITIES = "securities", "证券"
+    INSURANCE = "insurance", "保险"
+    PERSON = "person", "人员下落"
+    OTHER = "other", "其他"
+
+
+class NoticeItem(models.Model):
+    """One thing the unit is asked to do, about one property: kind, identifier, amount or share, period."""
+
+    notice = models.ForeignKey(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField("序号")
+    property_kind = models.CharField("财产类型", max_length=30, choices=PropertyKind.choices)
+    identifier = models.CharField("账号/证号/车牌号", max_length=100, blank=True)
+    holder = models.CharField("登记机构或开户行", max_length=100, blank=True)
+    amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    share = models.CharField("份额", max_length=50, blank=True)
+    period_months = models.PositiveSmallIntegerField("期限（月）", null=True, blank=True)
+    description = models.TextField("协助事项")
+
+    class Meta:
+        verbose_name = "协助事项"
+        verbose_name_plural = "协助事项"
+        ordering = ["notice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "position"], name="notice_item_position_unique"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="item_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.description}"
+
+
+class NoticeEvent(models.Model):
+    """One step of a notice's history: who did what, when, from which state to which, and why.
+    The event table is the history page and the assessment's raw data; rows are never changed."""
+
+    notice = models.ForeignKey(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=30)
+    from_state = models.CharField("原状态", max_length=20, blank=True)
+    to_state = models.CharField("新状态", max_length=20, blank=True)
+    reason = models.TextField("理由", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "通知书记录"
+        verbose_name_plural = "通知书记录"
+        ordering = ["notice", "at", "id"]
+        indexes = [models.Index(fields=["notice", "at"], name="notice_event_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action_display}"
+
+    @property
+    def action_display(self):
+        return ACTION_NAMES.get(self.action, self.action)
+
+    @property
+    def from_state_display(self):
+        return NoticeState(self.from_state).label if self.from_state else ""
+
+    @property
+    def to_state_display(self):
+        return NoticeState(self.to_state).label if self.to_state else ""
+
+
+class ReplyOutcome(models.TextChoices):
+    DONE = "done", "已办理"
+    PARTLY_DONE = "partly_done", "部分办理"
+    NOT_FOUND = "not_found", "未查到"
+    CANNOT_DO = "cannot_do", "无法办理"
+
+
+class Reply(models.Model):
+    """The unit's answer to a notice, structured by measure (see `ReplyResult`), with free text and scans."""
+
+    notice = models.OneToOneField(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="reply")
+    outcome = models.CharField("办理结果", max_length=20, choices=ReplyOutcome.choices)
+    text = models.TextField("说明", blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回复人", on_delete=models.PROTECT, related_name="+"
+    )
+    replied_at = models.DateTimeField("回复时间")
+
+    class Meta:
+        verbose_name = "回复"
+        verbose_name_plural = "回复"
+
+    def __str__(self):
+        return f"{self.notice} 的回复"
+
+
+class ResultKind(models.TextChoices):
+    ASSET = "asset", "查询到的财产"
+    FREEZE = "freeze", "冻结/查封/扣押"
+    LOCATION = "location", "下落"
+    REGISTRATION = "registration", "登记"
+    DEDUCTION = "deduction", "扣划/提取"
+
+
+class ReplyResult(models.Model):
+    """One structured line of a reply: a found asset (inquiry), what was frozen or sealed and for how long,
+    where and when a person or vehicle was found, or a registration number."""
+
+    reply = models.ForeignKey(Reply, verbose_name="回复", on_delete=models.PROTECT, related_name="results")
+    position = models.PositiveSmallIntegerField("序号")
+    kind = models.CharField("类型", max_length=20, choices=ResultKind.choices)
+    property_kind = models.CharField("财产类型", max_length=30, choices=PropertyKind.choices, blank=True)
+    identifier = models.CharField("账号/证号/车牌号", max_length=100, blank=True)
+    institution = models.CharField("登记机构或开户行", max_length=100, blank=True)
+    value = models.DecimalField("价值或余额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    encumbrances = models.CharField("已有权利负担", max_length=300, blank=True)
+    amount = models.DecimalField("冻结/扣划金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    start_on = models.DateField("起始日期", null=True, blank=True)
+    end_on = models.DateField("届满日期", null=True, blank=True)
+    location = models.CharField("地点", max_length=200, blank=True)
+    found_at = models.DateTimeField("发现时间", null=True, blank=True)
+    registration_number = models.CharField("登记编号", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "回复结果"
+        verbose_name_plural = "回复结果"
+        ordering = ["reply", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(start_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="result_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.get_kind_display()} {self.identifier or self.location or self.registration_number}"
+
+
+def attachment_path(instance, filename):
+    # Stored outside the web root under an unguessable name; the original name is kept in the row.
+    return f"notices/{instance.notice_id}/{uuid.uuid4().hex}"
+
+
+class AttachmentKind(models.TextChoices):
+    RULING = "ruling", "执行裁定书"
+    REPLY_SCAN = "reply_scan", "回执及盖章材料"
+    OTHER = "other", "其他材料"
+
+
+class Attachment(models.Model):
+    """A scan (PDF or image) attached to a notice or its reply, served only to those who may see the notice."""
+
+    notice = models.ForeignKey(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, verbose_name="回复", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField("类型", max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField("文件", upload_to=attachment_path)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["notice", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", "待决定"
+    GRANTED = "granted", "同意"
+    REFUSED = "refused", "不同意"
+
+
+class ExtensionRequest(models.Model):
+    """A unit that cannot finish in time tells the court before the deadline, with reasons, and asks for more
+    working days; if granted, the deadline moves."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    days = models.PositiveSmallIntegerField("延长工作日数")
+    reason = models.TextField("理由")
+    state = models.CharField("状态", max_length=20, choices=RequestState.choices, default=RequestState.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    decision_reason = models.TextField("决定理由", blank=True)
+    previous_due_at = models.DateTimeField("原期限", null=True, blank=True)
+    new_due_at = models.DateTimeField("新期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["notice", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice"], condition=Q(state="pending"), name="one_pending_extension"),
+            models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=30), name="extension_days_range"),
+        ]
+
+    def __str__(self):
+        return f"延期{self.days}个工作日（{self.get_state_display()}）"
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "待审查"
+    UPHELD = "upheld", "成立"
+    NOT_UPHELD = "not_upheld", "不成立"
+
+
+class ReviewResolution(models.TextChoices):
+    WITHDRAWN = "withdrawn", "撤回通知书"
+    AMENDED = "amended", "修改后重新发出"
+
+
+class ReviewSuggestion(models.Model):
+    """A unit that disagrees may send a review suggestion (审查建议) but may not refuse to act
+    (法发〔2010〕15号 art. 20); the clock keeps running unless the court withdraws the notice."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="review_suggestions"
+    )
+    reason = models.TextField("审查建议")
+    state = models.CharField("状态", max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
+    resolution = models.CharField("处理方式", max_length=20, choices=ReviewResolution.choices, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField("提出时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审查人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审查时间", null=True, blank=True)
+    decision_reason = models.TextField("审查意见", blank=True)
+
+    class Meta:
+        verbose_name = "审查建议"
+        verbose_name_plural = "审查建议"
+        ordering = ["notice", "raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice"], condition=Q(state="pending"), name="one_pending_review"),
+        ]
+
+    def __str__(self):
+        return f"审查建议（{self.get_state_display()}）"
+
+
+class LiftGround(models.TextChoices):
+    PERFORMED = "performed", "被执行人已履行完毕"
+    SECURITY = "security", "被执行人提供担保"
+    CONCLUDED = "concluded", "案件已执行完毕或终结"
+    APPLICANT_WITHDREW = "applicant_withdrew", "申请执行人同意解除"

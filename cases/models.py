@@ -1,0 +1,136 @@
+"""Enforcement cases and their parties (applicants and debtors)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from linkage.identifiers import validate_case_number
+
+from .querysets import CaseQuerySet, PartyQuerySet
+
+
+class CaseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "执行中"
+    CONCLUDED = "concluded", "执行完毕"
+    TERMINATED_ROUND = "terminated_round", "终结本次执行程序"
+    TERMINATED = "terminated", "终结执行"
+    SUSPENDED = "suspended", "中止执行"
+
+
+class Case(models.Model):
+    """An enforcement case (执行案件) of one court. The case number is stored in one canonical form."""
+
+    number = models.CharField("案号", max_length=60, unique=True, validators=[validate_case_number])
+    court = models.ForeignKey(
+        "members.Organisation",
+        verbose_name="执行法院",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        limit_choices_to={"kind": "court"},
+    )
+    amount = models.DecimalField("申请执行标的（元）", max_digits=16, decimal_places=2)
+    performed_amount = models.DecimalField("已履行金额（元）", max_digits=16, decimal_places=2, default=0)
+    obligation = models.TextField("生效法律文书确定的义务", blank=True)
+    basis_issuer = models.CharField("执行依据作出单位", max_length=100)
+    basis_number = models.CharField("执行依据文号", max_length=80)
+    filed_on = models.DateField("立案日期")
+    status = models.CharField("案件状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.IN_PROGRESS)
+    is_major = models.BooleanField("重大、疑难、复杂案件", default=False)
+    officer_name = models.CharField("承办人", max_length=30, blank=True)
+    officer_phone = models.CharField("承办人联系电话", max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "执行案件"
+        verbose_name_plural = "执行案件"
+        ordering = ["-filed_on", "-id"]
+        indexes = [models.Index(fields=["court", "-filed_on"], name="case_court_filed")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="case_amount_not_negative"),
+            models.CheckConstraint(condition=Q(performed_amount__gte=0), name="case_performed_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def unperformed_amount(self):
+        return max(self.amount - self.performed_amount, 0)
+
+    @property
+    def is_open(self):
+        return self.status in (CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED)
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", "申请执行人"
+    DEBTOR = "debtor", "被执行人"
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", "自然人"
+    ORGANISATION = "organisation", "法人或非法人组织"
+
+
+class Party(models.Model):
+    """An applicant or a debtor of a case: a natural person with a resident ID, or an organisation with a
+    unified social credit code and a legal representative. Special-debtor flags carry notification duties
+    (楚政法发〔2018〕3号 二（一）-（三）; 法释〔2017〕7号 art. 8)."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="parties")
+    role = models.CharField("诉讼地位", max_length=20, choices=PartyRole.choices)
+    kind = models.CharField("类型", max_length=20, choices=PartyKind.choices)
+    name = models.CharField("姓名或名称", max_length=100)
+    id_number = models.CharField("公民身份号码", max_length=18, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    legal_representative = models.CharField("法定代表人或负责人", max_length=30, blank=True)
+    address = models.CharField("住所地", max_length=200, blank=True)
+    is_deputy = models.BooleanField("人大代表", default=False)
+    is_cppcc_member = models.BooleanField("政协委员", default=False)
+    is_public_servant = models.BooleanField("国家工作人员或国有企业", default=False)
+    is_party_government_organ = models.BooleanField("党政机关", default=False)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "当事人"
+        verbose_name_plural = "当事人"
+        ordering = ["case", "role", "position", "id"]
+        indexes = [
+            models.Index(fields=["id_number"], name="party_id_number"),
+            models.Index(fields=["credit_code"], name="party_credit_code"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="person") & ~Q(id_number="") & Q(credit_code=""))
+                | (Q(kind="organisation") & ~Q(credit_code="") & Q(id_number="")),
+                name="party_identifier_matches_kind",
+                violation_error_message="自然人须填写公民身份号码，组织须填写统一社会信用代码。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def identifier(self):
+        return self.id_number or self.credit_code
+
+    @property
+    def identifier_label(self):
+        return "公民身份号码" if self.kind == PartyKind.PERSON else "统一社会信用代码"
+
+    @property
+    def special_flags(self):
+        return [
+            field.verbose_name
+            for field in self._meta.fields
+            if field.name.startswith("is_") and getattr(self, field.name)
+        ]

@@ -81,7 +81,7 @@ def create_demo_accounts(jurisdiction="liwan"):
             if not Contact.objects.filter(organisation=unit, role=role).current().exists():
                 services.assign_contact(
                     actor=admin, organisation=unit, role=role, name=name, position="联络员" if role == "A" else "副联络员",
-                    landline="020-8100%04d" % (index % 10000), mobile="139%08d" % (index * 2 + (role == "B")),
+                    landline=f"020-8100{index % 10000:04d}", mobile=f"139{index * 2 + (role == 'B'):08d}",
                     user=user, started_on=today.replace(month=1, day=1),
                 )
             accounts.append(DemoAccount(username, user.get_role_display(), unit.short_name, role))

@@ -1,7 +1,6 @@
 """`/api/v1/units/` and the API foundation: token auth, pagination, errors in Chinese, the schema."""
 
 import pytest
-from django.urls import reverse
 
 from members.models import Organisation
 from tests import factories

@@ -1,0 +1,24 @@
+from django.db import models
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Court staff see their own court's cases; the committee sees every case (read-only); nobody else any."""
+        if user.is_court_staff:
+            return self.filter(court_id=user.organisation_id)
+        if user.is_committee:
+            return self
+        return self.none()
+
+    def editable_by(self, user):
+        if user.is_court_staff:
+            return self.filter(court_id=user.organisation_id)
+        return self.none()
+
+
+class PartyQuerySet(models.QuerySet):
+    def debtors(self):
+        return self.filter(role="debtor")
+
+    def applicants(self):
+        return self.filter(role="applicant")

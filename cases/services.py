@@ -1,0 +1,172 @@
+"""Writes to cases and parties. A clerk files and edits only its own court's cases."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from linkage.errors import ApplicationError, PermissionDenied
+from linkage.identifiers import (
+    normalize_case_number,
+    normalize_credit_code,
+    normalize_resident_id,
+)
+
+from .models import Case, CaseStatus, Party, PartyKind, PartyRole
+
+PARTY_FLAGS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
+CASE_EDITABLE = ("amount", "performed_amount", "obligation", "basis_issuer", "basis_number", "filed_on", "is_major",
+                 "officer_name", "officer_phone")
+
+
+def require_clerk_of(actor, court_id):
+    if not (actor.is_clerk and actor.organisation_id == court_id):
+        raise PermissionDenied("只有本院执行员可以办理此事项。")
+
+
+def _decimal(value, field, label):
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ApplicationError(f"{label}应为数字。", field=field)
+    if amount < 0:
+        raise ApplicationError(f"{label}不能为负数。", field=field)
+    return amount
+
+
+def _date(value, field, label):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise ApplicationError(f"{label}格式应为 YYYY-MM-DD。", field=field)
+
+
+def clean_party(data, *, role, index):
+    """Validate one party's fields; the message names the party by its place in the list."""
+    label = f"{PartyRole(role).label}{index + 1}"
+    field = "applicants" if role == PartyRole.APPLICANT else "debtors"
+    kind = data.get("kind")
+    if kind not in PartyKind.values:
+        raise ApplicationError(f"{label}：类型只能是自然人（person）或组织（organisation）。", field=field)
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ApplicationError(f"{label}：请填写姓名或名称。", field=field)
+    cleaned = {"role": role, "kind": kind, "name": name, "id_number": "", "credit_code": "",
+               "legal_representative": (data.get("legal_representative") or "").strip(),
+               "address": (data.get("address") or "").strip()}
+    try:
+        if kind == PartyKind.PERSON:
+            cleaned["id_number"] = normalize_resident_id(data.get("id_number") or "")
+        else:
+            cleaned["credit_code"] = normalize_credit_code(data.get("credit_code") or "")
+    except ValidationError as error:
+        raise ApplicationError(f"{label}（{name}）：{error.messages[0]}", field=field)
+    if kind == PartyKind.ORGANISATION and role == PartyRole.DEBTOR and not cleaned["legal_representative"]:
+        raise ApplicationError(f"{label}（{name}）：组织作为被执行人须填写法定代表人或负责人。", field=field)
+    for flag in PARTY_FLAGS:
+        cleaned[flag] = bool(data.get(flag, False))
+    return cleaned
+
+
+@transaction.atomic
+def create_case(*, actor, number, amount, basis_issuer, basis_number, filed_on, applicants, debtors,
+                obligation="", is_major=False, officer_name="", officer_phone=""):
+    """A clerk files an enforcement case of its own court with its applicants and debtors.
+
+    The case number is validated and stored in canonical form; every debtor's resident ID or credit code is
+    checked (check digits, birth date). Nothing is written unless everything is valid.
+    """
+    if not actor.is_clerk or actor.organisation_id is None:
+        raise PermissionDenied("只有法院执行员可以登记执行案件。")
+    try:
+        number = normalize_case_number(number)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], field="number")
+    if not (basis_issuer or "").strip():
+        raise ApplicationError("请填写执行依据的作出单位。", field="basis_issuer")
+    if not (basis_number or "").strip():
+        raise ApplicationError("请填写执行依据的文号。", field="basis_number")
+    if not applicants:
+        raise ApplicationError("至少需要一名申请执行人。", field="applicants")
+    if not debtors:
+        raise ApplicationError("至少需要一名被执行人。", field="debtors")
+    parties = [clean_party(p, role=PartyRole.APPLICANT, index=i) for i, p in enumerate(applicants)]
+    parties += [clean_party(p, role=PartyRole.DEBTOR, index=i) for i, p in enumerate(debtors)]
+    if Case.objects.filter(number=number).exists():
+        raise ApplicationError(f"案号 {number} 已登记。", field="number")
+    case = Case(
+        number=number, court_id=actor.organisation_id, amount=_decimal(amount, "amount", "申请执行标的"),
+        basis_issuer=basis_issuer.strip(), basis_number=basis_number.strip(),
+        filed_on=_date(filed_on, "filed_on", "立案日期"), obligation=(obligation or "").strip(),
+        is_major=bool(is_major), officer_name=(officer_name or actor.display_name).strip(),
+        officer_phone=(officer_phone or "").strip(), created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise ApplicationError(f"案号 {number} 已登记。", field="number")
+    for position, data in enumerate(parties):
+        Party.objects.create(case=case, position=position, **data)
+    return case
+
+
+@transaction.atomic
+def update_case(*, actor, case, **changes):
+    """A clerk corrects its own court's case details (not the number or the court)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_clerk_of(actor, case.court_id)
+    unknown = set(changes) - set(CASE_EDITABLE)
+    if unknown:
+        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
+    for key in ("amount", "performed_amount"):
+        if key in changes:
+            changes[key] = _decimal(changes[key], key, Case._meta.get_field(key).verbose_name)
+    if "filed_on" in changes:
+        changes["filed_on"] = _date(changes["filed_on"], "filed_on", "立案日期")
+    for key, value in changes.items():
+        setattr(case, key, value)
+    if case.performed_amount > case.amount:
+        raise ApplicationError("已履行金额不能超过申请执行标的。", field="performed_amount")
+    if changes:
+        case.save(update_fields=[*changes, "updated_at"])
+    return case
+
+
+@transaction.atomic
+def add_party(*, actor, case, role, **data):
+    """A clerk adds an applicant or a debtor found later (e.g. a person added as debtor by ruling)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_clerk_of(actor, case.court_id)
+    if role not in PartyRole.values:
+        raise ApplicationError("诉讼地位只能是申请执行人或被执行人。", field="role")
+    position = case.parties.filter(role=role).count()
+    cleaned = clean_party(data, role=role, index=position)
+    return Party.objects.create(case=case, position=position, **cleaned)
+
+
+@transaction.atomic
+def set_case_status(*, actor, case, status, reason=""):
+    """A clerk records how the case stands. When it is concluded or terminated, every measure still in force
+    is lifted and each unit gets a lifting notice (公安县工作办法 第三十五条)."""
+    from assistance import services as assistance_services
+    from assistance.models import LiftGround
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_clerk_of(actor, case.court_id)
+    if status not in CaseStatus.values:
+        raise ApplicationError("案件状态无法识别。", field="status")
+    if case.status == status:
+        return case
+    case.status = status
+    case.save(update_fields=["status", "updated_at"])
+    if status in (CaseStatus.CONCLUDED, CaseStatus.TERMINATED):
+        for notice in case.notices.filter(state__in=["served", "acknowledged", "replied", "closed"]):
+            assistance_services.lift_notice(
+                actor=actor, notice=notice, ground=LiftGround.CONCLUDED,
+                reason=reason or f"案件{CaseStatus(status).label}",
+            )
+    return case
