@@ -306,12 +306,21 @@ def normalize_case_number(value) -> str:
     return str(parse_case_number(value, enforcement=True))
 
 
-def normalize_ruling_number(value) -> str:
-    """Return the canonical number of any court case (the ruling an enforcement case rests on).
+_RULING_SUFFIX = re.compile(r"之[一二三四五六七八九十]{1,3}$")
 
-    Same rule as ``normalize_case_number`` but the type code may be any 1-6 Chinese characters (民初, 民终, 刑初, 执 …).
+
+def normalize_ruling_number(value) -> str:
+    """Return the canonical number of a ruling: any court case number (the judgment an enforcement case rests on,
+    or the enforcement ruling itself).
+
+    Same rule as ``normalize_case_number`` but the type code may be any 1-6 Chinese characters (民初, 民终, 刑初, 执 …),
+    and a ruling's serial suffix is kept: several rulings in one case are numbered ``…执1234号之一``, ``之二``.
     """
-    return str(parse_case_number(value, enforcement=False))
+    text = _clean(value, what="案号")
+    suffix = _RULING_SUFFIX.search(text)
+    if suffix is not None:
+        text = text[: suffix.start()]
+    return str(parse_case_number(text, enforcement=False)) + (suffix.group(0) if suffix else "")
 
 
 def normalize_document_number(value) -> str:

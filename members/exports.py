@@ -10,13 +10,13 @@ importing an unchanged export writes nothing at all.
 
 import datetime
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import QuerySet
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -52,6 +52,7 @@ MEASURE_SEPARATOR = "、"
 MAX_IMPORT_ROWS = 5000
 MAX_REPORTED_ERRORS = 20
 HEADER_SEARCH_ROWS = 10
+MAX_EMPTY_RUN = 1000
 
 # (key, header, column width)
 ROSTER_COLUMNS = [
@@ -82,7 +83,13 @@ RECEIPT_COLUMNS = [
     ("landline", "固定电话", 18),
     ("mobile", "手机", 16),
 ]
-CONTACT_FIELD_LABELS = {"name": "姓名", "position": "职务", "landline": "固定电话", "mobile": "手机", "email": "电子邮箱"}
+CONTACT_FIELD_LABELS = {
+    "name": "姓名",
+    "position": "职务",
+    "landline": "固定电话",
+    "mobile": "手机",
+    "email": "电子邮箱",
+}
 NOT_MEMBER_KINDS = {OrganisationKind.COURT, OrganisationKind.COMMITTEE}
 ORGANISATION_VALUES = (
     "id",
@@ -204,6 +211,9 @@ def _write_header(sheet, columns, row=1):
 
 def _write_row(sheet, row_number, values, *, text_columns=(), alignment=WRAP_TOP):
     for index, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            # Control characters pasted from word processors are not allowed in an .xlsx cell.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = sheet.cell(row=row_number, column=index, value=value)
         cell.border = BORDER
         cell.alignment = alignment
@@ -212,7 +222,7 @@ def _write_row(sheet, row_number, values, *, text_columns=(), alignment=WRAP_TOP
 
 
 def _finish_table(sheet, columns, header_row, last_row):
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.freeze_panes = f"A{header_row + 1}"  # a coordinate, not sheet.cell(): that would create an empty row
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last_row, header_row)}"
 
 
@@ -425,7 +435,8 @@ def _text(value):
 
 
 def _read_sheet(file, sheet_name):
-    """All rows of the named sheet (or the first sheet) as lists of raw values; refuses anything but .xlsx."""
+    """The non-empty rows of the named sheet (or the first sheet) as (row number, [raw values]); refuses
+    anything but an .xlsx workbook."""
     name = getattr(file, "name", "") or ""
     if name and not name.lower().endswith((".xlsx", ".xlsm")):
         hint = "，请在 Excel 中另存为 .xlsx 后再上传" if name.lower().endswith((".xls", ".et", ".csv")) else ""
@@ -434,15 +445,22 @@ def _read_sheet(file, sheet_name):
         file.seek(0)
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ApplicationError("文件不是有效的 Excel 工作簿（.xlsx），请使用系统导出的模板填写后上传。", field="file") from error
-    except Exception as error:  # openpyxl raises its own types for broken packages
-        raise ApplicationError("文件不是有效的 Excel 工作簿（.xlsx），请使用系统导出的模板填写后上传。", field="file") from error
+    except Exception as error:  # zipfile, KeyError, XML and openpyxl's own errors: all mean "not a workbook"
+        raise ApplicationError(
+            "文件不是有效的 Excel 工作簿（.xlsx），请使用系统导出的模板填写后上传。", field="file"
+        ) from error
     try:
         sheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
+        rows, empty_run = [], 0
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not any(_text(value) for value in values):
+                empty_run += 1
+                # Formatting applied to a whole column makes a sheet report a million empty rows.
+                if empty_run > MAX_EMPTY_RUN:
+                    break
+                continue
+            empty_run = 0
+            rows.append((number, list(values)))
             if len(rows) > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS:
                 raise ApplicationError(f"文件行数过多，一次最多导入 {MAX_IMPORT_ROWS} 行。", field="file")
         return rows
@@ -454,7 +472,7 @@ def _find_header(rows, required, optional=()):
     """(index of the header row, {header: column index}) — the header row is looked for near the top, so a
     title above it (as in the receipt) is fine and the columns may come in any order."""
     wanted = set(required) | set(optional)
-    for index, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, (_number, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         headers = [_normalise_header(value) for value in values]
         if set(required) <= set(headers):
             return index, {header: position for position, header in enumerate(headers) if header in wanted}
@@ -469,11 +487,16 @@ def _cell(values, columns, header):
     return _text(values[position])
 
 
+def _label_key(text):
+    """Labels compared without spaces, case, or the difference between half- and full-width parentheses."""
+    return _compact(text).replace("(", "（").replace(")", "）").lower()
+
+
 def _label_lookup(choices):
     lookup = {}
     for value, label in choices:
-        lookup[_compact(label)] = value
-        lookup[value.lower()] = value
+        lookup[_label_key(label)] = value
+        lookup[_label_key(value)] = value
     return lookup
 
 
@@ -496,19 +519,19 @@ class _RosterRow:
 def _validate_roster_rows(rows, jurisdiction):
     """Every row checked before anything is written; returns the parsed rows or raises with all the errors."""
     required = [header for key, header, _ in ROSTER_COLUMNS if key in ("code", "name", "short_name", "kind", "level")]
-    optional = [header for key, header, _ in ROSTER_COLUMNS if key not in ("code", "name", "short_name", "kind", "level")]
+    optional = [
+        header for key, header, _ in ROSTER_COLUMNS if key not in ("code", "name", "short_name", "kind", "level")
+    ]
     header_index, columns = _find_header(rows, required, optional)
     labels = {key: header for key, header, _ in ROSTER_COLUMNS}
-    measures = {_compact(name): pk for pk, name in Measure.objects.values_list("pk", "name")}
-    measures.update({code: pk for pk, code in Measure.objects.values_list("pk", "code")})
+    measures = {}
+    for pk, code, name in Measure.objects.values_list("pk", "code", "name"):
+        measures[_label_key(name)] = measures[_label_key(code)] = pk
     errors = _Errors()
     parsed = []
     seen_codes, seen_names = {}, {}
-    for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        if not any(_text(value) for value in values):
-            continue
+    for number, values in rows[header_index + 1 :]:
         cell = {key: _cell(values, columns, labels[key]) for key in labels}
-        number = offset
         code = cell["code"]
         if not code:
             errors.add(number, "代码", "未填写")
@@ -529,30 +552,30 @@ def _validate_roster_rows(rows, jurisdiction):
                 errors.add(number, "全称", f"与第{seen_names[key]}行重复：{cell['name']}")
             else:
                 seen_names[key] = number
-        kind = KIND_LOOKUP.get(_compact(cell["kind"])) or KIND_LOOKUP.get(cell["kind"].lower())
+        kind = KIND_LOOKUP.get(_label_key(cell["kind"]))
         if not kind:
             errors.add(number, "类别", f"无法识别：{cell['kind'] or '（空）'}")
-        level = LEVEL_LOOKUP.get(_compact(cell["level"])) or LEVEL_LOOKUP.get(cell["level"].lower())
+        level = LEVEL_LOOKUP.get(_label_key(cell["level"]))
         if not level:
             errors.add(number, "层级", f"无法识别：{cell['level'] or '（空）'}")
         active = None
         if "在册" in columns and cell["active"]:
-            active = ACTIVE_LOOKUP.get(_compact(cell["active"]))
+            active = ACTIVE_LOOKUP.get(_label_key(cell["active"]))
             if active is None:
                 errors.add(number, "在册", f"应填“是”或“否”：{cell['active']}")
         measure_ids = None
         if "可协助措施" in columns:
             measure_ids = []
             for name in filter(None, (_compact(part) for part in MEASURE_SPLIT_RE.split(cell["measures"]))):
-                if name in measures:
-                    measure_ids.append(measures[name])
+                if _label_key(name) in measures:
+                    measure_ids.append(measures[_label_key(name)])
                 else:
                     errors.add(number, "可协助措施", f"无法识别：{name}")
-        values_ = {"name": cell["name"], "short_name": cell["short_name"], "kind": kind, "level": level}
+        fields = {"name": cell["name"], "short_name": cell["short_name"], "kind": kind, "level": level}
         for key in ("duties_source", "duties"):
             if labels[key] in columns:
-                values_[key] = cell[key]
-        parsed.append(_RosterRow(number, code, values_, measure_ids, active))
+                fields[key] = cell[key]
+        parsed.append(_RosterRow(number, code, fields, measure_ids, active))
     if len(parsed) > MAX_IMPORT_ROWS:
         raise ApplicationError(f"文件行数过多，一次最多导入 {MAX_IMPORT_ROWS} 行。", field="file")
     if not parsed and not errors.messages:
@@ -571,9 +594,7 @@ def _validate_roster_rows(rows, jurisdiction):
     for row in parsed:
         other = existing.get(row.code)
         if other and other["jurisdiction_id"] != jurisdiction.pk:
-            errors.add(
-                row.number, "代码", f"{row.code}已被{other['jurisdiction__name']}的“{other['name']}”使用"
-            )
+            errors.add(row.number, "代码", f"{row.code}已被{other['jurisdiction__name']}的“{other['name']}”使用")
         holder = names_in_jurisdiction.get(_compact(row.values["name"]))
         if holder and holder != row.code and holder not in seen_codes:
             errors.add(row.number, "全称", f"与本辖区已有单位重名（代码 {holder}）：{row.values['name']}")
@@ -612,7 +633,10 @@ def import_roster(file, *, actor, jurisdiction) -> ImportResult:
                     services.set_organisation_active(actor=actor, organisation=organisation, active=False)
                     result.deactivated.append(organisation.name)
                 continue
-            changes = {key: value for key, value in row.values.items() if getattr(organisation, key) != value}
+            # Cells are read stripped: a stored value differing only by surrounding blanks is not a change.
+            changes = {
+                key: value for key, value in row.values.items() if (getattr(organisation, key) or "").strip() != value
+            }
             measures = None
             if row.measures is not None and set(row.measures) != {m.pk for m in organisation.measures.all()}:
                 measures = row.measures
@@ -649,42 +673,48 @@ def _match_units(jurisdiction):
     return by_name, by_short
 
 
+UNKNOWN = object()
+
+
 def _validate_receipt_rows(rows, jurisdiction):
     required = [header for _key, header, _ in RECEIPT_COLUMNS]
     header_index, columns = _find_header(rows, required, optional=["电子邮箱"])
+    has_email = "电子邮箱" in columns
     by_name, by_short = _match_units(jurisdiction)
     errors = _Errors()
     parsed = []
     slots = defaultdict(int)
     unit = None
-    for number, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for number, values in rows[header_index + 1 :]:
         unit_text = _cell(values, columns, "单位")
         if unit_text.startswith(("注：", "注:", "注 ")) or unit_text == "注":
             break
         contact = {key: _cell(values, columns, label) for key, label in CONTACT_FIELD_LABELS.items()}
-        has_email = "电子邮箱" in columns
-        filled = any(value for key, value in contact.items() if key != "email" or has_email)
+        filled = any(contact.values())
         if unit_text:
             match = by_name.get(_compact(unit_text))
             if match is None:
                 candidates = by_short.get(_compact(unit_text), [])
                 if len(candidates) > 1:
                     errors.add(number, "单位", f"简称对应多个单位，请填写全称：{unit_text}")
-                    unit = None
+                    unit = UNKNOWN
                     continue
                 match = candidates[0] if candidates else None
             if match is None:
                 errors.add(number, "单位", f"在{jurisdiction.name}的名册中未找到：{unit_text}")
-                unit = None
+                unit = UNKNOWN
                 continue
             if not match["active"]:
                 errors.add(number, "单位", f"已停用，不能登记联系人：{unit_text}")
-                unit = None
+                unit = UNKNOWN
                 continue
             unit = match
         elif unit is None:
             if filled:
                 errors.add(number, "单位", "未填写")
+            continue
+        elif unit is UNKNOWN:
+            # The unit's row already reported the error; its second (merged) row adds nothing.
             continue
         # A unit's first row is its A contact, the second its B contact (the unit cell is merged over both).
         slots[unit["id"]] += 1

@@ -387,3 +387,12 @@ def test_document_number_validator():
     validate_document_number("荔政法〔2017〕72号")
     with pytest.raises(ValidationError):
         validate_document_number("荔政法〔2017〕第72号")
+
+
+def test_ruling_number_keeps_its_serial_suffix():
+    from linkage.identifiers import normalize_ruling_number
+
+    assert normalize_ruling_number("(2026)粤0103执1234号之一") == "（2026）粤0103执1234号之一"
+    assert normalize_ruling_number("（2025）粤0103民初456号") == "（2025）粤0103民初456号"
+    with pytest.raises(ValidationError):
+        normalize_ruling_number("（2026）粤0103执1234号之")

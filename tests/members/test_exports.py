@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from linkage import pdf as pdf_module
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.pdf import content_disposition, local_url_fetcher, pdf_response, render_pdf
 from members import exports
@@ -33,12 +34,22 @@ def liwan(db):
 
 
 def make_unit(jurisdiction, *, contacts="AB", index=0, **kwargs):
-    defaults = {"jurisdiction": jurisdiction, "code": f"lw-unit-{index}", "name": f"荔湾区测试局{index}",
-                "short_name": f"测试局{index}", "sort_order": index}
+    defaults = {
+        "jurisdiction": jurisdiction,
+        "code": f"lw-unit-{index}",
+        "name": f"荔湾区测试局{index}",
+        "short_name": f"测试局{index}",
+        "sort_order": index,
+    }
     unit = factories.OrganisationFactory(**{**defaults, **kwargs})
     for role in contacts:
-        factories.ContactFactory(organisation=unit, role=role, name=f"{role}联系人{index}",
-                                 mobile=f"1380000{index:02d}{ord(role) % 100:02d}", email=f"{role.lower()}{index}@example.cn")
+        factories.ContactFactory(
+            organisation=unit,
+            role=role,
+            name=f"{role}联系人{index}",
+            mobile=f"1380000{index:02d}{ord(role) % 100:02d}",
+            email=f"{role.lower()}{index}@example.cn",
+        )
     return unit
 
 
@@ -77,8 +88,15 @@ def contact_snapshot():
 
 
 def test_roster_xlsx_has_one_row_per_unit_with_chinese_labels(liwan, admin_user, client_for):
-    unit = make_unit(liwan, index=1, kind="police", level="county", measures=["inquiry", "freeze", "locate_person"],
-                     duties="协助查找被执行人下落。", duties_source="荔政法〔2017〕72号 四（三）")
+    unit = make_unit(
+        liwan,
+        index=1,
+        kind="police",
+        level="county",
+        measures=["inquiry", "freeze", "locate_person"],
+        duties="协助查找被执行人下落。",
+        duties_source="荔政法〔2017〕72号 四（三）",
+    )
     make_unit(liwan, index=2, kind="bank", level="prefecture", active=False)
 
     workbook = open_workbook(client_for(admin_user).get(reverse("members:roster-xlsx")))
@@ -88,8 +106,17 @@ def test_roster_xlsx_has_one_row_per_unit_with_chinese_labels(liwan, admin_user,
     assert rows[0] == ["代码", "全称", "简称", "类别", "层级", "在册", "可协助措施", "职责出处", "职责"]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["B"].width >= 30
-    assert rows[1] == [unit.code, unit.name, unit.short_name, "公安机关", "县（区）级", "是",
-                       "查询、冻结、查找被执行人下落", "荔政法〔2017〕72号 四（三）", "协助查找被执行人下落。"]
+    assert rows[1] == [
+        unit.code,
+        unit.name,
+        unit.short_name,
+        "公安机关",
+        "县（区）级",
+        "是",
+        "查询、冻结、查找被执行人下落",
+        "荔政法〔2017〕72号 四（三）",
+        "协助查找被执行人下落。",
+    ]
     assert rows[2][:6] == ["lw-unit-2", "荔湾区测试局2", "测试局2", "商业银行", "市（州）级", "否"]
     assert len(rows) == 3
 
@@ -105,8 +132,13 @@ def test_roster_xlsx_hides_deactivated_units_from_other_roles(liwan, liaison, cl
 
 def test_directory_xlsx_lists_current_contacts_and_marks_incomplete_units(liwan, clerk, client_for):
     complete = make_unit(liwan, index=1)
-    factories.ContactFactory(organisation=complete, role="A", name="已离任", started_on=datetime.date(2025, 1, 1),
-                             ended_on=datetime.date(2026, 1, 1))
+    factories.ContactFactory(
+        organisation=complete,
+        role="A",
+        name="已离任",
+        started_on=datetime.date(2025, 1, 1),
+        ended_on=datetime.date(2026, 1, 1),
+    )
     make_unit(liwan, index=2, contacts="A")
 
     sheet = open_workbook(client_for(clerk).get(reverse("members:directory-xlsx")))["联系人通讯录"]
@@ -225,10 +257,19 @@ def test_directory_pdf_embeds_every_font(liwan, admin_user, client_for, tmp_path
 
 
 def test_pdf_helper_reads_static_from_disk_and_refuses_the_network(settings):
-    result = local_url_fetcher("file:///static/css/linkage.css")
-    assert b"font-family" in result["string"]
-    assert result["redirected_url"].startswith("file://")
-    for url in ("https://example.com/x.css", "http://127.0.0.1:8000/static/css/linkage.css", "file:///etc/passwd"):
+    for url in ("file:///static/css/linkage.css", "css/linkage.css"):
+        absolute = url if url.startswith("file:") else pdf_module._base_url() + url
+        result = local_url_fetcher(absolute)
+        assert b"font-family" in result["string"]
+        assert result["redirected_url"].startswith("file://")
+    refused = [
+        "https://example.com/x.css",
+        "http://127.0.0.1:8000/static/css/linkage.css",
+        "file:///etc/passwd",
+        "file:///static/../../../etc/passwd",
+        (settings.BASE_DIR / "manage.py").as_uri(),  # the project directory (.env, SQLite) is not readable
+    ]
+    for url in refused:
         with pytest.raises(ValueError):
             local_url_fetcher(url)
 
@@ -237,7 +278,7 @@ def test_pdf_response_names_the_file_in_utf8():
     response = pdf_response(b"%PDF-1.7", "联系人通讯录-20260302.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"20260302.pdf\"; "
+        'attachment; filename="20260302.pdf"; '
         "filename*=UTF-8''%E8%81%94%E7%B3%BB%E4%BA%BA%E9%80%9A%E8%AE%AF%E5%BD%95-20260302.pdf"
     )
     assert content_disposition("名册.xlsx", as_attachment=False).startswith('inline; filename="download.xlsx"')
@@ -412,7 +453,12 @@ def test_receipt_import_sets_a_and_b_and_ends_the_previous_terms(liwan, admin_us
     new_a = unit.contacts.current().get(role="A")
     new_b = unit.contacts.current().get(role="B")
     assert (new_a.name, new_a.position, new_a.landline, new_a.mobile, new_a.started_on) == (
-        "王堃", "科长", "020-81234567", "13912345678", today)
+        "王堃",
+        "科长",
+        "020-81234567",
+        "13912345678",
+        today,
+    )
     assert (new_b.name, new_b.mobile) == ("李喆", "13987654321")
     old_a.refresh_from_db()
     old_b.refresh_from_db()
@@ -497,8 +543,9 @@ def test_import_page_is_not_found_for_anyone_but_administrators(who, request, cl
     client = client_for(request.getfixturevalue(who))
     assert client.get(reverse("members:roster-import")).status_code == 404
     upload = as_upload(exports.roster_workbook(Organisation.objects.none()))
-    response = client.post(reverse("members:roster-import"),
-                           {"kind": "roster", "jurisdiction": liwan.code, "file": upload})
+    response = client.post(
+        reverse("members:roster-import"), {"kind": "roster", "jurisdiction": liwan.code, "file": upload}
+    )
     assert response.status_code == 404
 
 
@@ -531,16 +578,18 @@ def test_import_page_refuses_a_bad_file_with_400_and_writes_nothing(admin_user, 
     before = roster_snapshot()
     client = client_for(admin_user)
 
-    response = client.post(reverse("members:roster-import"),
-                           {"kind": "roster", "jurisdiction": liwan.code, "file": as_upload(workbook)})
+    response = client.post(
+        reverse("members:roster-import"), {"kind": "roster", "jurisdiction": liwan.code, "file": as_upload(workbook)}
+    )
 
     assert response.status_code == 400
     assert "第3行“层级”无法识别：宇宙级" in response.content.decode()
     assert roster_snapshot() == before
 
     not_xlsx = SimpleUploadedFile("名册.txt", "随便写点什么".encode(), content_type="text/plain")
-    response = client.post(reverse("members:roster-import"), {"kind": "roster", "jurisdiction": liwan.code,
-                                                              "file": not_xlsx})
+    response = client.post(
+        reverse("members:roster-import"), {"kind": "roster", "jurisdiction": liwan.code, "file": not_xlsx}
+    )
     assert response.status_code == 400
     assert "只能导入 Excel 工作簿（.xlsx）文件" in response.content.decode()
     assert roster_snapshot() == before
