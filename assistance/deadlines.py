@@ -1,6 +1,9 @@
 """Which rule applies to a notice, and the deadline it gives from a moment of service."""
 
+import datetime
+
 from django.db.models import F, Q
+from django.utils import timezone
 
 from linkage import workdays
 
@@ -28,3 +31,54 @@ def rule_for(unit, measure):
 def deadline_for(unit, measure, start):
     rule = rule_for(unit, measure)
     return rule, COMPUTE[rule.count_unit](start, rule.count)
+
+
+def recompute_deadline(notice):
+    """The deadline a served notice has under today's calendar: its rule from the moment of service, then each
+    granted extension in the order granted."""
+    from .models import RequestState
+
+    rule, deadline = deadline_for(notice.unit, notice.measure, notice.served_at)
+    rule_text = rule.text
+    for extension in notice.extension_requests.filter(state=RequestState.GRANTED).order_by("decided_at", "pk"):
+        deadline = workdays.add_working_days(deadline.due_at, extension.days)
+        rule_text += f"，延长{extension.days}个工作日"
+    return rule_text, deadline
+
+
+def recompute_open_deadlines(*, dates, actor=None, reason=""):
+    """After a calendar change, recompute every open notice whose period spans a changed date; save the ones that
+    moved and write a `deadline_moved` event for each (from, to, why). Returns the notices that moved."""
+    from .models import Notice, NoticeEvent
+
+    if not dates:
+        return []
+    first, last = min(dates), max(dates)
+    candidates = (
+        Notice.objects.open()
+        .filter(served_at__date__lte=last, due_at__date__gte=first - datetime.timedelta(days=1))
+        .select_related("unit", "measure")
+        .select_for_update(of=("self",))
+    )
+    moved = []
+    for notice in candidates:
+        rule_text, deadline = recompute_deadline(notice)
+        if deadline.due_at == notice.due_at and deadline.provisional == notice.deadline_provisional:
+            continue
+        previous = notice.due_at
+        notice.due_at, notice.deadline_provisional = deadline.due_at, deadline.provisional
+        notice.deadline_rule, notice.deadline_explanation = rule_text, deadline.as_dict()
+        notice.save(update_fields=["due_at", "deadline_provisional", "deadline_rule", "deadline_explanation",
+                                   "updated_at"])
+        NoticeEvent.objects.create(
+            notice=notice, at=timezone.now(), actor=actor, action="deadline_moved", from_state=notice.state,
+            to_state=notice.state, reason=reason,
+            data={"previous_due_at": previous.isoformat(), "due_at": deadline.due_at.isoformat(),
+                  "provisional": deadline.provisional},
+        )
+        moved.append(notice)
+    return moved
+
+
+def on_calendar_changed(sender, *, dates, actor=None, reason="", **kwargs):
+    recompute_open_deadlines(dates=dates, actor=actor, reason=reason)

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from . import calendar_services
 from .models import AuditEntry, CalendarDay, CalendarYear
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    """Saving goes through the calendar service, so open deadlines are recomputed and every move recorded."""
+
     list_display = ["date", "kind", "name", "source", "updated_at"]
     list_filter = ["kind", "source"]
     search_fields = ["name", "source"]
@@ -14,10 +17,19 @@ class CalendarDayAdmin(admin.ModelAdmin):
         # Nothing is hard-deleted: a wrong entry is corrected, and the audit log keeps what it said before.
         return False
 
+    def save_model(self, request, obj, form, change):
+        saved = calendar_services.save_calendar_day(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name,
+                                                    source=obj.source or "管理员录入")
+        obj.pk = saved.pk
+
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ["year", "source", "loaded_at"]
+
+    def save_model(self, request, obj, form, change):
+        saved = calendar_services.mark_year_loaded(actor=request.user, year=obj.year, source=obj.source)
+        obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):
         return False

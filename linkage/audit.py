@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 AUDITED_APPS = {"linkage", "members", "cases", "assistance", "blacklist", "meetings", "assessment"}
 # Models whose rows are themselves a log, or too frequent to be worth a second row each.
-UNAUDITED_MODELS = {"linkage.auditentry"}
+UNAUDITED_MODELS = {"linkage.auditentry", "linkage.notification", "linkage.delivery", "linkage.reminder"}
 MASKED_FIELDS = {"password"}
 SKIPPED_PATH_PREFIXES = ("/static/", "/favicon.ico")
 

@@ -89,3 +89,97 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()} {self.object_repr or self.path}"
+
+
+class Notification(models.Model):
+    """An in-app message (the bell). Reminders, digests and system notices all land here for account holders."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.PROTECT, related_name="notifications"
+    )
+    kind = models.CharField("类别", max_length=30)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return self.title
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", "电子邮件"
+    SMS = "sms", "短信"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class Delivery(models.Model):
+    """One message to go out by email or SMS. Sent after the transaction that created it commits; a failed send
+    is retried with backoff by a periodic scan and, after the last attempt, shown to the administrator."""
+
+    channel = models.CharField("渠道", max_length=10, choices=DeliveryChannel.choices)
+    address = models.CharField("地址", max_length=200)
+    recipient_name = models.CharField("接收人", max_length=50, blank=True)
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    notification = models.ForeignKey(
+        Notification, verbose_name="站内通知", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("状态", max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
+    last_error = models.TextField("最近错误", blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "短信/邮件发送"
+        verbose_name_plural = "短信/邮件发送"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient_name or self.address}：{self.subject}"
+
+
+class Reminder(models.Model):
+    """A reminder that has been sent: one row per (subject, kind, deadline, recipient). The uniqueness constraint
+    makes a second send impossible, whether the scan is redelivered or runs on two workers at once; a moved
+    deadline is a new deadline, so its ladder starts again."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField("对象编号")
+    kind = models.CharField("提醒类别", max_length=30)
+    due_at = models.DateTimeField("针对的期限")
+    recipient_key = models.CharField("接收人标识", max_length=60)
+    recipient_name = models.CharField("接收人", max_length=60, blank=True)
+    notification = models.ForeignKey(
+        Notification, verbose_name="站内通知", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "提醒记录"
+        verbose_name_plural = "提醒记录"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "due_at", "recipient_key"], name="reminder_sent_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="reminder_subject")]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_name or self.recipient_key}"

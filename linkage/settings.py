@@ -170,11 +170,24 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat, static schedule; each task claims its due rows in the database, so a redelivery is harmless.
 CELERY_BEAT_SCHEDULE = {
-    "calendar-coverage": {
-        "task": "linkage.tasks.check_calendar_coverage",
-        "schedule": crontab(hour=9, minute=0),
-    },
+    "calendar-coverage": {"task": "linkage.tasks.check_calendar_coverage", "schedule": crontab(hour=9, minute=0)},
+    "notice-reminders": {"task": "assistance.tasks.scan_reminders", "schedule": crontab(minute="*/15")},
+    "unit-digests": {"task": "assistance.tasks.send_digests", "schedule": crontab(minute="5,35")},
+    "freeze-renewals": {"task": "assistance.tasks.scan_renewals", "schedule": crontab(hour=8, minute=45)},
+    "retry-deliveries": {"task": "linkage.tasks.retry_deliveries", "schedule": crontab(minute="*/5")},
 }
+# Reminders go out on working days only, from this hour (local time) on; the scans are idempotent.
+REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
+# Overdue by this many working days → the court clerk and the committee's escalation list are told.
+ESCALATE_AFTER_WORKING_DAYS = env.int("LINKAGE_ESCALATE_AFTER_WORKING_DAYS", default=3)
+# Renewal reminders to the clerk this many days before a freeze or seal expires.
+RENEWAL_DAYS_AHEAD = env.int("LINKAGE_RENEWAL_DAYS_AHEAD", default=30)
+# Digest: a unit's items due within this many working days.
+DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

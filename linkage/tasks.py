@@ -1,11 +1,28 @@
-"""Periodic tasks of the shared platform. Thin: each calls a tested function."""
+"""Periodic and queued tasks of the shared platform. Thin: ids in, each calls a tested function."""
 
 from celery import shared_task
 
+from . import notify
 from .workdays import calendar_coverage
 
 
 @shared_task(name="linkage.tasks.check_calendar_coverage")
 def check_calendar_coverage():
-    """Daily: in November and December, warn when next year's holiday schedule is not loaded yet."""
-    return calendar_coverage()
+    """Daily: in November and December, ask the administrators (once a year) to load next year's schedule."""
+    from .reminders import remind_administrators_of_calendar
+
+    coverage = calendar_coverage()
+    if coverage["reminder"]:
+        coverage["notified"] = remind_administrators_of_calendar(coverage["next_year"])
+    return coverage
+
+
+@shared_task(name="linkage.tasks.deliver", ignore_result=True)
+def deliver_task(delivery_id):
+    """Send one email/SMS delivery; a failure is recorded and retried by `retry_deliveries`."""
+    return notify.deliver(delivery_id)
+
+
+@shared_task(name="linkage.tasks.retry_deliveries", ignore_result=True)
+def retry_deliveries_task():
+    return len(notify.retry_due_deliveries())

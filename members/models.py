@@ -126,11 +126,12 @@ class Organisation(models.Model):
 class ContactRole(models.TextChoices):
     A = "A", "A角"
     B = "B", "B角"
+    LEADER = "L", "责任领导"  # 楚政法发〔2018〕3号 五（六）: each unit names a responsible leader; reminded when overdue
 
 
 class Contact(models.Model):
-    """Who held the A or B contact role of a unit, from when to when. The current holder has no end date;
-    the database holds at most one current A and one current B per unit."""
+    """Who held the A or B contact role (or the responsible-leader role) of a unit, from when to when. The current
+    holder has no end date; the database holds at most one current holder per role and unit."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name="单位", on_delete=models.PROTECT, related_name="contacts"

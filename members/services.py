@@ -29,7 +29,7 @@ def _today():
 
 def _check_role(role):
     if role not in ContactRole.values:
-        raise ApplicationError("联系人角色只能是A角或B角。", field="role")
+        raise ApplicationError("联系人角色只能是A角、B角或责任领导。", field="role")
 
 
 @transaction.atomic

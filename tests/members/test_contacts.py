@@ -111,7 +111,7 @@ def test_liaison_may_only_ask_for_its_own_unit(liaison, other_unit):
         ({"email": "not-an-email"}, "email", "邮箱"),
         ({"mobile": "", "landline": ""}, "mobile", "至少"),
         ({"reason": ""}, "reason", "原因"),
-        ({"role": "C"}, "role", "A角或B角"),
+        ({"role": "C"}, "role", "A角、B角或责任领导"),
     ],
 )
 def test_bad_input_is_refused_in_chinese_and_writes_nothing(liaison, overrides, field, fragment):

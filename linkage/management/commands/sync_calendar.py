@@ -1,9 +1,12 @@
 """`manage.py sync_calendar`: reload the working-day calendar from the chinese_calendar package."""
 
+import datetime
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from linkage import audit
+from linkage.calendar_services import calendar_changed
 from linkage.models import CalendarDay, CalendarYear
 from linkage.workdays import seed_from_chinese_calendar
 
@@ -31,6 +34,11 @@ class Command(BaseCommand):
                         }
                     },
                 )
+                dates = list(result.changed_dates)
+                for year in result.added_years:
+                    dates += [datetime.date(year, 1, 1), datetime.date(year, 12, 31)]
+                calendar_changed.send(sender=CalendarDay, dates=dates, actor=None,
+                                      reason=f"同步工作日历（{result.source}）")
         out = self.stdout
         out.write(f"数据来源：{result.source}")
         if result.added_years:
@@ -48,6 +56,6 @@ class Command(BaseCommand):
                 )
             )
         if result.changed:
-            out.write(self.style.SUCCESS("同步完成。日历已变化，相关期限需要重新计算。"))
+            out.write(self.style.SUCCESS("同步完成。日历已变化，未办结通知书的期限已按新日历重新计算。"))
         else:
             out.write(self.style.SUCCESS("同步完成，无新增或变化。"))

@@ -1,0 +1,235 @@
+"""Chasing late units. The periodic scans ask the database what is due, claim those notices (FOR UPDATE SKIP LOCKED),
+and send each reminder once through `linkage.reminders.send_reminders`.
+
+The ladder for a notice, on working days from the morning hour on (`settings.REMINDER_HOUR`):
+- `before_due`: one working day before the deadline day → the unit's A contact;
+- `due_day`: on the deadline day → A and B;
+- `overdue`: once the deadline has passed → A, B and the unit's responsible leader;
+- `escalation`: overdue by `settings.ESCALATE_AFTER_WORKING_DAYS` working days → the court clerk who drafted the
+  notice and the committee's escalation list (the committee's users of the court's jurisdiction).
+A scan sends the stage the notice is in now; a missed scan therefore never floods anybody with stale stages.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from linkage.notify import Message, Recipient
+from linkage.reminders import send_reminders
+from linkage.workdays import TIMEZONE, WorkingCalendar
+from members.models import Contact, Organisation, User
+
+from .models import Notice, ReplyResult, ResultKind
+
+STAGE_LABELS = {
+    "before_due": "即将到期",
+    "due_day": "今日到期",
+    "overdue": "已逾期",
+    "escalation": "逾期督办",
+}
+STAGE_ROLES = {
+    "before_due": ("A",),
+    "due_day": ("A", "B"),
+    "overdue": ("A", "B", "L"),
+}
+SCAN_BATCH = 20000
+
+
+def _local(moment):
+    return timezone.localtime(moment, TIMEZONE)
+
+
+def _next_working_day(calendar, day):
+    day += datetime.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _working_days_after(calendar, first, last):
+    """Working days d with first < d <= last."""
+    count, day = 0, first + datetime.timedelta(days=1)
+    while day <= last:
+        count += calendar.is_working_day(day)
+        day += datetime.timedelta(days=1)
+    return count
+
+
+def reminder_window(now, calendar):
+    """None when reminders may not go out now (a non-working day, or before the morning hour); else the horizon:
+    notices due before it are candidates (the close of the next working day)."""
+    local = _local(now)
+    if not calendar.is_working_day(local.date()) or local.hour < settings.REMINDER_HOUR:
+        return None
+    next_day = _next_working_day(calendar, local.date())
+    return datetime.datetime.combine(next_day, datetime.time(23, 59, 59), tzinfo=TIMEZONE)
+
+
+def stage_for(due_at, now, calendar):
+    """Which reminder a notice due at `due_at` needs at `now`, or None."""
+    today, due_day = _local(now).date(), _local(due_at).date()
+    if now > due_at:
+        late = _working_days_after(calendar, due_day, today)
+        return "escalation" if late >= settings.ESCALATE_AFTER_WORKING_DAYS else "overdue"
+    if today == due_day:
+        return "due_day"
+    if today < due_day <= _next_working_day(calendar, today):
+        return "before_due"
+    return None
+
+
+def _message(notice, stage):
+    due = _local(notice.due_at)
+    title = f"【{STAGE_LABELS[stage]}】{notice.case.number} {notice.measure.name}（{notice.unit.short_name}）"
+    body = (
+        f"{notice.court.name}{notice.case.number}协助执行通知书（{notice.measure.name}），协助执行单位：{notice.unit.name}，"
+        f"办理期限：{due:%Y年%m月%d日 %H:%M}。"
+    )
+    if stage in ("overdue", "escalation"):
+        body += "已超过办理期限，请立即办理并回复；不能按期办理的，应说明理由。"
+    else:
+        body += "请在期限内办理并在线回复。"
+    return Message(kind=f"reminder_{stage}", title=title, body=body,
+                   link=reverse("assistance:detail", args=[notice.pk]))
+
+
+def scan_notice_reminders(now=None):
+    """One reminder scan: claims the open notices due by the horizon and sends each its current stage once.
+    Returns counts; a constant number of queries however many notices it reminds."""
+    now = now or timezone.now()
+    today = _local(now).date()
+    calendar = WorkingCalendar.for_range(today - datetime.timedelta(days=31), today + datetime.timedelta(days=31))
+    horizon = reminder_window(now, calendar)
+    if horizon is None:
+        return {"skipped": True, "notices": 0, "reminders": 0}
+    with transaction.atomic():
+        notices = list(
+            Notice.objects.open()
+            .filter(due_at__lte=horizon)
+            .select_related("case", "unit", "measure", "court", "created_by")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_at")[:SCAN_BATCH]
+        )
+        staged = [(notice, stage_for(notice.due_at, now, calendar)) for notice in notices]
+        staged = [(notice, stage) for notice, stage in staged if stage]
+        contacts = defaultdict(dict)
+        for contact in Contact.objects.current().filter(
+            organisation_id__in={notice.unit_id for notice, _ in staged}, role__in=["A", "B", "L"]
+        ):
+            contacts[contact.organisation_id][contact.role] = Recipient.from_contact(contact)
+        escalation = _escalation_lists({notice.court_id for notice, stage in staged if stage == "escalation"})
+        batch = []
+        for notice, stage in staged:
+            if stage == "escalation":
+                recipients = [Recipient.from_user(notice.created_by), *escalation.get(notice.court_id, [])]
+            else:
+                recipients = [contacts[notice.unit_id][role] for role in STAGE_ROLES[stage]
+                              if role in contacts[notice.unit_id]]
+            batch.append((notice.pk, stage, notice.due_at, _unique(recipients), _message(notice, stage)))
+        written = send_reminders(batch, content_type=ContentType.objects.get_for_model(Notice))
+    return {"skipped": False, "notices": len(staged), "reminders": written}
+
+
+def _unique(recipients):
+    seen, unique = set(), []
+    for recipient in recipients:
+        if recipient.key not in seen:
+            seen.add(recipient.key)
+            unique.append(recipient)
+    return unique
+
+
+def _escalation_lists(court_ids):
+    """The committee's users of each court's jurisdiction: {court id: [Recipient]} (one query)."""
+    if not court_ids:
+        return {}
+    jurisdiction_of = dict(Organisation.objects.filter(pk__in=court_ids).values_list("pk", "jurisdiction_id"))
+    by_jurisdiction = defaultdict(list)
+    for user in User.objects.filter(role="committee", is_active=True,
+                                    organisation__jurisdiction_id__in=set(jurisdiction_of.values())).select_related(
+                                        "organisation"):
+        by_jurisdiction[user.organisation.jurisdiction_id].append(Recipient.from_user(user))
+    return {court: by_jurisdiction.get(jurisdiction, []) for court, jurisdiction in jurisdiction_of.items()}
+
+
+def send_unit_digests(now=None):
+    """Once per working day per unit: one message to its A and B contacts listing what is overdue and what is due
+    within `settings.DIGEST_HORIZON_WORKING_DAYS` working days."""
+    now = now or timezone.now()
+    today = _local(now).date()
+    calendar = WorkingCalendar.for_range(today - datetime.timedelta(days=7), today + datetime.timedelta(days=31))
+    if reminder_window(now, calendar) is None:
+        return {"skipped": True, "units": 0, "reminders": 0}
+    last_day = today
+    for _ in range(settings.DIGEST_HORIZON_WORKING_DAYS):
+        last_day = _next_working_day(calendar, last_day)
+    horizon = datetime.datetime.combine(last_day, datetime.time(23, 59, 59), tzinfo=TIMEZONE)
+    digest_key = datetime.datetime.combine(today, datetime.time(0, 0), tzinfo=TIMEZONE)
+    with transaction.atomic():
+        units = {
+            unit.pk: unit
+            for unit in Organisation.objects.select_for_update(skip_locked=True).filter(
+                pk__in=Notice.objects.open().filter(due_at__lte=horizon).values("unit_id")
+            )
+        }
+        items = defaultdict(list)
+        for notice in (Notice.objects.open().filter(due_at__lte=horizon, unit_id__in=units)
+                       .select_related("case", "measure").order_by("due_at")):
+            items[notice.unit_id].append(notice)
+        contacts = defaultdict(list)
+        for contact in Contact.objects.current().filter(organisation_id__in=units, role__in=["A", "B"]):
+            contacts[contact.organisation_id].append(Recipient.from_contact(contact))
+        batch = []
+        for unit_id, notices in items.items():
+            overdue = [n for n in notices if n.due_at < now]
+            lines = [
+                f"{'【已逾期】' if n.due_at < now else ''}{n.case.number} {n.measure.name} 期限 {_local(n.due_at):%m月%d日 %H:%M}"
+                for n in notices[:50]
+            ]
+            if len(notices) > 50:
+                lines.append(f"……另有{len(notices) - 50}件，请登录系统查看。")
+            message = Message(
+                kind="digest",
+                title=f"{units[unit_id].short_name}今日待办：{len(notices)}件（其中逾期{len(overdue)}件）",
+                body="\n".join(lines), link=reverse("assistance:inbox"),
+            )
+            batch.append((unit_id, "digest", digest_key, contacts[unit_id], message))
+        written = send_reminders(batch, content_type=ContentType.objects.get_for_model(Organisation))
+    return {"skipped": False, "units": len(batch), "reminders": written}
+
+
+def scan_renewals(now=None):
+    """Freezes and seals expire (deposits 1 year, movables 2, real estate 3); `settings.RENEWAL_DAYS_AHEAD` days
+    before the end date the clerk who drafted the notice is told once, so the measure can be renewed in time."""
+    now = now or timezone.now()
+    today = _local(now).date()
+    calendar = WorkingCalendar.for_range(today, today + datetime.timedelta(days=7))
+    if reminder_window(now, calendar) is None:
+        return {"skipped": True, "reminders": 0}
+    last = today + datetime.timedelta(days=settings.RENEWAL_DAYS_AHEAD)
+    with transaction.atomic():
+        results = list(
+            ReplyResult.objects.filter(kind=ResultKind.FREEZE, end_on__gte=today, end_on__lte=last,
+                                       reply__notice__state__in=["replied", "closed"])
+            .select_related("reply__notice__case", "reply__notice__created_by", "reply__notice__unit")
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        batch = []
+        for result in results:
+            notice = result.reply.notice
+            expiry = datetime.datetime.combine(result.end_on, datetime.time(0, 0), tzinfo=TIMEZONE)
+            message = Message(
+                kind="renewal",
+                title=f"【续行提醒】{notice.case.number} {result.identifier} 将于{result.end_on:%Y年%m月%d日}届满",
+                body=(f"{notice.unit.name}协助{notice.measure.name}的{result.identifier or '财产'}"
+                      f"（{result.institution}）将于{result.end_on:%Y年%m月%d日}届满，如需继续，请及时办理续行手续。"),
+                link=reverse("assistance:detail", args=[notice.pk]),
+            )
+            batch.append((result.pk, "renewal", expiry, [Recipient.from_user(notice.created_by)], message))
+        written = send_reminders(batch, content_type=ContentType.objects.get_for_model(ReplyResult))
+    return {"skipped": False, "reminders": written}

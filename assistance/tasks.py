@@ -1,0 +1,26 @@
+"""Periodic tasks for notices, on the static beat schedule (settings.CELERY_BEAT_SCHEDULE). Thin and idempotent:
+each asks the database what is due and sends each reminder once, whatever the delivery count."""
+
+from celery import shared_task
+from django.utils.dateparse import parse_datetime
+
+from . import reminders
+
+
+def _moment(now_iso):
+    return parse_datetime(now_iso) if now_iso else None
+
+
+@shared_task(name="assistance.tasks.scan_reminders")
+def scan_reminders_task(now_iso=None):
+    return reminders.scan_notice_reminders(_moment(now_iso))
+
+
+@shared_task(name="assistance.tasks.send_digests")
+def send_digests_task(now_iso=None):
+    return reminders.send_unit_digests(_moment(now_iso))
+
+
+@shared_task(name="assistance.tasks.scan_renewals")
+def scan_renewals_task(now_iso=None):
+    return reminders.scan_renewals(_moment(now_iso))

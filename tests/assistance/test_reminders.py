@@ -1,0 +1,261 @@
+"""Deadlines and reminders: the ladder A → A+B → A+B+leader → clerk+committee, each step once; nothing on a
+non-working day; the digest groups a unit's items; renewals; calendar changes move open deadlines with events."""
+
+import datetime
+import http.server
+import json
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from assistance import reminders, services
+from assistance.models import Notice, NoticeEvent
+from cases import services as case_services
+from linkage import calendar_services, notify
+from linkage.models import CalendarYear, Delivery, DeliveryState, Notification, Reminder
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=SH)
+
+
+@pytest.fixture
+def world(court, clerk, leader):
+    unit = factories.OrganisationFactory(measures=["inquiry", "freeze"], jurisdiction=court.jurisdiction)
+    liaison_a = factories.LiaisonFactory(organisation=unit, liaison_role="A", email="a@unit.cn")
+    contacts = {
+        "A": factories.ContactFactory(organisation=unit, role="A", name="甲联络", user=liaison_a, email="a@unit.cn",
+                                      mobile="13800000001"),
+        "B": factories.ContactFactory(organisation=unit, role="B", name="乙联络", email="b@unit.cn", mobile=""),
+        "L": factories.ContactFactory(organisation=unit, role="L", name="丙领导", email="", mobile="13800000003"),
+    }
+    committee = factories.CommitteeUserFactory(organisation=factories.CommitteeFactory(jurisdiction=court.jurisdiction))
+    factories.CommitteeUserFactory()  # another jurisdiction's committee: never on this escalation list
+    case = case_services.create_case(
+        actor=clerk, number="（2026）粤0103执1234号", amount="1000", basis_issuer="某院", basis_number="（2025）粤0103民初1号",
+        filed_on="2026-03-02", applicants=[{"kind": "person", "name": "甲", "id_number": "11010519491231002X"}],
+        debtors=[{"kind": "person", "name": "乙", "id_number": "44010319850615123X"}],
+    )
+    return {"unit": unit, "liaison": liaison_a, "contacts": contacts, "committee": committee, "case": case,
+            "clerk": clerk, "leader": leader}
+
+
+def serve(world, served_at, measure="inquiry"):
+    _, (notice,) = services.draft_notices(
+        actor=world["clerk"], case=world["case"], units=[world["unit"]], measure=measure,
+        debtor=world["case"].parties.debtors().get(), ruling_number="（2026）粤0103执1234号",
+        items=[{"property_kind": "bank_account", "identifier": "6222", "description": "查询存款"}],
+    )
+    services.sign_notice(actor=world["leader"], notice=notice)
+    return services.serve_notice(actor=world["clerk"], notice=notice, at=served_at)
+
+
+def sent(notice, kind):
+    return sorted(Reminder.objects.filter(object_id=notice.pk, kind=kind).values_list("recipient_name", flat=True))
+
+
+def test_the_ladder_each_step_once(world, django_capture_on_commit_callbacks):
+    # Served the last working day before National Day; 3 working days → due at the close of Sat 10-10 (make-up day).
+    notice = serve(world, at(2026, 9, 30, 10))
+    assert notice.due_at == at(2026, 10, 10, 23, 59, 59)
+    for moment in (at(2026, 10, 9, 9), at(2026, 10, 9, 9, 30)):  # the scan delivered twice
+        reminders.scan_notice_reminders(moment)
+    assert sent(notice, "before_due") == ["甲联络"]
+
+    for _ in range(2):
+        reminders.scan_notice_reminders(at(2026, 10, 10, 9))
+    assert sent(notice, "due_day") == sorted(["甲联络", "乙联络"])
+
+    assert reminders.scan_notice_reminders(at(2026, 10, 11, 10))["skipped"]  # Sunday: nothing
+    for _ in range(2):
+        reminders.scan_notice_reminders(at(2026, 10, 12, 9))
+    assert sent(notice, "overdue") == sorted(["甲联络", "乙联络", "丙领导"])
+
+    reminders.scan_notice_reminders(at(2026, 10, 13, 9))  # overdue by 2 working days: still no escalation
+    assert sent(notice, "escalation") == []
+    for _ in range(2):
+        reminders.scan_notice_reminders(at(2026, 10, 14, 9))
+    assert sent(notice, "escalation") == sorted([world["clerk"].display_name, world["committee"].display_name])
+    assert Reminder.objects.filter(object_id=notice.pk).count() == 1 + 2 + 3 + 2
+
+    # In-app for account holders only; email and SMS for the addresses the roster holds.
+    assert Notification.objects.filter(recipient=world["liaison"]).count() == 3
+    channels = sorted(Delivery.objects.values_list("channel", "address"))
+    assert ("sms", "13800000003") in channels and ("email", "b@unit.cn") in channels
+    assert Delivery.objects.filter(address="a@unit.cn").count() == 3
+
+
+def test_nothing_before_the_morning_hour_or_on_a_holiday(world):
+    notice = serve(world, at(2026, 9, 30, 10))
+    assert reminders.scan_notice_reminders(at(2026, 10, 9, 7, 59))["skipped"]
+    assert reminders.scan_notice_reminders(at(2026, 10, 3, 10))["skipped"]  # National Day holiday
+    assert not Reminder.objects.filter(object_id=notice.pk).exists()
+
+
+def test_a_moved_deadline_starts_a_new_ladder(world):
+    notice = serve(world, at(2026, 9, 30, 10))
+    reminders.scan_notice_reminders(at(2026, 10, 10, 9))
+    assert len(sent(notice, "due_day")) == 2
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.utils.timezone.now", lambda: at(2026, 10, 10, 10))
+        request = services.request_extension(actor=world["liaison"], notice=notice, days=2, reason="调档")
+        services.decide_extension(actor=world["clerk"], request=request, granted=True, reason="同意")
+    notice.refresh_from_db()
+    reminders.scan_notice_reminders(at(2026, 10, 13, 9))  # the new due day
+    assert Reminder.objects.filter(object_id=notice.pk, kind="due_day").count() == 4
+
+
+def test_replied_notice_is_not_reminded(world):
+    notice = serve(world, at(2026, 9, 30, 10))
+    services.acknowledge_notice(actor=world["liaison"], notice=notice)
+    services.reply_to_notice(actor=world["liaison"], notice=notice, outcome="not_found", text="未查到")
+    reminders.scan_notice_reminders(at(2026, 10, 12, 9))
+    assert not Reminder.objects.exists()
+
+
+def test_scan_query_count_does_not_grow(world, django_assert_max_num_queries):
+    for _ in range(3):
+        serve(world, at(2026, 9, 30, 10))
+    with django_assert_max_num_queries(60) as few:
+        reminders.scan_notice_reminders(at(2026, 10, 12, 9))
+    for _ in range(20):
+        serve(world, at(2026, 9, 30, 11))
+    with django_assert_max_num_queries(60) as many:
+        result = reminders.scan_notice_reminders(at(2026, 10, 13, 9))
+    assert result["notices"] == 23 and result["reminders"] == 20 * 3  # the first 3 had theirs yesterday
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_digest_groups_a_units_items_into_one_message(world):
+    first = serve(world, at(2026, 9, 30, 10))
+    second = serve(world, at(2026, 10, 8, 10))  # due at the close of Mon 10-12, within 2 working days
+    for _ in range(2):
+        reminders.send_unit_digests(at(2026, 10, 9, 9))
+    digests = Reminder.objects.filter(kind="digest")
+    assert sorted(digests.values_list("recipient_name", flat=True)) == sorted(["甲联络", "乙联络"])
+    message = Notification.objects.get(recipient=world["liaison"], kind="digest")
+    assert message.body.count(world["case"].number) == 2
+    assert first.pk != second.pk
+
+
+def test_renewal_reminder_goes_to_the_clerk_once(world):
+    notice = serve(world, at(2026, 3, 2, 10), measure="freeze")
+    services.acknowledge_notice(actor=world["liaison"], notice=notice)
+    services.reply_to_notice(actor=world["liaison"], notice=notice, outcome="done", results=[
+        {"identifier": "6222", "amount": "1000", "start_on": "2026-03-02", "end_on": "2026-12-10"}])
+    assert reminders.scan_renewals(at(2026, 11, 2, 9))["reminders"] == 0  # 38 days ahead: too early
+    assert reminders.scan_renewals(at(2026, 11, 12, 9))["reminders"] == 1
+    assert reminders.scan_renewals(at(2026, 11, 13, 9))["reminders"] == 0
+    assert Notification.objects.get(kind="renewal").recipient == world["clerk"]
+
+
+def test_administrator_adding_a_holiday_moves_open_deadlines_with_events(world, admin_user):
+    notice = serve(world, at(2026, 9, 30, 10))
+    assert notice.due_at == at(2026, 10, 10, 23, 59, 59)
+    calendar_services.save_calendar_day(actor=admin_user, date=datetime.date(2026, 10, 9), kind="holiday",
+                                        name="临时休假")
+    notice.refresh_from_db()
+    # 10-08 Thu, (10-09 now a holiday), 10-10 make-up Sat, 10-12 Mon.
+    assert notice.due_at == at(2026, 10, 12, 23, 59, 59)
+    event = NoticeEvent.objects.get(notice=notice, action="deadline_moved")
+    assert event.data["previous_due_at"].startswith("2026-10-10") and event.data["due_at"].startswith("2026-10-12")
+    assert event.actor == admin_user and "临时休假" in event.reason
+
+
+def test_loading_next_year_makes_provisional_deadlines_firm(world, admin_user):
+    CalendarYear.objects.filter(year=2027).delete()
+    notice = serve(world, at(2027, 2, 8, 10))
+    assert notice.deadline_provisional
+    calendar_services.save_calendar_day(actor=admin_user, date=datetime.date(2027, 2, 9), kind="holiday", name="春节")
+    calendar_services.mark_year_loaded(actor=admin_user, year=2027, source="国办发明电〔2026〕7号")
+    notice.refresh_from_db()
+    assert notice.deadline_provisional is False
+    assert notice.due_at == at(2027, 2, 12, 23, 59, 59)  # Tue 9th is now a holiday: 10, 11, 12
+    assert NoticeEvent.objects.filter(notice=notice, action="deadline_moved").count() == 2
+
+
+def test_only_the_administrator_edits_the_calendar(world):
+    from linkage.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        calendar_services.save_calendar_day(actor=world["clerk"], date=datetime.date(2026, 10, 9), kind="holiday")
+
+
+def test_calendar_reminder_reaches_administrators_once_a_year(admin_user):
+    from linkage.reminders import remind_administrators_of_calendar
+
+    assert remind_administrators_of_calendar(2027) == 1
+    assert remind_administrators_of_calendar(2027) == 0
+    assert Notification.objects.get(recipient=admin_user).title == "请载入2027年法定节假日安排"
+
+
+# ------------------------------------------------------------------------------------------------- channels
+
+
+class FailingGateway:
+    calls = 0
+
+    def send(self, mobile, text):
+        FailingGateway.calls += 1
+        raise ConnectionError("网关不可达")
+
+
+def test_failed_sms_is_retried_with_backoff_then_shown_as_failed(settings, django_capture_on_commit_callbacks):
+    settings.SMS_GATEWAY = "tests.assistance.test_reminders.FailingGateway"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.notify([notify.Recipient(key="x", name="某人", mobile="13800000000", email="x@y.cn")],
+                      notify.Message(kind="t", title="测试", body="正文"))
+    sms = Delivery.objects.get(channel="sms")
+    email = Delivery.objects.get(channel="email")
+    assert email.state == DeliveryState.SENT and len(mail.outbox) == 1  # the failing SMS blocked nothing
+    assert sms.state == DeliveryState.PENDING and sms.attempts == 1 and "网关不可达" in sms.last_error
+    first_retry = sms.next_attempt_at
+    assert notify.retry_due_deliveries(now=first_retry - datetime.timedelta(seconds=1)) == []
+    moment = first_retry
+    for _ in range(4):
+        notify.retry_due_deliveries(now=moment)
+        sms.refresh_from_db()
+        moment = sms.next_attempt_at or moment
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("django.utils.timezone.now", lambda m=moment: m)
+            notify.retry_due_deliveries(now=moment)
+        sms.refresh_from_db()
+        if sms.state == DeliveryState.FAILED:
+            break
+    assert sms.state == DeliveryState.FAILED and sms.attempts == notify.MAX_ATTEMPTS
+
+
+def test_http_sms_gateway_posts_to_the_configured_url():
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            received.append((self.headers.get("Authorization"), json.loads(self.rfile.read(length))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    gateway = notify.HttpSMSGateway(url=f"http://127.0.0.1:{server.server_port}/send", token="secret")
+    gateway.send("13800000000", "【执行联动】测试")
+    thread.join(5)
+    server.server_close()
+    assert received == [("Bearer secret", {"mobile": "13800000000", "text": "【执行联动】测试"})]
+
+
+def test_overdue_queryset_backs_the_lists(world):
+    notice = serve(world, at(2026, 9, 30, 10))
+    assert list(Notice.objects.overdue(on=at(2026, 10, 11, 0, 0))) == [notice]
+    assert list(Notice.objects.due_between(at(2026, 10, 10), at(2026, 10, 11))) == [notice]
