@@ -11,16 +11,16 @@ def _moment(now_iso):
     return parse_datetime(now_iso) if now_iso else None
 
 
-@shared_task(name="assistance.tasks.scan_reminders")
+@shared_task(name="assistance.tasks.scan_reminders", ignore_result=False)
 def scan_reminders_task(now_iso=None):
     return reminders.scan_notice_reminders(_moment(now_iso))
 
 
-@shared_task(name="assistance.tasks.send_digests")
+@shared_task(name="assistance.tasks.send_digests", ignore_result=False)
 def send_digests_task(now_iso=None):
     return reminders.send_unit_digests(_moment(now_iso))
 
 
-@shared_task(name="assistance.tasks.scan_renewals")
+@shared_task(name="assistance.tasks.scan_renewals", ignore_result=False)
 def scan_renewals_task(now_iso=None):
     return reminders.scan_renewals(_moment(now_iso))

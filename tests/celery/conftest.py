@@ -1,0 +1,98 @@
+"""Real Celery workers on Redis against the test database: subprocesses started for a test, stopped after it."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _database_url():
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def redis_broker(worker_id):
+    """A Redis database of its own per xdist worker, emptied before and after the test."""
+    number = {"master": 10, "gw0": 10, "gw1": 11, "gw2": 12, "gw3": 13}.get(worker_id, 9)
+    url = f"redis://127.0.0.1:6379/{number}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+
+
+def _forget_backend(app):
+    """Make the app build its result backend again from the (changed) configuration."""
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def celery_workers(redis_broker, tmp_path, monkeypatch):
+    """Start n real workers (separate processes) on the test database; returns the broker URL and a stop function."""
+    from linkage.celery import app
+
+    previous = app.conf.broker_url, app.conf.result_backend
+    monkeypatch.setenv("CELERY_BROKER_URL", redis_broker)  # Celery reads this variable before its own setting
+    app.conf.broker_url = redis_broker
+    app.conf.result_backend = redis_broker
+    app.conf.task_always_eager = False
+    app.close()  # drop connections pooled for the previous broker
+    _forget_backend(app)
+    processes = []
+
+    def start(count=1):
+        env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": redis_broker,
+               "CELERY_RESULT_BACKEND": redis_broker, "LINKAGE_VAR_DIR": str(tmp_path),
+               "DJANGO_SETTINGS_MODULE": "linkage.settings", "DJANGO_DEBUG": "0"}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        for index in range(count):
+            log = open(tmp_path / f"worker{index}.log", "w")
+            processes.append((subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "linkage", "worker", "--pool=solo", "--loglevel=INFO",
+                 "-n", f"w{index}-{os.getpid()}@localhost", "--without-gossip", "--without-mingle",
+                 "--without-heartbeat"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            ), log))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            replies = app.control.ping(timeout=1.0) or []
+            if len(replies) >= len(processes):
+                return
+            for process, _ in processes:
+                assert process.poll() is None, (tmp_path / "worker0.log").read_text()
+        raise AssertionError("Celery workers did not start in 60 s")
+
+    class Workers:
+        def __call__(self, count=1):
+            start(count)
+            return self
+
+        def result(self, task_id):
+            from celery.backends.redis import RedisBackend
+            from celery.result import AsyncResult
+
+            return AsyncResult(task_id, backend=RedisBackend(app=app, url=redis_broker), app=app)
+
+    yield Workers()
+    for process, log in processes:
+        process.send_signal(signal.SIGTERM)
+    for process, log in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+    app.conf.broker_url, app.conf.result_backend = previous
+    app.close()
+    _forget_backend(app)
