@@ -85,7 +85,7 @@ def celery_workers(redis_broker, tmp_path, monkeypatch):
             return AsyncResult(task_id, backend=RedisBackend(app=app, url=redis_broker), app=app)
 
     yield Workers()
-    for process, log in processes:
+    for process, _log in processes:
         process.send_signal(signal.SIGTERM)
     for process, log in processes:
         try:
