@@ -16,9 +16,12 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Case as CaseWhen
+from django.db.models import CharField, Exists, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from linkage.models import Reminder
 from linkage.notify import Message, Recipient
 from linkage.reminders import send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
@@ -37,7 +40,7 @@ STAGE_ROLES = {
     "due_day": ("A", "B"),
     "overdue": ("A", "B", "L"),
 }
-SCAN_BATCH = 20000
+SCAN_BATCH = 5000  # notices per scan transaction; a larger backlog continues in a follow-up task
 
 
 def _local(moment):
@@ -70,69 +73,99 @@ def reminder_window(now, calendar):
     return datetime.datetime.combine(next_day, datetime.time(23, 59, 59), tzinfo=TIMEZONE)
 
 
-def stage_for(due_at, now, calendar):
-    """Which reminder a notice due at `due_at` needs at `now`, or None."""
-    today, due_day = _local(now).date(), _local(due_at).date()
-    if now > due_at:
-        late = _working_days_after(calendar, due_day, today)
-        return "escalation" if late >= settings.ESCALATE_AFTER_WORKING_DAYS else "overdue"
-    if today == due_day:
-        return "due_day"
-    if today < due_day <= _next_working_day(calendar, today):
-        return "before_due"
-    return None
+def _close_of(day):
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=TIMEZONE)
 
 
-def _message(notice, stage):
-    due = _local(notice.due_at)
-    title = f"【{STAGE_LABELS[stage]}】{notice.case.number} {notice.measure.name}（{notice.unit.short_name}）"
-    body = (
-        f"{notice.court.name}{notice.case.number}协助执行通知书（{notice.measure.name}），协助执行单位：{notice.unit.name}，"
-        f"办理期限：{due:%Y年%m月%d日 %H:%M}。"
+def stage_bounds(now, calendar, horizon):
+    """The due_at ranges of each stage at `now`, newest last:
+    escalation: due_at <= close of the day before the N-th working day back (overdue by N working days or more);
+    overdue: before now; due_day: before the close of today; before_due: up to the horizon."""
+    today = _local(now).date()
+    day, counted = today, 0
+    while True:
+        counted += calendar.is_working_day(day)
+        if counted == settings.ESCALATE_AFTER_WORKING_DAYS:
+            break
+        day -= datetime.timedelta(days=1)
+    return {"escalation": _close_of(day - datetime.timedelta(days=1)), "overdue": now,
+            "due_day": _close_of(today), "before_due": horizon}
+
+
+def _stage_expression(bounds):
+    return CaseWhen(
+        When(due_at__lte=bounds["escalation"], then=Value("escalation")),
+        When(due_at__lt=bounds["overdue"], then=Value("overdue")),
+        When(due_at__lte=bounds["due_day"], then=Value("due_day")),
+        When(due_at__lte=bounds["before_due"], then=Value("before_due")),
+        default=Value(""),
+        output_field=CharField(),
     )
-    if stage in ("overdue", "escalation"):
-        body += "已超过办理期限，请立即办理并回复；不能按期办理的，应说明理由。"
-    else:
-        body += "请在期限内办理并在线回复。"
-    return Message(kind=f"reminder_{stage}", title=title, body=body,
-                   link=reverse("assistance:detail", args=[notice.pk]))
 
 
-def scan_notice_reminders(now=None):
-    """One reminder scan: claims the open notices due by the horizon and sends each its current stage once.
-    Returns counts; a constant number of queries however many notices it reminds."""
+def _message(row, stage, link_template):
+    def build():
+        due = _local(row["due_at"])
+        title = f"【{STAGE_LABELS[stage]}】{row['case__number']} {row['measure__name']}（{row['unit__short_name']}）"
+        body = (
+            f"{row['court__name']}{row['case__number']}协助执行通知书（{row['measure__name']}），"
+            f"协助执行单位：{row['unit__name']}，办理期限：{due:%Y年%m月%d日 %H:%M}。"
+        )
+        if stage in ("overdue", "escalation"):
+            body += "已超过办理期限，请立即办理并回复；不能按期办理的，应说明理由。"
+        else:
+            body += "请在期限内办理并在线回复。"
+        return Message(kind=f"reminder_{stage}", title=title, body=body, link=link_template.format(row["pk"]))
+
+    return build
+
+
+def scan_notice_reminders(now=None, *, batch_size=SCAN_BATCH):
+    """One reminder scan. In one transaction it claims (FOR UPDATE SKIP LOCKED) up to `batch_size` open notices
+    that are in a reminder stage whose reminder has not been sent for their current deadline, and sends each its
+    stage once. A constant number of queries whatever the number reminded; `more` says a further batch waits."""
     now = now or timezone.now()
     today = _local(now).date()
     calendar = WorkingCalendar.for_range(today - datetime.timedelta(days=31), today + datetime.timedelta(days=31))
     horizon = reminder_window(now, calendar)
     if horizon is None:
-        return {"skipped": True, "notices": 0, "reminders": 0}
+        return {"skipped": True, "notices": 0, "reminders": 0, "more": False}
+    content_type = ContentType.objects.get_for_model(Notice)
+    already = Reminder.objects.filter(content_type=content_type, object_id=OuterRef("pk"), kind=OuterRef("stage"),
+                                      due_at=OuterRef("due_at"))
     with transaction.atomic():
-        notices = list(
+        rows = list(
             Notice.objects.open()
             .filter(due_at__lte=horizon)
-            .select_related("case", "unit", "measure", "court", "created_by")
+            .annotate(stage=_stage_expression(stage_bounds(now, calendar, horizon)))
+            .exclude(stage="")
+            .filter(~Exists(already))
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("due_at")[:SCAN_BATCH]
+            .order_by("due_at", "pk")
+            .values("pk", "stage", "due_at", "unit_id", "court_id", "created_by_id", "case__number",
+                    "measure__name", "unit__short_name", "unit__name", "court__name")[:batch_size]
         )
-        staged = [(notice, stage_for(notice.due_at, now, calendar)) for notice in notices]
-        staged = [(notice, stage) for notice, stage in staged if stage]
         contacts = defaultdict(dict)
         for contact in Contact.objects.current().filter(
-            organisation_id__in={notice.unit_id for notice, _ in staged}, role__in=["A", "B", "L"]
+            organisation_id__in={row["unit_id"] for row in rows}, role__in=["A", "B", "L"]
         ):
             contacts[contact.organisation_id][contact.role] = Recipient.from_contact(contact)
-        escalation = _escalation_lists({notice.court_id for notice, stage in staged if stage == "escalation"})
+        escalating = [row for row in rows if row["stage"] == "escalation"]
+        escalation = _escalation_lists({row["court_id"] for row in escalating})
+        clerks = {user.pk: Recipient.from_user(user)
+                  for user in User.objects.filter(pk__in={row["created_by_id"] for row in escalating})}
+        link_template = reverse("assistance:detail", args=[987654321]).replace("987654321", "{}")
         batch = []
-        for notice, stage in staged:
+        for row in rows:
+            stage = row["stage"]
             if stage == "escalation":
-                recipients = [Recipient.from_user(notice.created_by), *escalation.get(notice.court_id, [])]
+                recipients = [clerks[row["created_by_id"]], *escalation.get(row["court_id"], [])]
             else:
-                recipients = [contacts[notice.unit_id][role] for role in STAGE_ROLES[stage]
-                              if role in contacts[notice.unit_id]]
-            batch.append((notice.pk, stage, notice.due_at, _unique(recipients), _message(notice, stage)))
-        written = send_reminders(batch, content_type=ContentType.objects.get_for_model(Notice))
-    return {"skipped": False, "notices": len(staged), "reminders": written}
+                unit_contacts = contacts[row["unit_id"]]
+                recipients = [unit_contacts[role] for role in STAGE_ROLES[stage] if role in unit_contacts]
+            batch.append((row["pk"], stage, row["due_at"], _unique(recipients), _message(row, stage, link_template)))
+        written = send_reminders(batch, content_type=content_type)
+    return {"skipped": False, "notices": len(rows), "reminders": written, "more": len(rows) == batch_size}
 
 
 def _unique(recipients):

@@ -13,7 +13,11 @@ def _moment(now_iso):
 
 @shared_task(name="assistance.tasks.scan_reminders", ignore_result=False)
 def scan_reminders_task(now_iso=None):
-    return reminders.scan_notice_reminders(_moment(now_iso))
+    """One bounded scan; when a further batch waits (a backlog), it queues the next scan at once."""
+    result = reminders.scan_notice_reminders(_moment(now_iso))
+    if result.get("more"):
+        scan_reminders_task.apply_async(args=[now_iso])
+    return result
 
 
 @shared_task(name="assistance.tasks.send_digests", ignore_result=False)

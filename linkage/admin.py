@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import calendar_services
-from .models import AuditEntry, CalendarDay, CalendarYear
+from .models import AuditEntry, CalendarDay, CalendarYear, Delivery, DeliveryState, Reminder
 
 
 @admin.register(CalendarDay)
@@ -48,6 +48,49 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Email and SMS sends; failed ones are listed here for the administrator, with the last error."""
+
+    list_display = ["created_at", "channel", "recipient_name", "address", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state", "channel"]
+    search_fields = ["recipient_name", "address", "subject"]
+    readonly_fields = [field.name for field in Delivery._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="立即重试所选的失败发送")
+    def retry_now(self, request, queryset):
+        from . import notify
+
+        ids = list(queryset.filter(state=DeliveryState.FAILED).values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=ids).update(state=DeliveryState.PENDING, next_attempt_at=None, attempts=0)
+        for pk in ids:
+            notify.deliver(pk)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "content_type", "object_id", "recipient_name", "due_at"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["recipient_name", "recipient_key", "object_id"]
+    readonly_fields = [field.name for field in Reminder._meta.fields]
 
     def has_add_permission(self, request):
         return False

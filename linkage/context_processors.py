@@ -1,5 +1,12 @@
 def navigation(request):
+    """Role and unread-notification count for the navigation bar (one indexed count per page)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_role": user.role, "nav_organisation": user.organisation}
+    from .models import Notification
+
+    return {
+        "nav_role": user.role,
+        "nav_organisation": user.organisation,
+        "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }

@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .bulk import insert_rows
 from .models import Delivery, DeliveryChannel, DeliveryState, Notification
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+QUEUE_CHUNK = 200  # deliveries per queued task: a scan that reminds thousands sends a few messages
 BACKOFF_MINUTES = (1, 5, 15, 60)
 
 
@@ -55,36 +57,36 @@ class Message:
 
 def notify(recipients, message, *, sms=True, email=True):
     """Write an in-app notification per account holder and an email/SMS delivery per address, in the current
-    transaction; sending starts after commit. Returns {recipient key: notification or None}."""
+    transaction; sending starts after commit. Returns {recipient key: notification id or None}."""
     return notify_many([(recipients, message)], sms=sms, email=email)[0]
 
 
 def notify_many(batch, *, sms=True, email=True):
-    """`notify` for many messages at once, in three queries whatever the batch size: `batch` is a list of
-    (recipients, message). Returns, per item, {recipient key: notification or None}."""
-    pending = []
-    for recipients, message in batch:
-        for recipient in recipients:
-            notification = None
-            if recipient.user_id:
-                notification = Notification(recipient_id=recipient.user_id, kind=message.kind,
-                                            title=message.title[:200], body=message.body, link=message.link)
-            pending.append((recipient, message, notification))
-    Notification.objects.bulk_create([n for _, _, n in pending if n is not None])
+    """`notify` for many messages at once, in a few multi-row INSERTs whatever the batch size: `batch` is a list
+    of (recipients, message). Returns, per item, {recipient key: notification id or None}."""
+    pending = [(recipient, message) for recipients, message in batch for recipient in recipients]
+    with_account = [(recipient, message) for recipient, message in pending if recipient.user_id]
+    notification_ids = insert_rows(Notification, [
+        {"recipient_id": recipient.user_id, "kind": message.kind, "title": message.title[:200],
+         "body": message.body, "link": message.link, "read_at": None}
+        for recipient, message in with_account
+    ], returning_ids=True)
+    notification_of = {id(pair): nid for pair, nid in zip(with_account, notification_ids, strict=True)}
+    by_position = [notification_of.get(id(pair)) for pair in pending]
     deliveries = []
-    for recipient, message, notification in pending:
+    for (recipient, message), notification_id in zip(pending, by_position, strict=True):
+        common = {"recipient_name": recipient.name[:50], "subject": message.title[:200],
+                  "notification_id": notification_id, "state": DeliveryState.PENDING, "attempts": 0}
         if email and recipient.email:
-            deliveries.append(Delivery(channel=DeliveryChannel.EMAIL, address=recipient.email,
-                                       recipient_name=recipient.name, subject=message.title[:200],
-                                       body=message.body, notification=notification))
+            deliveries.append({"channel": DeliveryChannel.EMAIL, "address": recipient.email, "body": message.body,
+                               **common})
         if sms and recipient.mobile:
-            deliveries.append(Delivery(channel=DeliveryChannel.SMS, address=recipient.mobile,
-                                       recipient_name=recipient.name, subject=message.title[:200],
-                                       body=_sms_text(message), notification=notification))
-    queue_deliveries(Delivery.objects.bulk_create(deliveries))
+            deliveries.append({"channel": DeliveryChannel.SMS, "address": recipient.mobile,
+                               "body": _sms_text(message), **common})
+    queue_deliveries(insert_rows(Delivery, deliveries, returning_ids=True))
     results, index = [], 0
     for recipients, _message in batch:
-        results.append({recipient.key: pending[index + i][2] for i, recipient in enumerate(recipients)})
+        results.append({recipient.key: by_position[index + i] for i, recipient in enumerate(recipients)})
         index += len(recipients)
     return results
 
@@ -94,19 +96,19 @@ def _sms_text(message):
     return text[:300]
 
 
-def queue_deliveries(deliveries):
-    ids = [delivery.pk for delivery in deliveries if delivery.pk]
+def queue_deliveries(ids):
+    ids = list(ids)
     if not ids:
         return
 
     def send():
-        from .tasks import deliver_task
+        from .tasks import deliver_many_task
 
-        for delivery_id in ids:
+        for start in range(0, len(ids), QUEUE_CHUNK):
             try:
-                deliver_task.delay(delivery_id)
-            except Exception:  # broker down: the periodic retry scan sends it later
-                logger.warning("could not queue delivery %s; the retry scan will send it", delivery_id)
+                deliver_many_task.delay(ids[start : start + QUEUE_CHUNK])
+            except Exception:  # broker down: the periodic retry scan sends them later
+                logger.warning("could not queue %d deliveries; the retry scan will send them", len(ids) - start)
                 break
 
     transaction.on_commit(send)

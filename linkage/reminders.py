@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .bulk import insert_rows
 from .models import Reminder
 from .notify import Message, Recipient, notify_many
 
@@ -21,7 +22,8 @@ def already_sent(content_type, object_ids, kinds=None):
 
 
 def send_reminders(batch, *, content_type):
-    """Send a batch of reminders: `batch` is a list of (subject_id, kind, due_at, [Recipient], Message).
+    """Send a batch of reminders: `batch` is a list of (subject_id, kind, due_at, [Recipient], message), where
+    message is a `Message` or a callable returning one (built only when somebody still needs it).
 
     Must run inside a transaction that holds the subjects' rows locked (SELECT … FOR UPDATE SKIP LOCKED), so two
     scans never work on the same subject at once. Returns the number of reminder rows written."""
@@ -32,16 +34,16 @@ def send_reminders(batch, *, content_type):
         for recipient in fresh:
             sent.add((subject_id, kind, due_at, recipient.key))
         if fresh:
-            fresh_batch.append((subject_id, kind, due_at, fresh, message))
+            fresh_batch.append((subject_id, kind, due_at, fresh, message() if callable(message) else message))
     notified = notify_many([(recipients, message) for _, _, _, recipients, message in fresh_batch])
     rows = [
-        Reminder(content_type=content_type, object_id=subject_id, kind=kind, due_at=due_at,
-                 recipient_key=recipient.key, recipient_name=recipient.name[:60],
-                 notification=notifications.get(recipient.key))
+        {"content_type_id": content_type.pk, "object_id": subject_id, "kind": kind, "due_at": due_at,
+         "recipient_key": recipient.key, "recipient_name": recipient.name[:60],
+         "notification_id": notifications.get(recipient.key)}
         for (subject_id, kind, due_at, recipients, _), notifications in zip(fresh_batch, notified, strict=True)
         for recipient in recipients
     ]
-    Reminder.objects.bulk_create(rows)
+    insert_rows(Reminder, rows)
     return len(rows)
 
 

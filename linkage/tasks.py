@@ -23,6 +23,12 @@ def deliver_task(delivery_id):
     return notify.deliver(delivery_id)
 
 
+@shared_task(name="linkage.tasks.deliver_many", ignore_result=True)
+def deliver_many_task(delivery_ids):
+    """Send a chunk of deliveries; each is claimed on its own, so a redelivered chunk sends nothing twice."""
+    return [notify.deliver(delivery_id) for delivery_id in delivery_ids]
+
+
 @shared_task(name="linkage.tasks.retry_deliveries", ignore_result=True)
 def retry_deliveries_task():
     return len(notify.retry_due_deliveries())

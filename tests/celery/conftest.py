@@ -31,24 +31,14 @@ def redis_broker(worker_id):
     client.flushdb()
 
 
-def _forget_backend(app):
-    """Make the app build its result backend again from the (changed) configuration."""
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
-
-
 @pytest.fixture
-def celery_workers(redis_broker, tmp_path, monkeypatch):
-    """Start n real workers (separate processes) on the test database; returns the broker URL and a stop function."""
-    from linkage.celery import app
+def celery_workers(redis_broker, tmp_path):
+    """Start n real workers (separate processes) on the test database and a Redis broker of their own. The test
+    talks to them through a client app of its own (send_task by name, results from Redis), so nothing depends on
+    how the project's app was configured in this process."""
+    from celery import Celery
 
-    previous = app.conf.broker_url, app.conf.result_backend
-    monkeypatch.setenv("CELERY_BROKER_URL", redis_broker)  # Celery reads this variable before its own setting
-    app.conf.broker_url = redis_broker
-    app.conf.result_backend = redis_broker
-    app.conf.task_always_eager = False
-    app.close()  # drop connections pooled for the previous broker
-    _forget_backend(app)
+    client = Celery("linkage-test-client", broker=redis_broker, backend=redis_broker)
     processes = []
 
     def start(count=1):
@@ -64,25 +54,22 @@ def celery_workers(redis_broker, tmp_path, monkeypatch):
                  "--without-heartbeat"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             ), log))
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            replies = app.control.ping(timeout=1.0) or []
+            replies = client.control.ping(timeout=1.0) or []
             if len(replies) >= len(processes):
                 return
             for process, _ in processes:
                 assert process.poll() is None, (tmp_path / "worker0.log").read_text()
-        raise AssertionError("Celery workers did not start in 60 s")
+        raise AssertionError("Celery workers did not start in 90 s")
 
     class Workers:
         def __call__(self, count=1):
             start(count)
             return self
 
-        def result(self, task_id):
-            from celery.backends.redis import RedisBackend
-            from celery.result import AsyncResult
-
-            return AsyncResult(task_id, backend=RedisBackend(app=app, url=redis_broker), app=app)
+        def send(self, name, args=(), task_id=None):
+            return client.send_task(name, args=list(args), task_id=task_id)
 
     yield Workers()
     for process, _log in processes:
@@ -93,6 +80,4 @@ def celery_workers(redis_broker, tmp_path, monkeypatch):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
-    app.conf.broker_url, app.conf.result_backend = previous
-    app.close()
-    _forget_backend(app)
+    client.close()

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistance import services
-from assistance.tasks import scan_reminders_task
 from cases import services as case_services
 from linkage.models import Delivery, DeliveryState, Reminder
 from tests import factories
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SH = ZoneInfo("Asia/Shanghai")
+SCAN = "assistance.tasks.scan_reminders"
 
 
 def at(*args):
@@ -50,10 +50,10 @@ def overdue_notice(db):
 def run_twice_on_two_workers(workers, moment):
     """The same scan delivered twice (one task id, as a redelivery) plus a third copy, on two workers at once."""
     task_id = str(uuid.uuid4())
-    ids = [scan_reminders_task.apply_async(args=[moment.isoformat()], task_id=task_id).id for _ in range(2)]
-    ids.append(scan_reminders_task.apply_async(args=[moment.isoformat()]).id)
-    for result_id in ids:
-        workers.result(result_id).get(timeout=60, propagate=True)
+    results = [workers.send(SCAN, [moment.isoformat()], task_id=task_id) for _ in range(2)]
+    results.append(workers.send(SCAN, [moment.isoformat()]))
+    for result in results:
+        result.get(timeout=60, propagate=True)
 
 
 def recipients(notice, kind):

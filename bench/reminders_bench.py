@@ -1,0 +1,173 @@
+"""Benchmark: one reminder scan over 1,000,000 notices of which 50,000 are open (issue 4).
+
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/reminders_bench.py
+It creates its own database (linkage_bench_reminders), generates the data with set-based SQL, runs the scan
+twice (the first sends the day's reminders; the second finds them sent and sends nothing) and prints the wall
+time and the query count of each, then drops the database (keep it with --keep).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TOTAL = 1_000_000
+OPEN = 50_000
+UNITS = 30
+
+
+def database_urls():
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parsed = urlparse(base)
+    return urlunparse(parsed._replace(path="/postgres")), urlunparse(parsed._replace(path="/linkage_bench_reminders"))
+
+
+def recreate_database(admin_url):
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS linkage_bench_reminders")
+        cursor.execute("CREATE DATABASE linkage_bench_reminders")
+    connection.close()
+
+
+def drop_database(admin_url):
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS linkage_bench_reminders WITH (FORCE)")
+    connection.close()
+
+
+def generate(now):
+    """30 units with A/B/leader contacts, one court, 1,000 cases, 1,000,000 notices (50,000 open, due from
+    30 days ago to 30 days ahead; the rest closed)."""
+    from django.db import connection
+
+    from cases.models import Case, Party
+    from members.models import Contact, Jurisdiction, Measure, Organisation, User
+
+    jurisdiction = Jurisdiction.objects.create(code="bench", name="基准辖区")
+    court = Organisation.objects.create(jurisdiction=jurisdiction, code="bench-court", name="基准人民法院",
+                                        short_name="法院", kind="court", level="county")
+    committee = Organisation.objects.create(jurisdiction=jurisdiction, code="bench-committee", name="基准政法委",
+                                            short_name="政法委", kind="committee", level="county")
+    clerk = User.objects.create(username="bench-clerk", role="clerk", organisation=court, email="clerk@bench.cn")
+    User.objects.create(username="bench-committee", role="committee", organisation=committee, email="c@bench.cn")
+    inquiry = Measure.objects.get(code="inquiry")
+    units = []
+    for index in range(UNITS):
+        unit = Organisation.objects.create(jurisdiction=jurisdiction, code=f"bench-u{index}", name=f"基准单位{index}",
+                                           short_name=f"单位{index}", kind="police", level="county")
+        unit.measures.add(inquiry)
+        liaison = User.objects.create(username=f"bench-u{index}-a", role="liaison", organisation=unit,
+                                      liaison_role="A")
+        Contact.objects.create(organisation=unit, role="A", name=f"甲{index}", user=liaison, email=f"a{index}@u.cn",
+                               mobile=f"1380000{index:04d}", started_on=now.date())
+        Contact.objects.create(organisation=unit, role="B", name=f"乙{index}", email=f"b{index}@u.cn",
+                               mobile=f"1390000{index:04d}", started_on=now.date())
+        Contact.objects.create(organisation=unit, role="L", name=f"丙{index}", mobile=f"1370000{index:04d}",
+                               started_on=now.date())
+        units.append(unit)
+    cases = Case.objects.bulk_create([
+        Case(number=f"（2026）粤0103执{n + 1}号", court=court, amount=1000, basis_issuer="某院",
+             basis_number="（2025）粤0103民初1号", filed_on=now.date(), created_by=clerk)
+        for n in range(1000)
+    ])
+    Party.objects.bulk_create([
+        Party(case=case, role="debtor", kind="person", name="某某", id_number="11010519491231002X") for case in cases
+    ])
+    first_unit, first_case = units[0].pk, cases[0].pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO assistance_noticebatch (case_id, created_by_id, created_at) "
+            "SELECT %s + (g %% 1000), %s, now() FROM generate_series(0, 999) g", [first_case, clerk.pk])
+        cursor.execute("SELECT min(id) FROM assistance_noticebatch")
+        first_batch = cursor.fetchone()[0]
+        cursor.execute("SELECT min(id) FROM cases_party")
+        first_party = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            INSERT INTO assistance_notice (batch_id, case_id, court_id, unit_id, measure_id, debtor_id, ruling_number,
+                legal_basis, note, state, created_by_id, created_at, served_at, due_at, deadline_provisional,
+                deadline_rule, deadline_explanation, lift_ground, lift_reason, updated_at)
+            SELECT %(batch)s + (g %% 1000), %(case)s + (g %% 1000), %(court)s, %(unit)s + (g %% %(units)s), %(measure)s,
+                %(party)s + (g %% 1000), '（2026）粤0103执1号', '民诉法', '',
+                CASE WHEN g < %(open)s THEN (CASE WHEN g %% 2 = 0 THEN 'served' ELSE 'acknowledged' END) ELSE 'closed' END,
+                %(clerk)s, now(),
+                %(now)s - interval '40 days',
+                CASE WHEN g < %(open)s THEN %(now)s + ((g %% 60) - 30) * interval '1 day' + interval '14 hours'
+                     ELSE %(now)s - interval '35 days' END,
+                false, '3个工作日', '{}', '', '', now()
+            FROM generate_series(0, %(total)s - 1) g
+            """,
+            {"batch": first_batch, "case": first_case, "court": court.pk, "unit": first_unit, "units": UNITS,
+             "measure": inquiry.pk, "party": first_party, "open": OPEN, "clerk": clerk.pk, "now": now,
+             "total": TOTAL},
+        )
+        cursor.execute("ANALYZE")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args()
+    admin_url, bench_url = database_urls()
+    recreate_database(admin_url)
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkage.settings")
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    import django
+
+    django.setup()
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assistance.reminders import scan_notice_reminders
+    from linkage.models import Delivery, Notification, Reminder
+
+    try:
+        call_command("migrate", verbosity=0)
+        now = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday, 09:00
+        started = time.perf_counter()
+        generate(now)
+        print(f"generated {TOTAL:,} notices ({OPEN:,} open) across {UNITS} units in {time.perf_counter() - started:.1f} s")
+        rows = []
+        for label in ("first scan (sends the day's reminders)", "second scan (all already sent)"):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                result = scan_notice_reminders(now)
+                elapsed = time.perf_counter() - started
+            rows.append((label, elapsed, len(queries), result))
+        print()
+        print(f"{'scan':<42} {'seconds':>8} {'queries':>8} {'notices':>8} {'reminders':>10}")
+        for label, elapsed, count, result in rows:
+            print(f"{label:<42} {elapsed:>8.2f} {count:>8} {result['notices']:>8} {result['reminders']:>10}")
+        print()
+        print(f"reminder rows: {Reminder.objects.count():,}; in-app notifications: {Notification.objects.count():,}; "
+              f"email/SMS deliveries: {Delivery.objects.count():,}")
+        worst = max(elapsed for _, elapsed, _, _ in rows)
+        print(f"target: one scan under 10 s → {'met' if worst < 10 else 'NOT met'} (slowest {worst:.2f} s); "
+              f"query count independent of the number reminded: {rows[0][2]} queries for {rows[0][3]['reminders']:,} "
+              f"reminders")
+    finally:
+        connection.close()
+        if not args.keep:
+            drop_database(admin_url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Fast inserts of many plain rows. On PostgreSQL one multi-row INSERT per page, values escaped by psycopg2 and
+run through Django's cursor (so query logging and counting still see it) — no model instances, several times
+faster than bulk_create for tens of thousands of rows. Elsewhere (SQLite) it falls back to bulk_create."""
+
+from django.db import connection
+from django.utils import timezone
+
+
+def insert_rows(model, rows, *, returning_ids=False, page_size=2000):
+    """Insert dicts keyed by attname (e.g. `recipient_id`) into `model`'s table; columns not given take their
+    default (auto_now/auto_now_add → now). Returns the new ids in row order when `returning_ids`."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objects = model._base_manager.bulk_create([model(**row) for row in rows])
+        return [obj.pk for obj in objects] if returning_ids else []
+    fields_by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    given = list(rows[0])
+    defaults = {}
+    for attname, field in fields_by_attname.items():
+        if field.primary_key or attname in given:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[attname] = timezone.now()
+        else:
+            defaults[attname] = field.get_default()  # the model default, "" for text, None for nullable
+    columns = given + list(defaults)
+    fields = [fields_by_attname[name] for name in columns]
+    column_sql = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    template = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    ids = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for start in range(0, len(rows), page_size):
+            page = rows[start : start + page_size]
+            values = ",".join(
+                raw.mogrify(template, [field.get_db_prep_save({**defaults, **row}[name], connection)
+                                       for field, name in zip(fields, columns, strict=True)]).decode()
+                for row in page
+            )
+            sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({column_sql}) VALUES {values}"
+            if returning_ids:
+                cursor.execute(sql + " RETURNING id")
+                ids.extend(row[0] for row in cursor.fetchall())
+            else:
+                cursor.execute(sql)
+    return ids
