@@ -1,9 +1,10 @@
-"""Benchmark: one reminder scan over 1,000,000 notices of which 50,000 are open (issue 4).
+"""Benchmark: reminder scans over 1,000,000 notices of which 50,000 are open (issue 4).
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/reminders_bench.py
-It creates its own database (linkage_bench_reminders), generates the data with set-based SQL, runs the scan
-twice (the first sends the day's reminders; the second finds them sent and sends nothing) and prints the wall
-time and the query count of each, then drops the database (keep it with --keep).
+It creates its own database (linkage_bench_reminders), generates the data with set-based SQL (open notices due
+from 30 days ago to 30 days ahead: a worst-case backlog, as on the day the system is switched on), runs bounded
+scans (5,000 notices each) until the backlog is drained, then one more that finds everything sent, and prints the
+wall time and query count of each; then drops the database (keep it with --keep).
 """
 
 import argparse
@@ -146,23 +147,32 @@ def main():
         generate(now)
         print(f"generated {TOTAL:,} notices ({OPEN:,} open) across {UNITS} units in {time.perf_counter() - started:.1f} s")
         rows = []
-        for label in ("first scan (sends the day's reminders)", "second scan (all already sent)"):
+        scan = 0
+        while True:  # the backlog of a system switched on with 50,000 open notices, drained scan by scan
+            scan += 1
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 result = scan_notice_reminders(now)
                 elapsed = time.perf_counter() - started
-            rows.append((label, elapsed, len(queries), result))
+            rows.append((f"scan {scan}", elapsed, len(queries), result))
+            if not result["more"]:
+                break
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = scan_notice_reminders(now)
+            elapsed = time.perf_counter() - started
+        rows.append(("repeat scan (everything already sent)", elapsed, len(queries), result))
         print()
-        print(f"{'scan':<42} {'seconds':>8} {'queries':>8} {'notices':>8} {'reminders':>10}")
+        print(f"{'scan':<40} {'seconds':>8} {'queries':>8} {'notices':>8} {'reminders':>10}")
         for label, elapsed, count, result in rows:
-            print(f"{label:<42} {elapsed:>8.2f} {count:>8} {result['notices']:>8} {result['reminders']:>10}")
+            print(f"{label:<40} {elapsed:>8.2f} {count:>8} {result['notices']:>8} {result['reminders']:>10}")
         print()
         print(f"reminder rows: {Reminder.objects.count():,}; in-app notifications: {Notification.objects.count():,}; "
-              f"email/SMS deliveries: {Delivery.objects.count():,}")
+              f"email/SMS deliveries: {Delivery.objects.count():,}; scans to drain the backlog: {scan}")
         worst = max(elapsed for _, elapsed, _, _ in rows)
+        counts = sorted({count for label, _, count, result in rows if result["reminders"]})
         print(f"target: one scan under 10 s → {'met' if worst < 10 else 'NOT met'} (slowest {worst:.2f} s); "
-              f"query count independent of the number reminded: {rows[0][2]} queries for {rows[0][3]['reminders']:,} "
-              f"reminders")
+              f"queries per scan that sends reminders: {counts} (independent of how many it sends)")
     finally:
         connection.close()
         if not args.keep:

@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 
-def insert_rows(model, rows, *, returning_ids=False, page_size=2000):
+def insert_rows(model, rows, *, returning_ids=False, page_size=20000):
     """Insert dicts keyed by attname (e.g. `recipient_id`) into `model`'s table; columns not given take their
     default (auto_now/auto_now_add → now). Returns the new ids in row order when `returning_ids`."""
     if not rows:
