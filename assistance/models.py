@@ -64,6 +64,13 @@ ACTION_NAMES = {
 }
 
 
+class LiftGround(models.TextChoices):
+    PERFORMED = "performed", "被执行人已履行完毕"
+    SECURITY = "security", "被执行人提供担保"
+    CONCLUDED = "concluded", "案件已执行完毕或终结"
+    APPLICANT_WITHDREW = "applicant_withdrew", "申请执行人同意解除"
+
+
 class DeadlineUnit(models.TextChoices):
     WORKING_DAYS = "working_days", "个工作日"
     CALENDAR_DAYS = "calendar_days", "日"
@@ -163,7 +170,7 @@ class Notice(models.Model):
     replied_at = models.DateTimeField("回复时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
-    lift_ground = models.CharField("解除原因", max_length=30, blank=True)
+    lift_ground = models.CharField("解除原因", max_length=30, choices=LiftGround.choices, blank=True)
     lift_reason = models.TextField("解除说明", blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     supersedes = models.ForeignKey(
@@ -472,10 +479,3 @@ class ReviewSuggestion(models.Model):
 
     def __str__(self):
         return f"审查建议（{self.get_state_display()}）"
-
-
-class LiftGround(models.TextChoices):
-    PERFORMED = "performed", "被执行人已履行完毕"
-    SECURITY = "security", "被执行人提供担保"
-    CONCLUDED = "concluded", "案件已执行完毕或终结"
-    APPLICANT_WITHDREW = "applicant_withdrew", "申请执行人同意解除"

@@ -233,9 +233,10 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
             organisation__in=units, measure=measure
         ).values_list("organisation_id", flat=True)
     )
+    court_jurisdiction = case.court.jurisdiction_id
     for unit in units:
-        if not unit.active or unit.kind in ("court", "committee"):
-            raise ApplicationError(f"“{unit.name}”不是在册的协助执行单位。", field="units")
+        if not unit.active or unit.kind in ("court", "committee") or unit.jurisdiction_id != court_jurisdiction:
+            raise ApplicationError(f"“{unit.name}”不是本辖区在册的协助执行单位。", field="units")
         if unit.pk not in capable:
             raise ApplicationError(
                 f"“{unit.name}”的职责范围不包括“{measure.name}”，请选择其他措施或单位。", field="measure"
@@ -288,11 +289,13 @@ def amend_draft(*, actor, notice, **changes):
 
 
 @transaction.atomic
-def sign_notice(*, actor, notice):
-    """A bureau leader of the issuing court signs the draft off (签发)."""
+def sign_notice(*, actor, notice, at=None):
+    """A bureau leader of the issuing court signs the draft off (签发); `at` records a signature made on paper
+    earlier (entering a paper case after the fact)."""
     notice = _lock(notice)
     _require_leader_of(actor, notice.court_id)
-    return _move(notice, "sign", actor, signed_by=actor, signed_at=timezone.now())
+    signed_at = at or timezone.now()
+    return _move(notice, "sign", actor, at=signed_at, signed_by=actor, signed_at=signed_at)
 
 
 @transaction.atomic
@@ -302,7 +305,10 @@ def serve_notice(*, actor, notice, at=None):
     notice = _lock(notice)
     require_clerk_of(actor, notice.court_id)
     _check_move(notice, "serve")
-    served_at = at or timezone.now()
+    now = timezone.now()
+    served_at = at or now
+    if served_at > now:
+        raise ApplicationError("送达时间不能晚于现在。", field="at")
     rule, deadline = deadline_for(notice.unit, notice.measure, served_at)
     return _move(
         notice, "serve", actor, at=served_at,
@@ -469,7 +475,13 @@ def decide_extension(*, actor, request, granted, reason=""):
         request.previous_due_at, request.new_due_at = notice.due_at, deadline.due_at
         fields += ["previous_due_at", "new_due_at"]
         notice.due_at, notice.deadline_provisional = deadline.due_at, deadline.provisional
-        notice.deadline_rule = f"{notice.deadline_rule}，延长{request.days}个工作日"
+        # One clause for the total, so repeated extensions never outgrow the column (max 50 characters).
+        base_rule = notice.deadline_rule.split("，延长")[0]
+        extended = request.days + sum(
+            notice.extension_requests.filter(state=RequestState.GRANTED).exclude(pk=request.pk)
+            .values_list("days", flat=True)
+        )
+        notice.deadline_rule = f"{base_rule}，延长{extended}个工作日"
         notice.deadline_explanation = {**deadline.as_dict(), "extended_from": request.previous_due_at.isoformat()}
         notice.save(update_fields=["due_at", "deadline_provisional", "deadline_rule", "deadline_explanation",
                                    "updated_at"])
@@ -521,6 +533,10 @@ def decide_review_suggestion(*, actor, suggestion, upheld, resolution="", reason
         raise ApplicationError("请填写审查意见。", field="reason")
     if upheld and resolution not in ReviewResolution.values:
         raise ApplicationError("审查建议成立的，请选择撤回通知书或修改后重新发出。", field="resolution")
+    if upheld and notice.state not in ALLOWED_TRANSITIONS["withdraw"][0]:
+        raise TransitionNotAllowed(
+            f"通知书已{notice.get_state_display()}，不能再撤回；审查建议成立的，请解除该项协助措施。", state=notice.state
+        )
     suggestion.state = ReviewState.UPHELD if upheld else ReviewState.NOT_UPHELD
     suggestion.resolution = resolution if upheld else ""
     suggestion.decided_by, suggestion.decided_at, suggestion.decision_reason = actor, timezone.now(), reason.strip()

@@ -16,6 +16,8 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1", permission_classes=[AllowAny]), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
     path("", include("members.api_urls")),
+    path("", include("cases.api_urls")),
+    path("", include("assistance.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +27,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/", include("linkage.calendar_urls")),
     path("members/", include("members.urls")),
+    path("cases/", include("cases.urls")),
+    path("", include("assistance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -25,6 +25,7 @@ from linkage.errors import ApplicationError, PermissionDenied
 
 from . import services
 from .models import (
+    LIAISON_ROLES,
     Contact,
     ContactRole,
     Measure,
@@ -182,13 +183,13 @@ def directory_entries(organisations):
             contact = current.get(role)
             if contact is not None:
                 people.append({**contact, "role_label": label, "missing": False})
-            elif is_member:
+            elif is_member and role in LIAISON_ROLES:
                 people.append({"role": role, "role_label": label, "missing": True})
         entries.append(
             {
                 **row,
                 "is_member": is_member,
-                "incomplete": is_member and len(current) < len(ContactRole.choices),
+                "incomplete": is_member and not all(role in current for role in LIAISON_ROLES),
                 "contacts": people,
             }
         )
@@ -328,7 +329,7 @@ def receipt_workbook(organisations) -> Workbook:
     for row in rows:
         current = contacts.get(row["id"], {})
         first = number + 1
-        for role in ContactRole.values:
+        for role in LIAISON_ROLES:
             number += 1
             contact = current.get(role) or {}
             values = [row["name"] if number == first else None]
@@ -721,15 +722,15 @@ def _validate_receipt_rows(rows, jurisdiction):
         slot = slots[unit["id"]]
         if not filled:
             continue
-        if slot > len(ContactRole.values):
-            errors.add_row(number, f"每个单位最多报 {len(ContactRole.values)} 名联系人，{unit['name']}已超过")
+        if slot > len(LIAISON_ROLES):
+            errors.add_row(number, f"每个单位最多报 {len(LIAISON_ROLES)} 名联系人，{unit['name']}已超过")
             continue
         try:
             fields = clean_contact_fields(**contact)
         except ApplicationError as error:
             errors.add(number, CONTACT_FIELD_LABELS.get(error.field, "联系人"), f"：{error.message}")
             continue
-        parsed.append(_ReceiptRow(number, unit["id"], ContactRole.values[slot - 1], fields, has_email))
+        parsed.append(_ReceiptRow(number, unit["id"], LIAISON_ROLES[slot - 1], fields, has_email))
     errors.raise_if_any()
     if not parsed:
         raise ApplicationError("回执中没有填写任何联系人。", field="file")

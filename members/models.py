@@ -129,6 +129,10 @@ class ContactRole(models.TextChoices):
     LEADER = "L", "责任领导"  # 楚政法发〔2018〕3号 五（六）: each unit names a responsible leader; reminded when overdue
 
 
+# The two fixed liaisons every unit must have (荔政法〔2017〕72号 三（三）); the leader is optional.
+LIAISON_ROLES = (ContactRole.A, ContactRole.B)
+
+
 class Contact(models.Model):
     """Who held the A or B contact role (or the responsible-leader role) of a unit, from when to when. The current
     holder has no end date; the database holds at most one current holder per role and unit."""

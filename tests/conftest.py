@@ -74,3 +74,20 @@ def api_for():
         return api
 
     return make
+
+
+@pytest.fixture
+def reference_data(db):
+    """The rows the data migrations load (measure catalogue, default deadline rules, the working-day calendar),
+    loaded again by the same migration functions. A transactional test (browser, Celery) flushes the tables when
+    it ends, and serialized rollback is not reliable under xdist, so those tests ask for this fixture."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in [
+        ("members.migrations.0002_measure_catalogue", "load_catalogue"),
+        ("assistance.migrations.0003_default_deadline_rules", "load_defaults"),
+        ("linkage.migrations.0003_seed_calendar", "seed_calendar"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)

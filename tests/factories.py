@@ -11,8 +11,9 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
         model = Jurisdiction
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"j{n}")
-    name = factory.Sequence(lambda n: f"测试辖区{n}")
+    # One shared jurisdiction unless a test asks for another: notices go only to units of the court's jurisdiction.
+    code = "test"
+    name = "测试辖区"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 
 from assistance import reminders, services
@@ -36,7 +37,9 @@ def world(court, clerk, leader):
         "L": factories.ContactFactory(organisation=unit, role="L", name="丙领导", email="", mobile="13800000003"),
     }
     committee = factories.CommitteeUserFactory(organisation=factories.CommitteeFactory(jurisdiction=court.jurisdiction))
-    factories.CommitteeUserFactory()  # another jurisdiction's committee: never on this escalation list
+    elsewhere = factories.JurisdictionFactory(code="elsewhere", name="别处")
+    # Another jurisdiction's committee: never on this escalation list.
+    factories.CommitteeUserFactory(organisation=factories.CommitteeFactory(jurisdiction=elsewhere))
     case = case_services.create_case(
         actor=clerk, number="（2026）粤0103执1234号", amount="1000", basis_issuer="某院", basis_number="（2025）粤0103民初1号",
         filed_on="2026-03-02", applicants=[{"kind": "person", "name": "甲", "id_number": "11010519491231002X"}],
@@ -171,7 +174,8 @@ def test_administrator_adding_a_holiday_moves_open_deadlines_with_events(world, 
 
 def test_loading_next_year_makes_provisional_deadlines_firm(world, admin_user):
     CalendarYear.objects.filter(year=2027).delete()
-    notice = serve(world, at(2027, 2, 8, 10))
+    with time_machine.travel(at(2027, 2, 8, 11), tick=False):
+        notice = serve(world, at(2027, 2, 8, 10))
     assert notice.deadline_provisional
     calendar_services.save_calendar_day(actor=admin_user, date=datetime.date(2027, 2, 9), kind="holiday", name="春节")
     calendar_services.mark_year_loaded(actor=admin_user, year=2027, source="国办发明电〔2026〕7号")

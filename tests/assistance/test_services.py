@@ -5,7 +5,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from assistance import services
 from assistance.models import (
@@ -181,8 +183,43 @@ def test_unit_specific_rule_overrides_the_default(clerk, leader, case, two_units
 
 
 def test_deadline_in_an_unknown_year_is_provisional(clerk, leader, case, two_units):
-    notice = served_notice(clerk, leader, case, two_units[0], at=datetime.datetime(2027, 3, 1, 9, tzinfo=SHANGHAI))
+    with time_machine.travel(datetime.datetime(2027, 3, 1, 10, tzinfo=SHANGHAI), tick=False):
+        notice = served_notice(clerk, leader, case, two_units[0], at=datetime.datetime(2027, 3, 1, 9, tzinfo=SHANGHAI))
     assert notice.deadline_provisional is True
+
+
+def test_service_in_the_future_is_refused(clerk, leader, case, two_units):
+    _, (notice,) = draft(clerk, case, two_units[:1])
+    services.sign_notice(actor=leader, notice=notice)
+    with pytest.raises(ApplicationError) as error:
+        services.serve_notice(actor=clerk, notice=notice, at=timezone.now() + datetime.timedelta(hours=1))
+    assert "不能晚于现在" in error.value.message
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.SIGNED
+
+
+def test_review_upheld_after_the_reply_asks_for_lifting(clerk, leader, case, two_units):
+    unit = two_units[0]
+    liaison = factories.LiaisonFactory(organisation=unit)
+    notice = served_notice(clerk, leader, case, unit)
+    services.acknowledge_notice(actor=liaison, notice=notice)
+    suggestion = services.raise_review_suggestion(actor=liaison, notice=notice, reason="账户不属于被执行人")
+    services.reply_to_notice(actor=liaison, notice=notice, outcome="not_found", text="未查到")
+    with pytest.raises(TransitionNotAllowed) as error:
+        services.decide_review_suggestion(actor=clerk, suggestion=suggestion, upheld=True, resolution="withdrawn",
+                                          reason="成立")
+    assert "请解除" in error.value.message
+    suggestion.refresh_from_db()
+    assert suggestion.state == ReviewState.PENDING
+
+
+def test_units_of_another_jurisdiction_are_refused(clerk, case):
+    elsewhere = factories.OrganisationFactory(
+        measures=["inquiry"], jurisdiction=factories.JurisdictionFactory(code="elsewhere", name="别处"))
+    with pytest.raises(ApplicationError) as error:
+        draft(clerk, case, [elsewhere])
+    assert "本辖区" in error.value.message
+    assert not Notice.objects.exists()
 
 
 def test_extension_granted_moves_the_deadline_by_working_days(clerk, leader, case, two_units):

@@ -60,3 +60,8 @@ def login(page, username, password="demo-pass-2026"):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(reference_data):
+    """Transactional tests start from the data-migration rows (see tests/conftest.py: reference_data)."""

@@ -32,12 +32,13 @@ def redis_broker(worker_id):
 
 
 @pytest.fixture
-def celery_workers(redis_broker, tmp_path):
+def celery_workers(redis_broker, tmp_path, monkeypatch):
     """Start n real workers (separate processes) on the test database and a Redis broker of their own. The test
     talks to them through a client app of its own (send_task by name, results from Redis), so nothing depends on
     how the project's app was configured in this process."""
     from celery import Celery
 
+    monkeypatch.setenv("CELERY_BROKER_URL", redis_broker)  # Celery prefers this variable to its own setting
     client = Celery("linkage-test-client", broker=redis_broker, backend=redis_broker)
     processes = []
 
@@ -81,3 +82,8 @@ def celery_workers(redis_broker, tmp_path):
             process.kill()
         log.close()
     client.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(reference_data):
+    """Transactional tests start from the data-migration rows (see tests/conftest.py: reference_data)."""

@@ -1,0 +1,240 @@
+"""The court's official documents about a notice: the 协助执行通知书 and the 解除协助执行通知书, each with its
+detachable receipt (回执), in the layout of the Supreme People's Court's enforcement document templates
+(docs/domain-rules.md, "The assistance notice, block by block").
+
+``notice_document_context`` gathers every fact a document shows from the notice's rows, in the words the
+document uses; the PDF templates and the notice page both read it, so they never disagree. The PDFs are
+rendered by ``linkage.pdf.render_pdf``.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cases.models import Party, PartyRole
+from linkage.errors import ApplicationError
+from linkage.pdf import render_pdf
+
+from .models import LiftGround, Notice, NoticeState, PropertyKind
+
+NOTICE_TITLE = "协助执行通知书"
+LIFTING_TITLE = "解除协助执行通知书"
+NOTICE_TEMPLATE = "pdf/notice.html"
+LIFTING_TEMPLATE = "pdf/lifting_notice.html"
+
+# Measures whose lifting is governed by the rules on seals, seizures and freezes (2020 revision, art. 28: the court
+# lifts when the debt is paid, security is given with the applicant's consent, the applicant withdraws …).
+SEIZURE_MEASURES = {"seal", "freeze", "seize_vehicle", "stop_registration", "deduct"}
+SEIZURE_LIFTING_BASIS = "《最高人民法院关于人民法院民事执行中查封、扣押、冻结财产的规定》第二十八条"
+GENERAL_LIFTING_BASIS = "《中华人民共和国民事诉讼法》及有关司法解释"
+
+# How a document names the identifier and the holder of each kind of property.
+PROPERTY_LABELS = {
+    PropertyKind.BANK_ACCOUNT: ("账号", "开户行"),
+    PropertyKind.REAL_ESTATE: ("不动产权证号", "登记机构"),
+    PropertyKind.VEHICLE: ("号牌号码", "登记机关"),
+    PropertyKind.EQUITY: ("股权所在企业", "登记机关"),
+    PropertyKind.SOCIAL_SECURITY: ("社会保障号码", "经办机构"),
+    PropertyKind.HOUSING_FUND: ("公积金账号", "管理机构"),
+    PropertyKind.TAX_REFUND: ("纳税人识别号", "税务机关"),
+    PropertyKind.SECURITIES: ("证券账户", "托管机构"),
+    PropertyKind.INSURANCE: ("保险单号", "保险机构"),
+    PropertyKind.PERSON: ("线索", "所在地"),
+    PropertyKind.OTHER: ("编号", "登记机构"),
+}
+
+_DIGITS = "〇一二三四五六七八九"
+_ORDINALS = "一二三四五六七八九十"
+BLANK_DATE = "　　　　年　　月　　日"
+
+
+# ------------------------------------------------------------------------------------------- numerals
+
+
+def _small_number(n: int) -> str:
+    """1-99 in Chinese numerals as dates and item numbers write them: 十, 十二, 二十, 三十一."""
+    if not 0 < n < 100:
+        raise ValueError(f"{n} is outside 1-99")
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[units]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
+
+
+def chinese_date(value) -> str:
+    """The date in the style of the court's documents: 二〇二六年三月二日, 二〇二六年十月十日, 二〇二六年十二月三十一日.
+
+    The year is read digit by digit with 〇 for zero; month and day are counted (十, 十二, 三十一). An aware
+    datetime is taken on its Asia/Shanghai day.
+    """
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    year = "".join(_DIGITS[int(digit)] for digit in f"{value.year:04d}")
+    return f"{year}年{_small_number(value.month)}月{_small_number(value.day)}日"
+
+
+def chinese_ordinal(n: int) -> str:
+    """The item number of a document: 一, 二 … 十, 十一 … 九十九."""
+    return _small_number(n)
+
+
+def money(amount: Decimal) -> str:
+    """人民币123,456.78元."""
+    return f"人民币{amount:,.2f}元"
+
+
+# --------------------------------------------------------------------------------------------- context
+
+
+def _sentence(text: str) -> str:
+    text = (text or "").strip().rstrip("。；;，,.")
+    return text + "。" if text else ""
+
+
+def _names(parties):
+    return "、".join(party.name for party in parties)
+
+
+def _debtor_text(debtor: Party) -> str:
+    return f"被执行人：{debtor.name}（{debtor.identifier_label}：{debtor.identifier}）"
+
+
+def _item_context(item, notice):
+    """One numbered item: what to do, against whom, on which property, how much, for how long."""
+    identifier_label, holder_label = PROPERTY_LABELS.get(item.property_kind, PROPERTY_LABELS[PropertyKind.OTHER])
+    property_parts = []
+    if item.identifier:
+        property_parts.append(f"{identifier_label}：{item.identifier}")
+    if item.holder:
+        property_parts.append(f"{holder_label}：{item.holder}")
+    if item.property_kind == PropertyKind.PERSON:
+        property_text = "，".join(property_parts)
+    elif item.property_kind == PropertyKind.OTHER:
+        property_text = "财产：" + "，".join(property_parts) if property_parts else ""
+    else:
+        joined = f"（{'，'.join(property_parts)}）" if property_parts else ""
+        property_text = f"财产：{item.get_property_kind_display()}{joined}"
+    amount_text = f"金额：{money(item.amount)}" if item.amount is not None else ""
+    share_text = f"份额：{item.share}" if item.share else ""
+    period_text = ""
+    if item.period_months:
+        verb = notice.measure.name if notice.measure.code in SEIZURE_MEASURES else ""
+        period_text = f"{verb}期限：{item.period_months}个月"
+    debtor_text = _debtor_text(notice.debtor)
+    details = [debtor_text]
+    if property_text:
+        details.append(property_text)
+    details += [part for part in (amount_text, share_text, period_text) if part]
+    return {
+        "position": item.position,
+        "number": chinese_ordinal(item.position),
+        "description": item.description.strip(),
+        "debtor": debtor_text,
+        "property": property_text,
+        "amount": amount_text,
+        "share": share_text,
+        "period": period_text,
+        "details": "；".join(details) + "。",
+        "text": _sentence(item.description) + "；".join(details) + "。",
+    }
+
+
+def _load(notice):
+    """The notice with every row a document shows, in three queries."""
+    parties = Prefetch("case__parties", queryset=Party.objects.order_by("role", "position", "id"))
+    return (
+        Notice.objects.select_related("case", "court", "unit", "measure", "debtor")
+        .prefetch_related("items", parties)
+        .get(pk=notice.pk)
+    )
+
+
+def notice_document_context(notice):
+    """Every fact the notice and its lifting notice show, worded as on the documents.
+
+    Keys: the parties (``court_name``, ``unit_name``, ``applicants``, ``debtors``, ``debtor``), the case
+    (``case_number``, ``ruling_number``, ``legal_basis``), the numbered ``items`` (each with ``number``, ``text``
+    and its parts), ``attachment``, the dates in Chinese numerals (``date``: the signing date, blank for a draft;
+    ``served_date``), the officer, ``is_draft`` / ``watermark``, and under ``lifting`` the lifting notice's facts
+    (``None`` until the notice is lifted). Reads the notice afresh (3 queries).
+    """
+    notice = _load(notice)
+    case = notice.case
+    parties = list(case.parties.all())
+    applicants = [party for party in parties if party.role == PartyRole.APPLICANT]
+    debtors = [party for party in parties if party.role == PartyRole.DEBTOR]
+    items = [_item_context(item, notice) for item in sorted(notice.items.all(), key=lambda item: item.position)]
+    is_draft = notice.state == NoticeState.DRAFT
+    watermark = {NoticeState.DRAFT: "草稿", NoticeState.WITHDRAWN: "已撤回"}.get(notice.state, "")
+    context = {
+        "notice": notice,
+        "notice_id": notice.pk,
+        "state": notice.state,
+        "state_display": notice.get_state_display(),
+        "is_draft": is_draft,
+        "watermark": watermark,
+        "title": NOTICE_TITLE,
+        "court_name": notice.court.name,
+        "case_number": case.number,
+        "unit_name": notice.unit.name,
+        "measure_name": notice.measure.name,
+        "applicants": _names(applicants),
+        "debtors": _names(debtors),
+        "debtor": _debtor_text(notice.debtor),
+        "debtor_name": notice.debtor.name,
+        "ruling_number": notice.ruling_number,
+        "legal_basis": notice.legal_basis,
+        "items": items,
+        "note": (notice.note or "").strip(),
+        "attachment": f"{notice.ruling_number}执行裁定书",
+        "date": chinese_date(notice.signed_at) if notice.signed_at else "",
+        "blank_date": BLANK_DATE,
+        "served_date": chinese_date(notice.served_at) if notice.served_at else "",
+        "officer_name": case.officer_name,
+        "officer_phone": case.officer_phone,
+        "lifting": None,
+    }
+    if notice.state == NoticeState.LIFTED:
+        measure_is_seizure = notice.measure.code in SEIZURE_MEASURES
+        context["lifting"] = {
+            "title": LIFTING_TITLE,
+            "date": chinese_date(notice.lifted_at),
+            "ground": lift_ground_label(notice),
+            "reason": (notice.lift_reason or "").strip(),
+            "legal_basis": SEIZURE_LIFTING_BASIS if measure_is_seizure else GENERAL_LIFTING_BASIS,
+            "original": f"{case.number}{NOTICE_TITLE}",
+            "original_served_date": context["served_date"],
+        }
+    return context
+
+
+def lift_ground_label(notice) -> str:
+    """The ground for lifting in words (被执行人已履行完毕 …)."""
+    display = getattr(notice, "get_lift_ground_display", None)
+    if display is not None:  # once the model field declares its choices
+        return display()
+    return LiftGround(notice.lift_ground).label if notice.lift_ground in LiftGround.values else notice.lift_ground
+
+
+# -------------------------------------------------------------------------------------------------- PDFs
+
+
+def notice_pdf(notice) -> bytes:
+    """The 协助执行通知书 as an A4 PDF with its receipt; a draft carries a 草稿 watermark."""
+    return render_pdf(NOTICE_TEMPLATE, notice_document_context(notice))
+
+
+def lifting_notice_pdf(notice) -> bytes:
+    """The 解除协助执行通知书 of a lifted notice as an A4 PDF with its receipt."""
+    context = notice_document_context(notice)
+    if context["lifting"] is None:
+        raise ApplicationError(f"通知书当前状态为“{context['state_display']}”，尚未解除，没有解除协助执行通知书。")
+    return render_pdf(LIFTING_TEMPLATE, context)
+
+
+def notice_pdf_filename(notice, *, lifting=False) -> str:
+    """e.g. 协助执行通知书-（2026）粤0103执1001号-区市场和质量监管局.pdf"""
+    title = LIFTING_TITLE if lifting else NOTICE_TITLE
+    return f"{title}-{notice.case.number}-{notice.unit.short_name}.pdf"

@@ -1,0 +1,332 @@
+"""`/api/v1/cases/`: enforcement cases with their applicants and debtors.
+
+Reads go through `Case.objects.visible_to(user)` (a clerk or leader sees its own court's cases, the committee all of
+them, read-only; anybody else none, so another court's case is a 404). Every write is a service of
+`cases/services.py`; the serializers here only shape the input and the output.
+"""
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from linkage.errors import ApplicationError, PermissionDenied
+
+from . import services
+from .models import Case, CaseStatus, Party, PartyKind, PartyRole
+
+# ------------------------------------------------------------------------------------------------ helpers
+# Shared with assistance/api.py. They are API plumbing and belong in linkage/api.py, which is kept unchanged here.
+
+
+def flatten_errors(errors, labels=None):
+    """Turn DRF's nested serializer errors into the contract's `{"field": ["中文信息"]}`: an error inside the
+    n-th element of a list becomes `第n项：字段名：信息` under the list's own field name."""
+    labels = labels or {}
+    flat = {}
+    for field, detail in errors.items():
+        if isinstance(detail, dict):
+            messages = _nested_messages(detail, "", labels)
+        elif isinstance(detail, list) and any(isinstance(item, dict) for item in detail):
+            messages = []
+            for index, item in enumerate(detail, start=1):
+                if item:
+                    messages += _nested_messages(item, f"第{index}项：", labels)
+        else:
+            messages = [str(message) for message in detail]
+        flat[field] = messages
+    return flat
+
+
+def _nested_messages(detail, prefix, labels):
+    messages = []
+    for name, errors in detail.items():
+        label = labels.get(name, name)
+        if isinstance(errors, dict):
+            messages += _nested_messages(errors, f"{prefix}{label}：", labels)
+        elif isinstance(errors, list) and any(isinstance(item, dict) for item in errors):
+            for index, item in enumerate(errors, start=1):
+                if item:
+                    messages += _nested_messages(item, f"{prefix}{label}第{index}项：", labels)
+        else:
+            messages += [f"{prefix}{label}：{message}" for message in errors]
+    return messages
+
+
+def field_labels(serializer_class):
+    """Chinese labels of a serializer's fields and of the fields of the serializers nested in it."""
+    labels = {}
+    for name, field in serializer_class().fields.items():
+        labels[name] = str(field.label or name)
+        child = getattr(field, "child", None)
+        for nested in (field, child):
+            if isinstance(nested, serializers.Serializer):
+                labels.update({k: v for k, v in field_labels(type(nested)).items() if k not in labels})
+    return labels
+
+
+def validated(serializer_class, data, *, partial=False):
+    """Validate `data` with the serializer and return its validated data, or raise a 400 in the contract's form."""
+    serializer = serializer_class(data=data, partial=partial)
+    if not serializer.is_valid():
+        raise ValidationError(flatten_errors(serializer.errors, field_labels(serializer_class)))
+    return dict(serializer.validated_data)
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field whose values are one named enum component of the OpenAPI schema (`PartyKindEnum`), so the
+    several choice sets behind fields called `kind` or `state` neither collide nor get hashed names."""
+
+    def __init__(self, *args, enum_name, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(*args, **kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {"type": "string", "enum": list(field.choices)}
+        schema["description"] = "\n".join(f"* `{value}` - {label}" for value, label in field.choices.items())
+        component = ResolvedComponent(
+            name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name, schema=schema
+        )
+        auto_schema.registry.register_on_missing(component)
+        if field.allow_blank:
+            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
+        return component.ref
+
+
+class WriteRolePermission(BasePermission):
+    """Reads are open to every logged-in user (the queryset filters rows); the committee only reads (docs/api.md),
+    so its writes are refused before the body is parsed. Every other write is decided by the service."""
+
+    message = "政法委只能查看，不能办理或修改。"
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or not request.user.is_committee
+
+
+# -------------------------------------------------------------------------------------------- serializers
+
+
+class PartySerializer(serializers.ModelSerializer):
+    kind = NamedChoiceField(choices=PartyKind.choices, enum_name="PartyKindEnum", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    identifier = serializers.CharField(read_only=True, help_text="公民身份号码或统一社会信用代码")
+    special_flags = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="特殊主体标记（中文名称）"
+    )
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "name",
+            "id_number",
+            "credit_code",
+            "identifier",
+            "legal_representative",
+            "address",
+            *services.PARTY_FLAGS,
+            "special_flags",
+        ]
+        read_only_fields = fields
+
+
+class PartyInputSerializer(serializers.Serializer):
+    """One applicant or debtor as a client sends it. The identifier is checked by the service (check digit,
+    birth date), whose message names the party."""
+
+    kind = NamedChoiceField(label="类型", choices=PartyKind.choices, enum_name="PartyKindEnum")
+    name = serializers.CharField(label="姓名或名称", max_length=100)
+    id_number = serializers.CharField(
+        label="公民身份号码",
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        help_text="自然人必填；15位旧号码自动升位",
+    )
+    credit_code = serializers.CharField(
+        label="统一社会信用代码", max_length=30, required=False, allow_blank=True, help_text="组织必填"
+    )
+    legal_representative = serializers.CharField(
+        label="法定代表人或负责人", max_length=30, required=False, allow_blank=True, help_text="组织作为被执行人时必填"
+    )
+    address = serializers.CharField(label="住所地", max_length=200, required=False, allow_blank=True)
+    is_deputy = serializers.BooleanField(label="人大代表", required=False, default=False)
+    is_cppcc_member = serializers.BooleanField(label="政协委员", required=False, default=False)
+    is_public_servant = serializers.BooleanField(label="国家工作人员或国有企业", required=False, default=False)
+    is_party_government_organ = serializers.BooleanField(label="党政机关", required=False, default=False)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    court = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="执行法院的单位代码")
+    court_name = serializers.CharField(source="court.name", read_only=True)
+    applicants = serializers.SerializerMethodField()
+    debtors = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    unperformed_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "court",
+            "court_name",
+            "applicants",
+            "debtors",
+            "amount",
+            "performed_amount",
+            "unperformed_amount",
+            "obligation",
+            "basis_issuer",
+            "basis_number",
+            "filed_on",
+            "status",
+            "status_display",
+            "is_major",
+            "officer_name",
+            "officer_phone",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @staticmethod
+    def _parties(case, role):
+        # `parties` is prefetched by the viewset: one query for every party of the page.
+        return [party for party in case.parties.all() if party.role == role]
+
+    @extend_schema_field(PartySerializer(many=True))
+    def get_applicants(self, case):
+        return PartySerializer(self._parties(case, PartyRole.APPLICANT), many=True).data
+
+    @extend_schema_field(PartySerializer(many=True))
+    def get_debtors(self, case):
+        return PartySerializer(self._parties(case, PartyRole.DEBTOR), many=True).data
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    number = serializers.CharField(label="案号", max_length=60, help_text="如（2026）粤0103执1234号，半角括号亦可")
+    amount = serializers.DecimalField(label="申请执行标的", max_digits=16, decimal_places=2, min_value=0)
+    basis_issuer = serializers.CharField(label="执行依据作出单位", max_length=100)
+    basis_number = serializers.CharField(label="执行依据文号", max_length=80)
+    filed_on = serializers.DateField(label="立案日期")
+    applicants = PartyInputSerializer(many=True, label="申请执行人")
+    debtors = PartyInputSerializer(many=True, label="被执行人")
+    obligation = serializers.CharField(label="生效法律文书确定的义务", required=False, allow_blank=True)
+    is_major = serializers.BooleanField(label="重大、疑难、复杂案件", required=False, default=False)
+    officer_name = serializers.CharField(label="承办人", max_length=30, required=False, allow_blank=True)
+    officer_phone = serializers.CharField(label="承办人联系电话", max_length=30, required=False, allow_blank=True)
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    """The fields a clerk may correct; the number, the court and the parties do not change here."""
+
+    amount = serializers.DecimalField(label="申请执行标的", max_digits=16, decimal_places=2, min_value=0)
+    performed_amount = serializers.DecimalField(label="已履行金额", max_digits=16, decimal_places=2, min_value=0)
+    obligation = serializers.CharField(label="生效法律文书确定的义务", allow_blank=True)
+    basis_issuer = serializers.CharField(label="执行依据作出单位", max_length=100)
+    basis_number = serializers.CharField(label="执行依据文号", max_length=80)
+    filed_on = serializers.DateField(label="立案日期")
+    is_major = serializers.BooleanField(label="重大、疑难、复杂案件")
+    officer_name = serializers.CharField(label="承办人", max_length=30, allow_blank=True)
+    officer_phone = serializers.CharField(label="承办人联系电话", max_length=30, allow_blank=True)
+
+
+class CaseStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(label="案件状态", choices=CaseStatus.choices)
+    reason = serializers.CharField(
+        label="理由",
+        required=False,
+        allow_blank=True,
+        help_text="执行完毕或终结时，在用中的措施一并解除，此理由写入解除记录",
+    )
+
+
+# ------------------------------------------------------------------------------------------------- views
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="执行案件列表",
+        description="法院执行员和领导看到本院案件，政法委看到全部案件（只读）；可按 status、is_major、number 过滤。",
+    ),
+    retrieve=extend_schema(summary="执行案件详情", description="不可见的案件返回 404。"),
+    create=extend_schema(
+        summary="登记执行案件（执行员）",
+        description="执行员登记本院执行案件及其申请执行人、被执行人；身份证号、统一社会信用代码逐一校验，"
+        "任何一项不合格则不写入任何数据。",
+        request=CaseCreateSerializer,
+        responses={201: CaseSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="修改执行案件（本院执行员）",
+        description="可修改标的、已履行金额、执行依据、立案日期、承办人等；案号、法院和当事人不在此修改。",
+        request=CaseUpdateSerializer,
+        responses={200: CaseSerializer},
+    ),
+)
+class CaseViewSet(viewsets.ModelViewSet):
+    serializer_class = CaseSerializer
+    permission_classes = [IsAuthenticated, WriteRolePermission]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_fields = ["status", "is_major", "number"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Case.objects.none()
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related("court")
+            .prefetch_related("parties")
+            .order_by("-filed_on", "-id")
+        )
+
+    def _detail(self, case):
+        case = self.get_queryset().get(pk=case.pk)
+        return self.get_serializer(case).data
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_clerk:  # refused before the body is read; create_case holds the same rule
+            raise PermissionDenied("只有法院执行员可以登记执行案件。")
+        data = validated(CaseCreateSerializer, request.data)
+        for role in ("applicants", "debtors"):
+            data[role] = [dict(party) for party in data[role]]
+        case = services.create_case(actor=request.user, **data)
+        return Response(self._detail(case), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        case = self.get_object()
+        fixed = sorted({"number", "court", "applicants", "debtors", "status"} & set(request.data))
+        if fixed:
+            raise ApplicationError(f"不能在此修改：{'、'.join(fixed)}（案件状态请使用 /status/）。", field=fixed[0])
+        changes = validated(CaseUpdateSerializer, request.data, partial=True)
+        case = services.update_case(actor=request.user, case=case, **changes)
+        return Response(self._detail(case))
+
+    @extend_schema(
+        summary="变更案件状态（本院执行员）",
+        description="执行完毕或终结执行时，该案所有在用的协助措施自动解除，并向各单位发出解除协助执行通知书。",
+        request=CaseStatusSerializer,
+        responses={200: CaseSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        case = self.get_object()
+        data = validated(CaseStatusSerializer, request.data)
+        case = services.set_case_status(
+            actor=request.user, case=case, status=data["status"], reason=data.get("reason", "")
+        )
+        return Response(self._detail(case))

@@ -1,0 +1,126 @@
+"""Forms of the case pages. They only shape input: every rule (case number, identifiers, who may file) is the
+service's, and a service refusal comes back as a form error through `linkage.forms.run_service`."""
+
+from django import forms
+
+from .models import CaseStatus, PartyKind
+
+PARTY_FLAG_FIELDS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
+# A party row counts as filled when any of these has a value; the rest (kind, flags) have defaults.
+PARTY_CONTENT_FIELDS = ("name", "id_number", "credit_code", "legal_representative", "address")
+APPLICANT_ROWS = 2
+DEBTOR_ROWS = 3
+MAX_PARTY_ROWS = 30
+
+
+class BootstrapFormMixin:
+    """Bootstrap classes on every widget, and `is-invalid` on the inputs that have an error, so templates can
+    render `{{ field }}` as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class CaseFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "案号、当事人名称或证件号码"}),
+    )
+    status = forms.ChoiceField(label="案件状态", required=False, choices=[("", "全部状态"), *CaseStatus.choices])
+
+
+class CaseForm(BootstrapFormMixin, forms.Form):
+    number = forms.CharField(
+        label="案号",
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "（2026）粤0103执1234号"}),
+        help_text="全角或半角括号均可，保存为统一格式。",
+    )
+    amount = forms.DecimalField(label="申请执行标的（元）", min_value=0, max_digits=16, decimal_places=2)
+    filed_on = forms.DateField(label="立案日期", widget=forms.DateInput(attrs={"type": "date"}))
+    basis_issuer = forms.CharField(
+        label="执行依据作出单位", max_length=100, widget=forms.TextInput(attrs={"placeholder": "广州市荔湾区人民法院"})
+    )
+    basis_number = forms.CharField(
+        label="执行依据文号", max_length=80, widget=forms.TextInput(attrs={"placeholder": "（2025）粤0103民初456号"})
+    )
+    obligation = forms.CharField(
+        label="生效法律文书确定的义务", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    officer_name = forms.CharField(label="承办人", max_length=30, required=False, help_text="留空则为登记人本人。")
+    officer_phone = forms.CharField(label="承办人联系电话", max_length=30, required=False)
+    is_major = forms.BooleanField(label="重大、疑难、复杂案件", required=False)
+
+
+class PartyForm(BootstrapFormMixin, forms.Form):
+    """One applicant or debtor row. An untouched row is ignored; a filled one goes to the service as a dict."""
+
+    kind = forms.ChoiceField(label="类型", choices=PartyKind.choices, initial=PartyKind.PERSON)
+    name = forms.CharField(label="姓名或名称", max_length=100, required=False)
+    id_number = forms.CharField(
+        label="公民身份号码",
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "18位，自然人填写"}),
+    )
+    credit_code = forms.CharField(
+        label="统一社会信用代码",
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "18位，组织填写"}),
+    )
+    legal_representative = forms.CharField(label="法定代表人或负责人", max_length=30, required=False)
+    address = forms.CharField(label="住所地", max_length=200, required=False)
+    is_deputy = forms.BooleanField(label="人大代表", required=False)
+    is_cppcc_member = forms.BooleanField(label="政协委员", required=False)
+    is_public_servant = forms.BooleanField(label="国家工作人员或国有企业", required=False)
+    is_party_government_organ = forms.BooleanField(label="党政机关", required=False)
+
+    def is_filled(self):
+        data = getattr(self, "cleaned_data", None) or {}
+        return any((data.get(name) or "").strip() for name in PARTY_CONTENT_FIELDS)
+
+    def as_party(self):
+        """The row as the service expects it; the identifier that does not fit the kind is left out."""
+        data = dict(self.cleaned_data)
+        if data["kind"] == PartyKind.PERSON:
+            data["credit_code"] = ""
+        else:
+            data["id_number"] = ""
+        return data
+
+
+def party_formset(role, data=None, *, rows):
+    """A formset of `rows` party rows; posted data decide how many rows there are (the "add a row" button)."""
+    formset_class = forms.formset_factory(
+        PartyForm, extra=rows, max_num=MAX_PARTY_ROWS, absolute_max=MAX_PARTY_ROWS, validate_max=True
+    )
+    return formset_class(data, prefix=role)
+
+
+class CaseStatusForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(label="案件状态", choices=CaseStatus.choices)
+    reason = forms.CharField(
+        label="说明",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "如：被执行人已履行完毕"}),
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/status/", views.case_status, name="status"),
+]

@@ -1,0 +1,200 @@
+"""Case pages: the court's case list, filing a case with its parties, a case's page with its notices, and the
+status change. Clerks and leaders see their own court's cases, the committee every case read-only; anybody
+else gets 404, as does any case outside `Case.objects.visible_to(user)`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from linkage.errors import ApplicationError
+from linkage.forms import run_action
+
+from . import services
+from .forms import (
+    APPLICANT_ROWS,
+    DEBTOR_ROWS,
+    MAX_PARTY_ROWS,
+    CaseFilterForm,
+    CaseForm,
+    CaseStatusForm,
+    party_formset,
+)
+from .models import Case, CaseStatus, Party, PartyRole
+
+CASES_PER_PAGE = 30
+PARTY_ROLES = {"applicants": APPLICANT_ROWS, "debtors": DEBTOR_ROWS}
+
+
+def _require_case_reader(user):
+    if not (user.is_court_staff or user.is_committee):
+        raise Http404
+
+
+def may_edit_case(user, case):
+    return user.is_clerk and user.organisation_id == case.court_id
+
+
+def _search(cases, text):
+    text = text.strip()
+    if not text:
+        return cases
+    # Case numbers are stored with full-width parentheses; a clerk types either.
+    number = text.replace("(", "（").replace(")", "）")
+    party = Party.objects.filter(case=OuterRef("pk")).filter(
+        Q(name__icontains=text) | Q(id_number=text.upper()) | Q(credit_code=text.upper())
+    )
+    return cases.filter(Q(number__icontains=number) | Q(Exists(party)))
+
+
+@login_required
+def case_list(request):
+    user = request.user
+    _require_case_reader(user)
+    form = CaseFilterForm(request.GET or None)
+    cases = (
+        Case.objects.visible_to(user)
+        .select_related("court")
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.order_by("role", "position", "id")))
+        .annotate(notice_count=Count("notices"))
+    )
+    if form.is_valid():
+        cases = _search(cases, form.cleaned_data["q"])
+        if form.cleaned_data["status"]:
+            cases = cases.filter(status=form.cleaned_data["status"])
+    page = Paginator(cases.order_by("-filed_on", "-id"), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "may_file": user.is_clerk})
+
+
+def _quiet(form):
+    """Show a bound form again without validating it (after "add a row", nothing was submitted yet)."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    return form
+
+
+def _party_formsets(data=None):
+    formsets = {}
+    for role, rows in PARTY_ROLES.items():
+        formsets[role] = party_formset(role, data, rows=rows)
+    return formsets
+
+
+def _add_row(post, role):
+    data = post.copy()
+    key = f"{role}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, PARTY_ROLES[role]))
+    except ValueError:
+        total = PARTY_ROLES[role]
+    data[key] = str(min(total + 1, MAX_PARTY_ROWS))
+    return data
+
+
+@login_required
+def case_create(request):
+    """File a case: the case fields, applicants and debtors in rows (empty rows are ignored); another row is one
+    button away without JavaScript."""
+    user = request.user
+    if not user.is_clerk:
+        raise Http404
+    status = 200
+    party_errors = {}
+    if request.method == "POST" and request.POST.get("add_row") in PARTY_ROLES:
+        data = _add_row(request.POST, request.POST["add_row"])
+        form = _quiet(CaseForm(data))
+        formsets = _party_formsets(data)
+        for formset in formsets.values():
+            formset._non_form_errors = ErrorList()
+            formset._errors = []
+            for row in formset.forms:
+                _quiet(row)
+    elif request.method == "POST":
+        form = CaseForm(request.POST)
+        formsets = _party_formsets(request.POST)
+        if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+            parties = {
+                role: [row.as_party() for row in formset if row.is_filled()] for role, formset in formsets.items()
+            }
+            try:
+                with transaction.atomic():
+                    case = services.create_case(actor=user, **form.cleaned_data, **parties)
+            except ApplicationError as error:
+                if error.field in form.fields:
+                    form.add_error(error.field, error.message)
+                else:
+                    form.add_error(None, error.message)
+                    if error.field in formsets:
+                        party_errors[error.field] = error.message
+            else:
+                messages.success(request, f"已登记案件{case.number}。")
+                return redirect("cases:detail", pk=case.pk)
+        status = 400
+    else:
+        form = CaseForm()
+        formsets = _party_formsets()
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "applicants": formsets["applicants"],
+            "debtors": formsets["debtors"],
+            "party_errors": party_errors,
+            "has_errors": status == 400,
+        },
+        status=status,
+    )
+
+
+@login_required
+def case_detail(request, pk):
+    user = request.user
+    _require_case_reader(user)
+    case = get_object_or_404(Case.objects.visible_to(user).select_related("court", "created_by"), pk=pk)
+    parties = list(case.parties.order_by("role", "position", "id"))
+    notices = case.notices.select_related("unit", "measure", "debtor").order_by("-created_at", "-id")
+    editable = may_edit_case(user, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "applicants": [p for p in parties if p.role == PartyRole.APPLICANT],
+            "debtors": [p for p in parties if p.role == PartyRole.DEBTOR],
+            "notices": notices,
+            "may_edit": editable,
+            "may_draft": editable and case.is_open,
+            "may_sign": user.is_leader and user.organisation_id == case.court_id,
+            "status_form": CaseStatusForm(initial={"status": case.status}) if editable else None,
+            "lifting_statuses": [CaseStatus.CONCLUDED.label, CaseStatus.TERMINATED.label],
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_status(request, pk):
+    user = request.user
+    _require_case_reader(user)
+    case = get_object_or_404(Case.objects.visible_to(user), pk=pk)
+    form = CaseStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择有效的案件状态。")
+        return redirect("cases:detail", pk=case.pk)
+    updated, ok = run_action(
+        request,
+        services.set_case_status,
+        actor=user,
+        case=case,
+        status=form.cleaned_data["status"],
+        reason=form.cleaned_data["reason"],
+    )
+    if ok:
+        messages.success(request, f"案件状态已更新为“{updated.get_status_display()}”。")
+    return redirect("cases:detail", pk=case.pk)
