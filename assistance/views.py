@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,10 +25,9 @@ from cases.models import Case
 from linkage.errors import ApplicationError
 from linkage.forms import run_action
 from linkage.pdf import pdf_response
-from linkage.workdays import add_working_days
 from members.models import Organisation
 
-from . import services
+from . import selectors, services
 from .forms import (
     ITEM_CONTENT_FIELDS,
     ITEM_ROWS,
@@ -51,7 +50,6 @@ from .forms import (
     rows_formset,
 )
 from .models import (
-    OPEN_STATES,
     Attachment,
     ExtensionRequest,
     Notice,
@@ -141,53 +139,6 @@ def _liaison_of(user, notice):
 
 
 # ---------------------------------------------------------------------------------- reads for lists/home
-
-
-def inbox_tabs(now=None):
-    """The inbox's tabs as filters: new (served, not signed for), due within one working day, overdue,
-    answered, lifted. The horizon of "due soon" is the close of the next working day."""
-    now = now or timezone.now()
-    horizon = add_working_days(now, 1).due_at
-    return {
-        "new": ("新收到", Q(state=NoticeState.SERVED)),
-        "due_soon": ("即将到期", Q(state__in=OPEN_STATES, due_at__gte=now, due_at__lte=horizon)),
-        "overdue": ("已逾期", Q(state__in=OPEN_STATES, due_at__lt=now)),
-        "replied": ("已回复", Q(state__in=[NoticeState.REPLIED, NoticeState.CLOSED])),
-        "lifted": ("已解除", Q(state=NoticeState.LIFTED)),
-    }
-
-
-def inbox_counts(user, now=None, tabs=None):
-    """How many of the liaison's unit's notices fall in each inbox tab (one query)."""
-    tabs = tabs or inbox_tabs(now)
-    return Notice.objects.visible_to(user).aggregate(
-        **{key: Count("pk", filter=condition) for key, (_, condition) in tabs.items()}
-    )
-
-
-def court_workload(user, now=None, limit=10):
-    """For the court's home page: open notices due before the end of this week, overdue ones, and drafts
-    waiting for a leader's signature."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    week_end = datetime.datetime.combine(
-        today + datetime.timedelta(days=7 - today.weekday()), datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
-    notices = Notice.objects.visible_to(user).with_list_relations()
-    due_this_week = notices.due_between(now, week_end).order_by("due_at", "id")
-    overdue = notices.overdue(now).order_by("due_at", "id")
-    drafts = notices.filter(state=NoticeState.DRAFT).order_by("created_at", "id")
-    return {
-        "due_this_week": list(due_this_week[:limit]),
-        "due_this_week_count": due_this_week.count(),
-        "overdue": list(overdue[:limit]),
-        "overdue_count": overdue.count(),
-        "drafts": list(drafts[:limit]),
-        "drafts_count": drafts.count(),
-    }
-
-
-# ------------------------------------------------------------------------------------------- drafting
 
 
 def _draftable_units(case):
@@ -341,8 +292,8 @@ def inbox(request):
     user = request.user
     if not user.is_liaison:
         raise Http404
-    tabs = inbox_tabs()
-    counts = inbox_counts(user, tabs=tabs)
+    tabs = selectors.inbox_tabs()
+    counts = selectors.inbox_counts(user, tabs=tabs)
     current = request.GET.get("tab", "new")
     if current not in tabs:
         current = "new"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/", include("linkage.calendar_urls")),
+    path("notifications/", include("linkage.notification_urls")),
     path("members/", include("members.urls")),
     path("cases/", include("cases.urls")),
     path("", include("assistance.urls")),

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from assistance import views as assistance_views
+from assistance import selectors as notice_selectors
 from members import selectors as member_selectors
 from members.models import Organisation
 
@@ -37,9 +37,11 @@ def home(request):
             member_selectors.roster(include_inactive=True).filter(pk=user.organisation_id).first()
         )
         context["own_changes"] = member_selectors.change_requests_visible_to(user)[:5]
-        context["inbox_counts"] = assistance_views.inbox_counts(user)
+        context["inbox_counts"] = notice_selectors.inbox_counts(user)
     if user.is_court_staff:
-        context["court_work"] = assistance_views.court_workload(user)
+        context["court_work"] = notice_selectors.court_workload(user)
+    if user.is_committee:
+        context["overdue_by_unit"] = notice_selectors.overdue_by_unit(user)
     return render(request, "home.html", context)
 
 
