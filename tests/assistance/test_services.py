@@ -397,3 +397,24 @@ def test_visibility(clerk, leader, case, two_units, committee_user, admin_user):
     assert not Notice.objects.visible_to(factories.ClerkFactory()).exists()
     assert list(Notice.objects.visible_to(committee_user)) == [notice]
     assert not Notice.objects.visible_to(admin_user).exists()
+
+
+def test_serving_just_before_the_spring_festival(clerk, leader, case, two_units):
+    # Served Friday 2026-02-13; Saturday 02-14 is a make-up working day (1), 02-15..02-23 the holiday,
+    # then Tue 02-24 (2) and Wed 02-25 (3).
+    notice = served_notice(clerk, leader, case, two_units[0], at=datetime.datetime(2026, 2, 13, 10, tzinfo=SHANGHAI))
+    assert notice.due_at == datetime.datetime(2026, 2, 25, 23, 59, 59, tzinfo=SHANGHAI)
+    assert "2026-02-14" in notice.deadline_explanation["makeup_days"]
+    skipped = {entry["date"] for entry in notice.deadline_explanation["skipped"]}
+    assert {"2026-02-15", "2026-02-23"} <= skipped
+
+
+def test_hours_rule_runs_through_a_holiday(clerk, leader, case, court):
+    police = factories.OrganisationFactory(measures=["locate_person"], jurisdiction=court.jurisdiction)
+    _, (notice,) = draft(clerk, case, [police], measure="locate_person")
+    services.sign_notice(actor=leader, notice=notice)
+    served_at = datetime.datetime(2026, 9, 30, 20, tzinfo=SHANGHAI)
+    notice = services.serve_notice(actor=clerk, notice=notice, at=served_at)
+    # 24 clock hours: the National Day holiday does not stop the clock.
+    assert notice.due_at == datetime.datetime(2026, 10, 1, 20, tzinfo=SHANGHAI)
+    assert notice.deadline_rule == "24小时" and notice.deadline_provisional is False
