@@ -24,8 +24,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import WriteRolePermission, validated
 from cases.models import Case, Party
+from linkage.api import WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from members.models import Organisation
 

@@ -8,8 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.api import NamedChoiceField
 from cases.models import Party, PartyKind
+from linkage.api import NamedChoiceField
 
 from .models import (
     Attachment,

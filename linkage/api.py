@@ -2,8 +2,12 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -30,3 +34,99 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到。")
     return drf_exception_handler(exc, context)
+
+
+# ---------------------------------------------------------------------------- helpers shared by the app APIs
+
+
+def flatten_errors(errors, labels=None):
+    """Turn DRF's nested serializer errors into the contract's `{"field": ["中文信息"]}`: an error inside the
+    n-th element of a list becomes `第n项：字段名：信息` under the list's own field name."""
+    labels = labels or {}
+    flat = {}
+    for field, detail in errors.items():
+        if isinstance(detail, dict):
+            messages = _nested_messages(detail, "", labels)
+        elif isinstance(detail, list) and any(isinstance(item, dict) for item in detail):
+            messages = []
+            for index, item in enumerate(detail, start=1):
+                if item:
+                    messages += _nested_messages(item, f"第{index}项：", labels)
+        else:
+            messages = [str(message) for message in detail]
+        flat[field] = messages
+    return flat
+
+
+def _nested_messages(detail, prefix, labels):
+    messages = []
+    for name, errors in detail.items():
+        label = labels.get(name, name)
+        if isinstance(errors, dict):
+            messages += _nested_messages(errors, f"{prefix}{label}：", labels)
+        elif isinstance(errors, list) and any(isinstance(item, dict) for item in errors):
+            for index, item in enumerate(errors, start=1):
+                if item:
+                    messages += _nested_messages(item, f"{prefix}{label}第{index}项：", labels)
+        else:
+            messages += [f"{prefix}{label}：{message}" for message in errors]
+    return messages
+
+
+def field_labels(serializer_class):
+    """Chinese labels of a serializer's fields and of the fields of the serializers nested in it."""
+    labels = {}
+    for name, field in serializer_class().fields.items():
+        labels[name] = str(field.label or name)
+        child = getattr(field, "child", None)
+        for nested in (field, child):
+            if isinstance(nested, serializers.Serializer):
+                labels.update({k: v for k, v in field_labels(type(nested)).items() if k not in labels})
+    return labels
+
+
+def validated(serializer_class, data, *, partial=False):
+    """Validate `data` with the serializer and return its validated data, or raise a 400 in the contract's form."""
+    serializer = serializer_class(data=data, partial=partial)
+    if not serializer.is_valid():
+        raise ValidationError(flatten_errors(serializer.errors, field_labels(serializer_class)))
+    return dict(serializer.validated_data)
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field whose values are one named enum component of the OpenAPI schema (`PartyKindEnum`), so the
+    several choice sets behind fields called `kind` or `state` neither collide nor get hashed names."""
+
+    def __init__(self, *args, enum_name, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(*args, **kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {"type": "string", "enum": list(field.choices)}
+        schema["description"] = "\n".join(f"* `{value}` - {label}" for value, label in field.choices.items())
+        component = ResolvedComponent(
+            name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name, schema=schema
+        )
+        auto_schema.registry.register_on_missing(component)
+        if field.allow_blank:
+            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
+        return component.ref
+
+
+class WriteRolePermission(BasePermission):
+    """Reads are open to every logged-in user (the queryset filters rows); the committee only reads (docs/api.md),
+    so its writes are refused before the body is parsed. Every other write is decided by the service."""
+
+    message = "政法委只能查看，不能办理或修改。"
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or not request.user.is_committee
+
+
+# -------------------------------------------------------------------------------------------- serializers

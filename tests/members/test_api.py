@@ -110,3 +110,13 @@ def test_schema_and_docs_are_served_without_cdn(client_for, liaison):
     docs = client.get("/api/v1/docs/").content.decode()
     assert "drf_spectacular_sidecar" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_openapi_schema_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    text = target.read_text()
+    for path in ("/api/v1/units/", "/api/v1/cases/", "/api/v1/notices/{id}/reply/", "/api/v1/notices/{id}/pdf/"):
+        assert path in text
