@@ -241,8 +241,8 @@ def test_directory_pdf_is_an_a4_pdf_with_every_name_and_no_missing_glyph(liwan, 
     assert rare_fonts and all("CJK" in font for font in rare_fonts)
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 def test_directory_pdf_embeds_every_font(liwan, admin_user, client_for, tmp_path):
+    assert shutil.which("pdffonts"), "pdffonts missing: scripts/test installs Debian's poppler-utils"
     unit = make_unit(liwan, index=1, contacts="")
     factories.ContactFactory(organisation=unit, role="A", name="王堃")
     path = tmp_path / "directory.pdf"
