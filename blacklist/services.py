@@ -1,0 +1,253 @@
+"""Writes to the dishonest-debtor list, one service per move (法释〔2017〕7号). Each locks the listing, checks the
+move against `LISTING_TRANSITIONS` and writes a `ListingEvent`; the moves joint-punishment units must learn of are
+written as pushed events under the feed lock, so the feed's ids become visible in commit order."""
+
+import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.models import PartyKind, PartyRole
+from cases.services import require_clerk_of
+from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
+from linkage.identifiers import age_on, sex_from_resident_id
+from linkage.workdays import TIMEZONE, add_working_days
+
+from .models import LISTING_TRANSITIONS, DeletionGround, Listing, ListingEvent, ListingGround, ListingState
+
+DEFAULT_PERIOD_YEARS = 2
+MAX_EXTENSION_YEARS = 3
+ACTION_NAMES = {
+    "propose": "提请纳入", "approve": "批准发布", "withdraw": "撤回", "shield": "屏蔽", "unshield": "解除屏蔽",
+    "delete": "删除", "revoke": "撤销", "expire": "到期移出", "correct": "更正",
+}
+PUSHED_ACTIONS = {"approve", "shield", "unshield", "delete", "revoke", "expire", "correct"}
+FEED_LOCK_KEY = 7_201_700  # any constant: the advisory lock that orders feed events
+
+
+def _feed_lock():
+    """Serialise the transactions that write pushed events, so ids commit in increasing order."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
+
+
+def _event(listing, action, actor, *, from_state="", to_state="", reason="", data=None):
+    pushed = action in PUSHED_ACTIONS
+    if pushed:
+        _feed_lock()
+    return ListingEvent.objects.create(
+        listing=listing, at=timezone.now(), actor=actor, action=action, from_state=from_state, to_state=to_state,
+        reason=reason or "", pushed=pushed, data=data or {},
+    )
+
+
+def _lock(listing):
+    return Listing.objects.select_for_update().get(pk=listing.pk)
+
+
+def _move(listing, action, actor, *, reason="", data=None, **fields):
+    allowed_from, to_state = LISTING_TRANSITIONS[action]
+    if listing.state not in allowed_from:
+        raise TransitionNotAllowed(
+            f"名单当前状态为“{listing.get_state_display()}”，不能{ACTION_NAMES[action]}。", state=listing.state
+        )
+    from_state = listing.state
+    listing.state = to_state
+    for key, value in fields.items():
+        setattr(listing, key, value)
+    listing.save(update_fields=["state", *fields, "updated_at"])
+    _event(listing, action, actor, from_state=from_state, to_state=to_state, reason=reason, data=data)
+    return listing
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _require_leader_of(actor, court_id):
+    if not (actor.is_leader and actor.organisation_id == court_id):
+        raise PermissionDenied("只有本院执行局领导可以批准。")
+
+
+def _require_court_staff_of(actor, court_id):
+    if not (actor.is_court_staff and actor.organisation_id == court_id):
+        raise PermissionDenied("只有本院执行人员可以办理。")
+
+
+@transaction.atomic
+def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_on=None,
+                    security_covers_debt=False, frozen_property_covers_debt=False, later_in_performance_order=False):
+    """A clerk proposes listing a debtor of its court's case, with the ground and the facts.
+
+    Refused as the law requires (法释〔2017〕7号 arts. 1, 3, 6): a minor on the decision date; under ground 1, a debtor
+    who gave adequate security, whose frozen property covers the debt, or who is later in the order of
+    performance. Ground 1 has no fixed period; grounds 2-6 list for 2 years, extendable by 1-3 years for serious
+    cases. The published fields are copied from the case and the debtor.
+    """
+    case = debtor.case
+    require_clerk_of(actor, case.court_id)
+    if debtor.role != PartyRole.DEBTOR:
+        raise ApplicationError("只能将被执行人纳入失信被执行人名单。", field="debtor")
+    try:
+        ground = ListingGround(int(ground))
+    except (TypeError, ValueError):
+        raise ApplicationError("失信情形应为第一至第六项之一。", field="ground")
+    if not (facts or "").strip():
+        raise ApplicationError("请写明失信行为的具体情形。", field="facts")
+    decided_on = decided_on or timezone.localdate()
+    if debtor.kind == PartyKind.PERSON and age_on(debtor.id_number, decided_on) < 18:
+        raise ApplicationError("被执行人在决定之日未满十八周岁，不得纳入失信被执行人名单。", field="debtor")
+    if ground == ListingGround.REFUSES:
+        for refused, reason in (
+            (security_covers_debt, "被执行人已提供足额担保"),
+            (frozen_property_covers_debt, "已查封、扣押、冻结的财产足以清偿债务"),
+            (later_in_performance_order, "被执行人不属于履行顺序在先的义务人"),
+        ):
+            if refused:
+                raise ApplicationError(f"{reason}，不得以第一项情形纳入失信被执行人名单。", field="ground")
+        if period_years not in (None, ""):
+            raise ApplicationError("以第一项情形纳入的，不设纳入期限。", field="period_years")
+        period_years = None
+    else:
+        period_years = DEFAULT_PERIOD_YEARS if period_years in (None, "") else int(period_years)
+        if not DEFAULT_PERIOD_YEARS <= period_years <= DEFAULT_PERIOD_YEARS + MAX_EXTENSION_YEARS:
+            raise ApplicationError("纳入期限为二年；情节严重的，可以延长一至三年（即二至五年）。", field="period_years")
+    if Listing.objects.filter(debtor=debtor, case=case, state__in=["proposed", "published", "shielded"]).exists():
+        raise ApplicationError("该被执行人在本案中已有尚未移出的失信名单记录。", field="debtor")
+    person = debtor.kind == PartyKind.PERSON
+    listing = Listing.objects.create(
+        case=case, debtor=debtor, court_id=case.court_id, ground=ground, facts=facts.strip(),
+        period_years=period_years, name=debtor.name, id_number=debtor.id_number, credit_code=debtor.credit_code,
+        legal_representative=debtor.legal_representative,
+        sex=({"male": "男", "female": "女"}[sex_from_resident_id(debtor.id_number)] if person else ""),
+        age=age_on(debtor.id_number, decided_on) if person else None,
+        obligation=case.obligation or f"给付申请执行人人民币{case.amount}元",
+        performed_amount=case.performed_amount, unperformed_amount=case.unperformed_amount,
+        basis_issuer=case.basis_issuer, basis_number=case.basis_number, case_number=case.number,
+        filed_on=case.filed_on, court_name=case.court.name, decided_on=decided_on, proposed_by=actor,
+    )
+    _event(listing, "propose", actor, to_state=ListingState.PROPOSED, data={"ground": int(ground)})
+    return listing
+
+
+@transaction.atomic
+def approve_listing(*, actor, listing, reason=""):
+    """A bureau leader approves: the listing is published today, with its end date for grounds 2-6, and pushed."""
+    listing = _lock(listing)
+    _require_leader_of(actor, listing.court_id)
+    today = timezone.localdate()
+    ends_on = _add_years(today, listing.period_years) if listing.period_years else None
+    return _move(listing, "approve", actor, reason=reason, published_on=today, ends_on=ends_on, approved_by=actor,
+                 data={"published_on": today.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None})
+
+
+@transaction.atomic
+def withdraw_listing(*, actor, listing, reason):
+    """The court withdraws a proposal before it is published (撤回)."""
+    listing = _lock(listing)
+    _require_court_staff_of(actor, listing.court_id)
+    if not (reason or "").strip():
+        raise ApplicationError("请填写撤回理由。", field="reason")
+    return _move(listing, "withdraw", actor, reason=reason.strip(), ended_at=timezone.now())
+
+
+@transaction.atomic
+def shield_listing(*, actor, listing, reason):
+    """Hide a published listing from the public and the units while a question about it is settled (屏蔽)."""
+    listing = _lock(listing)
+    _require_court_staff_of(actor, listing.court_id)
+    if not (reason or "").strip():
+        raise ApplicationError("请填写屏蔽理由。", field="reason")
+    return _move(listing, "shield", actor, reason=reason.strip())
+
+
+@transaction.atomic
+def unshield_listing(*, actor, listing, reason):
+    listing = _lock(listing)
+    _require_court_staff_of(actor, listing.court_id)
+    return _move(listing, "unshield", actor, reason=(reason or "").strip())
+
+
+def removal_deadline(arose_on):
+    """The close of the 3rd working day after the day the ground arose (day 0)."""
+    start = datetime.datetime.combine(arose_on, datetime.time(12, 0), tzinfo=TIMEZONE)
+    return add_working_days(start, 3).due_at
+
+
+@transaction.atomic
+def delete_listing(*, actor, listing, ground, arose_on, reason=""):
+    """Delete a listing on a legal ground (法释〔2017〕7号 art. 10), due within 3 working days of the ground arising.
+    The event records whether it was done on time."""
+    listing = _lock(listing)
+    _require_court_staff_of(actor, listing.court_id)
+    if ground not in DeletionGround.values:
+        raise ApplicationError("请选择法定的删除事由。", field="ground")
+    if not isinstance(arose_on, datetime.date) or arose_on > timezone.localdate():
+        raise ApplicationError("事由发生日期不能晚于今天。", field="arose_on")
+    due_at = removal_deadline(arose_on)
+    now = timezone.now()
+    return _move(listing, "delete", actor, reason=reason or DeletionGround(ground).label,
+                 data={"ground": ground, "arose_on": arose_on.isoformat(), "due_at": due_at.isoformat(),
+                       "on_time": now <= due_at},
+                 deletion_ground=ground, ground_arose_on=arose_on, removal_due_at=due_at, ended_at=now)
+
+
+@transaction.atomic
+def revoke_listing(*, actor, listing, reason, error_found_on=None):
+    """Revoke a listing made in error (撤销), due within 3 working days of the error being found."""
+    listing = _lock(listing)
+    _require_court_staff_of(actor, listing.court_id)
+    if not (reason or "").strip():
+        raise ApplicationError("请写明错误纳入的情形。", field="reason")
+    found = error_found_on or timezone.localdate()
+    due_at = removal_deadline(found)
+    now = timezone.now()
+    return _move(listing, "revoke", actor, reason=reason.strip(),
+                 data={"error_found_on": found.isoformat(), "due_at": due_at.isoformat(), "on_time": now <= due_at},
+                 ground_arose_on=found, removal_due_at=due_at, ended_at=now)
+
+
+CORRECTABLE = ("name", "id_number", "credit_code", "legal_representative", "obligation", "performed_amount",
+               "unperformed_amount", "basis_issuer", "basis_number", "facts")
+
+
+@transaction.atomic
+def correct_listing(*, actor, listing, changes, reason):
+    """Correct wrong published data (更正); the correction is pushed like a publication."""
+    listing = _lock(listing)
+    _require_court_staff_of(actor, listing.court_id)
+    if listing.state not in (ListingState.PUBLISHED, ListingState.SHIELDED, ListingState.PROPOSED):
+        raise TransitionNotAllowed(f"名单当前状态为“{listing.get_state_display()}”，不能更正。", state=listing.state)
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown or not changes:
+        raise ApplicationError("只能更正公布的信息项。", field="changes")
+    if not (reason or "").strip():
+        raise ApplicationError("请写明更正理由。", field="reason")
+    before = {key: str(getattr(listing, key)) for key in changes}
+    for key, value in changes.items():
+        setattr(listing, key, value)
+    listing.save(update_fields=[*changes, "updated_at"])
+    _event(listing, "correct", actor, from_state=listing.state, to_state=listing.state, reason=reason.strip(),
+           data={"before": before, "after": {key: str(value) for key, value in changes.items()}})
+    return listing
+
+
+def expire_due_listings(today=None):
+    """The periodic task: every published or shielded listing whose fixed period has ended is moved off the list
+    (within 3 working days of the end, as the rule requires) and the move is pushed. Returns how many expired."""
+    today = today or timezone.localdate()
+    expired = 0
+    with transaction.atomic():
+        for listing in (Listing.objects.select_for_update(skip_locked=True)
+                        .filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED], ends_on__lt=today)):
+            due_at = removal_deadline(listing.ends_on)
+            _move(listing, "expire", None, reason="纳入期限届满",
+                  data={"ends_on": listing.ends_on.isoformat(), "due_at": due_at.isoformat(),
+                        "on_time": timezone.now() <= due_at},
+                  removal_due_at=due_at, ended_at=timezone.now())
+            expired += 1
+    return expired
