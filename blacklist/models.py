@@ -68,6 +68,8 @@ class Listing(models.Model):
     state = models.CharField("状态", max_length=20, choices=ListingState.choices, default=ListingState.PROPOSED)
     # Published fields (法释〔2017〕7号 art. 6).
     name = models.CharField("姓名或名称", max_length=100)
+    name_pinyin = models.CharField("姓名拼音", max_length=300, blank=True, db_index=True,
+                                   help_text="无声调全拼，用于同音字建议")
     id_number = models.CharField("公民身份号码", max_length=18, blank=True, db_index=True)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
     legal_representative = models.CharField("法定代表人或负责人", max_length=30, blank=True)
@@ -148,3 +150,140 @@ class ListingEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ListingAcknowledgement(models.Model):
+    """A joint-punishment unit's liaison confirms it received a pushed event; unacknowledged pushes are reminded."""
+
+    event = models.ForeignKey(ListingEvent, verbose_name="推送记录", on_delete=models.PROTECT,
+                              related_name="acknowledgements")
+    unit = models.ForeignKey("members.Organisation", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签收人", on_delete=models.PROTECT,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField("签收时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "名单推送签收"
+        verbose_name_plural = "名单推送签收"
+        constraints = [models.UniqueConstraint(fields=["event", "unit"], name="one_ack_per_event_and_unit")]
+
+    def __str__(self):
+        return f"{self.unit_id} 签收 {self.event_id}"
+
+
+class ScreeningSource(models.TextChoices):
+    SINGLE = "single", "单个查询"
+    UPLOAD = "upload", "批量上传"
+    API = "api", "接口"
+
+
+class ScreeningBatch(models.Model):
+    """A unit screens applicants against the published list (one applicant, an uploaded file, or its system)."""
+
+    unit = models.ForeignKey("members.Organisation", verbose_name="单位", on_delete=models.PROTECT,
+                             related_name="screenings")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    source = models.CharField("方式", max_length=10, choices=ScreeningSource.choices)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    total = models.PositiveIntegerField("人数", default=0)
+    hits = models.PositiveIntegerField("命中", default=0)
+
+    class Meta:
+        verbose_name = "失信筛查"
+        verbose_name_plural = "失信筛查"
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self):
+        return f"筛查 {self.pk}（{self.total}人，命中{self.hits}）"
+
+
+class ScreeningResult(models.Model):
+    """One applicant of a screening. A hit names the listing; hits are the feedback the listing's court sees."""
+
+    batch = models.ForeignKey(ScreeningBatch, verbose_name="筛查", on_delete=models.PROTECT, related_name="results")
+    row_number = models.PositiveIntegerField("行号")
+    name = models.CharField("姓名或名称", max_length=100)
+    id_number = models.CharField("公民身份号码", max_length=18, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    hit = models.BooleanField("命中", default=False)
+    name_matches = models.BooleanField("姓名一致", default=False)
+    listing = models.ForeignKey(Listing, verbose_name="名单", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="screening_hits")
+
+    class Meta:
+        verbose_name = "筛查结果"
+        verbose_name_plural = "筛查结果"
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["listing"], name="screening_hit_listing")]
+
+    def __str__(self):
+        return f"{self.row_number}. {self.name}"
+
+
+class RestrictionState(models.TextChoices):
+    ACTIVE = "active", "生效"
+    LIFTED = "lifted", "已解除"
+
+
+class RestrictionOrder(models.Model):
+    """A consumption-restriction order (限制消费令, 法释〔2015〕17号). Every published listing carries one; a clerk can
+    also issue one without listing. For an organisation it binds its legal representative, main person in charge,
+    directly responsible persons and actual controller (`bound_persons`: [{"role", "name", "id_number"}])."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT,
+                             related_name="restriction_orders")
+    debtor = models.ForeignKey("cases.Party", verbose_name="被执行人", on_delete=models.PROTECT,
+                               related_name="restriction_orders")
+    listing = models.OneToOneField(Listing, verbose_name="失信名单", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="restriction_order")
+    bound_persons = models.JSONField("受约束人员", default=list, blank=True)
+    issued_on = models.DateField("发布日期")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT,
+                                  related_name="+")
+    state = models.CharField("状态", max_length=10, choices=RestrictionState.choices, default=RestrictionState.ACTIVE)
+    lifted_on = models.DateField("解除日期", null=True, blank=True)
+    lift_reason = models.TextField("解除理由", blank=True)
+
+    class Meta:
+        verbose_name = "限制消费令"
+        verbose_name_plural = "限制消费令"
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self):
+        return f"限制消费令（{self.debtor}）"
+
+
+class SpecialDebtorKind(models.TextChoices):
+    DEPUTY = "deputy", "人大代表"
+    CPPCC = "cppcc", "政协委员"
+    PUBLIC_SERVANT = "public_servant", "国家工作人员或国有企业"
+    ORGAN = "organ", "党政机关"
+
+
+class SpecialDebtorNotification(models.Model):
+    """The notification duty when a listed or noticed debtor is a deputy, a CPPCC member, a public servant or a
+    party or government organ (楚政法发〔2018〕3号 二（一）-（三）): a task for the clerk with its recipient, and
+    when it was done."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT,
+                             related_name="special_notifications")
+    debtor = models.ForeignKey("cases.Party", verbose_name="被执行人", on_delete=models.PROTECT,
+                               related_name="special_notifications")
+    kind = models.CharField("类别", max_length=20, choices=SpecialDebtorKind.choices)
+    recipient = models.CharField("通报对象", max_length=100)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    done_on = models.DateField("通报日期", null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="通报人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    note = models.TextField("通报情况", blank=True)
+
+    class Meta:
+        verbose_name = "特殊主体通报"
+        verbose_name_plural = "特殊主体通报"
+        ordering = ["done_on", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["debtor", "kind"], name="one_notification_per_debtor_kind")]
+
+    def __str__(self):
+        return f"{self.debtor} → {self.recipient}"

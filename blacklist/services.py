@@ -61,6 +61,13 @@ def _move(listing, action, actor, *, reason="", data=None, **fields):
     return listing
 
 
+def name_pinyin(name):
+    """Toneless pinyin of a name, syllables separated by spaces (张伟 → "zhang wei"), for homophone suggestions."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(name)).lower()[:300]
+
+
 def _add_years(day, years):
     try:
         return day.replace(year=day.year + years)
@@ -121,7 +128,8 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
     person = debtor.kind == PartyKind.PERSON
     listing = Listing.objects.create(
         case=case, debtor=debtor, court_id=case.court_id, ground=ground, facts=facts.strip(),
-        period_years=period_years, name=debtor.name, id_number=debtor.id_number, credit_code=debtor.credit_code,
+        period_years=period_years, name=debtor.name, name_pinyin=name_pinyin(debtor.name),
+        id_number=debtor.id_number, credit_code=debtor.credit_code,
         legal_representative=debtor.legal_representative,
         sex=({"male": "男", "female": "女"}[sex_from_resident_id(debtor.id_number)] if person else ""),
         age=age_on(debtor.id_number, decided_on) if person else None,
@@ -230,7 +238,11 @@ def correct_listing(*, actor, listing, changes, reason):
     before = {key: str(getattr(listing, key)) for key in changes}
     for key, value in changes.items():
         setattr(listing, key, value)
-    listing.save(update_fields=[*changes, "updated_at"])
+    fields = list(changes)
+    if "name" in changes:
+        listing.name_pinyin = name_pinyin(listing.name)
+        fields.append("name_pinyin")
+    listing.save(update_fields=[*fields, "updated_at"])
     _event(listing, "correct", actor, from_state=listing.state, to_state=listing.state, reason=reason.strip(),
            data={"before": before, "after": {key: str(value) for key, value in changes.items()}})
     return listing

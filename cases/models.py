@@ -91,6 +91,10 @@ class Party(models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     legal_representative = models.CharField("法定代表人或负责人", max_length=30, blank=True)
     address = models.CharField("住所地", max_length=200, blank=True)
+    subdistrict = models.ForeignKey(
+        "members.Organisation", verbose_name="户籍或住所地街道", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"kind": "subdistrict"}, help_text="用于失信名单进社区公示",
+    )
     is_deputy = models.BooleanField("人大代表", default=False)
     is_cppcc_member = models.BooleanField("政协委员", default=False)
     is_public_servant = models.BooleanField("国家工作人员或国有企业", default=False)

@@ -9,7 +9,7 @@ from members import selectors as member_selectors
 from members.models import Organisation
 
 from . import workdays
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear, Delivery, DeliveryState
 
 
 class LoginView(auth_views.LoginView):
@@ -32,6 +32,7 @@ def home(request):
         last_year = workdays.last_known_year()
         context["calendar_last_year"] = last_year
         context["calendar_next_missing"] = last_year is None or last_year < today.year + 1
+        context["failed_deliveries"] = Delivery.objects.filter(state=DeliveryState.FAILED).count()
     if user.is_liaison:
         context["own_unit"] = (
             member_selectors.roster(include_inactive=True).filter(pk=user.organisation_id).first()

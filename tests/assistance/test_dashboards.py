@@ -99,3 +99,12 @@ def test_bell_counts_unread_and_hides_other_peoples(client_for, liaison, other_l
     assert response.status_code == 302 and response["Location"] == "/inbox/"
     mine.refresh_from_db()
     assert mine.read_at is not None
+
+
+def test_administrator_home_shows_failed_sends(client_for, admin_user):
+    from linkage.models import Delivery
+
+    Delivery.objects.create(channel="sms", address="13800000000", subject="提醒", body="正文", state="failed",
+                            attempts=5, last_error="ConnectionError: 网关不可达")
+    page = client_for(admin_user).get(reverse("home")).content.decode()
+    assert 'id="failed-deliveries"' in page and "有 <strong>1</strong> 条短信或邮件" in page
