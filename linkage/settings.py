@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
     "unit-digests": {"task": "assistance.tasks.send_digests", "schedule": crontab(minute="5,35")},
     "freeze-renewals": {"task": "assistance.tasks.scan_renewals", "schedule": crontab(hour=8, minute=45)},
     "retry-deliveries": {"task": "linkage.tasks.retry_deliveries", "schedule": crontab(minute="*/5")},
+    "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
 }
 # Reminders go out on working days only, from this hour (local time) on; the scans are idempotent.
 REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
@@ -190,6 +191,10 @@ SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
+# Public list: identifiers masked as the first and last characters kept (domain rules: ID numbers 6 + 4; credit
+# codes are public by law and shown in full); searches per client address per minute.
+PUBLIC_ID_MASK_KEEP = (env.int("LINKAGE_PUBLIC_ID_KEEP_HEAD", default=6), env.int("LINKAGE_PUBLIC_ID_KEEP_TAIL", default=4))
+PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("LINKAGE_PUBLIC_SEARCH_RATE_PER_MINUTE", default=20)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("members.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("assistance.api_urls")),
+    path("", include("blacklist.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("cases/", include("cases.urls")),
     path("", include("assistance.urls")),
+    path("", include("blacklist.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
