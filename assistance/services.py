@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from blacklist.restrictions import ensure_special_notifications
 from cases.models import Case, Party, PartyRole
 from cases.services import require_clerk_of
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
@@ -246,6 +247,7 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
     except ValidationError as error:
         raise ApplicationError(f"执行裁定书文号：{error.messages[0]}", field="ruling_number")
     items = _clean_items(items)
+    ensure_special_notifications(debtor)
     batch = NoticeBatch.objects.create(case=case, created_by=actor)
     notices = []
     for unit in units:

@@ -13,6 +13,7 @@ from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllo
 from linkage.identifiers import age_on, sex_from_resident_id
 from linkage.workdays import TIMEZONE, add_working_days
 
+from . import restrictions
 from .models import LISTING_TRANSITIONS, DeletionGround, Listing, ListingEvent, ListingGround, ListingState
 
 DEFAULT_PERIOD_YEARS = 2
@@ -139,6 +140,7 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
         filed_on=case.filed_on, court_name=case.court.name, decided_on=decided_on, proposed_by=actor,
     )
     _event(listing, "propose", actor, to_state=ListingState.PROPOSED, data={"ground": int(ground)})
+    restrictions.ensure_special_notifications(debtor)
     return listing
 
 
@@ -149,8 +151,17 @@ def approve_listing(*, actor, listing, reason=""):
     _require_leader_of(actor, listing.court_id)
     today = timezone.localdate()
     ends_on = _add_years(today, listing.period_years) if listing.period_years else None
-    return _move(listing, "approve", actor, reason=reason, published_on=today, ends_on=ends_on, approved_by=actor,
-                 data={"published_on": today.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None})
+    _move(listing, "approve", actor, reason=reason, published_on=today, ends_on=ends_on, approved_by=actor,
+          data={"published_on": today.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None})
+    # A listed debtor is always consumption-restricted (domain rules).
+    restrictions.issue_restriction_order(actor=actor, debtor=listing.debtor, listing=listing)
+    return listing
+
+
+def _lift_restriction_with(listing, actor, reason):
+    order = getattr(listing, "restriction_order", None)
+    if order is not None and order.state == "active":
+        restrictions.lift_restriction_order(actor=actor, order=order, reason=reason, with_listing=True)
 
 
 @transaction.atomic
@@ -198,6 +209,7 @@ def delete_listing(*, actor, listing, ground, arose_on, reason=""):
         raise ApplicationError("事由发生日期不能晚于今天。", field="arose_on")
     due_at = removal_deadline(arose_on)
     now = timezone.now()
+    _lift_restriction_with(listing, actor, f"失信名单删除：{DeletionGround(ground).label}")
     return _move(listing, "delete", actor, reason=reason or DeletionGround(ground).label,
                  data={"ground": ground, "arose_on": arose_on.isoformat(), "due_at": due_at.isoformat(),
                        "on_time": now <= due_at},
@@ -214,6 +226,7 @@ def revoke_listing(*, actor, listing, reason, error_found_on=None):
     found = error_found_on or timezone.localdate()
     due_at = removal_deadline(found)
     now = timezone.now()
+    _lift_restriction_with(listing, actor, "失信名单撤销")
     return _move(listing, "revoke", actor, reason=reason.strip(),
                  data={"error_found_on": found.isoformat(), "due_at": due_at.isoformat(), "on_time": now <= due_at},
                  ground_arose_on=found, removal_due_at=due_at, ended_at=now)
@@ -257,6 +270,7 @@ def expire_due_listings(today=None):
         for listing in (Listing.objects.select_for_update(skip_locked=True)
                         .filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED], ends_on__lt=today)):
             due_at = removal_deadline(listing.ends_on)
+            _lift_restriction_with(listing, None, "失信名单纳入期限届满")
             _move(listing, "expire", None, reason="纳入期限届满",
                   data={"ends_on": listing.ends_on.isoformat(), "due_at": due_at.isoformat(),
                         "on_time": timezone.now() <= due_at},
