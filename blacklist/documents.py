@@ -1,0 +1,32 @@
+"""PDFs beside the list: the consumption-restriction order and the community posting of a subdistrict."""
+
+from django.utils import timezone
+
+from assistance.documents import chinese_date
+from linkage.pdf import render_pdf
+
+from .models import Listing, ListingGround, ListingState
+from .public_masking import masked_identifier
+from .restrictions import RESTRICTED_BEHAVIOURS
+
+
+def restriction_order_pdf(order):
+    return render_pdf("pdf/restriction_order.html", {
+        "order": order, "behaviours": RESTRICTED_BEHAVIOURS, "issued_cn": chinese_date(order.issued_on),
+    })
+
+
+def community_listings(subdistrict):
+    """Published listings of debtors registered in the subdistrict, identifiers masked as on the public list."""
+    rows = (Listing.objects.filter(state=ListingState.PUBLISHED, debtor__subdistrict=subdistrict)
+            .order_by("published_on", "id")
+            .values("name", "id_number", "credit_code", "legal_representative", "case_number", "court_name",
+                    "unperformed_amount", "ground"))
+    return [{**row, "masked_identifier": masked_identifier(row["id_number"], row["credit_code"]),
+             "ground_label": ListingGround(row["ground"]).label} for row in rows]
+
+
+def community_posting_pdf(subdistrict):
+    return render_pdf("pdf/community_posting.html", {
+        "subdistrict": subdistrict, "listings": community_listings(subdistrict), "today": timezone.localdate(),
+    })

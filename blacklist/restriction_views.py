@@ -1,0 +1,44 @@
+"""The restriction order's PDF (for the court and the committee) and a subdistrict's community posting PDF (for
+that subdistrict's liaisons, the courts of its jurisdiction and the committee). Anybody else gets a 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from linkage.pdf import pdf_response
+from members.models import Organisation, OrganisationKind
+
+from . import documents
+from .models import RestrictionOrder
+
+
+def restriction_orders_visible_to(user):
+    if user.is_court_staff:
+        return RestrictionOrder.objects.filter(case__court_id=user.organisation_id)
+    if user.is_committee:
+        return RestrictionOrder.objects.all()
+    return RestrictionOrder.objects.none()
+
+
+@login_required
+def restriction_order_pdf(request, pk):
+    order = get_object_or_404(restriction_orders_visible_to(request.user).select_related("case__court", "debtor"),
+                              pk=pk)
+    return pdf_response(documents.restriction_order_pdf(order), f"限制消费令-{order.debtor.name}.pdf")
+
+
+def _may_see_posting(user, subdistrict):
+    if user.is_liaison:
+        return user.organisation_id == subdistrict.pk
+    if user.is_court_staff or user.is_committee:
+        return user.organisation.jurisdiction_id == subdistrict.jurisdiction_id
+    return False
+
+
+@login_required
+def community_posting_pdf(request, code):
+    subdistrict = get_object_or_404(Organisation, code=code, kind=OrganisationKind.SUBDISTRICT, active=True)
+    if not _may_see_posting(request.user, subdistrict):
+        raise Http404
+    return pdf_response(documents.community_posting_pdf(subdistrict), f"失信被执行人名单公示-{subdistrict.short_name}.pdf",
+                        as_attachment=False)
