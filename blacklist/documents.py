@@ -11,8 +11,10 @@ from .restrictions import RESTRICTED_BEHAVIOURS
 
 
 def restriction_order_pdf(order):
+    applicants = "、".join(order.case.parties.applicants().values_list("name", flat=True))
     return render_pdf("pdf/restriction_order.html", {
-        "order": order, "behaviours": RESTRICTED_BEHAVIOURS, "issued_cn": chinese_date(order.issued_on),
+        "order": order, "applicants": applicants, "behaviours": RESTRICTED_BEHAVIOURS,
+        "issued_cn": chinese_date(order.issued_on),
     })
 
 

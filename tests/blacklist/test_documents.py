@@ -45,7 +45,7 @@ def test_restriction_order_pdf(client_for, clerk, published):
     assert response["Content-Type"] == "application/pdf"
     text, size = pdf_text(response.content)
     assert size == (595, 842)
-    for fragment in ("限制消费令", "王堃", "（2026）粤0103执700号", "旅游、度假", "子女就读高收费私立学校"):
+    for fragment in ("限制消费令", "申请执行人甲与被执行人王堃", "王堃", "（2026）粤0103执700号", "旅游、度假", "子女就读高收费私立学校"):
         assert fragment in text
 
 
