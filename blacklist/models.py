@@ -287,3 +287,45 @@ class SpecialDebtorNotification(models.Model):
 
     def __str__(self):
         return f"{self.debtor} → {self.recipient}"
+
+
+class CorrectionState(models.TextChoices):
+    PENDING = "pending", "待审查"
+    CORRECTED = "corrected", "已纠正"
+    REJECTED = "rejected", "驳回"
+
+
+class CorrectionRequest(models.Model):
+    """A debtor's correction request (纠错, 法释〔2017〕7号 art. 11-12): reviewed within 15 days; the applicant may ask
+    for reconsideration within 10 days of the decision, which the higher court decides within 15 days."""
+
+    listing = models.ForeignKey(Listing, verbose_name="名单", on_delete=models.PROTECT,
+                                related_name="correction_requests")
+    applicant = models.CharField("申请人", max_length=100)
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    content = models.TextField("纠正事项和理由")
+    received_on = models.DateField("收到日期")
+    due_on = models.DateField("审查期限")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    state = models.CharField("状态", max_length=20, choices=CorrectionState.choices, default=CorrectionState.PENDING)
+    decided_on = models.DateField("审查日期", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审查人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decision_reason = models.TextField("审查意见", blank=True)
+    reconsideration_requested_on = models.DateField("申请复议日期", null=True, blank=True)
+    reconsideration_due_on = models.DateField("复议期限", null=True, blank=True)
+    reconsideration_decided_on = models.DateField("复议决定日期", null=True, blank=True)
+    reconsideration_result = models.TextField("复议结果", blank=True)
+
+    class Meta:
+        verbose_name = "纠错申请"
+        verbose_name_plural = "纠错申请"
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return f"{self.applicant}的纠错申请（{self.get_state_display()}）"
+
+    @property
+    def answered_on_time(self):
+        return self.decided_on is not None and self.decided_on <= self.due_on

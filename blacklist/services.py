@@ -277,3 +277,82 @@ def expire_due_listings(today=None):
                   removal_due_at=due_at, ended_at=timezone.now())
             expired += 1
     return expired
+
+
+# ---------------------------------------------------------------------------------------------- corrections
+
+CORRECTION_REVIEW_DAYS = 15
+RECONSIDERATION_REQUEST_DAYS = 10
+RECONSIDERATION_DECISION_DAYS = 15
+
+
+def _days_deadline(start, days):
+    """N days (日) counted as calendar days; when the last one is not a working day, the next working day."""
+    from linkage.workdays import add_calendar_days
+
+    moment = datetime.datetime.combine(start, datetime.time(12, 0), tzinfo=TIMEZONE)
+    return add_calendar_days(moment, days).due_date
+
+
+@transaction.atomic
+def receive_correction_request(*, actor, listing, applicant, content, received_on=None, contact=""):
+    """The court registers a correction request about a listing; it must be reviewed within 15 days."""
+    _require_court_staff_of(actor, listing.court_id)
+    if not (applicant or "").strip():
+        raise ApplicationError("请填写申请人。", field="applicant")
+    if not (content or "").strip():
+        raise ApplicationError("请写明申请纠正的事项和理由。", field="content")
+    received_on = received_on or timezone.localdate()
+    if received_on > timezone.localdate():
+        raise ApplicationError("收到日期不能晚于今天。", field="received_on")
+    from .models import CorrectionRequest
+
+    return CorrectionRequest.objects.create(
+        listing=listing, applicant=applicant.strip(), contact=(contact or "").strip(), content=content.strip(),
+        received_on=received_on, due_on=_days_deadline(received_on, CORRECTION_REVIEW_DAYS), received_by=actor,
+    )
+
+
+@transaction.atomic
+def decide_correction_request(*, actor, request, corrected, reason, changes=None, decided_on=None):
+    """Review a correction request: corrected (the published data are corrected, or the listing revoked when it
+    should not exist — pass `changes=None` with corrected=True to revoke) or rejected, with reasons. Whether it was
+    answered within 15 days is recorded (`answered_on_time`)."""
+    from .models import CorrectionRequest, CorrectionState
+
+    request = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
+    listing = request.listing
+    _require_court_staff_of(actor, listing.court_id)
+    if request.state != CorrectionState.PENDING:
+        raise TransitionNotAllowed("该纠错申请已审查。", state=request.state)
+    if not (reason or "").strip():
+        raise ApplicationError("请填写审查意见。", field="reason")
+    if corrected:
+        if changes:
+            correct_listing(actor=actor, listing=listing, changes=changes, reason=f"纠错申请：{reason.strip()}")
+        else:
+            revoke_listing(actor=actor, listing=listing, reason=f"纠错申请成立：{reason.strip()}")
+    request.state = CorrectionState.CORRECTED if corrected else CorrectionState.REJECTED
+    request.decided_on, request.decided_by = decided_on or timezone.localdate(), actor
+    request.decision_reason = reason.strip()
+    request.save(update_fields=["state", "decided_on", "decided_by", "decision_reason"])
+    return request
+
+
+@transaction.atomic
+def request_reconsideration(*, actor, request, requested_on=None):
+    """The applicant asks for reconsideration of a rejection, within 10 days of the decision; the higher court
+    decides within 15 days."""
+    from .models import CorrectionRequest, CorrectionState
+
+    request = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
+    _require_court_staff_of(actor, request.listing.court_id)
+    if request.state != CorrectionState.REJECTED or request.reconsideration_requested_on:
+        raise TransitionNotAllowed("只有被驳回且尚未申请复议的纠错申请可以申请复议。", state=request.state)
+    requested_on = requested_on or timezone.localdate()
+    if requested_on > _days_deadline(request.decided_on, RECONSIDERATION_REQUEST_DAYS):
+        raise ApplicationError("复议申请应在驳回决定作出之日起十日内提出。", field="requested_on")
+    request.reconsideration_requested_on = requested_on
+    request.reconsideration_due_on = _days_deadline(requested_on, RECONSIDERATION_DECISION_DAYS)
+    request.save(update_fields=["reconsideration_requested_on", "reconsideration_due_on"])
+    return request
