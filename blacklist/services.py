@@ -4,7 +4,7 @@ written as pushed events under the feed lock, so the feed's ids become visible i
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases.models import PartyKind, PartyRole
@@ -14,7 +14,15 @@ from linkage.identifiers import age_on, sex_from_resident_id
 from linkage.workdays import TIMEZONE, add_working_days
 
 from . import restrictions
-from .models import LISTING_TRANSITIONS, DeletionGround, Listing, ListingEvent, ListingGround, ListingState
+from .models import (
+    LISTING_TRANSITIONS,
+    DeletionGround,
+    Listing,
+    ListingAcknowledgement,
+    ListingEvent,
+    ListingGround,
+    ListingState,
+)
 
 DEFAULT_PERIOD_YEARS = 2
 MAX_EXTENSION_YEARS = 3
@@ -356,3 +364,26 @@ def request_reconsideration(*, actor, request, requested_on=None):
     request.reconsideration_due_on = _days_deadline(requested_on, RECONSIDERATION_DECISION_DAYS)
     request.save(update_fields=["reconsideration_requested_on", "reconsideration_due_on"])
     return request
+
+
+@transaction.atomic
+def acknowledge_event(*, actor, event):
+    """A joint-punishment unit's liaison confirms receipt of a pushed event; a second call changes nothing.
+    Returns (acknowledgement, created)."""
+    if not _may_acknowledge(actor):
+        raise PermissionDenied("只有联合惩戒单位的联络员可以签收推送。")
+    existing = ListingAcknowledgement.objects.filter(event=event, unit_id=actor.organisation_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return ListingAcknowledgement.objects.create(event=event, unit_id=actor.organisation_id,
+                                                         acknowledged_by=actor), True
+    except IntegrityError:  # a concurrent call won the race
+        return ListingAcknowledgement.objects.get(event=event, unit_id=actor.organisation_id), False
+
+
+def _may_acknowledge(actor):
+    from .selectors import may_acknowledge
+
+    return may_acknowledge(actor)

@@ -1,0 +1,103 @@
+"""Reads of the dishonest-debtor list: which listings a user may see, and the push feed for joint-punishment units.
+
+Listings: court staff see their own court's, the committee sees all (read-only); liaisons see none here (they read
+the list through the feed and the public search), so a listing is a 404 to them.
+
+The feed: pushed `ListingEvent`s ordered by id. The services write them under an advisory lock, so ids become
+visible in increasing order, and `after_id` (exclusive) is a cursor that neither misses nor repeats an event.
+"""
+
+import datetime
+
+from django.utils.dateparse import parse_date, parse_datetime
+
+from linkage.errors import ApplicationError, PermissionDenied
+from linkage.workdays import TIMEZONE
+
+from .models import Listing, ListingEvent
+
+JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")
+FEED_MAX_LIMIT = 200
+
+
+def listings_visible_to(user):
+    if not user.is_authenticated:
+        return Listing.objects.none()
+    if user.is_court_staff:
+        return Listing.objects.filter(court_id=user.organisation_id)
+    if user.is_committee:
+        return Listing.objects.all()
+    return Listing.objects.none()
+
+
+def is_joint_punishment_unit(organisation):
+    if organisation is None:
+        return False
+    return organisation.measures.filter(code__in=JOINT_PUNISHMENT_MEASURES).exists()
+
+
+def may_read_feed(user):
+    if not user.is_authenticated:
+        return False
+    if user.is_committee:
+        return True
+    return user.is_liaison and is_joint_punishment_unit(user.organisation)
+
+
+def may_acknowledge(user):
+    return user.is_authenticated and user.is_liaison and is_joint_punishment_unit(user.organisation)
+
+
+def parse_since(value):
+    """An ISO time (with or without offset; a bare date means its start), read in Asia/Shanghai if naive."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        text = str(value).strip().replace(" ", "+") if "T" in str(value) else str(value).strip()
+        moment = parse_datetime(text)
+        if moment is None:
+            day = parse_date(text)
+            if day is None:
+                raise ApplicationError("since 应为 ISO 8601 时间，如 2026-11-24T08:00:00+08:00。", field="since")
+            moment = datetime.datetime.combine(day, datetime.time.min)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=TIMEZONE)
+    return moment
+
+
+def feed_for(user, *, since=None, after_id=None, limit=FEED_MAX_LIMIT):
+    """One page of the feed: `(events, next_after_id)`. Events are pushed ones with id > after_id (and, when
+    given, at > since), oldest first, at most `limit`. `next_after_id` is the id of the last event on the page, or
+    the cursor given when the page is empty, so a poller passes it back and resumes without loss or repetition."""
+    if not may_read_feed(user):
+        raise PermissionDenied("只有联合惩戒单位的联络员和政法委可以读取失信名单推送。")
+    try:
+        limit = max(1, min(int(limit), FEED_MAX_LIMIT))
+    except (TypeError, ValueError):
+        raise ApplicationError(f"limit 应为1至{FEED_MAX_LIMIT}的整数。", field="limit")
+    if after_id not in (None, ""):
+        try:
+            after_id = int(after_id)
+        except (TypeError, ValueError):
+            raise ApplicationError("after_id 应为整数。", field="after_id")
+    else:
+        after_id = None
+    events = ListingEvent.objects.filter(pushed=True).select_related("listing")
+    if after_id is not None:
+        events = events.filter(id__gt=after_id)
+    since = parse_since(since)
+    if since is not None:
+        events = events.filter(at__gt=since)
+    page = list(events.order_by("id")[:limit])
+    if page:
+        next_after_id = page[-1].id
+    elif after_id is not None:
+        next_after_id = after_id
+    else:
+        # Nothing after `since`: every pushed event visible now is behind the caller, and any later one commits
+        # with a larger id, so the largest visible id is a safe cursor.
+        last = ListingEvent.objects.filter(pushed=True).order_by("-id").values_list("id", flat=True).first()
+        next_after_id = last or 0
+    return page, next_after_id

@@ -1,0 +1,158 @@
+"""Serializers of the listings API and the push feed: output shapes, and the input of each action.
+
+Input serializers parse and document; the rules (who may, which state, which values) are the services'.
+"""
+
+from rest_framework import serializers
+
+from linkage.api import NamedChoiceField
+
+from .models import DeletionGround, Listing, ListingEvent, ListingGround, ListingState
+from .services import ACTION_NAMES, CORRECTABLE
+
+# The fields published on the list (法释〔2017〕7号 art. 6), the identifier in full.
+PUBLISHED_FIELDS = [
+    "name",
+    "id_number",
+    "credit_code",
+    "identifier",
+    "legal_representative",
+    "sex",
+    "age",
+    "obligation",
+    "performed_amount",
+    "unperformed_amount",
+    "basis_issuer",
+    "basis_number",
+    "case_number",
+    "filed_on",
+    "court_name",
+    "decided_on",
+    "facts",
+    "published_on",
+    "ends_on",
+]
+
+
+class ListingEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(help_text="操作人姓名；系统操作为空")
+    action_display = serializers.SerializerMethodField()
+    data = serializers.JSONField(read_only=True, help_text="与该操作有关的数据（如删除事由、期限、是否按期）")
+
+    class Meta:
+        model = ListingEvent
+        fields = ["id", "at", "actor", "action", "action_display", "from_state", "to_state", "reason", "pushed",
+                  "data"]
+        read_only_fields = fields
+
+    def get_actor(self, event) -> str:
+        return event.actor.display_name if event.actor_id else ""
+
+    def get_action_display(self, event) -> str:
+        return ACTION_NAMES.get(event.action, event.action)
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    identifier = serializers.CharField(read_only=True, help_text="公民身份号码或统一社会信用代码（全文）")
+    ground = serializers.IntegerField(read_only=True, help_text="失信情形（1-6）")
+    ground_display = serializers.CharField(source="get_ground_display", read_only=True)
+    state = NamedChoiceField(choices=ListingState.choices, enum_name="ListingStateEnum", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    deletion_ground_display = serializers.CharField(source="get_deletion_ground_display", read_only=True)
+    events = ListingEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id",
+            "case",
+            "debtor",
+            "court",
+            *PUBLISHED_FIELDS,
+            "ground",
+            "ground_display",
+            "period_years",
+            "state",
+            "state_display",
+            "proposed_at",
+            "deletion_ground",
+            "deletion_ground_display",
+            "ground_arose_on",
+            "removal_due_at",
+            "ended_at",
+            "events",
+        ]
+        read_only_fields = fields
+
+
+class FeedListingSerializer(serializers.ModelSerializer):
+    """The listing as a joint-punishment unit receives it: every published field, the identifier in full."""
+
+    identifier = serializers.CharField(read_only=True)
+    ground_display = serializers.CharField(source="get_ground_display", read_only=True)
+    state = NamedChoiceField(choices=ListingState.choices, enum_name="ListingStateEnum", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Listing
+        fields = ["id", *PUBLISHED_FIELDS, "ground", "ground_display", "period_years", "state", "state_display"]
+        read_only_fields = fields
+
+
+class FeedEventSerializer(serializers.ModelSerializer):
+    listing = FeedListingSerializer(read_only=True)
+    data = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = ListingEvent
+        fields = ["id", "at", "action", "listing", "reason", "data"]
+        read_only_fields = fields
+
+
+class FeedPageSerializer(serializers.Serializer):
+    results = FeedEventSerializer(many=True)
+    next_after_id = serializers.IntegerField(
+        allow_null=True, help_text="下次请求时作为 after_id 传回，既不遗漏也不重复"
+    )
+
+
+class AcknowledgementSerializer(serializers.Serializer):
+    event = serializers.IntegerField()
+    unit = serializers.IntegerField()
+    acknowledged_at = serializers.DateTimeField()
+    created = serializers.BooleanField(help_text="false：此前已签收")
+
+
+# -------------------------------------------------------------------------------------------------- input
+
+
+class ListingCreateSerializer(serializers.Serializer):
+    debtor = serializers.IntegerField(label="被执行人", help_text="案件当事人（被执行人）id")
+    ground = serializers.ChoiceField(label="失信情形", choices=ListingGround.choices)
+    facts = serializers.CharField(label="失信行为具体情形")
+    period_years = serializers.IntegerField(label="纳入期限（年）", required=False, allow_null=True,
+                                            help_text="第二至六项为2至5年，缺省2年；第一项不填")
+    decided_on = serializers.DateField(label="决定日期", required=False, allow_null=True)
+    security_covers_debt = serializers.BooleanField(label="已提供足额担保", required=False, default=False)
+    frozen_property_covers_debt = serializers.BooleanField(label="已控财产足以清偿", required=False, default=False)
+    later_in_performance_order = serializers.BooleanField(label="履行顺序在后", required=False, default=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="理由", required=False, allow_blank=True, default="")
+
+
+class DeleteSerializer(serializers.Serializer):
+    ground = serializers.ChoiceField(label="删除事由", choices=DeletionGround.choices)
+    arose_on = serializers.DateField(label="事由发生日期")
+    reason = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="错误纳入的情形", required=False, allow_blank=True, default="")
+    error_found_on = serializers.DateField(label="发现错误日期", required=False, allow_null=True)
+
+
+class CorrectSerializer(serializers.Serializer):
+    changes = serializers.DictField(label="更正内容", help_text=f"可更正：{'、'.join(CORRECTABLE)}")
+    reason = serializers.CharField(label="更正理由", required=False, allow_blank=True, default="")

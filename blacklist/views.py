@@ -1,0 +1,140 @@
+"""Pages of the court's listings: its list (by state), the propose form from a case's debtor, a listing's page with
+the published fields, the legal clock, the history and the moves the user may make.
+
+Every read goes through `selectors.listings_visible_to(user)`: what a user may not see is a 404. Every move is one
+POST calling its service; a refusal shows the service's Chinese message and writes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+from linkage.forms import run_service
+
+from . import selectors, services
+from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, ReasonForm, RevokeForm
+from .models import LISTING_TRANSITIONS, ListingEvent
+
+LISTINGS_PER_PAGE = 20
+
+# action → (service, form class, who: "leader" or "staff")
+ACTIONS = {
+    "approve": (services.approve_listing, ReasonForm, "leader"),
+    "withdraw": (services.withdraw_listing, ReasonForm, "staff"),
+    "shield": (services.shield_listing, ReasonForm, "staff"),
+    "unshield": (services.unshield_listing, ReasonForm, "staff"),
+    "delete": (services.delete_listing, DeleteForm, "staff"),
+    "revoke": (services.revoke_listing, RevokeForm, "staff"),
+    "correct": (services.correct_listing, CorrectForm, "staff"),
+}
+CORRECTABLE_STATES = ("proposed", "published", "shielded")
+
+
+def _visible(user, pk):
+    return get_object_or_404(selectors.listings_visible_to(user).select_related("case", "court"), pk=pk)
+
+
+def _may(user, listing, who):
+    if user.organisation_id != listing.court_id:
+        return False
+    return user.is_leader if who == "leader" else user.is_court_staff
+
+
+def _allowed(listing, name):
+    if name == "correct":
+        return listing.state in CORRECTABLE_STATES
+    return listing.state in LISTING_TRANSITIONS[name][0]
+
+
+def _available(user, listing):
+    return [name for name, (_, _, who) in ACTIONS.items() if _may(user, listing, who) and _allowed(listing, name)]
+
+
+@login_required
+def listing_list(request):
+    user = request.user
+    if not (user.is_court_staff or user.is_committee):
+        raise Http404
+    form = ListingFilterForm(request.GET or None)
+    listings = selectors.listings_visible_to(user).select_related("court")
+    if form.is_valid() and form.cleaned_data["state"]:
+        listings = listings.filter(state=form.cleaned_data["state"])
+    page = Paginator(listings.order_by("-proposed_at", "-id"), LISTINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "blacklist/listing_list.html", {"form": form, "page": page})
+
+
+@login_required
+def listing_propose(request, case_id):
+    user = request.user
+    if not user.is_clerk:
+        raise Http404
+    case = get_object_or_404(Case.objects.editable_by(user).select_related("court"), pk=case_id)
+    status = 200
+    if request.method == "POST":
+        form = ProposeForm(request.POST, case=case)
+        if form.is_valid():
+            listing = run_service(form, services.propose_listing, actor=user, **form.cleaned_data)
+            if listing is not None:
+                messages.success(request, f"已提请将{listing.name}纳入失信被执行人名单，待执行局领导批准。")
+                return redirect("blacklist:listing-detail", pk=listing.pk)
+        status = 400
+    else:
+        debtor = request.GET.get("debtor")
+        form = ProposeForm(case=case, initial={"debtor": debtor} if debtor else None)
+    return render(request, "blacklist/listing_form.html", {"form": form, "case": case}, status=status)
+
+
+def _detail_context(request, listing, forms=None):
+    user = request.user
+    available = _available(user, listing)
+    forms = forms or {}
+    # A refused form is shown with its message even when the move is not offered to this user.
+    available += [name for name in forms if name not in available]
+    action_forms = [(name, services.ACTION_NAMES[name], forms.get(name) or ACTIONS[name][1](prefix=name))
+                    for name in available]
+    now = timezone.now()
+    removal = None
+    if listing.removal_due_at:
+        done_at = listing.ended_at or now
+        removal = {"due_at": listing.removal_due_at, "late": done_at > listing.removal_due_at}
+    return {
+        "listing": listing,
+        "events": ListingEvent.objects.filter(listing=listing).select_related("actor").order_by("id"),
+        "action_names": services.ACTION_NAMES,
+        "action_forms": action_forms,
+        "removal": removal,
+    }
+
+
+@login_required
+def listing_detail(request, pk):
+    listing = _visible(request.user, pk)
+    return render(request, "blacklist/listing_detail.html", _detail_context(request, listing))
+
+
+@login_required
+@require_POST
+def listing_action(request, pk, name):
+    user = request.user
+    listing = _visible(user, pk)
+    if name not in ACTIONS:
+        raise Http404
+    service, form_class, _ = ACTIONS[name]
+    form = form_class(request.POST, prefix=name)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if name == "correct":
+            data = {"changes": {data["field"]: data["value"]}, "reason": data["reason"]}
+        if name in ("approve", "withdraw", "shield", "unshield"):
+            data = {"reason": data.get("reason", "")}
+        if run_service(form, service, actor=user, listing=listing, **data) is not None:
+            messages.success(request, f"已{services.ACTION_NAMES[name]}。")
+            return redirect("blacklist:listing-detail", pk=listing.pk)
+    listing.refresh_from_db()
+    return render(request, "blacklist/listing_detail.html", _detail_context(request, listing, {name: form}),
+                  status=400)

@@ -1,0 +1,202 @@
+"""The push feed to joint-punishment units: a poller that keeps `next_after_id` sees every pushed event exactly
+once, in increasing id order, across pages and across concurrent writes; acknowledgement is idempotent; only
+joint-punishment units (and the committee) may read it."""
+
+import random
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from blacklist import services
+from blacklist.models import ListingAcknowledgement, ListingEvent
+from cases import services as case_services
+from tests import factories
+
+ADULT = "44010319850615123X"
+
+
+def make_case(clerk, n):
+    return case_services.create_case(
+        actor=clerk, number=f"（2026）粤0103执{1000 + n}号", amount="50000", basis_issuer="广州市荔湾区人民法院",
+        basis_number=f"（2025）粤0103民初{n}号", filed_on="2026-01-05", obligation="给付货款50000元",
+        applicants=[{"kind": "person", "name": "甲", "id_number": "11010519491231002X"}],
+        debtors=[{"kind": "person", "name": f"张{n}", "id_number": ADULT}],
+    )
+
+
+def proposals(clerk, count):
+    return [services.propose_listing(actor=clerk, debtor=make_case(clerk, n).parties.get(role="debtor"), ground=3,
+                                     facts="转移财产") for n in range(count)]
+
+
+def poll_all(api, after_id=0, limit=2):
+    seen = []
+    while True:
+        body = api.get(f"/api/v1/listings/feed/?after_id={after_id}&limit={limit}").json()
+        seen += [event["id"] for event in body["results"]]
+        if not body["results"]:
+            return seen, body["next_after_id"]
+        assert len(body["results"]) <= limit
+        after_id = body["next_after_id"]
+
+
+@pytest.fixture
+def joint_unit(db):
+    return factories.OrganisationFactory(measures=["restrict_qualification"])
+
+
+@pytest.fixture
+def joint_liaison(joint_unit):
+    return factories.LiaisonFactory(organisation=joint_unit)
+
+
+@pytest.mark.django_db
+def test_pages_of_two_give_every_event_once(api_for, clerk, leader, joint_liaison):
+    listings = proposals(clerk, 3)
+    for listing in listings:
+        services.approve_listing(actor=leader, listing=listing)
+    services.shield_listing(actor=clerk, listing=listings[0], reason="异议")
+    services.revoke_listing(actor=clerk, listing=listings[1], reason="错误纳入")
+    services.correct_listing(actor=clerk, listing=listings[2], changes={"basis_number": "新文号"}, reason="笔误")
+    pushed = list(ListingEvent.objects.filter(pushed=True).order_by("id").values_list("id", flat=True))
+    assert len(pushed) == 6  # proposals are not pushed
+    api = api_for(joint_liaison)
+    seen, cursor = poll_all(api)
+    assert seen == pushed and cursor == pushed[-1]
+
+    first = api.get("/api/v1/listings/feed/?limit=2").json()
+    event = first["results"][0]
+    assert event["action"] == "approve" and first["next_after_id"] == first["results"][1]["id"]
+    assert event["listing"]["id_number"] == ADULT and event["listing"]["identifier"] == ADULT
+    assert {"name", "obligation", "unperformed_amount", "case_number", "court_name", "published_on", "ends_on",
+            "ground", "ground_display"} <= set(event["listing"])
+    assert {"id", "at", "action", "listing", "reason", "data"} == set(event)
+    # Nothing new: the cursor stays where it was.
+    empty = api.get(f"/api/v1/listings/feed/?after_id={pushed[-1]}").json()
+    assert empty == {"results": [], "next_after_id": pushed[-1]}
+
+
+@pytest.mark.django_db
+def test_since_maps_to_events_after_that_time(api_for, clerk, leader, joint_liaison):
+    first, second = proposals(clerk, 2)
+    services.approve_listing(actor=leader, listing=first)
+    approved = ListingEvent.objects.get(pushed=True)
+    services.approve_listing(actor=leader, listing=second)
+    api = api_for(joint_liaison)
+    body = api.get("/api/v1/listings/feed/", {"since": approved.at.isoformat()}).json()
+    assert [e["listing"]["id"] for e in body["results"]] == [second.pk]
+    late = api.get("/api/v1/listings/feed/", {"since": "2999-01-01T00:00:00+08:00"}).json()
+    assert late["results"] == [] and late["next_after_id"] == body["next_after_id"]
+    bad = api.get("/api/v1/listings/feed/", {"since": "昨天"})
+    assert bad.status_code == 400 and "since" in bad.json()
+
+
+@pytest.mark.django_db
+def test_who_may_read_the_feed(api_for, liaison, committee_user, clerk, joint_liaison):
+    # `liaison`'s unit does inquiries and freezes: not a joint-punishment unit.
+    response = api_for(liaison).get("/api/v1/listings/feed/")
+    assert response.status_code == 403 and "联合惩戒" in response.json()["detail"]
+    assert api_for(clerk).get("/api/v1/listings/feed/").status_code == 403
+    assert api_for(committee_user).get("/api/v1/listings/feed/").status_code == 200
+    publicity = factories.LiaisonFactory(organisation=factories.OrganisationFactory(measures=["publish"]))
+    assert api_for(publicity).get("/api/v1/listings/feed/").status_code == 200
+    assert api_for(joint_liaison).get("/api/v1/listings/feed/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_acknowledge_is_idempotent(api_for, clerk, leader, liaison, committee_user, joint_liaison):
+    listing = proposals(clerk, 1)[0]
+    services.approve_listing(actor=leader, listing=listing)
+    event = ListingEvent.objects.get(pushed=True)
+    propose_event = ListingEvent.objects.get(pushed=False)
+    api = api_for(joint_liaison)
+    path = f"/api/v1/listings/feed/{event.pk}/acknowledge/"
+    first = api.post(path)
+    assert first.status_code == 201 and first.json()["created"] is True
+    second = api.post(path)
+    assert second.status_code == 200 and second.json()["created"] is False
+    assert ListingAcknowledgement.objects.filter(event=event).count() == 1
+    assert ListingAcknowledgement.objects.get().unit_id == joint_liaison.organisation_id
+    # Another liaison of the same unit: still one row per unit.
+    colleague = factories.LiaisonFactory(organisation=joint_liaison.organisation, liaison_role="B")
+    assert api_for(colleague).post(path).status_code == 200
+    assert ListingAcknowledgement.objects.count() == 1
+    assert api.post(f"/api/v1/listings/feed/{propose_event.pk}/acknowledge/").status_code == 404
+    assert api.post("/api/v1/listings/feed/999999/acknowledge/").status_code == 404
+    assert api_for(liaison).post(path).status_code == 403
+    assert api_for(committee_user).post(path).status_code == 403
+    assert ListingAcknowledgement.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poller_sees_every_event_once_across_concurrent_writes(reference_data, api_for, monkeypatch):
+    """Writers publish, shield and delete in parallel real transactions while a poller reads pages of 2 in a loop
+    with the cursor. Ids are allocated in one order and may commit in another, but the services write pushed events
+    under the feed lock, so the poller never steps past an id that commits later. Each write lingers a little
+    between inserting its event and committing, to widen the window in which an unordered commit would show."""
+    original_event = services._event
+
+    def slow_event(*args, **kwargs):
+        event = original_event(*args, **kwargs)
+        time.sleep(random.uniform(0, 0.02))
+        return event
+
+    monkeypatch.setattr(services, "_event", slow_event)
+    court = factories.CourtFactory()
+    clerk = factories.ClerkFactory(organisation=court)
+    leader = factories.LeaderFactory(organisation=court)
+    unit = factories.OrganisationFactory(measures=["restrict_qualification"])
+    reader = factories.LiaisonFactory(organisation=unit)
+    listings = proposals(clerk, 8)
+    api = api_for(reader)
+
+    errors, seen, done = [], [], threading.Event()
+    start = threading.Barrier(len(listings) + 1)
+
+    def writer(listing):
+        try:
+            start.wait()
+            services.approve_listing(actor=leader, listing=listing)
+            time.sleep(0.005)
+            services.shield_listing(actor=clerk, listing=listing, reason="异议审查")
+            services.delete_listing(actor=clerk, listing=listing, ground="performed",
+                                    arose_on=listing.proposed_at.date())
+        except Exception as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def poller():
+        after_id = 0
+        try:
+            start.wait()
+            while True:
+                finished = done.is_set()  # read before the page: a page read after this is complete
+                body = api.get(f"/api/v1/listings/feed/?after_id={after_id}&limit=2").json()
+                seen.extend(event["id"] for event in body["results"])
+                after_id = body["next_after_id"]
+                if not body["results"]:
+                    if finished:
+                        return
+                    time.sleep(0.001)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(listing,)) for listing in listings]
+    reading = threading.Thread(target=poller)
+    for thread in [reading, *threads]:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    done.set()
+    reading.join(60)
+    assert not reading.is_alive() and not errors, errors
+
+    pushed = list(ListingEvent.objects.filter(pushed=True).order_by("id").values_list("id", flat=True))
+    assert len(pushed) == 3 * len(listings)
+    assert seen == pushed  # every event exactly once, in increasing order
+    assert len(set(seen)) == len(seen)
