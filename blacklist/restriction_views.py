@@ -1,15 +1,20 @@
 """The restriction order's PDF (for the court and the committee) and a subdistrict's community posting PDF (for
 that subdistrict's liaisons, the courts of its jurisdiction and the committee). Anybody else gets a 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
 
+from linkage.forms import run_action
 from linkage.pdf import pdf_response
 from members.models import Organisation, OrganisationKind
 
-from . import documents
-from .models import RestrictionOrder
+from . import documents, restrictions
+from .models import RestrictionOrder, SpecialDebtorNotification
 
 
 def restriction_orders_visible_to(user):
@@ -42,3 +47,17 @@ def community_posting_pdf(request, code):
         raise Http404
     return pdf_response(documents.community_posting_pdf(subdistrict), f"失信被执行人名单公示-{subdistrict.short_name}.pdf",
                         as_attachment=False)
+
+
+@login_required
+@require_POST
+def complete_special_notification(request, pk):
+    """The clerk records that a special-debtor notification was made (date and how)."""
+    task = get_object_or_404(SpecialDebtorNotification.objects.filter(case__court_id=request.user.organisation_id)
+                             if request.user.is_court_staff else SpecialDebtorNotification.objects.none(), pk=pk)
+    done_on = parse_date(request.POST.get("done_on") or "") or timezone.localdate()
+    _, ok = run_action(request, restrictions.complete_special_notification, actor=request.user, notification=task,
+                       done_on=done_on, note=request.POST.get("note", ""))
+    if ok:
+        messages.success(request, f"已记录：{task.debtor.name}已通报{task.recipient}。")
+    return redirect("cases:detail", pk=task.case_id)

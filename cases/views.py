@@ -169,6 +169,7 @@ def case_detail(request, pk):
             "debtors": [p for p in parties if p.role == PartyRole.DEBTOR],
             "notices": notices,
             "may_edit": editable,
+            "special_notifications": case.special_notifications.select_related("debtor") if editable else [],
             "may_draft": editable and case.is_open,
             "may_sign": user.is_leader and user.organisation_id == case.court_id,
             "status_form": CaseStatusForm(initial={"status": case.status}) if editable else None,

@@ -81,3 +81,19 @@ def test_special_debtors_become_notification_tasks_once(clerk, leader, case, cou
     company = case.parties.get(name="某某建设有限公司")
     restrictions.ensure_special_notifications(company)
     assert SpecialDebtorNotification.objects.get(debtor=company).recipient == "有干部管理权限的组织人事部门"
+
+
+def test_clerk_records_a_notification_on_the_case_page(client_for, clerk, case, other_liaison):
+    from django.urls import reverse
+
+    deputy = case.parties.get(name="赵代表")
+    restrictions.ensure_special_notifications(deputy)
+    task = SpecialDebtorNotification.objects.get(debtor=deputy, kind="deputy")
+    page = client_for(clerk).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "特殊主体通报" in page and "待通报" in page
+    url = reverse("blacklist:special-notification-done", args=[task.pk])
+    assert client_for(other_liaison).post(url, {"done_on": "2026-11-20"}).status_code == 404
+    response = client_for(clerk).post(url, {"done_on": "2026-11-20", "note": "函告"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_on == datetime.date(2026, 11, 20) and task.note == "函告"
