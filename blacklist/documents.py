@@ -6,7 +6,7 @@ from assistance.documents import chinese_date
 from linkage.pdf import render_pdf
 
 from .models import Listing, ListingGround, ListingState
-from .public_masking import masked_identifier
+from .public import mask_id_number
 from .restrictions import RESTRICTED_BEHAVIOURS
 
 
@@ -24,7 +24,7 @@ def community_listings(subdistrict):
             .order_by("published_on", "id")
             .values("name", "id_number", "credit_code", "legal_representative", "case_number", "court_name",
                     "unperformed_amount", "ground"))
-    return [{**row, "masked_identifier": masked_identifier(row["id_number"], row["credit_code"]),
+    return [{**row, "masked_identifier": mask_id_number(row["id_number"]) if row["id_number"] else row["credit_code"],
              "ground_label": ListingGround(row["ground"]).label} for row in rows]
 
 

@@ -105,6 +105,9 @@ class Listing(models.Model):
         ordering = ["-proposed_at", "-id"]
         indexes = [
             models.Index(fields=["state", "name"], name="listing_state_name"),
+            # LIKE 'prefix%' can use this one whatever the database collation (C, C.UTF-8 or a linguistic one).
+            models.Index(fields=["state", "name"], name="listing_state_name_prefix",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
             models.Index(fields=["court", "state"], name="listing_court_state"),
             models.Index(fields=["state", "ends_on"], name="listing_state_ends"),
         ]

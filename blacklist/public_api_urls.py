@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import public_api
+
+urlpatterns = [
+    path("public/debtors/", public_api.public_debtors, name="public-debtors"),
+]

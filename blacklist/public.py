@@ -1,0 +1,225 @@
+"""The public search of the dishonest-debtor list (issue 5; docs/api.md `/api/v1/public/debtors/`, page
+`/public/debtors/`). No login; rate limited per client address; published listings only; only the published fields
+of 法释〔2017〕7号 art. 6, with resident ID numbers masked (credit codes are public by law and shown in full).
+
+Search is by exact identifier (resident ID, normalised: lower-case x → X, 15 → 18 digits; or credit code) or by the
+beginning of a name (at least 2 characters: 张伟 finds 张伟 and 张伟强), plus homophone suggestions (张玮 when
+searching 张伟) from the toneless pinyin column. Nobody can list everything: an empty or 1-character query returns
+nothing and asks for input, and every search returns at most `limit` rows (a bounded list, no COUNT(*)).
+"""
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import render
+
+from linkage.audit import client_address
+from linkage.identifiers import normalize_resident_id
+
+from .models import Listing, ListingGround, ListingState
+
+PROMPT = "请输入被执行人姓名或名称（至少2个字），或者身份证号码、统一社会信用代码。"
+NAME_TOO_SHORT = "请输入至少2个字的姓名或名称。"
+BAD_IDENTIFIER = "请输入正确的18位（或15位）身份证号码，或者18位统一社会信用代码。"
+TOO_MANY_MESSAGE = "查询过于频繁，请稍后再试。"
+TRUNCATED = "符合条件的记录较多，仅显示前{limit}条，请输入更完整的姓名或证件号码。"
+NOTHING_FOUND = "未查询到符合条件的失信被执行人。"
+MAX_SUGGESTIONS = 5
+MAX_LIMIT = 50
+
+_WHITESPACE = re.compile(r"\s+")
+_FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+_RESIDENT_ID = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
+_CREDIT_CODE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
+_CHINESE_NAME = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f·]{2,4}")
+
+# The published fields (法释〔2017〕7号 art. 6), read as plain rows: nothing else leaves the database.
+PUBLISHED_FIELDS = ("name", "id_number", "credit_code", "legal_representative", "sex", "age", "obligation",
+                    "performed_amount", "unperformed_amount", "ground", "facts", "basis_issuer", "basis_number",
+                    "case_number", "filed_on", "court_name", "published_on")
+
+
+@dataclass
+class PublicSearchResult:
+    results: list = field(default_factory=list)
+    suggestions: list = field(default_factory=list)
+    message: str = ""  # a prompt or error in Chinese; empty when the query was searched
+    searched: bool = False
+    truncated: bool = False
+
+
+def mask_id_number(value):
+    """Mask a resident ID number for public display, keeping `PUBLIC_ID_MASK_KEEP` = (head, tail) characters:
+    11010519491231002X → 110105********002X. A unified social credit code is returned in full (public by law)."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not _RESIDENT_ID.fullmatch(value.upper()) and _CREDIT_CODE.fullmatch(value.upper()):
+        return value
+    head, tail = settings.PUBLIC_ID_MASK_KEEP
+    if head + tail >= len(value):
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail:]
+
+
+def _clean(value):
+    return _WHITESPACE.sub("", str(value or "").translate(_FULL_WIDTH))
+
+
+def _identifier_filter(identifier):
+    """Q for an exact identifier, or None when the text cannot be an identifier. A resident ID is normalised (x → X,
+    15 → 18 digits); when its check digit or birth date is wrong it is still matched exactly as typed (upper-cased),
+    so a wrong number finds nothing rather than something else."""
+    text = _clean(identifier).upper()
+    if _RESIDENT_ID.fullmatch(text):
+        numbers = {text}
+        try:
+            numbers.add(normalize_resident_id(text))
+        except ValidationError:
+            pass
+        query = Q(id_number__in=sorted(numbers))
+        if len(text) == 18:  # an all-digit credit code has the same shape
+            query |= Q(credit_code=text)
+        return query
+    if _CREDIT_CODE.fullmatch(text):
+        return Q(credit_code=text)
+    return None
+
+
+def _next_string(prefix):
+    """The smallest string above every string that starts with `prefix`, in code-point order."""
+    code = ord(prefix[-1]) + 1
+    if 0xD800 <= code <= 0xDFFF:  # surrogates cannot be stored: the next storable character is U+E000
+        code = 0xE000
+    return prefix[:-1] + chr(code) if code <= 0x10FFFF else None
+
+
+def _name_filter(name):
+    """Names that start with `name` (or equal it). `name__startswith` is the rule; the range on the same column lets
+    the (state, name) B-tree serve it under a code-point collation (C, C.UTF-8), where PostgreSQL 15 does not use a
+    default-opclass B-tree for LIKE 'x%' (see the report of issue 5: a varchar_pattern_ops index removes the need)."""
+    upper = _next_string(name)
+    if upper is None:
+        return Q(name__startswith=name)
+    return Q(name__startswith=name, name__gte=name, name__lt=upper)
+
+
+def name_search_queryset(name):
+    """Published listings whose name starts with `name`, in the order of the (state, name) index."""
+    return (Listing.objects.filter(_name_filter(name), state=ListingState.PUBLISHED)
+            .order_by("name", "-published_on", "-id"))
+
+
+def _row(values):
+    ground = values["ground"]
+    return {
+        "name": values["name"],
+        "id_number": mask_id_number(values["id_number"]),
+        "credit_code": values["credit_code"],
+        "legal_representative": values["legal_representative"],
+        "sex": values["sex"],
+        "age": values["age"],
+        "obligation": values["obligation"],
+        "performed_amount": values["performed_amount"],
+        "unperformed_amount": values["unperformed_amount"],
+        "ground": ground,
+        "ground_label": ListingGround(ground).label if ground in ListingGround.values else "",
+        "facts": values["facts"],
+        "basis_issuer": values["basis_issuer"],
+        "basis_number": values["basis_number"],
+        "case_number": values["case_number"],
+        "filed_on": values["filed_on"],
+        "court_name": values["court_name"],
+        "published_on": values["published_on"],
+    }
+
+
+def public_search(*, name="", identifier="", limit=20):
+    """Search the published list. Two queries at most (the rows, the homophone names), whatever the number of
+    matches. With both an identifier and a name, both must match."""
+    from .services import name_pinyin
+
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    name = _WHITESPACE.sub("", str(name or "")).replace("\x00", "")[:100]
+    identifier = _clean(identifier).replace("\x00", "")
+    if not name and not identifier:
+        return PublicSearchResult(message=PROMPT)
+    published = Listing.objects.filter(state=ListingState.PUBLISHED)
+    if identifier:
+        condition = _identifier_filter(identifier)
+        if condition is None:
+            return PublicSearchResult(message=BAD_IDENTIFIER)
+        if name:
+            condition &= Q(name__startswith=name)
+        rows = published.filter(condition).order_by("-published_on", "-id")
+    else:
+        if len(name) < 2:
+            return PublicSearchResult(message=NAME_TOO_SHORT)
+        rows = name_search_queryset(name)
+    found = [_row(values) for values in rows.values(*PUBLISHED_FIELDS)[:limit + 1]]
+    truncated = len(found) > limit
+    found = found[:limit]
+    suggestions = []
+    if not identifier and _CHINESE_NAME.fullmatch(name):
+        suggestions = list(
+            published.filter(name_pinyin=name_pinyin(name)).exclude(name=name).order_by("name")
+            .values_list("name", flat=True).distinct()[:MAX_SUGGESTIONS]
+        )
+    if truncated:
+        message = TRUNCATED.format(limit=limit)
+    elif not found:
+        message = NOTHING_FOUND
+    else:
+        message = ""
+    return PublicSearchResult(results=found, suggestions=suggestions, message=message, searched=True,
+                              truncated=truncated)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Rate limit, shared by the page and the API: a fixed window per minute and client address, in Django's cache
+# (Redis in production and tests, so every worker process shares the count).
+
+
+def rate_limited(request):
+    """Count this search against the client's window; True when it is past `PUBLIC_SEARCH_RATE_PER_MINUTE`."""
+    window = int(time.time() // 60)
+    key = f"public-search:{client_address(request) or 'unknown'}:{window}"
+    if cache.add(key, 1, timeout=70):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=70)
+            count = 1
+    return count > settings.PUBLIC_SEARCH_RATE_PER_MINUTE
+
+
+def retry_after():
+    return str(60 - int(time.time()) % 60)
+
+
+def public_search_page(request):
+    """`/public/debtors/`: the search form and its results, for anyone, on a phone as on a desktop."""
+    name = request.GET.get("name", "").strip()
+    identifier = request.GET.get("id_number", "").strip()
+    context = {"name": name, "id_number": identifier, "result": None, "message": "", "limit": 20}
+    if not name and not identifier:
+        context["message"] = PROMPT
+        return render(request, "blacklist/public_search.html", context)
+    if rate_limited(request):
+        context["message"] = TOO_MANY_MESSAGE
+        response = render(request, "blacklist/public_search.html", context, status=429)
+        response["Retry-After"] = retry_after()
+        return response
+    result = public_search(name=name, identifier=identifier)
+    context.update(result=result, message=result.message)
+    return render(request, "blacklist/public_search.html", context)

@@ -1,0 +1,217 @@
+"""The public search of the dishonest-debtor list (issue 5): published listings only, masked ID numbers, name prefix
+and homophones, exact identifiers, the rate limit shared by page and API, a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from blacklist import services
+from blacklist.public import mask_id_number, public_search
+from cases import services as case_services
+from linkage.identifiers import resident_id_check_char
+
+pytestmark = pytest.mark.django_db
+
+CREDIT_CODE = "91110000600037341L"
+API = "/api/v1/public/debtors/"
+
+
+def resident_id(serial):
+    body = f"4401031985061{serial:04d}"
+    return body + resident_id_check_char(body)
+
+
+LEGACY_ZHANG_WEI = "110105491231002"  # 15 digits → 11010519491231002X
+ZHANG_WEI = "11010519491231002X"
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_listings(clerk, leader, debtors, number=555):
+    """Propose and approve one listing per debtor; returns {name: listing}."""
+    case = case_services.create_case(
+        actor=clerk, number=f"（2026）粤0103执{number}号", amount="200000", basis_issuer="广州市荔湾区人民法院",
+        basis_number="（2025）粤0103民初88号", filed_on="2026-01-05", obligation="给付货款200000元",
+        applicants=[{"kind": "person", "name": "甲", "id_number": resident_id(1)}], debtors=debtors,
+    )
+    listings = {}
+    for party in case.parties.filter(role="debtor").order_by("id"):
+        listing = services.propose_listing(actor=clerk, debtor=party, ground=3, facts="转移财产",
+                                           decided_on=datetime.date(2026, 11, 24))
+        services.approve_listing(actor=leader, listing=listing)
+        listings[(party.name, party.id_number or party.credit_code)] = listing
+    return listings
+
+
+@pytest.fixture
+def listed(clerk, leader):
+    listings = make_listings(clerk, leader, [
+        {"kind": "person", "name": "张伟", "id_number": ZHANG_WEI},
+        {"kind": "person", "name": "张伟强", "id_number": resident_id(2)},
+        {"kind": "person", "name": "张玮", "id_number": resident_id(3)},
+        {"kind": "organisation", "name": "某某贸易有限公司", "credit_code": CREDIT_CODE, "legal_representative": "李四"},
+        # Off the list, or not yet on it: never shown, never suggested.
+        {"kind": "person", "name": "张伟", "id_number": resident_id(4)},  # deleted
+        {"kind": "person", "name": "张伟明", "id_number": resident_id(5)},  # shielded
+        {"kind": "person", "name": "张薇", "id_number": resident_id(6)},  # shielded homophone
+    ])
+    services.delete_listing(actor=clerk, listing=listings[("张伟", resident_id(4))], ground="performed",
+                            arose_on=datetime.date(2026, 11, 20))
+    for key in [("张伟明", resident_id(5)), ("张薇", resident_id(6))]:
+        services.shield_listing(actor=clerk, listing=listings[key], reason="核查中")
+    # A proposal not yet approved.
+    case = case_services.create_case(
+        actor=clerk, number="（2026）粤0103执556号", amount="1000", basis_issuer="某院", basis_number="（2025）粤0103民初9号",
+        filed_on="2026-01-05", applicants=[{"kind": "person", "name": "乙", "id_number": resident_id(7)}],
+        debtors=[{"kind": "person", "name": "张伟东", "id_number": resident_id(8)}],
+    )
+    services.propose_listing(actor=clerk, debtor=case.parties.get(name="张伟东"), ground=3, facts="x")
+    return listings
+
+
+def test_mask_id_number_keeps_head_and_tail_and_shows_credit_codes_in_full(settings):
+    assert mask_id_number(ZHANG_WEI) == "110105********002X"
+    assert mask_id_number(CREDIT_CODE) == CREDIT_CODE
+    assert mask_id_number("") == ""
+    settings.PUBLIC_ID_MASK_KEEP = (3, 2)
+    assert mask_id_number(ZHANG_WEI) == "110*************2X"
+
+
+def test_two_characters_find_the_name_and_longer_names_published_only(listed):
+    result = public_search(name="张伟")
+    assert [row["name"] for row in result.results] == ["张伟", "张伟强"]
+    zhang_wei = result.results[0]
+    assert zhang_wei["id_number"] == "110105********002X"
+    assert ZHANG_WEI not in str(result.results)
+    assert (zhang_wei["sex"], zhang_wei["case_number"], zhang_wei["ground_label"], zhang_wei["facts"]) == (
+        "女", "（2026）粤0103执555号", "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行", "转移财产")
+    assert zhang_wei["published_on"] is not None and zhang_wei["court_name"].startswith("测试人民法院")
+    assert set(zhang_wei) >= {"obligation", "performed_amount", "unperformed_amount", "basis_issuer", "basis_number",
+                              "filed_on", "legal_representative", "age"}
+    assert "proposed_by" not in zhang_wei and "decided_on" not in zhang_wei
+    # Shielded 张伟明, proposed 张伟东, the deleted 张伟: none of them.
+    for hidden in ("张伟明", "张伟东"):
+        assert public_search(name=hidden).results == []
+    assert public_search(identifier=resident_id(4)).results == []
+
+
+def test_homophones_are_suggested(listed):
+    result = public_search(name="张伟")
+    assert result.suggestions == ["张玮"]  # not the shielded 张薇, not 张伟 itself
+    assert public_search(name="张玮").suggestions == ["张伟"]
+
+
+def test_organisation_shows_the_credit_code_in_full(listed):
+    [row] = public_search(identifier=CREDIT_CODE.lower()).results
+    assert (row["name"], row["credit_code"], row["legal_representative"], row["sex"], row["age"]) == (
+        "某某贸易有限公司", CREDIT_CODE, "李四", "", None)
+    assert [r["name"] for r in public_search(name="某某贸易").results] == ["某某贸易有限公司"]
+
+
+def test_exact_identifier_lower_case_x_and_legacy_15_digits(listed):
+    for typed in ("11010519491231002x", LEGACY_ZHANG_WEI, " 110105 19491231002X "):
+        assert [row["name"] for row in public_search(identifier=typed).results] == ["张伟"], typed
+    assert public_search(identifier=resident_id(2)).results[0]["name"] == "张伟强"
+    # A prefix of an ID number is not a search.
+    assert public_search(identifier="110105").results == []
+    assert public_search(identifier="110105").message
+    # Identifier and name together must both match.
+    assert public_search(identifier=ZHANG_WEI, name="李").results == []
+
+
+def test_one_character_or_nothing_returns_nothing_and_asks_for_input(listed):
+    for kwargs in ({"name": "张"}, {}, {"name": "  "}):
+        result = public_search(**kwargs)
+        assert result.results == [] and result.suggestions == [] and not result.searched
+        assert "至少2个字" in result.message
+
+
+def test_odd_input_is_harmless(listed):
+    for name in ("张%", "张_", "\U0010ffff\U0010ffff", "\ud7ff\ud7ff", "张\x00伟"):
+        public_search(name=name)
+    assert public_search(name="张%").results == []
+    assert public_search(identifier="'; DROP TABLE x;--").message
+
+
+def test_limit_bounds_the_results(listed):
+    result = public_search(name="张伟", limit=1)
+    assert len(result.results) == 1 and result.truncated and "仅显示前1条" in result.message
+
+
+def test_query_count_is_fixed_whatever_the_number_of_matches(clerk, leader, django_assert_max_num_queries):
+    make_listings(clerk, leader, [{"kind": "person", "name": "王芳", "id_number": resident_id(20)}], number=600)
+    with django_assert_max_num_queries(2):
+        assert len(public_search(name="王芳").results) == 1
+    make_listings(clerk, leader, [{"kind": "person", "name": f"王芳{n}", "id_number": resident_id(30 + n)}
+                                  for n in range(12)], number=601)
+    with django_assert_max_num_queries(2):
+        assert len(public_search(name="王芳").results) == 13
+    with django_assert_max_num_queries(1):
+        assert len(public_search(identifier=resident_id(20)).results) == 1
+
+
+def test_anonymous_page_and_api(client, listed):
+    response = client.get(reverse("blacklist:public-search"), {"name": "张伟"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "110105********002X" in page and ZHANG_WEI not in page
+    assert "张伟强" in page and "您是不是要找" in page and "张玮" in page
+    assert "张伟明" not in page and "张伟东" not in page
+    assert 'name="viewport"' in page
+    # The empty page asks for input and counts nothing.
+    empty = client.get(reverse("blacklist:public-search"))
+    assert empty.status_code == 200 and "至少2个字" in empty.content.decode()
+
+    api = APIClient()
+    response = api.get(API, {"name": "张伟"})
+    assert response.status_code == 200
+    body = response.json()
+    assert [row["name"] for row in body["results"]] == ["张伟", "张伟强"]
+    assert body["results"][0]["id_number"] == "110105********002X" and body["suggestions"] == ["张玮"]
+    assert body["count"] == 2 and body["truncated"] is False
+    response = api.get(API, {"id_number": CREDIT_CODE})
+    assert response.json()["results"][0]["credit_code"] == CREDIT_CODE
+    short = api.get(API, {"name": "张"})
+    assert short.status_code == 400 and "至少2个字" in short.json()["detail"]
+    # A wrong token does not turn the public search into a 401.
+    api.credentials(HTTP_AUTHORIZATION="Token wrong")
+    assert api.get(API, {"name": "张伟"}).status_code == 200
+
+
+def test_rate_limit_is_shared_by_page_and_api(client, listed, settings):
+    settings.PUBLIC_SEARCH_RATE_PER_MINUTE = 3
+    api = APIClient()
+    assert api.get(API, {"name": "张伟"}).status_code == 200
+    assert client.get(reverse("blacklist:public-search"), {"name": "张伟"}).status_code == 200
+    assert api.get(API, {"id_number": ZHANG_WEI}).status_code == 200
+    response = api.get(API, {"name": "张伟"})
+    assert response.status_code == 429
+    assert response.json() == {"detail": "查询过于频繁，请稍后再试。"}
+    assert response["Retry-After"]
+    page = client.get(reverse("blacklist:public-search"), {"name": "张伟"})
+    assert page.status_code == 429 and "查询过于频繁，请稍后再试。" in page.content.decode()
+    assert "110105********002X" not in page.content.decode()
+    # Another client address has its own window.
+    assert APIClient(REMOTE_ADDR="10.0.0.9").get(API, {"name": "张伟"}).status_code == 200
+
+
+def test_name_search_can_use_the_state_name_index():
+    """Under the database's collation (C.UTF-8 here) PostgreSQL 15 does not serve LIKE 'x%' from a default-opclass
+    B-tree; the range on the same column lets the (state, name) index serve the prefix search."""
+    from django.db import connection
+
+    from blacklist.public import PUBLISHED_FIELDS, name_search_queryset
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = name_search_queryset("张伟").values(*PUBLISHED_FIELDS)[:21].explain()
+    assert "listing_state_name" in plan
+    assert "Index Cond" in plan and "name" in plan.split("Index Cond")[1].split("\n")[0]
