@@ -28,8 +28,8 @@ from .serializers import (
     FeedEventSerializer,
     FeedPageSerializer,
     ListingCreateSerializer,
+    ListingReasonSerializer,
     ListingSerializer,
-    ReasonSerializer,
     RevokeSerializer,
 )
 
@@ -51,7 +51,7 @@ def _body(request):
     return data
 
 
-def action_schema(summary, description="", request=ReasonSerializer):
+def action_schema(summary, description="", request=ListingReasonSerializer):
     return extend_schema(summary=summary, description=description, request=request, parameters=[ID_PARAMETER],
                          responses={200: ListingSerializer, **ACTION_ERRORS})
 
@@ -106,7 +106,7 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         listing = services.propose_listing(actor=user, debtor=debtor, **data)
         return Response(self._detail(listing.pk), status=status.HTTP_201_CREATED)
 
-    def _act(self, request, service, serializer_class=ReasonSerializer):
+    def _act(self, request, service, serializer_class=ListingReasonSerializer):
         listing = self.get_object()
         data = validated(serializer_class, _body(request))
         service(actor=request.user, listing=listing, **data)

@@ -138,7 +138,7 @@ class ListingCreateSerializer(serializers.Serializer):
     later_in_performance_order = serializers.BooleanField(label="履行顺序在后", required=False, default=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ListingReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label="理由", required=False, allow_blank=True, default="")
 
 

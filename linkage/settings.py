@@ -221,7 +221,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"LiftGroundEnum": "assistance.models.LiftGround.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "LiftGroundEnum": "assistance.models.LiftGround.choices",
+        "ListingGroundEnum": "blacklist.models.ListingGround.choices",
+        "DeletionGroundEnum": "blacklist.models.DeletionGround.choices",
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
