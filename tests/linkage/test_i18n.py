@@ -48,3 +48,9 @@ def test_login_page_in_english_for_anonymous_visitor(client):
     assert "Username" in page
     assert "Password" in page
     assert "Enforcement Linkage Information Platform" in page
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client_for, liaison):
+    client = client_for(liaison)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "成员单位" in page
