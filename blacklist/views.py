@@ -19,6 +19,7 @@ from linkage.forms import run_service
 from . import selectors, services
 from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, ReasonForm, RevokeForm
 from .models import LISTING_TRANSITIONS, ListingEvent
+from .screening import hits_for_listing
 
 LISTINGS_PER_PAGE = 20
 
@@ -104,7 +105,9 @@ def _detail_context(request, listing, forms=None):
         removal = {"due_at": listing.removal_due_at, "late": done_at > listing.removal_due_at}
     return {
         "listing": listing,
-        "events": ListingEvent.objects.filter(listing=listing).select_related("actor").order_by("id"),
+        "events": [(event, services.ACTION_NAMES.get(event.action, event.action))
+                   for event in ListingEvent.objects.filter(listing=listing).select_related("actor").order_by("id")],
+        "screening_hits": hits_for_listing(listing)[:50],
         "action_names": services.ACTION_NAMES,
         "action_forms": action_forms,
         "removal": removal,

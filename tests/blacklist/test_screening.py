@@ -338,3 +338,24 @@ def test_query_count_does_not_grow_with_the_number_of_applicants(liaison, clerk,
     with django_assert_max_num_queries(len(small)) as large:
         assert screen_applicants(actor=liaison, applicants=applicants(1000), source=ScreeningSource.API).hits == 6
     assert len(large) == len(small) <= 11  # savepoints, listings, batch (+ audit), results, unit, clerks, notifications
+
+
+def test_the_court_sees_screening_hits_on_the_listing_page(client_for, clerk, leader):
+    from django.urls import reverse
+
+    from blacklist import services
+    from blacklist.screening import screen_applicants
+    from cases import services as case_services
+
+    case = case_services.create_case(
+        actor=clerk, number="（2026）粤0103执990号", amount="1000", basis_issuer="某院", basis_number="（2025）粤0103民初9号",
+        filed_on="2026-01-05", applicants=[{"kind": "person", "name": "甲", "id_number": "11010519491231002X"}],
+        debtors=[{"kind": "person", "name": "张伟", "id_number": "44010319850615123X"}],
+    )
+    listing = services.propose_listing(actor=clerk, debtor=case.parties.debtors().get(), ground=3, facts="转移财产")
+    services.approve_listing(actor=leader, listing=listing)
+    registry = factories.OrganisationFactory(name="测试不动产登记中心", measures=["restrict_qualification"])
+    screen_applicants(actor=factories.LiaisonFactory(organisation=registry), source="single",
+                      applicants=[{"name": "张伟", "id_number": "44010319850615123X"}])
+    page = client_for(clerk).get(reverse("blacklist:listing-detail", args=[listing.pk])).content.decode()
+    assert "测试不动产登记中心" in page and "申请人 张伟" in page and "批准发布" in page
