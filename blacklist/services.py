@@ -28,7 +28,7 @@ DEFAULT_PERIOD_YEARS = 2
 MAX_EXTENSION_YEARS = 3
 ACTION_NAMES = {
     "propose": "提请纳入", "approve": "批准发布", "withdraw": "撤回", "shield": "屏蔽", "unshield": "解除屏蔽",
-    "delete": "删除", "revoke": "撤销", "expire": "到期移出", "correct": "更正",
+    "delete": "删除", "revoke": "撤销", "expire": "到期移出", "correct": "更正", "removal_due": "出现删除事由",
 }
 PUSHED_ACTIONS = {"approve", "shield", "unshield", "delete", "revoke", "expire", "correct"}
 FEED_LOCK_KEY = 7_201_700  # any constant: the advisory lock that orders feed events
@@ -387,3 +387,52 @@ def _may_acknowledge(actor):
     from .selectors import may_acknowledge
 
     return may_acknowledge(actor)
+
+
+@transaction.atomic
+def record_removal_ground(*, actor, listing, ground, arose_on=None):
+    """A ground for deleting a listing has arisen (the debtor performed, the case was terminated …): record it
+    and the legal deadline (3 working days), so the clerk is reminded and a late deletion shows as a breach.
+    The listing stays on the list until the court deletes it."""
+    listing = _lock(listing)
+    if listing.state not in (ListingState.PUBLISHED, ListingState.SHIELDED) or listing.ground_arose_on:
+        return listing
+    arose_on = arose_on or timezone.localdate()
+    listing.deletion_ground, listing.ground_arose_on = ground, arose_on
+    listing.removal_due_at = removal_deadline(arose_on)
+    listing.save(update_fields=["deletion_ground", "ground_arose_on", "removal_due_at", "updated_at"])
+    _event(listing, "removal_due", actor, from_state=listing.state, to_state=listing.state,
+           reason=DeletionGround(ground).label, data={"due_at": listing.removal_due_at.isoformat()})
+    return listing
+
+
+def removal_breaches(*, court_id=None, now=None):
+    """Listings still on the list after their legal removal deadline (the leader's dashboard)."""
+    now = now or timezone.now()
+    queryset = Listing.objects.filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED],
+                                      removal_due_at__lt=now)
+    return queryset.filter(court_id=court_id) if court_id else queryset
+
+
+def remind_removals(now=None):
+    """Tell the clerk who proposed each listing that a deletion falls due (once per listing and deadline)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from linkage.notify import Message, Recipient
+    from linkage.reminders import send_reminders
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        listings = list(Listing.objects.select_for_update(skip_locked=True, of=("self",))
+                        .filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED], removal_due_at__isnull=False)
+                        .select_related("proposed_by"))
+        batch = [
+            (listing.pk, "removal_due", listing.removal_due_at, [Recipient.from_user(listing.proposed_by)],
+             Message(kind="listing_removal",
+                     title=f"【应删除失信信息】{listing.name}（{listing.case_number}）",
+                     body=(f"{DeletionGround(listing.deletion_ground).label}，应在"
+                           f"{timezone.localtime(listing.removal_due_at):%Y年%m月%d日}前删除该失信被执行人信息。"),
+                     link=f"/listings/{listing.pk}/"))
+            for listing in listings
+        ]
+        return send_reminders(batch, content_type=ContentType.objects.get_for_model(Listing))

@@ -133,6 +133,11 @@ def update_case(*, actor, case, **changes):
         raise ApplicationError("已履行金额不能超过申请执行标的。", field="performed_amount")
     if changes:
         case.save(update_fields=[*changes, "updated_at"])
+    if "performed_amount" in changes and case.amount and case.performed_amount >= case.amount:
+        from blacklist.services import record_removal_ground
+
+        for listing in case.listings.filter(state__in=["published", "shielded"]):
+            record_removal_ground(actor=actor, listing=listing, ground="performed")
     return case
 
 
@@ -169,4 +174,12 @@ def set_case_status(*, actor, case, status, reason=""):
                 actor=actor, notice=notice, ground=LiftGround.CONCLUDED,
                 reason=reason or f"案件{CaseStatus(status).label}",
             )
+    # A ground for deleting the case's listings arises today; the court must delete them within 3 working days.
+    ground = {CaseStatus.CONCLUDED: "performed", CaseStatus.TERMINATED: "terminated",
+              CaseStatus.SUSPENDED: "suspended"}.get(status)
+    if ground:
+        from blacklist.services import record_removal_ground
+
+        for listing in case.listings.filter(state__in=["published", "shielded"]):
+            record_removal_ground(actor=actor, listing=listing, ground=ground)
     return case

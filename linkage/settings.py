@@ -178,6 +178,7 @@ CELERY_BEAT_SCHEDULE = {
     "freeze-renewals": {"task": "assistance.tasks.scan_renewals", "schedule": crontab(hour=8, minute=45)},
     "retry-deliveries": {"task": "linkage.tasks.retry_deliveries", "schedule": crontab(minute="*/5")},
     "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
+    "listing-removals": {"task": "blacklist.tasks.remind_removals", "schedule": crontab(hour=8, minute=50)},
 }
 # Reminders go out on working days only, from this hour (local time) on; the scans are idempotent.
 REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)

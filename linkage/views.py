@@ -22,7 +22,7 @@ def home(request):
     """Each role's work bench: what is waiting for this user."""
     user = request.user
     today = timezone.localdate()
-    context = {"today": today}
+    context = {"today": today, "now": timezone.now()}
     if user.is_committee or user.is_administrator:
         context["pending_changes"] = member_selectors.pending_change_requests_for(user)[:10]
         context["pending_changes_count"] = member_selectors.pending_change_requests_for(user).count()
@@ -41,6 +41,14 @@ def home(request):
         context["inbox_counts"] = notice_selectors.inbox_counts(user)
     if user.is_court_staff:
         context["court_work"] = notice_selectors.court_workload(user)
+        from blacklist.models import Listing
+        from blacklist.services import removal_breaches
+
+        context["removals_due"] = list(
+            Listing.objects.filter(court_id=user.organisation_id, state__in=["published", "shielded"],
+                                   removal_due_at__isnull=False).order_by("removal_due_at")[:10]
+        )
+        context["removal_breach_count"] = removal_breaches(court_id=user.organisation_id).count()
     if user.is_committee:
         context["overdue_by_unit"] = notice_selectors.overdue_by_unit(user)
     return render(request, "home.html", context)

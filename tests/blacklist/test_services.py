@@ -147,3 +147,29 @@ def test_every_move_units_must_know_is_a_pushed_event_in_order(clerk, leader, ca
     pushed = list(ListingEvent.objects.filter(pushed=True).values_list("action", flat=True))
     assert pushed == ["approve", "correct", "shield", "unshield", "revoke"]
     assert list(ListingEvent.objects.filter(pushed=False).values_list("action", flat=True)) == ["propose"]
+
+
+def test_a_ground_arising_starts_the_removal_clock_reminds_and_shows_breaches(clerk, leader, case, client_for):
+    from django.urls import reverse
+
+    from cases.models import CaseStatus
+    from linkage.models import Notification
+
+    listing = services.propose_listing(actor=clerk, debtor=debtor(case, "张伟"), ground=3, facts="转移财产")
+    services.approve_listing(actor=leader, listing=listing)
+    with time_machine.travel(datetime.datetime(2026, 9, 30, 10, tzinfo=SH), tick=False):
+        case_services.update_case(actor=clerk, case=case, performed_amount="200000")
+    listing.refresh_from_db()
+    assert listing.deletion_ground == "performed" and listing.ground_arose_on == datetime.date(2026, 9, 30)
+    assert listing.removal_due_at == datetime.datetime(2026, 10, 10, 23, 59, 59, tzinfo=SH)
+    assert listing.state == ListingState.PUBLISHED  # the court still has to delete it
+    assert services.remind_removals() == 1 and services.remind_removals() == 0
+    assert Notification.objects.get(kind="listing_removal").recipient == clerk
+    with time_machine.travel(datetime.datetime(2026, 10, 12, 9, tzinfo=SH), tick=False):
+        assert list(services.removal_breaches(court_id=case.court_id)) == [listing]
+        page = client_for(leader).get(reverse("home")).content.decode()
+    assert "应删除的失信信息" in page and "超期 1" in page
+    # A second ground does not move the clock.
+    case_services.set_case_status(actor=clerk, case=case, status=CaseStatus.CONCLUDED)
+    listing.refresh_from_db()
+    assert listing.ground_arose_on == datetime.date(2026, 9, 30)
