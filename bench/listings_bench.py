@@ -10,17 +10,11 @@ query without the range that lets the (state, name) B-tree serve it; prints the 
 (keep it with --keep).
 """
 
-import argparse
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _database import bench_database, keep_argument
 
 TOTAL = 1_000_000
 RUNS = 50
@@ -30,23 +24,6 @@ SURNAMES = list(
 )[:100]
 GIVEN_CHARS = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红文辉建国志鹏飞宇浩然欣怡子轩梓涵雨晨")
 GIVEN_NAMES = (GIVEN_CHARS + [a + b for a in GIVEN_CHARS[:16] for b in GIVEN_CHARS[16:]])[:200]
-
-
-def database_urls():
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parsed = urlparse(base)
-    return urlunparse(parsed._replace(path="/postgres")), urlunparse(parsed._replace(path=f"/{DB}"))
-
-
-def _admin(admin_url, *statements):
-    import psycopg2
-
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
 
 
 def id_number(g):
@@ -114,27 +91,14 @@ def measure(function, arguments):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
-    args = parser.parse_args()
-    admin_url, bench_url = database_urls()
-    _admin(admin_url, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", f"CREATE DATABASE {DB}")
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkage.settings")
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    import django
+    with bench_database(DB, keep=keep_argument()):
+        import datetime
 
-    django.setup()
-    import datetime
+        from django.db import connection
 
-    from django.core.management import call_command
-    from django.db import connection
+        from blacklist.models import Listing
+        from blacklist.public import PUBLISHED_FIELDS, name_search_queryset, public_search
 
-    from blacklist.models import Listing
-    from blacklist.public import PUBLISHED_FIELDS, name_search_queryset, public_search
-
-    try:
-        call_command("migrate", verbosity=0)
         with connection.cursor() as cursor:
             cursor.execute("SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()")
             collation = cursor.fetchone()
@@ -175,10 +139,6 @@ def main():
             ("exact ID", Listing.objects.filter(state="published", id_number=identifiers[0]).values("name")[:21]),
         ]:
             print(f"\nplan, {label}:\n  " + queryset.explain().replace("\n", "\n  "))
-    finally:
-        connection.close()
-        if not args.keep:
-            _admin(admin_url, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
 
 if __name__ == "__main__":

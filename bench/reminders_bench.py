@@ -7,46 +7,13 @@ scans (5,000 notices each) until the backlog is drained, then one more that find
 wall time and query count of each; then drops the database (keep it with --keep).
 """
 
-import argparse
-import os
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _database import bench_database, keep_argument
 
 TOTAL = 1_000_000
 OPEN = 50_000
 UNITS = 30
-
-
-def database_urls():
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parsed = urlparse(base)
-    return urlunparse(parsed._replace(path="/postgres")), urlunparse(parsed._replace(path="/linkage_bench_reminders"))
-
-
-def recreate_database(admin_url):
-    import psycopg2
-
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS linkage_bench_reminders")
-        cursor.execute("CREATE DATABASE linkage_bench_reminders")
-    connection.close()
-
-
-def drop_database(admin_url):
-    import psycopg2
-
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS linkage_bench_reminders WITH (FORCE)")
-    connection.close()
 
 
 def generate(now):
@@ -119,29 +86,16 @@ def generate(now):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
-    args = parser.parse_args()
-    admin_url, bench_url = database_urls()
-    recreate_database(admin_url)
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkage.settings")
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    import django
+    with bench_database("linkage_bench_reminders", keep=keep_argument()):
+        import datetime
+        from zoneinfo import ZoneInfo
 
-    django.setup()
-    import datetime
-    from zoneinfo import ZoneInfo
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
 
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+        from assistance.reminders import scan_notice_reminders
+        from linkage.models import Delivery, Notification, Reminder
 
-    from assistance.reminders import scan_notice_reminders
-    from linkage.models import Delivery, Notification, Reminder
-
-    try:
-        call_command("migrate", verbosity=0)
         now = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday, 09:00
         started = time.perf_counter()
         generate(now)
@@ -173,10 +127,6 @@ def main():
         counts = sorted({count for label, _, count, result in rows if result["reminders"]})
         print(f"target: one scan under 10 s → {'met' if worst < 10 else 'NOT met'} (slowest {worst:.2f} s); "
               f"queries per scan that sends reminders: {counts} (independent of how many it sends)")
-    finally:
-        connection.close()
-        if not args.keep:
-            drop_database(admin_url)
 
 
 if __name__ == "__main__":

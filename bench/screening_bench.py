@@ -7,37 +7,14 @@ carry, runs one screening of 10,000 applicants through `screen_applicants` and p
 count; then drops the database (keep it with --keep).
 """
 
-import argparse
-import os
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _database import bench_database, keep_argument
 
 LISTINGS = 1_000_000
 APPLICANTS = 10_000
 HITS = 100
 DATABASE = "linkage_bench_screening"
-
-
-def database_urls():
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parsed = urlparse(base)
-    return urlunparse(parsed._replace(path="/postgres")), urlunparse(parsed._replace(path=f"/{DATABASE}"))
-
-
-def admin_execute(admin_url, *statements):
-    import psycopg2
-
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
 
 
 def resident_id(n):
@@ -107,29 +84,16 @@ def generate(today):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
-    args = parser.parse_args()
-    admin_url, bench_url = database_urls()
-    admin_execute(admin_url, f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}")
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkage.settings")
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    import django
+    with bench_database(DATABASE, keep=keep_argument()):
+        import datetime
 
-    django.setup()
-    import datetime
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
 
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+        from blacklist.models import ScreeningResult, ScreeningSource
+        from blacklist.screening import screen_applicants
+        from linkage.models import Notification
 
-    from blacklist.models import ScreeningResult, ScreeningSource
-    from blacklist.screening import screen_applicants
-    from linkage.models import Notification
-
-    try:
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         liaison = generate(datetime.date(2026, 11, 1))
         print(f"generated {LISTINGS:,} published listings in {time.perf_counter() - started:.1f} s")
@@ -152,10 +116,6 @@ def main():
         worst = max(elapsed for _, elapsed, _, _ in rows)
         print(f"target: a screening of {APPLICANTS:,} under 5 s → {'met' if worst < 5 else 'NOT met'} "
               f"(slowest {worst:.2f} s)")
-    finally:
-        connection.close()
-        if not args.keep:
-            admin_execute(admin_url, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from .models import (
     ListingGround,
     ListingState,
 )
+from .selectors import may_acknowledge
 
 DEFAULT_PERIOD_YEARS = 2
 MAX_EXTENSION_YEARS = 3
@@ -370,7 +371,7 @@ def request_reconsideration(*, actor, request, requested_on=None):
 def acknowledge_event(*, actor, event):
     """A joint-punishment unit's liaison confirms receipt of a pushed event; a second call changes nothing.
     Returns (acknowledgement, created)."""
-    if not _may_acknowledge(actor):
+    if not may_acknowledge(actor):
         raise PermissionDenied("只有联合惩戒单位的联络员可以签收推送。")
     existing = ListingAcknowledgement.objects.filter(event=event, unit_id=actor.organisation_id).first()
     if existing is not None:
@@ -382,11 +383,6 @@ def acknowledge_event(*, actor, event):
     except IntegrityError:  # a concurrent call won the race
         return ListingAcknowledgement.objects.get(event=event, unit_id=actor.organisation_id), False
 
-
-def _may_acknowledge(actor):
-    from .selectors import may_acknowledge
-
-    return may_acknowledge(actor)
 
 
 @transaction.atomic

@@ -79,8 +79,9 @@ def api_for():
 @pytest.fixture
 def reference_data(db):
     """The rows the data migrations load (measure catalogue, default deadline rules, the working-day calendar),
-    loaded again by the same migration functions. A transactional test (browser, Celery) flushes the tables when
-    it ends, and serialized rollback is not reliable under xdist, so those tests ask for this fixture."""
+    loaded again by the same migration functions. A transactional test (browser, Celery, the feed) flushes the
+    tables when it ends, so those tests ask for this fixture instead of relying on serialized rollback, which is
+    not reliable under xdist."""
     import importlib
 
     from django.apps import apps

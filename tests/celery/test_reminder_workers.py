@@ -13,7 +13,7 @@ from cases import services as case_services
 from linkage.models import Delivery, DeliveryState, Reminder
 from tests import factories
 
-pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 SH = ZoneInfo("Asia/Shanghai")
 SCAN = "assistance.tasks.scan_reminders"
 
