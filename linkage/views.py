@@ -10,10 +10,12 @@ from members.models import Organisation
 
 from . import workdays
 from .models import CalendarDay, CalendarYear, Delivery, DeliveryState
+from .otp import LoginForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
