@@ -6,6 +6,7 @@ filesystem transport, so a newcomer with only Python sees web, worker and beat w
 Set DJANGO_ENV=production for a real deployment (see README).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "bootstrap",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "linkage",
     "members",
     "cases",
@@ -59,15 +64,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "linkage.locale.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linkage.audit.AuditMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "linkage.urls"
@@ -103,6 +111,7 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -246,6 +255,37 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy on every page, in development too so the browser tests meet it: everything from the app
+# itself, no inline script or style (scripts are files under static/js, styles classes in static/css), no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling and lockout (django-axes): after LINKAGE_LOGIN_FAILURE_LIMIT failed logins for one user name from
+# one address, that pair is locked for LINKAGE_LOGIN_COOLOFF_MINUTES; an administrator can unlock it in the admin.
+AXES_FAILURE_LIMIT = env.int("LINKAGE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LINKAGE_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "linkage.otp.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "linkage.audit.client_address"
+AXES_VERBOSE = False
+# Optional second factor (django-otp, TOTP): a user who has enrolled an authenticator app must give its code.
+OTP_TOTP_ISSUER = "执行联动"
 
 # Client address: behind a reverse proxy set LINKAGE_TRUSTED_PROXY_COUNT so X-Forwarded-For is used.
 TRUSTED_PROXY_COUNT = env.int("LINKAGE_TRUSTED_PROXY_COUNT", default=0)

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from . import views
+from . import otp, views
+from .token_api import obtain_auth_token
 
 admin.site.site_header = "执行联动 · 后台管理"
 admin.site.site_title = "执行联动后台"
@@ -14,7 +14,7 @@ admin.site.index_title = "管理"
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1", permission_classes=[AllowAny]), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
     path("", include("members.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("assistance.api_urls")),
@@ -25,6 +25,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/otp/", otp.settings_page, name="otp-settings"),
+    path("accounts/otp/qr.svg", otp.qr_code, name="otp-qr"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/", include("linkage.calendar_urls")),
     path("notifications/", include("linkage.notification_urls")),

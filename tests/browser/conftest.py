@@ -33,8 +33,11 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) at a given viewport; returns a page factory."""
-    contexts = []
+    """Open a fresh browser context (its own cookies) at a given viewport; returns a page factory.
+
+    Every page listens for what the Content-Security-Policy refused (an inline script or style, a resource from
+    elsewhere): any such refusal fails the test, so every page the browser tests visit is shown to meet the policy."""
+    contexts, refused = [], []
 
     def make(width=1366, height=768):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
@@ -42,11 +45,14 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.base_url = live_server.url
+        page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
         return page
 
     yield make
     for context in contexts:
         context.close()
+    assert refused == [], "页面违反内容安全策略（CSP）：\n" + "\n".join(refused)
 
 
 def login(page, username, password="demo-pass-2026"):
