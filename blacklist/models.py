@@ -150,6 +150,8 @@ class ListingEvent(models.Model):
         verbose_name = "名单记录"
         verbose_name_plural = "名单记录"
         ordering = ["id"]
+        # The acknowledgement-reminder scan reads the pushed events of its look-back window by time.
+        indexes = [models.Index(fields=["at"], condition=Q(pushed=True), name="listing_event_pushed_at")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
@@ -223,6 +225,27 @@ class ScreeningResult(models.Model):
 
     def __str__(self):
         return f"{self.row_number}. {self.name}"
+
+
+class ScreeningHit(models.Model):
+    """One published listing an applicant's identifier matched. When several courts (or one court in several cases)
+    have listed the same identifier, the applicant matches each listing: every one of them shows the feedback and
+    every one of their courts is told. `ScreeningResult.listing` is the one listing shown to the screening unit."""
+
+    result = models.ForeignKey(ScreeningResult, verbose_name="筛查结果", on_delete=models.PROTECT,
+                               related_name="matches")
+    listing = models.ForeignKey(Listing, verbose_name="名单", on_delete=models.PROTECT,
+                                related_name="screening_matches")
+    name_matches = models.BooleanField("姓名一致", default=False)
+
+    class Meta:
+        verbose_name = "筛查命中反馈"
+        verbose_name_plural = "筛查命中反馈"
+        constraints = [models.UniqueConstraint(fields=["result", "listing"], name="one_hit_per_result_and_listing")]
+        indexes = [models.Index(fields=["listing", "result"], name="screening_match_listing")]
+
+    def __str__(self):
+        return f"{self.result_id} → {self.listing_id}"
 
 
 class RestrictionState(models.TextChoices):

@@ -4,8 +4,10 @@ A unit's liaison checks one applicant, uploads a file (.xlsx or .csv, up to 20,0
 the API. Every row is validated first (a name and a resident ID number or unified social credit code, normalised);
 one bad row refuses the whole request and nothing is written. Matching is on the identifier against PUBLISHED
 listings only, in one query whatever the number of applicants; the name only confirms (`name_matches`). Each hit is
-feedback to the listing's court: the `ScreeningResult` row names the listing (`hits_for_listing`), and every clerk
-of that court gets one in-app notification per hit, written in a few multi-row INSERTs.
+feedback to every listing it matched: an identifier listed by two courts (or in two cases) matches both listings, a
+`ScreeningHit` row links the applicant to each (`hits_for_listing`), and every clerk of each of those courts gets one
+in-app notification per hit, written in a few multi-row INSERTs. `ScreeningResult.listing` is the one listing the
+screening unit is shown (the one whose name matches, else the most recently published).
 
 The number of queries does not depend on the number of applicants.
 """
@@ -17,7 +19,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -27,7 +29,7 @@ from linkage.identifiers import normalize_credit_code, normalize_resident_id
 from linkage.notify import Message, Recipient, notify_many
 from members.models import Organisation, User, UserRole
 
-from .models import Listing, ListingState, ScreeningBatch, ScreeningResult, ScreeningSource
+from .models import Listing, ListingState, ScreeningBatch, ScreeningHit, ScreeningResult, ScreeningSource
 
 MAX_ROWS = 20_000
 MAX_REPORTED_ERRORS = 20
@@ -291,43 +293,57 @@ def screen_applicants(*, actor, applicants, source, file_name="") -> ScreeningBa
     listings = _published_listings({row[2] for row in cleaned if row[2]}, {row[3] for row in cleaned if row[3]})
     outcomes = []
     for row, name, id_number, credit_code in cleaned:
-        candidates = listings.get(("id_number", id_number) if id_number else ("credit_code", credit_code))
+        candidates = listings.get(("id_number", id_number) if id_number else ("credit_code", credit_code)) or []
         listing, matches = _pick(candidates, name) if candidates else (None, False)
-        outcomes.append((row, name, id_number, credit_code, listing, matches))
+        outcomes.append((row, name, id_number, credit_code, listing, matches, candidates))
     hits = [outcome for outcome in outcomes if outcome[4] is not None]
     batch = ScreeningBatch.objects.create(unit_id=actor.organisation_id, submitted_by=actor, source=source,
                                           file_name=(file_name or "")[:200], total=len(outcomes), hits=len(hits))
-    insert_rows(ScreeningResult, [
+    result_ids = insert_rows(ScreeningResult, [
         {"batch_id": batch.pk, "row_number": row, "name": name[:100], "id_number": id_number,
          "credit_code": credit_code, "hit": listing is not None, "name_matches": matches,
          "listing_id": listing["id"] if listing else None}
-        for row, name, id_number, credit_code, listing, matches in outcomes
-    ])
+        for row, name, id_number, credit_code, listing, matches, _candidates in outcomes
+    ], returning_ids=bool(hits))
     if hits:
+        insert_rows(ScreeningHit, [
+            {"result_id": result_id, "listing_id": candidate["id"],
+             "name_matches": name_key(candidate["name"]) == name_key(name)}
+            for result_id, (_row, name, *_rest, candidates) in zip(result_ids, outcomes, strict=True)
+            for candidate in candidates
+        ])
         _report_hits(actor, batch, hits)
     return batch
 
 
 def _report_hits(actor, batch, hits):
-    """One in-app notification per hit to every active clerk of the listing's court."""
+    """Every hit to every court that listed the identifier: one in-app notification per hit and court to each
+    active clerk of that court, naming that court's matching listings."""
     unit = Organisation.objects.only("name").get(pk=actor.organisation_id)
+    courts = {candidate["court_id"] for hit in hits for candidate in hit[6]}
     clerks = {}
-    for user in User.objects.filter(organisation_id__in={hit[4]["court_id"] for hit in hits}, role=UserRole.CLERK,
-                                    is_active=True).order_by("pk"):
+    for user in User.objects.filter(organisation_id__in=courts, role=UserRole.CLERK, is_active=True).order_by("pk"):
         clerks.setdefault(user.organisation_id, []).append(Recipient.from_user(user))
     when = timezone.localtime(batch.submitted_at).strftime("%Y-%m-%d %H:%M")
     messages = []
-    for row, name, _id_number, _credit_code, listing, matches in hits:
-        recipients = clerks.get(listing["court_id"])
-        if not recipients:
-            continue
-        confirmation = "姓名一致" if matches else f"姓名不一致（提交的姓名为“{name}”）"
-        messages.append((recipients, Message(
-            kind=NOTIFICATION_KIND,
-            title=f"失信被执行人{listing['name']}（{listing['case_number']}）在{unit.name}的筛查中被发现",
-            body=(f"{unit.name}于{when}筛查申请人时（筛查{batch.pk}第{row}行），按证件号码命中本院发布的失信被执行人"
-                  f"{listing['name']}（{listing['case_number']}），{confirmation}。"),
-        )))
+    for row, name, _id_number, _credit_code, _listing, _matches, candidates in hits:
+        by_court = {}
+        for candidate in candidates:
+            by_court.setdefault(candidate["court_id"], []).append(candidate)
+        for court_id, listed in by_court.items():
+            recipients = clerks.get(court_id)
+            if not recipients:
+                continue
+            matches = any(name_key(candidate["name"]) == name_key(name) for candidate in listed)
+            confirmation = "姓名一致" if matches else f"姓名不一致（提交的姓名为“{name}”）"
+            listed_name = listed[0]["name"]
+            case_numbers = "、".join(candidate["case_number"] for candidate in listed)
+            messages.append((recipients, Message(
+                kind=NOTIFICATION_KIND,
+                title=f"失信被执行人{listed_name}（{case_numbers}）在{unit.name}的筛查中被发现",
+                body=(f"{unit.name}于{when}筛查申请人时（筛查{batch.pk}第{row}行），按证件号码命中本院发布的失信被执行人"
+                      f"{listed_name}（{case_numbers}），{confirmation}。"),
+            )))
     if messages:
         notify_many(messages, sms=False, email=False)
 
@@ -347,9 +363,12 @@ def results_hits_first(batch):
 
 
 def hits_for_listing(listing):
-    """The screenings that found this listing: the feedback its court sees (newest first)."""
+    """The screenings that found this listing, also those that showed the unit another court's listing of the same
+    identifier: the feedback its court sees (newest first). `listing_name_matches` compares the applicant's name
+    with this listing's."""
     return (
-        ScreeningResult.objects.filter(listing=listing, hit=True)
+        ScreeningResult.objects.filter(matches__listing=listing, hit=True)
+        .annotate(listing_name_matches=F("matches__name_matches"))
         .select_related("batch__unit")
         .order_by("-batch__submitted_at", "-id")
     )

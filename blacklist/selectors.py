@@ -9,12 +9,13 @@ visible in increasing order, and `after_id` (exclusive) is a cursor that neither
 
 import datetime
 
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.dateparse import parse_date, parse_datetime
 
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.workdays import TIMEZONE
 
-from .models import Listing, ListingEvent
+from .models import CorrectionRequest, Listing, ListingAcknowledgement, ListingEvent
 
 JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")
 FEED_MAX_LIMIT = 200
@@ -28,6 +29,18 @@ def listings_visible_to(user):
     if user.is_committee:
         return Listing.objects.all()
     return Listing.objects.none()
+
+
+def corrections_visible_to(user):
+    """Correction requests (纠错) about the listings the user may see: court staff their own court's, the committee
+    all (read-only); nobody else any."""
+    if not user.is_authenticated:
+        return CorrectionRequest.objects.none()
+    if user.is_court_staff:
+        return CorrectionRequest.objects.filter(listing__court_id=user.organisation_id)
+    if user.is_committee:
+        return CorrectionRequest.objects.all()
+    return CorrectionRequest.objects.none()
 
 
 def is_joint_punishment_unit(organisation):
@@ -101,3 +114,19 @@ def feed_for(user, *, since=None, after_id=None, limit=FEED_MAX_LIMIT):
         last = ListingEvent.objects.filter(pushed=True).order_by("-id").values_list("id", flat=True).first()
         next_after_id = last or 0
     return page, next_after_id
+
+
+def pushes_for_unit(unit_id, *, pending_only=False, before_id=None):
+    """The pushed events as one unit receives them in the app, newest first, each with `unit_acknowledgements` (the
+    unit's acknowledgement, if any, in a list of 0 or 1). A keyset on id (`before_id`, exclusive) pages through
+    them without counting the table; `pending_only` keeps those the unit has not acknowledged."""
+    events = ListingEvent.objects.filter(pushed=True)
+    if pending_only:
+        events = events.filter(~Exists(ListingAcknowledgement.objects.filter(event=OuterRef("pk"), unit_id=unit_id)))
+    if before_id is not None:
+        events = events.filter(id__lt=before_id)
+    return (events.select_related("listing")
+            .prefetch_related(Prefetch("acknowledgements", to_attr="unit_acknowledgements",
+                                       queryset=ListingAcknowledgement.objects.filter(unit_id=unit_id)
+                                       .select_related("acknowledged_by")))
+            .order_by("-id"))

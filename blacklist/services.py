@@ -243,6 +243,40 @@ def revoke_listing(*, actor, listing, reason, error_found_on=None):
 
 CORRECTABLE = ("name", "id_number", "credit_code", "legal_representative", "obligation", "performed_amount",
                "unperformed_amount", "basis_issuer", "basis_number", "facts")
+AMOUNT_FIELDS = ("performed_amount", "unperformed_amount")
+REQUIRED_FIELDS = ("name", "obligation", "basis_issuer", "basis_number", "facts")
+
+
+def _clean_change(key, value):
+    """A corrected value checked as the field requires, or ApplicationError naming the field."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.core.exceptions import ValidationError
+
+    from linkage.identifiers import normalize_credit_code, normalize_resident_id
+
+    label = Listing._meta.get_field(key).verbose_name
+    text = str(value if value is not None else "").strip()
+    if key in AMOUNT_FIELDS:
+        try:
+            amount = Decimal(text.replace(",", "").replace("，", ""))
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) \
+                or amount >= Decimal("1e14"):
+            raise ApplicationError(f"{label}应为不小于0的金额，最多两位小数。", field="changes")
+        return amount
+    if key in ("id_number", "credit_code"):
+        try:
+            return (normalize_resident_id if key == "id_number" else normalize_credit_code)(text) if text else ""
+        except ValidationError as error:
+            raise ApplicationError(f"{label}：{'；'.join(error.messages)}", field="changes")
+    if key in REQUIRED_FIELDS and not text:
+        raise ApplicationError(f"请填写更正后的{label}。", field="changes")
+    max_length = Listing._meta.get_field(key).max_length
+    if max_length and len(text) > max_length:
+        raise ApplicationError(f"{label}不应超过{max_length}个字。", field="changes")
+    return text
 
 
 @transaction.atomic
@@ -257,6 +291,9 @@ def correct_listing(*, actor, listing, changes, reason):
         raise ApplicationError("只能更正公布的信息项。", field="changes")
     if not (reason or "").strip():
         raise ApplicationError("请写明更正理由。", field="reason")
+    changes = {key: _clean_change(key, value) for key, value in changes.items()}
+    if not (changes.get("id_number", listing.id_number) or changes.get("credit_code", listing.credit_code)):
+        raise ApplicationError("公民身份号码和统一社会信用代码不能都为空。", field="changes")
     before = {key: str(getattr(listing, key)) for key in changes}
     for key, value in changes.items():
         setattr(listing, key, value)
@@ -336,13 +373,18 @@ def decide_correction_request(*, actor, request, corrected, reason, changes=None
         raise TransitionNotAllowed("该纠错申请已审查。", state=request.state)
     if not (reason or "").strip():
         raise ApplicationError("请填写审查意见。", field="reason")
+    decided_on = decided_on or timezone.localdate()
+    if decided_on > timezone.localdate():
+        raise ApplicationError("审查日期不能晚于今天。", field="decided_on")
+    if decided_on < request.received_on:
+        raise ApplicationError("审查日期不能早于收到申请的日期。", field="decided_on")
     if corrected:
         if changes:
             correct_listing(actor=actor, listing=listing, changes=changes, reason=f"纠错申请：{reason.strip()}")
         else:
             revoke_listing(actor=actor, listing=listing, reason=f"纠错申请成立：{reason.strip()}")
     request.state = CorrectionState.CORRECTED if corrected else CorrectionState.REJECTED
-    request.decided_on, request.decided_by = decided_on or timezone.localdate(), actor
+    request.decided_on, request.decided_by = decided_on, actor
     request.decision_reason = reason.strip()
     request.save(update_fields=["state", "decided_on", "decided_by", "decision_reason"])
     return request
@@ -359,6 +401,10 @@ def request_reconsideration(*, actor, request, requested_on=None):
     if request.state != CorrectionState.REJECTED or request.reconsideration_requested_on:
         raise TransitionNotAllowed("只有被驳回且尚未申请复议的纠错申请可以申请复议。", state=request.state)
     requested_on = requested_on or timezone.localdate()
+    if requested_on > timezone.localdate():
+        raise ApplicationError("申请复议日期不能晚于今天。", field="requested_on")
+    if requested_on < request.decided_on:
+        raise ApplicationError("申请复议日期不能早于驳回决定的日期。", field="requested_on")
     if requested_on > _days_deadline(request.decided_on, RECONSIDERATION_REQUEST_DAYS):
         raise ApplicationError("复议申请应在驳回决定作出之日起十日内提出。", field="requested_on")
     request.reconsideration_requested_on = requested_on

@@ -15,3 +15,17 @@ def expire_listings_task():
 def remind_removals_task():
     """Daily: the clerk is told when a listing must be deleted (its ground arose; 3 working days)."""
     return services.remind_removals()
+
+
+@shared_task(name="blacklist.tasks.remind_unacknowledged_pushes", ignore_result=False)
+def remind_unacknowledged_pushes_task(now_iso=None):
+    """Every quarter hour: joint-punishment units are reminded of pushes they have not acknowledged (A, then A+B,
+    then A+B+leader). One bounded scan; when a further batch waits, the next scan is queued at once."""
+    from django.utils.dateparse import parse_datetime
+
+    from . import reminders
+
+    result = reminders.scan_push_reminders(parse_datetime(now_iso) if now_iso else None)
+    if result.get("more"):
+        remind_unacknowledged_pushes_task.apply_async(args=[now_iso])
+    return result

@@ -17,6 +17,7 @@ from cases.models import Case
 from linkage.forms import run_service
 
 from . import selectors, services
+from .correction_views import timeliness
 from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, ReasonForm, RevokeForm
 from .models import LISTING_TRANSITIONS, ListingEvent
 from .screening import hits_for_listing
@@ -111,6 +112,9 @@ def _detail_context(request, listing, forms=None):
         "action_names": services.ACTION_NAMES,
         "action_forms": action_forms,
         "removal": removal,
+        "corrections": [(item, *timeliness(item, timezone.localdate()))
+                        for item in listing.correction_requests.order_by("-received_on", "-id")],
+        "may_record_correction": _may(user, listing, "staff"),
     }
 
 

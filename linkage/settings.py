@@ -183,11 +183,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "calendar-coverage": {"task": "linkage.tasks.check_calendar_coverage", "schedule": crontab(hour=9, minute=0)},
     "notice-reminders": {"task": "assistance.tasks.scan_reminders", "schedule": crontab(minute="*/15")},
+    "decision-reminders": {"task": "meetings.tasks.scan_decision_reminders", "schedule": crontab(minute="20")},
     "unit-digests": {"task": "assistance.tasks.send_digests", "schedule": crontab(minute="5,35")},
     "freeze-renewals": {"task": "assistance.tasks.scan_renewals", "schedule": crontab(hour=8, minute=45)},
     "retry-deliveries": {"task": "linkage.tasks.retry_deliveries", "schedule": crontab(minute="*/5")},
     "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
     "listing-removals": {"task": "blacklist.tasks.remind_removals", "schedule": crontab(hour=8, minute=50)},
+    "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",
+                               "schedule": crontab(minute="*/15")},
 }
 # Reminders go out on working days only, from this hour (local time) on; the scans are idempotent.
 REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
@@ -231,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "linkage.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LiftGroundEnum": "assistance.models.LiftGround.choices",
         "ListingGroundEnum": "blacklist.models.ListingGround.choices",

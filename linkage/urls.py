@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("assistance.api_urls")),
     path("", include("blacklist.api_urls")),
+    path("", include("meetings.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("", include("assistance.urls")),
     path("", include("blacklist.urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -7,7 +7,8 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from blacklist import services
 from blacklist.models import ListingAcknowledgement, ListingEvent
@@ -135,7 +136,9 @@ def test_poller_sees_every_event_once_across_concurrent_writes(reference_data, a
     """Writers publish, shield and delete in parallel real transactions while a poller reads pages of 2 in a loop
     with the cursor. Ids are allocated in one order and may commit in another, but the services write pushed events
     under the feed lock, so the poller never steps past an id that commits later. Each write lingers a little
-    between inserting its event and committing, to widen the window in which an unordered commit would show."""
+    between inserting its event and committing, to widen the window in which an unordered commit would show.
+    A load test, not a proof: it can pass by luck without the lock.
+    `test_an_event_committed_after_a_later_one_is_not_lost` forces the harmful interleaving and fails without it."""
     original_event = services._event
 
     def slow_event(*args, **kwargs):
@@ -200,3 +203,98 @@ def test_poller_sees_every_event_once_across_concurrent_writes(reference_data, a
     assert len(pushed) == 3 * len(listings)
     assert seen == pushed  # every event exactly once, in increasing order
     assert len(set(seen)) == len(seen)
+
+
+def _wait_until(condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.parametrize("first_read", ["since", "after_id"])
+@pytest.mark.django_db(transaction=True)
+def test_an_event_committed_after_a_later_one_is_not_lost(reference_data, api_for, first_read):
+    """The interleaving the feed lock exists for, made deterministic:
+    1. transaction A publishes listing 1 (its event gets the smaller id) and holds before committing;
+    2. transaction B publishes listing 2 (the larger id) and tries to commit;
+    3. a unit's system polls (by `since`, or by cursor) and keeps the cursor it is given;
+    4. A commits, then B; the system polls on from its cursor.
+    With the lock, B waits in step 2 until A commits, so step 3 sees neither event and the cursor stays behind
+    both. Without it, step 3 sees B's event alone, the cursor moves past A's id, and A's event is never delivered."""
+    court = factories.CourtFactory()
+    clerk = factories.ClerkFactory(organisation=court)
+    leader = factories.LeaderFactory(organisation=court)
+    reader = factories.LiaisonFactory(organisation=factories.OrganisationFactory(measures=["restrict_qualification"]))
+    first, second = proposals(clerk, 2)
+    api = api_for(reader)
+    start = api.get("/api/v1/listings/feed/").json()
+    assert start["results"] == []
+    before = timezone.now()
+
+    a_inserted, a_may_commit = threading.Event(), threading.Event()
+    b_pid, b_done, errors = [], threading.Event(), []
+
+    def transaction_a():
+        try:
+            with transaction.atomic():
+                services.approve_listing(actor=leader, listing=first)
+                a_inserted.set()
+                if not a_may_commit.wait(30):
+                    raise TimeoutError("A was never let commit")
+        except Exception as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            a_inserted.set()
+            connection.close()
+
+    def transaction_b():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                b_pid.append(cursor.fetchone()[0])
+            services.approve_listing(actor=leader, listing=second)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            b_done.set()
+            connection.close()
+
+    def b_is_waiting_for_a_lock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", b_pid)
+            return cursor.fetchone()[0]
+
+    thread_a = threading.Thread(target=transaction_a)
+    thread_b = threading.Thread(target=transaction_b)
+    try:
+        thread_a.start()
+        assert a_inserted.wait(30) and not errors, errors
+        thread_b.start()
+        # B either finished (nothing ordered it behind A) or is blocked on a lock A holds.
+        assert _wait_until(lambda: b_done.is_set() or (b_pid and b_is_waiting_for_a_lock())), "B neither ran nor waited"
+        if first_read == "since":
+            page = api.get("/api/v1/listings/feed/", {"since": before.isoformat()}).json()
+        else:
+            page = api.get(f"/api/v1/listings/feed/?after_id={start['next_after_id']}").json()
+        seen = [event["id"] for event in page["results"]]
+        cursor = page["next_after_id"]
+    finally:
+        a_may_commit.set()
+        thread_a.join(30)
+        thread_b.join(30)
+    assert not thread_a.is_alive() and not thread_b.is_alive() and not errors, errors
+
+    while True:
+        page = api.get(f"/api/v1/listings/feed/?after_id={cursor}").json()
+        if not page["results"]:
+            break
+        seen += [event["id"] for event in page["results"]]
+        cursor = page["next_after_id"]
+
+    a_event = ListingEvent.objects.get(listing=first, pushed=True)
+    b_event = ListingEvent.objects.get(listing=second, pushed=True)
+    assert a_event.pk < b_event.pk  # A's id was allocated first: the order in which a commit could overtake it
+    assert seen == [a_event.pk, b_event.pk]  # each exactly once, in id order

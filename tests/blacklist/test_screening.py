@@ -337,7 +337,8 @@ def test_query_count_does_not_grow_with_the_number_of_applicants(liaison, clerk,
         assert screen_applicants(actor=liaison, applicants=applicants(100), source=ScreeningSource.API).hits == 3
     with django_assert_max_num_queries(len(small)) as large:
         assert screen_applicants(actor=liaison, applicants=applicants(1000), source=ScreeningSource.API).hits == 6
-    assert len(large) == len(small) <= 11  # savepoints, listings, batch (+ audit), results, unit, clerks, notifications
+    # savepoints, listings, batch (+ audit), results, hit links, unit, clerks, notifications
+    assert len(large) == len(small) <= 12
 
 
 def test_the_court_sees_screening_hits_on_the_listing_page(client_for, clerk, leader):
@@ -359,3 +360,49 @@ def test_the_court_sees_screening_hits_on_the_listing_page(client_for, clerk, le
                       applicants=[{"name": "张伟", "id_number": "44010319850615123X"}])
     page = client_for(clerk).get(reverse("blacklist:listing-detail", args=[listing.pk])).content.decode()
     assert "测试不动产登记中心" in page and "申请人 张伟" in page and "批准发布" in page
+
+
+# ------------------------------------------------------------------------------------- listed by two courts
+
+
+def _published(clerk, leader, number, name, id_number):
+    case = case_services.create_case(
+        actor=clerk, number=number, amount="1000", basis_issuer="某院", basis_number="（2025）粤0103民初9号",
+        filed_on="2026-01-05", applicants=[{"kind": "person", "name": "甲", "id_number": "11010519491231002X"}],
+        debtors=[{"kind": "person", "name": name, "id_number": id_number}],
+    )
+    listing = services.propose_listing(actor=clerk, debtor=case.parties.debtors().get(), ground=3, facts="转移财产")
+    return services.approve_listing(actor=leader, listing=listing)
+
+
+def test_a_hit_on_an_identifier_listed_by_two_courts_is_reported_to_both(liaison, clerk, leader, client_for):
+    """Two courts have listed the same person (the second court's record spells the name differently): one
+    applicant is one hit for the unit, and it is feedback on both listings and a notification to both courts."""
+    other_court = factories.CourtFactory(name="测试人民法院乙")
+    other_clerk = factories.ClerkFactory(organisation=other_court)
+    other_leader = factories.LeaderFactory(organisation=other_court)
+    here = _published(clerk, leader, "（2026）粤0103执991号", "张伟", resident_id(7))
+    there = _published(other_clerk, other_leader, "（2026）粤0104执992号", "张玮", resident_id(7))
+    unrelated = _published(clerk, leader, "（2026）粤0103执993号", "李四", resident_id(8))
+
+    batch = screen_applicants(actor=liaison, source=ScreeningSource.SINGLE,
+                              applicants=[{"name": "张伟", "id_number": resident_id(7)}])
+
+    batch.refresh_from_db()
+    assert (batch.total, batch.hits) == (1, 1)
+    result = ScreeningResult.objects.get(batch=batch)
+    assert result.listing_id == here.pk and result.name_matches  # the unit is shown the listing whose name matches
+    found_here = list(hits_for_listing(here))
+    found_there = list(hits_for_listing(there))
+    assert [hit.pk for hit in found_here] == [hit.pk for hit in found_there] == [result.pk]
+    assert found_here[0].listing_name_matches is True and found_there[0].listing_name_matches is False
+    assert list(hits_for_listing(unrelated)) == []
+    mine = Notification.objects.get(recipient=clerk, kind="screening_hit")
+    theirs = Notification.objects.get(recipient=other_clerk, kind="screening_hit")
+    assert "（2026）粤0103执991号" in mine.title and "姓名一致" in mine.body
+    assert "（2026）粤0104执992号" in theirs.title and "姓名不一致" in theirs.body
+    assert "（2026）粤0103执991号" not in theirs.title  # each court hears of its own listing
+    assert Notification.objects.filter(kind="screening_hit").count() == 2
+    # Both listing pages show the feedback; the second court's flags the different name.
+    page = client_for(other_clerk).get(reverse("blacklist:listing-detail", args=[there.pk])).content.decode()
+    assert liaison.organisation.name in page and "申请人 张伟" in page and "姓名不一致" in page

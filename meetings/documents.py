@@ -1,0 +1,182 @@
+"""The joint meeting's official documents in the GB/T 9704-2012 layout (docs/domain-rules.md, "Official
+documents"): the minutes (会议纪要), the meeting notice (会议通知) to the invited units, and the court's annual report
+to the committee. A4, top margin 37 mm, left (binding) margin 28 mm, type area 156 × 225 mm, body in FangSong
+16 pt, title 22 pt, red issuer banner and red rule under the document number, dates in Arabic numerals, page
+numbers `— 1 —` 7 mm below the type area (odd pages right, even pages left, one character in).
+
+Each `*_context` gathers the facts a document shows, worded as on the document; the PDFs are rendered by
+``linkage.pdf.render_pdf`` from ``templates/pdf/{minutes,meeting_notice,annual_report}.html``.
+"""
+
+from django.utils import timezone
+
+from assistance.documents import chinese_ordinal
+from linkage.pdf import render_pdf
+from linkage.workdays import TIMEZONE
+from members.models import Organisation
+
+from .models import AttendanceStatus, DecisionState, ItemState, MeetingState
+
+TYPE_AREA_WIDTH_MM = 156
+BANNER_MAX_PT = 36
+
+
+def arabic_date(value):
+    """2026年3月20日: GB/T 9704-2012 writes dates in Arabic numerals, without zero padding."""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value, TIMEZONE).date() if timezone.is_aware(value) else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def banner_size(text):
+    """The banner's font size in pt so that it fits the 156 mm type area on one line (at most 36 pt)."""
+    width_pt = TYPE_AREA_WIDTH_MM / 25.4 * 72
+    return min(BANNER_MAX_PT, int(width_pt / max(len(text), 1)) - 1)
+
+
+def _committee(jurisdiction_id):
+    return Organisation.objects.filter(jurisdiction_id=jurisdiction_id, kind="committee").order_by("sort_order").first()
+
+
+def _paragraphs(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _attendee(attendance):
+    person = " ".join(part for part in (attendance.position, attendance.person_name) if part)
+    return f"{attendance.organisation.short_name}{(' ' + person) if person else ''}"
+
+
+def minutes_context(meeting):
+    """Every fact the minutes show: banner, number, title, the opening paragraph, the summary, the items
+    discussed, the numbered decisions (task, responsible unit, due date) and the 出席 / 请假 / 列席 lines."""
+    meeting = type(meeting).objects.select_related("jurisdiction").get(pk=meeting.pk)
+    attendances = list(meeting.attendances.filter(withdrawn_at__isnull=True).select_related("organisation")
+                       .order_by("organisation__sort_order", "id"))
+    groups = {
+        status: "、".join(_attendee(a) for a in attendances if a.status == status)
+        for status in AttendanceStatus.values
+    }
+    decisions = [
+        {
+            "number": chinese_ordinal(index),
+            "position": decision.position,
+            "task": decision.task.strip().rstrip("。；;"),
+            "unit": decision.responsible_unit.name,
+            "due": arabic_date(decision.due_on),
+        }
+        for index, decision in enumerate(
+            meeting.decisions.exclude(state=DecisionState.CANCELLED).select_related("responsible_unit")
+            .order_by("position"),
+            start=1,
+        )
+    ]
+    items = [
+        {"number": chinese_ordinal(index), "title": item.title, "kind": item.get_kind_display()}
+        for index, item in enumerate(
+            meeting.items.filter(state__in=[ItemState.ACCEPTED, ItemState.DISCUSSED]).order_by("position"), start=1
+        )
+    ]
+    committee = _committee(meeting.jurisdiction_id)
+    banner = f"{meeting.jurisdiction.name}执行联动工作联席会议纪要"
+    published = meeting.published_at or None
+    title = meeting.title if meeting.title.endswith("纪要") else f"{meeting.title}纪要"
+    return {
+        "meeting": meeting,
+        "banner": banner,
+        "banner_size": banner_size(banner),
+        "document_number": meeting.document_number,
+        "is_draft": meeting.state != MeetingState.PUBLISHED,
+        "title": title,
+        "opening": (
+            f"{arabic_date(meeting.starts_at)}，{meeting.convenor}在{meeting.place}召集召开{meeting.title}"
+            f"（{meeting.get_kind_display()}），会议由{meeting.chair}主持。现将会议主要精神纪要如下："
+        ),
+        "summary": _paragraphs(meeting.summary),
+        "items": items,
+        "decisions": decisions,
+        "attending": groups[AttendanceStatus.ATTENDING],
+        "on_leave": groups[AttendanceStatus.ON_LEAVE],
+        "observing": groups[AttendanceStatus.OBSERVING],
+        "issuer": committee.name if committee else meeting.jurisdiction.name,
+        "issuer_short": committee.short_name if committee else "",
+        "date": arabic_date(published or timezone.now()),
+    }
+
+
+def minutes_pdf(meeting):
+    """The 会议纪要 as an A4 PDF in the GB/T 9704-2012 layout; before publication marked 草稿 without a number."""
+    return render_pdf("pdf/minutes.html", minutes_context(meeting))
+
+
+def minutes_filename(meeting):
+    return f"会议纪要-{meeting.document_number or meeting.title}.pdf"
+
+
+def meeting_notice_context(meeting):
+    """The 会议通知 to the invited units: addressees, time, place, convenor and chair, the agenda, requirements."""
+    meeting = type(meeting).objects.select_related("jurisdiction").get(pk=meeting.pk)
+    attendances = list(meeting.attendances.filter(withdrawn_at__isnull=True).select_related("organisation")
+                       .order_by("organisation__sort_order", "id"))
+    committee = _committee(meeting.jurisdiction_id)
+    issuer = committee.name if committee else meeting.jurisdiction.name
+    banner = f"{issuer}文件" if len(issuer) <= 16 else issuer
+    starts = timezone.localtime(meeting.starts_at, TIMEZONE)
+    items = [
+        {"number": chinese_ordinal(index), "title": item.title}
+        for index, item in enumerate(
+            meeting.items.filter(state__in=[ItemState.ACCEPTED, ItemState.DISCUSSED]).order_by("position"), start=1
+        )
+    ]
+    return {
+        "meeting": meeting,
+        "banner": banner,
+        "banner_size": banner_size(banner),
+        "title": f"关于召开{meeting.title}的通知",
+        "addressees": "、".join(a.organisation.name for a in attendances if a.status != AttendanceStatus.ON_LEAVE)
+        or "各成员单位",
+        "time": f"{arabic_date(starts)}{starts:%H:%M}",
+        "place": meeting.place,
+        "convenor": meeting.convenor,
+        "chair": meeting.chair,
+        "kind": meeting.get_kind_display(),
+        "units": "、".join(a.organisation.short_name for a in attendances),
+        "items": items,
+        "issuer": issuer,
+        "issuer_short": committee.short_name if committee else issuer,
+        "date": arabic_date(meeting.scheduled_at or timezone.now()),
+        "is_draft": meeting.state == MeetingState.DRAFT,
+    }
+
+
+def meeting_notice_pdf(meeting):
+    return render_pdf("pdf/meeting_notice.html", meeting_notice_context(meeting))
+
+
+def meeting_notice_filename(meeting):
+    return f"会议通知-{meeting.title}.pdf"
+
+
+def annual_report_context(report):
+    figures = report.figures or {}
+    return {
+        "report": report,
+        "banner": report.court.name,
+        "banner_size": banner_size(report.court.name),
+        "title": report.title,
+        "paragraphs": _paragraphs(report.text),
+        "figures": figures,
+        "by_unit": figures.get("by_unit", []),
+        "by_measure": figures.get("by_measure", []),
+        "issuer": report.court.name,
+        "date": arabic_date(report.sent_at or report.updated_at or timezone.now()),
+        "is_draft": report.state == "draft",
+    }
+
+
+def annual_report_pdf(report):
+    return render_pdf("pdf/annual_report.html", annual_report_context(report))
+
+
+def annual_report_filename(report):
+    return f"{report.year}年度执行联动工作报告-{report.court.short_name}.pdf"

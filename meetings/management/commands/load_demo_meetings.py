@@ -1,0 +1,20 @@
+"""``python manage.py load_demo_meetings``: a demo joint meeting with decisions and a pending dispute (idempotent)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from linkage.errors import ApplicationError
+from meetings.demo import load_demo_meetings
+
+
+class Command(BaseCommand):
+    help = "载入演示联席会议（已印发纪要、议定事项及待审核的部门争议），须先载入辖区和演示账号；可重复执行；生产环境不可用。"
+
+    def handle(self, *args, **options):
+        try:
+            meeting = load_demo_meetings()
+        except ApplicationError as error:
+            raise CommandError(error.message)
+        if meeting is None:
+            self.stdout.write(self.style.SUCCESS("演示会议已存在，未作任何修改。"))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"已创建演示会议：{meeting.title}（{meeting.document_number}）。"))
