@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.models import Case, Party
-from linkage.api import WriteRolePermission, validated
+from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from members.models import Organisation
 
@@ -132,7 +132,7 @@ class NoticeFilter(filters.FilterSet):
     unit = filters.CharFilter(field_name="unit__code", help_text="协助执行单位代码")
     case = filters.NumberFilter(field_name="case_id", help_text="案件 id")
     measure = filters.CharFilter(field_name="measure__code", help_text="协助措施代码")
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="true：只列已超期的；false：只列未超期的")
+    overdue = StrictBooleanFilter(method="filter_overdue", help_text="true：只列已超期的；false：只列未超期的")
 
     class Meta:
         model = Notice

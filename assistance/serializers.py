@@ -261,6 +261,8 @@ class NoticeSerializer(serializers.ModelSerializer):
         help_text="期限计算说明：due_at、provisional、skipped（跳过的节假日和周末）、makeup_days、rule"
     )
     overdue = serializers.SerializerMethodField(help_text="是否已超期（按 due_at 与当前时间计算，不存储）")
+    lift_ground = serializers.ChoiceField(choices=LiftGround.choices, allow_blank=True, read_only=True,
+                                          help_text="解除原因；未解除时为空字符串")
     lift_ground_display = serializers.SerializerMethodField()
 
     class Meta:

@@ -64,7 +64,7 @@ DETAIL = inline_serializer("PublicSearchDetail", {"detail": serializers.CharFiel
     ],
     responses={
         200: PublicSearchResponseSerializer,
-        400: OpenApiResponse(DETAIL, description="未输入查询条件、姓名不足2个字或证件号码格式错误"),
+        400: OpenApiResponse(DETAIL, description="未输入查询条件、姓名不足2个字、证件号码格式错误或 limit 不是整数"),
         429: OpenApiResponse(DETAIL, description="查询过于频繁",
                              examples=[OpenApiExample("429", value={"detail": TOO_MANY_MESSAGE})]),
     },
@@ -81,7 +81,7 @@ def public_debtors(request):
     try:
         limit = int(request.query_params.get("limit", 20))
     except ValueError:
-        limit = 20
+        return Response({"detail": "limit 应为1到50之间的整数。"}, status=400)
     result = public_search(name=name, identifier=identifier, limit=limit)
     if not result.searched:
         return Response({"detail": result.message}, status=400)

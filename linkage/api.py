@@ -1,7 +1,12 @@
 """Shared API plumbing: pagination, the error conventions of docs/api.md."""
 
+import django_filters.rest_framework
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import models
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import exceptions, serializers, status
@@ -18,6 +23,40 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """page_size must be a whole number of at least 1 (above max_page_size it is capped, docs/api.md: "max
+        200"); anything else is refused with a message instead of being ignored."""
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        try:
+            size = int(raw[-1])
+        except ValueError:
+            size = 0
+        if len(raw) > 1 or size < 1:
+            raise ValidationError({self.page_size_query_param: [f"每页条数应为1到{self.max_page_size}之间的整数。"]})
+        return min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        """One page number; an empty or repeated `page` is refused (a non-number is DRF's 404 "无效页面")."""
+        raw = request.query_params.getlist(self.page_query_param)
+        if len(raw) > 1 or (raw and not raw[0].strip()):
+            raise ValidationError({self.page_query_param: ["页码应为一个正整数。"]})
+        return super().get_page_number(request, paginator)
+
+
+def not_found(request, exception=None):
+    """404 for the whole site: the API answers in JSON as docs/api.md says, pages with the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到。"}, status=404)
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。"}, status=500)
+    return default_server_error(request)
 
 
 def exception_handler(exc, context):
@@ -130,3 +169,53 @@ class WriteRolePermission(BasePermission):
 
 
 # -------------------------------------------------------------------------------------------- serializers
+
+
+# ---------------------------------------------------------------------------- filters that refuse what they cannot read
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); absent means no filter; anything else is an error, not silently "no filter"."""
+
+    TRUE, FALSE = ("true", "True", "1"), ("false", "False", "0")
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value is True or value in self.TRUE:
+            return True
+        if value is False or value in self.FALSE:
+            return False
+        raise DjangoValidationError("应为 true 或 false。", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanWidget(forms.Widget):
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if len(values) > 1:
+            return "invalid: repeated"
+        return values[0] if values else None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(django_filters.rest_framework.FilterSet):
+    FILTER_DEFAULTS = {
+        **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
+    """django-filter with strict booleans for the filters generated from `filterset_fields` too."""
+
+    filterset_base = FilterSet

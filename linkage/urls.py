@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("assistance.api_urls")),
     path("", include("blacklist.api_urls")),
     path("", include("meetings.api_urls")),
+    path("", include("assessment.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,10 @@ urlpatterns = [
     path("", include("assistance.urls")),
     path("", include("blacklist.urls")),
     path("", include("meetings.urls")),
+    path("assessment/", include("assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
+
+handler404 = "linkage.api.not_found"
+handler500 = "linkage.api.server_error"

@@ -23,7 +23,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from linkage.api import NamedChoiceField, WriteRolePermission, validated
+from linkage.api import NamedChoiceField, StrictBooleanFilter, WriteRolePermission, validated
 
 from . import services
 from .models import (
@@ -208,7 +208,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 class DecisionFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=DecisionState.choices, help_text="状态代码")
     meeting = filters.NumberFilter(field_name="meeting_id", help_text="会议 id")
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="true：只列逾期未落实的；false：只列未逾期的")
+    overdue = StrictBooleanFilter(method="filter_overdue", help_text="true：只列逾期未落实的；false：只列未逾期的")
 
     class Meta:
         model = Decision

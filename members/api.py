@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from . import services
 from .models import Contact, Jurisdiction, Measure, Organisation, OrganisationKind, OrganisationLevel
@@ -64,7 +64,7 @@ class IsAdministratorOrReadOnly(BasePermission):
 )
 class UnitViewSet(viewsets.ModelViewSet):
     serializer_class = UnitSerializer
-    permission_classes = [IsAdministratorOrReadOnly]
+    permission_classes = [IsAuthenticated, IsAdministratorOrReadOnly]
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
     filterset_fields = ["kind", "active", "jurisdiction__code", "code"]
 

@@ -1,0 +1,129 @@
+"""The default 100-point scheme and the rules that turn a unit's metrics into the points of an automatic criterion.
+
+A rule returns the share of the criterion's points the unit earns (0..1) and a short Chinese explanation, or
+`None` when the unit had nothing to do under it (no notices, not a joint-punishment unit, no meeting decision):
+such an item is not applicable and scores full points ("无此项工作的不扣分"), so a unit is never marked down for
+work it was never given. Manual items score full points until the court (or, for the committee's judgement, the
+committee) enters a score with a reason; the committee may adjust any item with a reason.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import CriterionGroup, CriterionSource
+
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    explain: str  # how the share is computed, for the criteria page
+
+
+def _rate(numerator, denominator):
+    if not denominator:
+        return None
+    return numerator / denominator
+
+
+def percent(value):
+    """A share as the page prints it: 87.5%; None as —."""
+    if value is None:
+        return "—"
+    return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def _reply_on_time(m):
+    share = _rate(m["replied_on_time"], m["assessed"])
+    if share is None:
+        return None, "无应回复的通知书"
+    return share, f"应回复{m['assessed']}件，按期回复{m['replied_on_time']}件（{percent(share)}）"
+
+
+def _ack_in_time(m):
+    share = _rate(m["acknowledged_in_time"], m["received"])
+    if share is None:
+        return None, "未收到通知书"
+    return share, f"收到{m['received']}件，一个工作日内签收{m['acknowledged_in_time']}件（{percent(share)}）"
+
+
+def _escalation_free(m):
+    if not m["received"]:
+        return None, "未收到通知书"
+    share = 1 - m["escalated_notices"] / m["received"]
+    return share, f"收到{m['received']}件，被逾期督办{m['escalated_notices']}件（未被督办{percent(share)}）"
+
+
+def _reply_rate(m):
+    share = _rate(m["replied"], m["assessed"])
+    if share is None:
+        return None, "无应回复的通知书"
+    return share, f"应回复{m['assessed']}件，已回复{m['replied']}件（{percent(share)}）"
+
+
+def _push_ack(m):
+    if m["pushes"] is None:
+        return None, "非联合惩戒单位"
+    share = _rate(m["pushes_acknowledged_in_time"], m["pushes"])
+    if share is None:
+        return None, "本年度无推送"
+    return share, f"推送{m['pushes']}条，一个工作日内签收{m['pushes_acknowledged_in_time']}条（{percent(share)}）"
+
+
+def _decisions_on_time(m):
+    if m["decisions"] is None:
+        return None, "联席会议决定尚未纳入"
+    share = _rate(m["decisions_done_on_time"], m["decisions"])
+    if share is None:
+        return None, "本年度无应落实的会议决定"
+    return share, f"应落实{m['decisions']}项，按期完成{m['decisions_done_on_time']}项（{percent(share)}）"
+
+
+RULES = {
+    "reply_on_time_rate": (Rule("reply_on_time_rate", "按期回复率", "按期回复件数 ÷ 应回复件数"), _reply_on_time),
+    "ack_in_time_rate": (Rule("ack_in_time_rate", "一个工作日内签收率", "一个工作日内签收件数 ÷ 收到件数"), _ack_in_time),
+    "escalation_free_rate": (Rule("escalation_free_rate", "未被逾期督办比例", "1 − 被督办件数 ÷ 收到件数"),
+                             _escalation_free),
+    "reply_rate": (Rule("reply_rate", "回复率", "已回复件数 ÷ 应回复件数"), _reply_rate),
+    "push_ack_rate": (Rule("push_ack_rate", "失信名单推送按时签收率", "一个工作日内签收条数 ÷ 推送条数"), _push_ack),
+    "decision_on_time_rate": (Rule("decision_on_time_rate", "会议决定按期落实率", "按期完成项数 ÷ 应落实项数"),
+                              _decisions_on_time),
+}
+RULE_CHOICES = [(code, rule.label) for code, (rule, _) in RULES.items()]
+
+# (code, name, group, points, source, method, description)
+DEFAULT_CRITERIA = [
+    ("reply_on_time", "按期回复", CriterionGroup.TIMELINESS, "25", CriterionSource.AUTO, "reply_on_time_rate",
+     "在办理期限（含经同意延长的期限）内回复的比例"),
+    ("ack_in_time", "及时签收", CriterionGroup.TIMELINESS, "10", CriterionSource.AUTO, "ack_in_time_rate",
+     "送达后一个工作日内签收的比例"),
+    ("no_escalation", "无逾期督办", CriterionGroup.TIMELINESS, "5", CriterionSource.AUTO, "escalation_free_rate",
+     "未因逾期被督办的比例"),
+    ("reply_complete", "回复完整", CriterionGroup.COMPLETENESS, "15", CriterionSource.AUTO, "reply_rate",
+     "应回复的通知书已回复的比例"),
+    ("reply_quality", "办理质量", CriterionGroup.COMPLETENESS, "10", CriterionSource.COURT, "",
+     "回复结果是否逐项、准确，材料是否加盖公章（法院评分，扣分须说明理由）"),
+    ("push_ack", "名单推送签收", CriterionGroup.COOPERATION, "5", CriterionSource.AUTO, "push_ack_rate",
+     "联合惩戒单位一个工作日内签收失信名单推送的比例"),
+    ("decisions", "会议决定落实", CriterionGroup.COOPERATION, "5", CriterionSource.AUTO, "decision_on_time_rate",
+     "联席会议决定事项按期完成的比例"),
+    ("cooperation", "日常配合", CriterionGroup.COOPERATION, "10", CriterionSource.COURT, "",
+     "联系人履职、出席联席会议、审查建议是否合理等（法院评分，扣分须说明理由）"),
+    ("committee", "政法委综合评价", CriterionGroup.JUDGEMENT, "15", CriterionSource.COMMITTEE, "",
+     "政法委根据全年情况评定（扣分须说明理由）"),
+]
+TOTAL_POINTS = Decimal("100")
+
+
+def auto_points(criterion_points, method, metrics):
+    """(points, share or None, explanation) of an automatic criterion for one unit's metrics."""
+    _, rule = RULES[method]
+    share, explanation = rule(metrics)
+    points = Decimal(str(criterion_points))
+    if share is None:
+        return points, None, f"{explanation}，不扣分"
+    share = min(max(share, 0), 1)
+    earned = (points * Decimal(str(share))).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return earned, share, explanation

@@ -1,0 +1,433 @@
+"""Every change to an assessment is one service here: keyword-only arguments, an actor, one transaction. Each locks
+the assessment row, checks the move against `ALLOWED_TRANSITIONS` (or the state the change needs) and raises
+`TransitionNotAllowed` (409) when the state does not allow it, checks the actor's role, validates the input with a
+Chinese message naming the field (nothing is written when it fails), and records an `AssessmentEvent` with who,
+when and why. Nothing is ever deleted: a replaced score stays as a non-current row, a withdrawn nomination stays
+withdrawn, a reopened board keeps its finalised version.
+
+Who does what (荔政法〔2017〕72号 五、2-4): the administrator edits the criteria before scoring starts; the court
+(its clerks and leaders) starts scoring, scores the manual items, proposes commendations and criticism, and submits;
+the committee returns the scores to the court or adjusts them, decides the nominations, finalises, and may reopen.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
+from members.models import Organisation
+
+from .board import assessed_units, build_board
+from .criteria import DEFAULT_CRITERIA, RULES, TOTAL_POINTS
+from .metrics import compute_metrics
+from .models import (
+    ACTION_NAMES,
+    ALLOWED_TRANSITIONS,
+    Assessment,
+    AssessmentEvent,
+    AssessmentState,
+    Criterion,
+    CriterionGroup,
+    CriterionSource,
+    Nomination,
+    NominationKind,
+    NominationState,
+    ScoreboardVersion,
+    ScoreEntry,
+    ScoreStage,
+)
+
+MAX_REASON = 2000
+
+
+# ---------------------------------------------------------------------------------------------- who may
+
+
+def is_court_of(actor, jurisdiction_id):
+    organisation = actor.organisation if actor.is_authenticated else None
+    return bool(actor.is_authenticated and actor.is_court_staff and organisation is not None
+                and organisation.jurisdiction_id == jurisdiction_id)
+
+
+def is_committee_of(actor, jurisdiction_id):
+    organisation = actor.organisation if actor.is_authenticated else None
+    return bool(actor.is_authenticated and actor.is_committee and organisation is not None
+                and organisation.jurisdiction_id == jurisdiction_id)
+
+
+def _require_court(actor, assessment):
+    if not is_court_of(actor, assessment.jurisdiction_id):
+        raise PermissionDenied("只有本辖区人民法院的执行员或执行局领导可以办理。")
+
+
+def _require_committee(actor, assessment):
+    if not is_committee_of(actor, assessment.jurisdiction_id):
+        raise PermissionDenied("只有本辖区政法委可以办理。")
+
+
+def _require_administrator(actor):
+    if not (actor.is_authenticated and actor.is_administrator):
+        raise PermissionDenied("只有系统管理员可以修改考评项目和分值。")
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _lock(assessment):
+    return Assessment.objects.select_for_update().select_related("jurisdiction").get(pk=assessment.pk)
+
+
+def _state_error(assessment, what):
+    return TransitionNotAllowed(
+        f"年度考评当前状态为“{assessment.get_state_display()}”，不能{what}。", state=assessment.state
+    )
+
+
+def _require_state(assessment, states, what):
+    if assessment.state not in states:
+        raise _state_error(assessment, what)
+
+
+def _event(assessment, action, actor, *, from_state="", to_state="", reason="", unit=None, nomination=None,
+           data=None):
+    return AssessmentEvent.objects.create(
+        assessment=assessment, at=timezone.now(), actor=actor, action=action, from_state=from_state,
+        to_state=to_state, reason=reason or "", unit=unit, nomination=nomination, data=data or {},
+    )
+
+
+def _move(assessment, action, actor, *, reason="", data=None):
+    allowed_from, to_state = ALLOWED_TRANSITIONS[action]
+    if assessment.state not in allowed_from:
+        raise _state_error(assessment, ACTION_NAMES[action])
+    from_state = assessment.state
+    assessment.state = to_state
+    assessment.save(update_fields=["state", "updated_at"])
+    _event(assessment, action, actor, from_state=from_state, to_state=to_state, reason=reason, data=data)
+    return assessment
+
+
+def _reason(reason, label="理由", *, required=True):
+    text = (reason or "").strip()
+    if required and not text:
+        raise ApplicationError(f"请填写{label}。", field="reason")
+    if len(text) > MAX_REASON:
+        raise ApplicationError(f"{label}不能超过{MAX_REASON}字。", field="reason")
+    return text
+
+
+def _points(value, maximum, label):
+    try:
+        points = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        raise ApplicationError(f"{label}的得分应为数字。", field="points")
+    if not points.is_finite():
+        raise ApplicationError(f"{label}的得分应为数字。", field="points")
+    if points < 0 or points > maximum:
+        raise ApplicationError(f"{label}的得分应在0至{maximum}分之间。", field="points")
+    if points != points.quantize(Decimal("0.01")):
+        raise ApplicationError(f"{label}的得分最多保留两位小数。", field="points")
+    return points
+
+
+def check_year(year):
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ApplicationError("考评年度应为四位数年份。", field="year")
+    this_year = timezone.localdate().year
+    if year < 2004 or year > this_year:
+        raise ApplicationError(f"考评年度应在2004年至{this_year}年之间。", field="year")
+    return year
+
+
+# ------------------------------------------------------------------------------------------- the assessment
+
+
+@transaction.atomic
+def open_assessment(*, actor, jurisdiction, year):
+    """The jurisdiction's assessment of the year, created with the default 100-point scheme on first use by the
+    administrator, the court or the committee (a second call returns the same row)."""
+    year = check_year(year)
+    if not (actor.is_authenticated and (actor.is_administrator or is_court_of(actor, jurisdiction.pk)
+                                        or is_committee_of(actor, jurisdiction.pk))):
+        raise PermissionDenied("只有系统管理员、本辖区人民法院和政法委可以建立年度考评。")
+    existing = Assessment.objects.filter(jurisdiction=jurisdiction, year=year).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(jurisdiction=jurisdiction, year=year)
+    except IntegrityError:  # created concurrently
+        return Assessment.objects.get(jurisdiction=jurisdiction, year=year)
+    Criterion.objects.bulk_create([
+        Criterion(assessment=assessment, code=code, name=name, group=group, points=Decimal(points), source=source,
+                  method=method, description=description, sort_order=index * 10)
+        for index, (code, name, group, points, source, method, description) in enumerate(DEFAULT_CRITERIA)
+    ])
+    _event(assessment, "create", actor, to_state=assessment.state, data={"year": year})
+    return assessment
+
+
+@transaction.atomic
+def update_criteria(*, actor, assessment, criteria, reason=""):
+    """The administrator replaces the year's scheme before scoring starts. `criteria` is a list of dicts with
+    `code`, `name`, `group`, `points`, `source` and, for an automatic item, `method`; the points must add up to 100.
+    A criterion left out is deactivated (kept, since nothing is deleted); the old and new schemes go in the event."""
+    _require_administrator(actor)
+    assessment = _lock(assessment)
+    _require_state(assessment, {AssessmentState.PREPARING}, "修改考评项目（评分开始后考评项目和分值不能再改）")
+    if not criteria:
+        raise ApplicationError("至少需要一个考评项目。", field="criteria")
+    cleaned, codes, total = [], set(), Decimal(0)
+    for index, row in enumerate(criteria, start=1):
+        label = f"第{index}项"
+        code = (row.get("code") or "").strip()
+        name = (row.get("name") or "").strip()
+        if not code or not code.replace("_", "").replace("-", "").isalnum() or not code.isascii():
+            raise ApplicationError(f"{label}：代码只能由英文字母、数字、下划线组成。", field="criteria")
+        if code in codes:
+            raise ApplicationError(f"{label}：代码“{code}”重复。", field="criteria")
+        codes.add(code)
+        if not name:
+            raise ApplicationError(f"{label}：请填写考评项目名称。", field="criteria")
+        group = row.get("group")
+        if group not in CriterionGroup.values:
+            raise ApplicationError(f"{label}：类别无法识别。", field="criteria")
+        source = row.get("source")
+        if source not in CriterionSource.values:
+            raise ApplicationError(f"{label}：评分方式无法识别。", field="criteria")
+        method = (row.get("method") or "").strip() if source == CriterionSource.AUTO else ""
+        if source == CriterionSource.AUTO and method not in RULES:
+            raise ApplicationError(f"{label}：自动计分项目须选择计分规则。", field="criteria")
+        try:
+            points = Decimal(str(row.get("points")).strip())
+        except (InvalidOperation, TypeError, ValueError):
+            raise ApplicationError(f"{label}：分值应为数字。", field="criteria")
+        if not points.is_finite() or points <= 0 or points > TOTAL_POINTS or points != points.quantize(Decimal("0.01")):
+            raise ApplicationError(f"{label}：分值应为大于0、不超过100的数，最多两位小数。", field="criteria")
+        total += points
+        cleaned.append({"code": code, "name": name[:60], "group": group, "source": source, "method": method,
+                        "points": points, "description": (row.get("description") or "").strip()[:300]})
+    if total != TOTAL_POINTS:
+        raise ApplicationError(f"各考评项目分值合计应为100分，现为{total.normalize():f}分。", field="criteria")
+    before = list(assessment.criteria.filter(active=True).values("code", "name", "group", "points", "source", "method"))
+    existing = {criterion.code: criterion for criterion in assessment.criteria.all()}
+    for index, row in enumerate(cleaned):
+        criterion = existing.pop(row["code"], None) or Criterion(assessment=assessment, code=row["code"])
+        for key, value in row.items():
+            setattr(criterion, key, value)
+        criterion.sort_order, criterion.active = index * 10, True
+        criterion.save()
+    for criterion in existing.values():
+        if criterion.active:
+            criterion.active = False
+            criterion.save(update_fields=["active"])
+    _event(assessment, "criteria_updated", actor, reason=_reason(reason, required=False),
+           data={"before": [{**c, "points": str(c["points"])} for c in before],
+                 "after": [{**c, "points": str(c["points"])} for c in cleaned]})
+    return assessment
+
+
+@transaction.atomic
+def start_scoring(*, actor, assessment):
+    """The court starts scoring: from now on the criteria and weights are fixed."""
+    assessment = _lock(assessment)
+    _require_court(actor, assessment)
+    return _move(assessment, "start_scoring", actor)
+
+
+def _criterion(assessment, code):
+    criterion = assessment.criteria.filter(code=code, active=True).first()
+    if criterion is None:
+        raise ApplicationError("考评项目不存在。", field="criterion")
+    return criterion
+
+
+def _unit(assessment, unit):
+    unit_id = unit.pk if isinstance(unit, Organisation) else unit
+    units = {u.pk: u for u in assessed_units(assessment.jurisdiction)}
+    try:
+        return units[int(unit_id)]
+    except (KeyError, TypeError, ValueError):
+        raise ApplicationError("该单位不是本辖区参加考评的成员单位。", field="unit")
+
+
+def _enter(assessment, actor, *, unit, criterion, stage, points, reason):
+    ScoreEntry.objects.filter(assessment=assessment, unit=unit, criterion=criterion, stage=stage,
+                              is_current=True).update(is_current=False)
+    return ScoreEntry.objects.create(assessment=assessment, unit=unit, criterion=criterion, stage=stage,
+                                     points=points, reason=reason, entered_by=actor, entered_at=timezone.now())
+
+
+@transaction.atomic
+def enter_court_score(*, actor, assessment, unit, criterion, points, reason):
+    """The court scores one unit on one of its manual items, with the reason (replacing its earlier score)."""
+    assessment = _lock(assessment)
+    _require_court(actor, assessment)
+    _require_state(assessment, {AssessmentState.SCORING}, "评分（请先开始评分；提交后由政法委调整）")
+    criterion = _criterion(assessment, criterion)
+    if criterion.source != CriterionSource.COURT:
+        raise ApplicationError(f"“{criterion.name}”不是法院评分项目。", field="criterion")
+    unit = _unit(assessment, unit)
+    points = _points(points, criterion.points, f"“{criterion.name}”")
+    reason = _reason(reason, "评分理由")
+    entry = _enter(assessment, actor, unit=unit, criterion=criterion, stage=ScoreStage.COURT, points=points,
+                   reason=reason)
+    _event(assessment, "score_entered", actor, reason=reason, unit=unit,
+           data={"criterion": criterion.code, "criterion_name": criterion.name, "points": str(points)})
+    return entry
+
+
+@transaction.atomic
+def adjust_score(*, actor, assessment, unit, criterion, points, reason):
+    """The committee, reviewing the submitted scores, sets a unit's score on any criterion with the reason; the
+    adjustment overrides the metric's or the court's score (its own judgement item is scored the same way)."""
+    assessment = _lock(assessment)
+    _require_committee(actor, assessment)
+    _require_state(assessment, {AssessmentState.SUBMITTED}, "调整分数（法院提交后、定稿前方可调整）")
+    criterion = _criterion(assessment, criterion)
+    unit = _unit(assessment, unit)
+    points = _points(points, criterion.points, f"“{criterion.name}”")
+    reason = _reason(reason, "调整理由")
+    entry = _enter(assessment, actor, unit=unit, criterion=criterion, stage=ScoreStage.COMMITTEE, points=points,
+                   reason=reason)
+    _event(assessment, "score_adjusted", actor, reason=reason, unit=unit,
+           data={"criterion": criterion.code, "criterion_name": criterion.name, "points": str(points)})
+    return entry
+
+
+@transaction.atomic
+def submit_scores(*, actor, assessment, reason=""):
+    """The court submits its scores and proposals to the committee (报区委政法委)."""
+    assessment = _lock(assessment)
+    _require_court(actor, assessment)
+    return _move(assessment, "submit", actor, reason=_reason(reason, required=False))
+
+
+@transaction.atomic
+def return_to_court(*, actor, assessment, reason):
+    """The committee sends the scores back to the court, saying why."""
+    assessment = _lock(assessment)
+    _require_committee(actor, assessment)
+    if assessment.state not in ALLOWED_TRANSITIONS["return"][0]:
+        raise _state_error(assessment, ACTION_NAMES["return"])
+    return _move(assessment, "return", actor, reason=_reason(reason, "退回理由"))
+
+
+@transaction.atomic
+def finalise(*, actor, assessment, reason="", as_of=None):
+    """The committee finalises: the whole board (metrics, scores, ranks, nominations, chart data) is frozen as the
+    next `ScoreboardVersion`; later data changes never alter it. Pending nominations must be decided first."""
+    assessment = _lock(assessment)
+    _require_committee(actor, assessment)
+    if assessment.state not in ALLOWED_TRANSITIONS["finalise"][0]:
+        raise _state_error(assessment, ACTION_NAMES["finalise"])
+    pending = assessment.nominations.filter(state=NominationState.PROPOSED).count()
+    if pending:
+        raise ApplicationError(f"还有{pending}项表彰或批评建议尚未确定，请先作出决定再定稿。")
+    reason = _reason(reason, required=False)
+    now = timezone.now()
+    units = [unit.pk for unit in assessed_units(assessment.jurisdiction)]
+    board = build_board(assessment.jurisdiction, assessment.year, assessment, as_of=as_of or now,
+                        metrics=compute_metrics(units, assessment.year, as_of=as_of or now))
+    number = (assessment.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    board.update({"final": True, "version": number, "state": AssessmentState.FINALISED,
+                  "state_display": AssessmentState.FINALISED.label,
+                  "finalised_at": timezone.localtime(now).isoformat(), "finalised_by": actor.display_name})
+    ScoreboardVersion.objects.create(assessment=assessment, number=number, data=board, finalised_by=actor,
+                                     finalised_at=now, reason=reason)
+    return _move(assessment, "finalise", actor, reason=reason, data={"version": number})
+
+
+@transaction.atomic
+def reopen(*, actor, assessment, reason):
+    """The committee reopens a finalised board (back to review); the finalised version is kept, and finalising
+    again writes the next version."""
+    assessment = _lock(assessment)
+    _require_committee(actor, assessment)
+    if assessment.state not in ALLOWED_TRANSITIONS["reopen"][0]:
+        raise _state_error(assessment, ACTION_NAMES["reopen"])
+    reason = _reason(reason, "重新打开的理由")
+    assessment.versions.filter(reopened_at__isnull=True).update(reopened_at=timezone.now())
+    return _move(assessment, "reopen", actor, reason=reason)
+
+
+# ------------------------------------------------------------------------------------- commendation, criticism
+
+
+@transaction.atomic
+def propose_nomination(*, actor, assessment, kind, unit, evidence, person_name="", person_position=""):
+    """The court proposes a unit or a person for commendation, or a passive or slow unit for criticism, with the
+    facts; the unit's current figures are kept with it as evidence."""
+    assessment = _lock(assessment)
+    _require_court(actor, assessment)
+    _require_state(assessment, {AssessmentState.SCORING, AssessmentState.SUBMITTED}, "提出表彰或批评建议")
+    if kind not in NominationKind.values:
+        raise ApplicationError("请选择建议类别：表彰单位、表彰个人或通报批评。", field="kind")
+    unit = _unit(assessment, unit)
+    person_name = (person_name or "").strip()
+    person_position = (person_position or "").strip()
+    if kind == NominationKind.COMMEND_PERSON:
+        if not person_name:
+            raise ApplicationError("表彰个人须填写姓名。", field="person_name")
+        if len(person_name) > 30 or len(person_position) > 50:
+            raise ApplicationError("姓名不超过30字，职务不超过50字。", field="person_name")
+    else:
+        person_name = person_position = ""
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ApplicationError("请写明事实和依据。", field="evidence")
+    if len(evidence) > MAX_REASON:
+        raise ApplicationError(f"事实和依据不能超过{MAX_REASON}字。", field="evidence")
+    metrics = compute_metrics([unit.pk], assessment.year)[unit.pk]
+    nomination = Nomination.objects.create(
+        assessment=assessment, kind=kind, unit=unit, person_name=person_name, person_position=person_position,
+        evidence=evidence, metrics=metrics, proposed_by=actor, proposed_at=timezone.now(),
+    )
+    _event(assessment, "nomination_proposed", actor, reason=evidence, unit=unit, nomination=nomination,
+           data={"kind": kind, "person_name": person_name})
+    return nomination
+
+
+def _lock_nomination(nomination):
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    return nomination, _lock(nomination.assessment)
+
+
+@transaction.atomic
+def withdraw_nomination(*, actor, nomination, reason):
+    """The court withdraws its proposal before the committee decides it."""
+    nomination, assessment = _lock_nomination(nomination)
+    _require_court(actor, assessment)
+    _require_state(assessment, {AssessmentState.SCORING, AssessmentState.SUBMITTED}, "撤回建议")
+    if nomination.state != NominationState.PROPOSED:
+        raise TransitionNotAllowed(f"该建议当前状态为“{nomination.get_state_display()}”，不能撤回。",
+                                   state=nomination.state)
+    reason = _reason(reason, "撤回理由")
+    nomination.state = NominationState.WITHDRAWN
+    nomination.decision_reason = reason
+    nomination.save(update_fields=["state", "decision_reason"])
+    _event(assessment, "nomination_withdrawn", actor, reason=reason, unit=nomination.unit, nomination=nomination)
+    return nomination
+
+
+@transaction.atomic
+def decide_nomination(*, actor, nomination, approved, reason=""):
+    """The committee decides a proposal (研究确定): approved or not, with a reason when it is not."""
+    nomination, assessment = _lock_nomination(nomination)
+    _require_committee(actor, assessment)
+    _require_state(assessment, {AssessmentState.SUBMITTED}, "决定表彰或批评建议（法院提交后、定稿前方可决定）")
+    if nomination.state != NominationState.PROPOSED:
+        raise TransitionNotAllowed(f"该建议当前状态为“{nomination.get_state_display()}”，不能再作决定。",
+                                   state=nomination.state)
+    if not isinstance(approved, bool):
+        raise ApplicationError("请选择确定或不予确定。", field="approved")
+    reason = _reason(reason, "不予确定的理由", required=not approved)
+    nomination.state = NominationState.APPROVED if approved else NominationState.REJECTED
+    nomination.decided_by, nomination.decided_at, nomination.decision_reason = actor, timezone.now(), reason
+    nomination.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    _event(assessment, "nomination_approved" if approved else "nomination_rejected", actor, reason=reason,
+           unit=nomination.unit, nomination=nomination)
+    return nomination

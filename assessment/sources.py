@@ -1,0 +1,126 @@
+"""The assessment's figures that do not come from notices: list pushes acknowledged by joint-punishment units,
+screening hits, meeting decisions — their counts per unit for `metrics.compute_metrics`, and the rows behind them
+for the drill-down pages. Definitions are in `metrics.py`'s docstring."""
+
+from collections import Counter
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from linkage.workdays import TIMEZONE
+from members.models import Organisation
+
+from .yearspan import Ordinals, Window
+
+JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")  # as blacklist.selectors: who reads the feed
+
+
+
+def push_metrics(unit_ids, window, ordinals):
+    """{unit_id: (pushes, acknowledged, acknowledged in time)} for the joint-punishment units among `unit_ids`."""
+    from blacklist.models import ListingAcknowledgement, ListingEvent
+
+    joint = set(Organisation.objects.filter(pk__in=unit_ids, measures__code__in=JOINT_PUNISHMENT_MEASURES)
+                .values_list("pk", flat=True))
+    if not joint:
+        return {}
+    events = ListingEvent.objects.filter(pushed=True, at__gte=window.start, at__lt=window.stop)
+    pushes = events.count()
+    acknowledged, in_time = Counter(), Counter()
+    for unit_id, pushed_at, acknowledged_at in ListingAcknowledgement.objects.filter(
+        unit_id__in=joint, event__in=events
+    ).values_list("unit_id", "event__at", "acknowledged_at"):
+        acknowledged[unit_id] += 1
+        in_time[unit_id] += ordinals.next(acknowledged_at) <= ordinals.upto(pushed_at) + 1
+    return {unit_id: (pushes, acknowledged[unit_id], in_time[unit_id]) for unit_id in joint}
+
+
+def screening_metrics(unit_ids, window):
+    from blacklist.models import ScreeningBatch, ScreeningResult
+
+    batches = ScreeningBatch.objects.filter(unit_id__in=unit_ids, submitted_at__gte=window.start,
+                                            submitted_at__lt=window.stop)
+    screened = dict(batches.values("unit_id").annotate(n=Sum("total")).values_list("unit_id", "n"))
+    hits = dict(ScreeningResult.objects.filter(batch__in=batches, hit=True).values("batch__unit_id")
+                .annotate(n=Count("pk")).values_list("batch__unit_id", "n"))
+    return screened, hits
+
+
+def decision_model():
+    """`meetings.Decision` when the meetings app has it and its table exists, else None."""
+    try:
+        model = apps.get_model("meetings", "Decision")
+    except LookupError:
+        return None
+    if model._meta.db_table not in connection.introspection.table_names():
+        return None
+    return model
+
+
+def decisions_of(unit_ids, window):
+    """Meeting decisions that count for the year: due in it, published to the unit (minutes issued), not
+    cancelled, and done or already past due (an open decision still within its time is not judged yet)."""
+    model = decision_model()
+    if model is None:
+        return None
+    as_of_day = timezone.localtime(window.as_of, TIMEZONE).date()
+    return (model.objects.filter(responsible_unit_id__in=list(unit_ids), due_on__year=window.year,
+                                 meeting__state="published")
+            .exclude(state="cancelled")
+            .filter(Q(state="done") | Q(due_on__lt=as_of_day))
+            .annotate(finished_at=Coalesce("replied_at", "done_at")))
+
+
+def _done_on_time():
+    """Done, and the unit's (last) reply — or, without one, the completion — fell on or before the due day: the
+    committee's confirming it later does not count against the unit."""
+    return Q(state="done", finished_at__isnull=False, finished_at__date__lte=F("due_on"))
+
+
+def decision_metrics(unit_ids, window):
+    decisions = decisions_of(unit_ids, window)
+    if decisions is None:
+        return None
+    rows = decisions.values("responsible_unit_id").annotate(total=Count("pk"), on_time=Count("pk", filter=_done_on_time()))
+    return {row["responsible_unit_id"]: (row["total"], row["on_time"]) for row in rows}
+
+
+def record_rows(kind, unit_id, year, *, as_of=None):
+    """The list pushes, screenings or meeting decisions behind one unit's figures, as plain dicts for the page."""
+    window = Window(year, as_of)
+    if kind == "pushes":
+        from blacklist.models import ListingAcknowledgement, ListingEvent
+
+        if not Organisation.objects.filter(pk=unit_id, measures__code__in=JOINT_PUNISHMENT_MEASURES).exists():
+            return []
+        ordinals = Ordinals(window.first_day, window.last_day)
+        events = list(ListingEvent.objects.filter(pushed=True, at__gte=window.start, at__lt=window.stop)
+                      .order_by("at", "id").values("id", "at", "action", "listing__case_number"))
+        acknowledged = dict(ListingAcknowledgement.objects.filter(unit_id=unit_id, event_id__in=[e["id"] for e in events])
+                            .values_list("event_id", "acknowledged_at"))
+        rows = []
+        for event in events:
+            at = acknowledged.get(event["id"])
+            rows.append({"at": event["at"], "what": event["action"], "reference": event["listing__case_number"],
+                         "acknowledged_at": at,
+                         "in_time": at is not None and ordinals.next(at) <= ordinals.upto(event["at"]) + 1})
+        return rows
+    if kind == "screenings":
+        from blacklist.models import ScreeningBatch
+
+        return [{"at": b.submitted_at, "what": b.get_source_display(), "reference": b.file_name, "total": b.total,
+                 "hits": b.hits}
+                for b in ScreeningBatch.objects.filter(unit_id=unit_id, submitted_at__gte=window.start,
+                                                       submitted_at__lt=window.stop).order_by("submitted_at")]
+    if kind == "decisions":
+        decisions = decisions_of([unit_id], window)
+        if decisions is None:
+            return []
+        on_time = set(decisions.filter(_done_on_time()).values_list("pk", flat=True))
+        return [{"at": d.due_on, "what": d.task, "reference": d.meeting.title, "done_at": d.finished_at,
+                 "state": d.get_state_display(), "in_time": d.pk in on_time}
+                for d in decisions.select_related("meeting").order_by("due_on", "pk")]
+    raise KeyError(kind)

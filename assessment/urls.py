@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:year>/", views.board, name="board"),
+    path("<int:year>/versions/<int:number>/", views.version_board, name="version"),
+    path("<int:year>/criteria/", views.criteria, name="criteria"),
+    path("<int:year>/move/<slug:action>/", views.move, name="move"),
+    path("<int:year>/nominations/", views.propose, name="propose"),
+    path("<int:year>/scoreboard.pdf", views.board_pdf, name="pdf"),
+    path("<int:year>/scoreboard.xlsx", views.board_xlsx, name="xlsx"),
+    path("<int:year>/units/<int:unit_id>/", views.unit_page, name="unit"),
+    path("<int:year>/units/<int:unit_id>/score/", views.score, name="score"),
+    path("<int:year>/units/<int:unit_id>/notices/", views.unit_notices, name="notices"),
+    path("<int:year>/units/<int:unit_id>/records/<slug:kind>/", views.unit_records, name="records"),
+    path("nominations/<int:pk>/decide/", views.decide, name="decide"),
+    path("nominations/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]
