@@ -29,6 +29,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("生产环境必须通过环境变量 DJANGO_SECRET_KEY 设置密钥。")
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+# Rotating the key: put the old one here (comma-separated) while sessions and signed links made with it expire.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
