@@ -1,0 +1,116 @@
+"""The mix of the load test (bench/load_test.py starts it; see the docstring there).
+
+Four kinds of caller, in proportions meant to look like a working morning:
+- liaisons (API, token): read their unit's inbox, open a notice, sign for one and reply to it;
+- clerks (API, token): list notices, open cases, file a new notice (draft);
+- the public (no login): search the dishonest-debtor list by a name prefix or an exact identifier; each simulated
+  visitor comes from its own address (X-Forwarded-For behind the one trusted proxy), as the rate limit sees it;
+- a screening upload now and then: 100 applicants, some of them listed.
+Each user paces itself with constant_throughput, so the offered load is users × LINKAGE_LOAD_RATE requests/s.
+"""
+
+import json
+import os
+import random
+
+from locust import HttpUser, between, constant_throughput, task  # noqa: F401 (between kept for quick edits)
+
+WORLD = json.loads(open(os.environ["LINKAGE_LOAD_WORLD"], encoding="utf-8").read())
+RATE = float(os.environ.get("LINKAGE_LOAD_RATE", "5"))
+ITEMS = [{"property_kind": "bank_account", "identifier": "6222000011112222", "holder": "工商银行荔湾支行",
+          "amount": "150000", "description": "查询被执行人名下银行账户及存款余额"}]
+
+
+def _address():
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+class Liaison(HttpUser):
+    weight = 5
+    wait_time = constant_throughput(RATE)
+
+    def on_start(self):
+        self.unit = random.choice(WORLD["liaisons"])
+        self.client.headers["Authorization"] = f"Token {self.unit['token']}"
+        self.client.headers["X-Forwarded-For"] = _address()
+
+    @task(6)
+    def inbox(self):
+        self.client.get("/api/v1/notices/?state=served&page_size=20", name="liaison: inbox (served)")
+
+    @task(3)
+    def notice(self):
+        self.client.get(f"/api/v1/notices/{random.choice(self.unit['notices'])}/", name="liaison: notice detail")
+
+    @task(1)
+    def acknowledge_and_reply(self):
+        if not self.unit["notices"]:
+            return
+        notice = self.unit["notices"].pop()
+        with self.client.post(f"/api/v1/notices/{notice}/acknowledge/", json={}, name="liaison: acknowledge",
+                              catch_response=True) as response:
+            if response.status_code == 409:  # another simulated liaison of the unit took it first
+                response.success()
+                return
+        with self.client.post(f"/api/v1/notices/{notice}/reply/", name="liaison: reply", catch_response=True,
+                              json={"outcome": "not_found", "text": "经查询，未发现被执行人名下存款。"}) as response:
+            if response.status_code == 409:
+                response.success()
+
+
+class Clerk(HttpUser):
+    weight = 2
+    wait_time = constant_throughput(RATE)
+
+    def on_start(self):
+        self.client.headers["Authorization"] = f"Token {WORLD['clerk_token']}"
+        self.client.headers["X-Forwarded-For"] = _address()
+
+    @task(4)
+    def notices(self):
+        self.client.get("/api/v1/notices/?page_size=20", name="clerk: notice list")
+
+    @task(2)
+    def case(self):
+        self.client.get(f"/api/v1/cases/{random.choice(WORLD['cases'])['id']}/", name="clerk: case detail")
+
+    @task(1)
+    def file_notice(self):
+        case = random.choice(WORLD["cases"])
+        self.client.post("/api/v1/notices/", name="clerk: file notice (draft)", json={
+            "case": case["id"], "unit": random.choice(WORLD["unit_codes"]), "measure": "inquiry",
+            "debtor": case["debtor"], "items": ITEMS, "ruling_number": "（2026）粤0103执1号之一",
+        })
+
+
+class Public(HttpUser):
+    weight = 4
+    wait_time = constant_throughput(RATE)
+
+    # Every search comes from a new visitor's address: one simulated user stands for many members of the public, and
+    # the per-address rate limit (20 a minute) is meant for one person, not for the crowd.
+
+    @task(3)
+    def by_name(self):
+        name = random.choice(WORLD["surnames"]) + random.choice(WORLD["given_names"])[:1]
+        self.client.get(f"/api/v1/public/debtors/?name={name}", name="public: search by name",
+                        headers={"X-Forwarded-For": _address()})
+
+    @task(2)
+    def by_identifier(self):
+        self.client.get(f"/api/v1/public/debtors/?id_number={random.choice(WORLD['identifiers'])}",
+                        name="public: search by ID number", headers={"X-Forwarded-For": _address()})
+
+
+class Screening(HttpUser):
+    weight = 1
+    wait_time = constant_throughput(RATE / 10)
+
+    def on_start(self):
+        self.client.headers["Authorization"] = f"Token {random.choice(WORLD['liaisons'])['token']}"
+        self.client.headers["X-Forwarded-For"] = _address()
+
+    @task
+    def upload(self):
+        applicants = [{"name": "某某", "id_number": identifier} for identifier in random.sample(WORLD["applicants"], 100)]
+        self.client.post("/api/v1/screenings/", json={"applicants": applicants}, name="liaison: screening of 100")

@@ -1,0 +1,231 @@
+"""Load test (issue 8): the realistic mix of bench/load/locustfile.py against gunicorn with the real services, on a
+database holding 1,000,000 notices and 1,000,000 published listings. Loopback only.
+
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py
+      [--users 40] [--rate 5] [--duration 120] [--workers 4] [--keep]
+
+1. Installs locust into the venv if it is missing (bench/requirements-load.txt; not a dependency of the app).
+2. Creates its own database (linkage_bench_load): 30 units with A/B/leader contacts and liaison accounts, one court,
+   1,000 cases, 1,000,000 notices (50,000 open) — the generator of bench/reminders_bench.py — and 1,000,000
+   published listings — the generator of bench/listings_bench.py; 2,000 of the listings get identifiers with real
+   check digits, for the identifier searches and the screenings.
+3. Starts gunicorn (`--workers N`, sync workers, DEBUG off, Redis for cache and broker, one trusted proxy so every
+   simulated visitor has its own address) and runs locust headless for --duration seconds with --users users, each
+   offering --rate requests/s (so about users × rate requests/s in all).
+4. Prints throughput and p50/p95/p99 per endpoint and writes them to bench/LOAD_REPORT.md with the command line.
+Drops the database afterwards unless --keep.
+"""
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import random
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from _database import ROOT, bench_database
+
+PORT = 8765
+VENV_BIN = Path(sys.executable).parent
+
+
+def arguments():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=5.0, help="requests per second each user offers")
+    parser.add_argument("--duration", type=int, default=120, help="seconds of measured load")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--notices", type=int, default=1_000_000, help="notices to generate (smaller for a smoke run)")
+    parser.add_argument("--listings", type=int, default=1_000_000, help="listings to generate")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--report", default=str(ROOT / "bench" / "LOAD_REPORT.md"))
+    return parser.parse_args()
+
+
+def ensure_locust():
+    if not (VENV_BIN / "locust").exists():
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", str(ROOT / "bench" / "requirements-load.txt")],
+                       check=True)
+
+
+def generate(now, notices, listings):
+    """Notices (reminders_bench) and listings (listings_bench, on the same court and cases)."""
+    import listings_bench
+    import reminders_bench
+    from django.db import connection
+
+    from blacklist.services import name_pinyin
+    from cases.models import Case, Party
+    from members.models import Organisation, User
+
+    reminders_bench.TOTAL, reminders_bench.OPEN = notices, min(reminders_bench.OPEN, notices // 2)
+    listings_bench.TOTAL = listings
+    started = time.perf_counter()
+    reminders_bench.generate(now)
+    print(f"{notices:,} notices in {time.perf_counter() - started:.0f} s", flush=True)
+    started = time.perf_counter()
+    court = Organisation.objects.get(code="bench-court")
+    clerk = User.objects.get(username="bench-clerk")
+    first_case = Case.objects.order_by("pk").first().pk
+    first_party = Party.objects.order_by("pk").first().pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO blacklist_listing (case_id, debtor_id, court_id, ground, facts, period_years, state, name,
+                name_pinyin, id_number, credit_code, legal_representative, sex, age, obligation, performed_amount,
+                unperformed_amount, basis_issuer, basis_number, case_number, filed_on, court_name, decided_on,
+                published_on, ends_on, proposed_by_id, proposed_at, approved_by_id, deletion_ground, updated_at)
+            SELECT %(case)s + g / 1000, %(party)s + g %% 1000, %(court)s, 3, '转移财产规避执行', 2, 'published',
+                s.surnames[1 + g %% 100] || s.givens[1 + (g / 100) %% 200],
+                s.surname_py[1 + g %% 100] || ' ' || s.given_py[1 + (g / 100) %% 200],
+                '440103' || to_char(date '1950-01-01' + g %% 18000, 'YYYYMMDD') || lpad((g / 18000)::text, 3, '0')
+                    || substr('0123456789X', 1 + g %% 11, 1),
+                '', '', CASE WHEN g %% 2 = 0 THEN '男' ELSE '女' END, 20 + g %% 60, '给付货款', 0, 10000 + g %% 90000,
+                '某院', '（2025）粤0103民初1号', '（2026）粤0103执' || (1 + g / 1000) || '号', %(today)s,
+                '基准人民法院', %(today)s, %(today)s - (g %% 700), %(today)s - (g %% 700) + 730, %(clerk)s, now(),
+                %(clerk)s, '', now()
+            FROM generate_series(0, %(total)s - 1) g,
+                 (SELECT %(surnames)s::text[] AS surnames, %(givens)s::text[] AS givens,
+                         %(surname_py)s::text[] AS surname_py, %(given_py)s::text[] AS given_py) s
+            """,
+            {"case": first_case, "party": first_party, "court": court.pk, "clerk": clerk.pk, "today": now.date(),
+             "total": listings_bench.TOTAL, "surnames": listings_bench.SURNAMES, "givens": listings_bench.GIVEN_NAMES,
+             "surname_py": [name_pinyin(s) for s in listings_bench.SURNAMES],
+             "given_py": [name_pinyin(g) for g in listings_bench.GIVEN_NAMES]},
+        )
+        cursor.execute("ANALYZE")
+    print(f"{listings:,} listings in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def prepare_world(path):
+    """Accounts with passwords and tokens, valid identifiers, and the ids the simulated users work on."""
+    import listings_bench
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from assistance.models import Notice
+    from blacklist.models import Listing
+    from cases.models import Party
+    from linkage.identifiers import resident_id_check_char
+    from members.models import Organisation, User
+
+    User.objects.filter(username__startswith="bench-").update(password=make_password("load-pass-2026"))
+    rng = random.Random(7)
+    listed = []
+    for pk in rng.sample(range(Listing.objects.order_by("pk").first().pk, Listing.objects.order_by("pk").last().pk), 2000):
+        body = f"440104{datetime.date(1960, 1, 1) + datetime.timedelta(days=pk % 15000):%Y%m%d}{pk % 1000:03d}"
+        listed.append((pk, body + resident_id_check_char(body)))
+    with connection.cursor() as cursor:
+        cursor.executemany("UPDATE blacklist_listing SET id_number = %s WHERE id = %s AND NOT EXISTS "
+                           "(SELECT 1 FROM blacklist_listing WHERE id_number = %s)",
+                           [(number, pk, number) for pk, number in listed])
+    identifiers = list(Listing.objects.filter(id_number__startswith="440104").values_list("id_number", flat=True))
+    strangers = []
+    for n in range(3000):
+        body = f"440105{datetime.date(1970, 1, 1) + datetime.timedelta(days=n):%Y%m%d}{n % 1000:03d}"
+        strangers.append(body + resident_id_check_char(body))
+    liaisons = []
+    for user in User.objects.filter(role="liaison", username__startswith="bench-u"):
+        notices = list(Notice.objects.filter(unit_id=user.organisation_id, state="served").values_list("pk", flat=True))
+        liaisons.append({"token": Token.objects.get_or_create(user=user)[0].key, "notices": notices})
+    clerk = User.objects.get(username="bench-clerk")
+    cases = [{"id": case_id, "debtor": party_id}
+             for party_id, case_id in Party.objects.filter(role="debtor").values_list("pk", "case_id")[:1000]]
+    world = {
+        "liaisons": liaisons,
+        "clerk_token": Token.objects.get_or_create(user=clerk)[0].key,
+        "cases": cases,
+        "unit_codes": list(Organisation.objects.filter(code__startswith="bench-u").values_list("code", flat=True)),
+        "surnames": listings_bench.SURNAMES, "given_names": listings_bench.GIVEN_NAMES,
+        "identifiers": identifiers,
+        "applicants": identifiers[:300] + strangers,
+    }
+    Path(path).write_text(json.dumps(world, ensure_ascii=False), encoding="utf-8")
+    return world
+
+
+def start_gunicorn(args, environment):
+    command = [str(VENV_BIN / "gunicorn"), "linkage.wsgi", "--workers", str(args.workers), "--bind",
+               f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=environment)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=2)
+            return server, command
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def read_stats(prefix):
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def report(args, rows, command_line, duration):
+    header = "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|\n"
+    lines = []
+    for row in rows:
+        name = "**all**" if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}"
+        lines.append(f"| {name} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} "
+                     f"| {row['50%']} | {row['95%']} | {row['99%']} |")
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    verdict = (f"Throughput {float(total['Requests/s']):.1f} req/s at p95 {total['95%']} ms "
+               f"(target: 200 req/s at p95 under 200 ms).")
+    text = (f"# Load test report\n\nCommand: `{command_line}`\n\n"
+            f"Run on {datetime.datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
+            f"{platform.python_implementation()} {platform.python_version()}); gunicorn with {args.workers} sync "
+            f"workers, locust with {args.users} users offering {args.rate:g} req/s each, for {duration} s, on the same "
+            f"machine; PostgreSQL and Redis local. Data: {args.notices:,} notices and {args.listings:,} published "
+            f"listings.\n\n{verdict}\n\n" + header + "\n".join(lines) + "\n")
+    Path(args.report).write_text(text, encoding="utf-8")
+    print(text)
+
+
+def main():
+    args = arguments()
+    ensure_locust()
+    command_line = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py " + \
+        shlex.join(sys.argv[1:])
+    with bench_database("linkage_bench_load", keep=args.keep):
+        from zoneinfo import ZoneInfo
+
+        now = datetime.datetime.now(ZoneInfo("Asia/Shanghai"))
+        generate(now, args.notices, args.listings)
+        work = Path(tempfile.mkdtemp(prefix="linkage-load-"))
+        prepare_world(work / "world.json")
+        from django.db import connections
+
+        connections.close_all()
+        environment = dict(os.environ, DJANGO_DEBUG="false", LINKAGE_TRUSTED_PROXY_COUNT="1",
+                           REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9"),
+                           CELERY_BROKER_URL=os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/8"),
+                           LINKAGE_VAR_DIR=str(work), LINKAGE_LOAD_WORLD=str(work / "world.json"),
+                           LINKAGE_LOAD_RATE=str(args.rate))
+        (work / "static").mkdir(exist_ok=True)
+        server, _ = start_gunicorn(args, environment)
+        try:
+            prefix = str(work / "locust")
+            subprocess.run([str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"),
+                            "--headless", "--users", str(args.users), "--spawn-rate", str(max(1, args.users // 5)),
+                            "--run-time", f"{args.duration}s", "--host", f"http://127.0.0.1:{PORT}",
+                            "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
+                           cwd=ROOT, env=environment, check=False)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        report(args, read_stats(prefix), command_line, args.duration)
+
+
+if __name__ == "__main__":
+    main()
