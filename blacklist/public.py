@@ -8,6 +8,7 @@ searching 张伟) from the toneless pinyin column. Nobody can list everything: a
 nothing and asks for input, and every search returns at most `limit` rows (a bounded list, no COUNT(*)).
 """
 
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -17,11 +18,14 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import render
+from redis.exceptions import RedisError
 
 from linkage.audit import client_address
 from linkage.identifiers import normalize_resident_id
 
 from .models import Listing, ListingGround, ListingState
+
+logger = logging.getLogger(__name__)
 
 PROMPT = "请输入被执行人姓名或名称（至少2个字），或者身份证号码、统一社会信用代码。"
 NAME_TOO_SHORT = "请输入至少2个字的姓名或名称。"
@@ -189,17 +193,23 @@ def public_search(*, name="", identifier="", limit=20):
 
 
 def rate_limited(request):
-    """Count this search against the client's window; True when it is past `PUBLIC_SEARCH_RATE_PER_MINUTE`."""
+    """Count this search against the client's window; True when it is past `PUBLIC_SEARCH_RATE_PER_MINUTE`.
+    With the cache unreachable the search is served unthrottled (and logged): the list is public by law, and a
+    Redis outage must not close it."""
     window = int(time.time() // 60)
     key = f"public-search:{client_address(request) or 'unknown'}:{window}"
-    if cache.add(key, 1, timeout=70):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=70)
+    try:
+        if cache.add(key, 1, timeout=70):
             count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=70)
+                count = 1
+    except RedisError as error:
+        logger.warning("public search rate limit unavailable, serving unthrottled: %s", error)
+        return False
     return count > settings.PUBLIC_SEARCH_RATE_PER_MINUTE
 
 
