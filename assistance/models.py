@@ -186,7 +186,8 @@ class Notice(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["unit", "state", "due_at"], name="notice_unit_state_due"),
-            models.Index(fields=["court", "-created_at"], name="notice_court_created"),
+            # The court's list is ordered newest first with the id as tie-break: the index serves the whole ORDER BY.
+            models.Index(fields=["court", "-created_at", "-id"], name="notice_court_created_id"),
             models.Index(fields=["state", "due_at"], name="notice_state_due"),
         ]
         constraints = [

@@ -135,8 +135,12 @@ def prepare_world(path):
         strangers.append(body + resident_id_check_char(body))
     liaisons = []
     for user in User.objects.filter(role="liaison", username__startswith="bench-u"):
-        notices = list(Notice.objects.filter(unit_id=user.organisation_id, state="served").values_list("pk", flat=True))
-        liaisons.append({"token": Token.objects.get_or_create(user=user)[0].key, "notices": notices})
+        open_notices = Notice.objects.filter(unit_id=user.organisation_id, state__in=["served", "acknowledged"])
+        by_state = {"served": [], "acknowledged": []}
+        for pk, state in open_notices.values_list("pk", "state"):
+            by_state[state].append(pk)
+        liaisons.append({"token": Token.objects.get_or_create(user=user)[0].key, **by_state,
+                         "notices": by_state["served"] + by_state["acknowledged"]})
     clerk = User.objects.get(username="bench-clerk")
     cases = [{"id": case_id, "debtor": party_id}
              for party_id, case_id in Party.objects.filter(role="debtor").values_list("pk", "case_id")[:1000]]

@@ -44,14 +44,18 @@ class Liaison(HttpUser):
 
     @task(1)
     def acknowledge_and_reply(self):
-        if not self.unit["notices"]:
+        """Sign for a served notice and reply to it; a unit with none served replies to one it signed for."""
+        if self.unit["served"]:
+            notice = self.unit["served"].pop()
+            with self.client.post(f"/api/v1/notices/{notice}/acknowledge/", json={}, name="liaison: acknowledge",
+                                  catch_response=True) as response:
+                if response.status_code == 409:  # another simulated liaison of the unit took it first
+                    response.success()
+                    return
+        elif self.unit["acknowledged"]:
+            notice = self.unit["acknowledged"].pop()
+        else:
             return
-        notice = self.unit["notices"].pop()
-        with self.client.post(f"/api/v1/notices/{notice}/acknowledge/", json={}, name="liaison: acknowledge",
-                              catch_response=True) as response:
-            if response.status_code == 409:  # another simulated liaison of the unit took it first
-                response.success()
-                return
         with self.client.post(f"/api/v1/notices/{notice}/reply/", name="liaison: reply", catch_response=True,
                               json={"outcome": "not_found", "text": "经查询，未发现被执行人名下存款。"}) as response:
             if response.status_code == 409:
