@@ -351,11 +351,40 @@ def unit_records(request, year, unit_id, kind):
     unit = selectors.visible_unit(user, jurisdiction, unit_id)
     if kind not in presentation.RECORD_KINDS:
         raise Http404
-    rows = record_rows(kind, unit.pk, year)
+    rows = _hide_what_is_not_theirs(user, kind, unit.pk, record_rows(kind, unit.pk, year))
     return render(request, "assessment/records.html", {
         "unit": unit, "year": year, "kind": kind, "label": presentation.RECORD_KINDS[kind], "rows": rows,
         **_links(request, jurisdiction),
     })
+
+
+UNSEEN = "（无权查看）"
+
+
+def _hide_what_is_not_theirs(user, kind, unit_id, rows):
+    """The figures behind a unit's score are for everybody who may see the board, but what each record names is
+    shown only to whom may see that record itself: another court's listing, a meeting decision the viewer is not
+    party to, a unit's own screening file stay unnamed (the count and the dates still explain the figure)."""
+    if kind == "pushes":
+        from blacklist.selectors import listings_visible_to, may_read_feed
+
+        if user.organisation_id == unit_id and may_read_feed(user):  # the unit received these pushes itself
+            return rows
+        visible = set(listings_visible_to(user).filter(case_number__in=[row["reference"] for row in rows])
+                      .values_list("case_number", flat=True))
+        return [{**row, "reference": row["reference"] if row["reference"] in visible else UNSEEN} for row in rows]
+    if kind == "screenings":
+        if user.is_committee or user.organisation_id == unit_id:
+            return rows
+        return [{**row, "reference": UNSEEN} for row in rows]
+    if kind == "decisions":
+        from meetings.models import Decision
+
+        visible = set(Decision.objects.visible_to(user).filter(responsible_unit_id=unit_id)
+                      .values_list("task", "meeting__title"))
+        return [row if (row["what"], row["reference"]) in visible else {**row, "what": UNSEEN, "reference": UNSEEN}
+                for row in rows]
+    return rows
 
 
 # --------------------------------------------------------------------------------------------- nominations

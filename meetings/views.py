@@ -576,6 +576,8 @@ def report_list(request):
         raise Http404
     reports = AnnualReport.objects.visible_to(user).select_related("court", "created_by", "sent_by")
     form = ReportCreateForm(request.POST or None) if user.is_clerk else None
+    if request.method == "POST" and form is None:  # only a clerk drafts a report; nobody else may post here
+        raise Http404
     if request.method == "POST" and form is not None and form.is_valid():
         report = _call(form, services.create_annual_report, actor=user, year=form.cleaned_data["year"])
         if report is not None:

@@ -1,0 +1,262 @@
+"""One small world for the permission matrix (tests/test_permission_matrix.py): two courts of one jurisdiction, two
+member units, the committee, and one object of every kind a URL can name, each brought to the state its routes act
+on through the real services. Everything named here is owned by court 1 or by unit X (the meetings are the
+committee's, with unit X invited and responsible for their decisions; the assessment is the jurisdiction's), so
+every other role meets "somebody else's" object: the matrix checks that it then gets a 404, never a 403 that
+admits the object exists. The world also holds one row of every model the Django admin lists.
+
+The roles, in the order of the matrix's columns:
+
+    anonymous   nobody logged in
+    clerk1      clerk (执行员) of court 1, which owns every case, notice, listing and report below
+    clerk2      clerk of court 2 (same jurisdiction, so only ownership separates it from court 1)
+    leader1     bureau leader (执行局领导) of court 1
+    liaison_xa  liaison, A role, of unit X (the unit the notices go to; a joint-punishment unit)
+    liaison_xb  liaison, B role, of unit X
+    liaison_y   liaison of unit Y (no notice, no decision, not a joint-punishment unit)
+    committee   reviewer of the political-legal committee (政法委)
+    admin       system administrator (staff and superuser)
+"""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from assistance import services as notice_services
+from assistance.demo import credit_code, person
+from assistance.models import ReplyOutcome
+from blacklist import screening
+from blacklist import services as listing_services
+from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
+from linkage.models import Notification
+from meetings import services as meeting_services
+from members import services as member_services
+from tests import factories
+from tests.assistance.helpers import APPLICANT, file_case
+
+ROLES = ("anonymous", "clerk1", "clerk2", "leader1", "liaison_xa", "liaison_xb", "liaison_y", "committee", "admin")
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+INQUIRY_ITEMS = [{"property_kind": "bank_account", "description": "查询被执行人名下银行存款"}]
+
+
+class World(dict):
+    """Objects by name, readable as attributes (`world.notice_served`)."""
+
+    __getattr__ = dict.__getitem__
+    __setattr__ = dict.__setitem__
+
+
+def _pdf(name="裁定书.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def build_world():
+    """Build the world through the services; about two hundred rows, a second or two."""
+    w = World()
+    _people(w)
+    _notices(w)
+    _members(w)
+    _blacklist(w)
+    _meetings(w)
+    _assessment(w)
+    _admin_rows(w)
+    return w
+
+
+def _people(w):
+    court1 = factories.CourtFactory(code="pm-court1", name="测试第一人民法院", short_name="一院")
+    court2 = factories.CourtFactory(code="pm-court2", name="测试第二人民法院", short_name="二院")
+    committee_org = factories.CommitteeFactory(code="pm-committee", name="测试区委政法委", short_name="区委政法委")
+    unit_x = factories.OrganisationFactory(code="pm-unit-x", name="测试公安分局", short_name="公安分局", kind="police",
+                                           measures=["inquiry", "freeze", "restrict_qualification"])
+    unit_y = factories.OrganisationFactory(code="pm-unit-y", name="测试市场监管局", short_name="市场监管局",
+                                           kind="market_regulation", measures=["inquiry"])
+    subdistrict = factories.OrganisationFactory(code="pm-street", name="测试街道办事处", short_name="测试街道",
+                                                kind="subdistrict", level="township", measures=["inquiry"])
+    w.update(court1=court1, court2=court2, committee_org=committee_org, unit_x=unit_x, unit_y=unit_y,
+             subdistrict=subdistrict)
+    w.clerk1 = factories.ClerkFactory(organisation=court1, username="pm-clerk1", full_name="一院执行员")
+    w.clerk2 = factories.ClerkFactory(organisation=court2, username="pm-clerk2", full_name="二院执行员")
+    w.leader1 = factories.LeaderFactory(organisation=court1, username="pm-leader1", full_name="一院局长")
+    w.liaison_xa = factories.LiaisonFactory(organisation=unit_x, liaison_role="A", username="pm-xa", full_name="X甲")
+    w.liaison_xb = factories.LiaisonFactory(organisation=unit_x, liaison_role="B", username="pm-xb", full_name="X乙")
+    w.liaison_y = factories.LiaisonFactory(organisation=unit_y, liaison_role="A", username="pm-ya", full_name="Y甲")
+    w.committee = factories.CommitteeUserFactory(organisation=committee_org, username="pm-committee",
+                                                 full_name="政法委审核人")
+    w.admin = factories.UserFactory(role="admin", username="pm-admin", full_name="管理员", is_staff=True,
+                                    is_superuser=True)
+    factories.ContactFactory(organisation=unit_x, role="A", name="X甲", user=w.liaison_xa, email="a@x.test")
+    factories.ContactFactory(organisation=unit_x, role="B", name="X乙", user=w.liaison_xb)
+    factories.ContactFactory(organisation=unit_y, role="A", name="Y甲", user=w.liaison_y)
+
+
+def _notices(w):
+    """Court 1's case and its notices to unit X, one per state a notice route acts on."""
+    clerk, leader, liaison = w.clerk1, w.leader1, w.liaison_xa
+    w.case = file_case(
+        clerk, number="（2026）粤0103执9001号", applicants=[APPLICANT],
+        debtors=[
+            person("王堃", "19850615", "123"),
+            person("李代表", "19700101", "011", is_deputy=True),
+            person("赵某", "19750202", "021"),
+            person("钱某", "19760303", "031"),
+            {"kind": "organisation", "name": "测试贸易有限公司", "credit_code": credit_code("MA59C1K4"),
+             "legal_representative": "孙某"},
+        ],
+    )
+    w.debtors = list(w.case.parties.debtors().order_by("position", "id"))
+
+    def drafted(**extra):
+        _, (notice,) = notice_services.draft_notices(
+            actor=clerk, case=w.case, units=[w.unit_x], measure="inquiry", debtor=w.debtors[0],
+            items=INQUIRY_ITEMS, ruling_number=w.case.number, **extra)
+        return notice
+
+    def signed(**extra):
+        return notice_services.sign_notice(actor=leader, notice=drafted(**extra))
+
+    def served(**extra):
+        return notice_services.serve_notice(actor=clerk, notice=signed(**extra))
+
+    def acknowledged():
+        return notice_services.acknowledge_notice(actor=liaison, notice=served())
+
+    def replied():
+        notice = acknowledged()
+        notice_services.reply_to_notice(actor=liaison, notice=notice, outcome=ReplyOutcome.NOT_FOUND, text="未查到。")
+        notice.refresh_from_db()
+        return notice
+
+    w.notice_draft = drafted()
+    w.notice_signed = signed()
+    w.notice_served = served(ruling_files=[_pdf()])
+    w.attachment = w.notice_served.attachments.get()
+    w.notice_acknowledged = acknowledged()
+    w.notice_replied = replied()
+    w.notice_lifted = notice_services.lift_notice(actor=clerk, notice=served(), ground="performed")
+    # A served notice with a pending extension request and a pending review suggestion, for the court to decide.
+    w.notice_contested = served()
+    w.extension = notice_services.request_extension(actor=liaison, notice=w.notice_contested, days=5,
+                                                     reason="需要调取档案。")
+    w.review = notice_services.raise_review_suggestion(actor=liaison, notice=w.notice_contested,
+                                                       reason="被执行人姓名与登记信息不一致。")
+    w.notification = Notification.objects.create(recipient=w.liaison_xa, kind="test", title="测试通知",
+                                                 link="/inbox/")
+
+
+def _members(w):
+    w.change_request = member_services.request_contact_change(
+        actor=w.liaison_xa, organisation=w.unit_x, role="B", reason="原B角调岗。", name="新联系人", position="科员",
+        mobile="13900000001")
+
+
+def _blacklist(w):
+    clerk, leader = w.clerk1, w.leader1
+    # The deputy's listing stays proposed (and gives the case its special-debtor notification task).
+    w.listing_proposed = listing_services.propose_listing(actor=clerk, debtor=w.debtors[1], ground=2, facts="转移财产。")
+    w.special_notification = w.case.special_notifications.get()
+    w.listing_published = listing_services.approve_listing(
+        actor=leader, listing=listing_services.propose_listing(actor=clerk, debtor=w.debtors[2], ground=2,
+                                                               facts="虚假诉讼规避执行。"))
+    w.listing_shielded = listing_services.shield_listing(
+        actor=clerk, reason="申请执行人同意暂不公布。",
+        listing=listing_services.approve_listing(
+            actor=leader, listing=listing_services.propose_listing(actor=clerk, debtor=w.debtors[3], ground=2,
+                                                                   facts="违反限制消费令。")))
+    w.push_event = ListingEvent.objects.filter(listing=w.listing_published, pushed=True).order_by("id").first()
+    w.restriction_order = RestrictionOrder.objects.get(listing=w.listing_published)
+    w.correction_pending = listing_services.receive_correction_request(
+        actor=clerk, listing=w.listing_published, applicant="赵某", content="已履行部分义务。")
+    w.correction_rejected = listing_services.decide_correction_request(
+        actor=clerk, reason="理由不成立。", corrected=False,
+        request=listing_services.receive_correction_request(actor=clerk, listing=w.listing_published,
+                                                            applicant="赵某", content="身份信息有误。"))
+    w.screening = screening.screen_applicants(
+        actor=w.liaison_xa, source=ScreeningSource.SINGLE,
+        applicants=[{"name": "赵某", "identifier": w.debtors[2].id_number}])
+
+
+def _meetings(w):
+    committee = w.committee
+    now = timezone.now().replace(microsecond=0)
+
+    def meeting(title, *, starts_at, units):
+        created = meeting_services.create_meeting(
+            actor=committee, kind="coordination", title=title, starts_at=starts_at, place="三楼会议室",
+            convenor="区委副书记", chair="政法委常务副书记")
+        rows = [meeting_services.add_attendance(actor=committee, meeting=created, organisation=unit,
+                                                person_name="参会人", position="副局长") for unit in units]
+        return created, rows
+
+    w.meeting_draft, (w.attendance_draft, _) = meeting(
+        "筹备中的会议", starts_at=now + datetime.timedelta(days=3), units=[w.unit_x, w.unit_y])
+    w.meeting_scheduled, _ = meeting("已通知的会议", starts_at=now - datetime.timedelta(hours=2), units=[w.unit_x])
+    meeting_services.schedule_meeting(actor=committee, meeting=w.meeting_scheduled)
+    w.meeting_held, (w.attendance_held,) = meeting("已召开的会议", starts_at=now - datetime.timedelta(hours=2),
+                                                   units=[w.unit_x])
+    meeting_services.schedule_meeting(actor=committee, meeting=w.meeting_held)
+    meeting_services.hold_meeting(actor=committee, meeting=w.meeting_held)
+    w.meeting_published, _ = meeting("已印发纪要的会议", starts_at=now - datetime.timedelta(days=1),
+                                     units=[w.unit_x, w.unit_y])
+    meeting_services.schedule_meeting(actor=committee, meeting=w.meeting_published)
+    meeting_services.hold_meeting(actor=committee, meeting=w.meeting_published)
+    today = timezone.localdate()
+    w.decision_open = meeting_services.add_decision(actor=committee, meeting=w.meeting_published,
+                                                    responsible_unit=w.unit_x, task="协助查找被执行人下落",
+                                                    due_on=today + datetime.timedelta(days=14))
+    w.decision_replied = meeting_services.add_decision(actor=committee, meeting=w.meeting_published,
+                                                       responsible_unit=w.unit_x, task="提供车辆登记信息",
+                                                       due_on=today + datetime.timedelta(days=21))
+    meeting_services.publish_minutes(actor=committee, meeting=w.meeting_published, document_number="荔政法纪〔2026〕91号")
+    meeting_services.reply_to_decision(actor=w.liaison_xa, decision=w.decision_replied, text="已提供。",
+                                       attachment=_pdf("回执.pdf"))
+    w.decision_replied.refresh_from_db()
+    w.decision_reply = w.decision_replied.replies.get()
+    w.item = meeting_services.propose_case_coordination(
+        actor=w.clerk1, case=w.case, ground="major", description="被执行人财产难以查控。", enforcement_plan="公安协助查找。")
+    w.report = meeting_services.create_annual_report(actor=w.clerk1, year=today.year)
+
+
+def _assessment(w):
+    """This year's assessment of the jurisdiction, finalised once (version 1) and reopened, so it is under the
+    committee's review with a finalised version behind it, a committee adjustment and a pending nomination."""
+    from assessment import services as assessment_services
+
+    w.year = timezone.localdate().year
+    assessment = assessment_services.open_assessment(actor=w.admin, jurisdiction=w.court1.jurisdiction, year=w.year)
+    assessment_services.start_scoring(actor=w.clerk1, assessment=assessment)
+    assessment_services.submit_scores(actor=w.clerk1, assessment=assessment)
+    assessment_services.finalise(actor=w.committee, assessment=assessment)
+    assessment_services.reopen(actor=w.committee, assessment=assessment, reason="补充会议决定落实情况。")
+    assessment_services.adjust_score(actor=w.committee, assessment=assessment, unit=w.unit_x, criterion="committee",
+                                     points="13", reason="日常配合较好。")
+    w.nomination = assessment_services.propose_nomination(
+        actor=w.clerk1, assessment=assessment, kind="commend_unit", unit=w.unit_x, evidence="全年按期回复。")
+    w.assessment = assessment
+    w.assessment_version = assessment.versions.get()
+
+
+def _admin_rows(w):
+    """One row of each model the admin lists that the product's services have not made above, so that every
+    admin change, history and delete page has an object to show."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from linkage.models import Delivery, Reminder
+
+    w.group = Group.objects.create(name="测试组")
+    w.totp_device = TOTPDevice.objects.create(user=w.admin, name="验证器应用", confirmed=False)
+    attempt = {"username": "pm-nobody", "ip_address": "127.0.0.1", "user_agent": "matrix", "path_info": "/"}
+    w.access_attempt = AccessAttempt.objects.create(**attempt, http_accept="*/*", failures_since_start=1)
+    w.access_log = AccessLog.objects.create(**attempt, http_accept="*/*")
+    w.access_failure = AccessFailureLog.objects.create(**attempt, http_accept="*/*")
+    w.reminder = Reminder.objects.create(
+        content_type=ContentType.objects.get_for_model(w.notice_served), object_id=w.notice_served.pk,
+        kind="due_soon", due_at=w.notice_served.due_at, recipient_key=f"user:{w.liaison_xa.pk}",
+        recipient_name=w.liaison_xa.full_name, notification=w.notification)
+    if not Delivery.objects.exists():
+        Delivery.objects.create(channel="email", address="a@x.test", subject="测试", body="测试", notification=w.notification)

@@ -1,0 +1,838 @@
+"""The permission matrix (issue 8, item 1): every URL pattern of the resolver, API routes included, against every
+role, with objects owned by somebody else. The expected answer of every (route, method, role) is in `TABLE`.
+
+How to read a row: `page(404, court1=200, x=200, committee=200)` means "anonymous is sent to the login page, every
+logged-in role gets 404, except court 1's staff and unit X's liaisons and the committee, who get 200". Overrides
+apply left to right, so a group can be refined by one of its members. `kwargs` names the world's object each URL
+kwarg is filled with, `data` is the body of the row's POST/PATCH/PUT (the one the owner acts with), `query` a query
+string for its GET. The roles and the world (one object of each kind, owned by court 1 or by unit X, in the state
+its routes act on) are in `tests/permission_world.py`; the groups are in `GROUPS`.
+
+The rules the table encodes (docs/conventions.md, "Permissions at the edge of every read"):
+
+* Whatever a role may not see is a 404 ("not found" and "not allowed" look the same), never a 403 that admits it
+  exists. A 403 is only for an action on something the role can see, or an API write that names no object.
+* Anonymous: a page sends to the login page (LOGIN), the API answers 401; only the public search, the login page,
+  the language switch and the API schema and docs are open.
+* A POST (PATCH, PUT) by a role that may not act changes nothing: it is refused with 404/403/405/409, or, on a page
+  the role can see, the page answers 400 with the message at the form or 302 back with the service's message. Every
+  cell is checked for writes (audit entries of creates, updates and deletes; notifications sent or read):
+  `acts(302)` is a cell that must write (the owner acting, which also proves the row's body is a real one),
+  `may(302)` one that may, and every other cell must not. Each request is rolled back, so the world stays as built.
+* A route with no POST row is posted to by every role whose GET reached the view (200): it must neither write nor
+  answer 5xx.
+* No 200 shows a marker of data to a role with no business seeing it (`leak_markers`): court 1's case number to
+  court 2, unit Y or the administrator, a decision's task to anybody but the committee and the unit.
+* The Django admin's routes (hundreds, made per registered model) follow one rule, `admin_expectation`.
+
+Adding a route without a row fails `test_every_route_has_a_row_and_every_row_a_route`, and so does a row whose route
+is gone. `test_every_documented_api_operation_has_cells` checks the OpenAPI schema's operations against the rows'
+methods, and that every API route is in the schema. With PERMISSION_MATRIX_DUMP=/some/file the actual answers are
+written there, to help writing a new row (check every cell against what the product should do before copying it).
+PDFs are laid out by a stub (the templates are still rendered): the layout is tested with the documents.
+"""
+
+import copy
+import datetime
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.db import connection, transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from linkage.models import AuditEntry, Notification
+from tests.permission_world import ROLES, build_world
+
+ANONYMOUS = "anonymous"
+USERS = tuple(role for role in ROLES if role != ANONYMOUS)
+GROUPS = {
+    "users": USERS,
+    "court1": ("clerk1", "leader1"),
+    "court": ("clerk1", "clerk2", "leader1"),
+    "clerks": ("clerk1", "clerk2"),
+    "x": ("liaison_xa", "liaison_xb"),
+    "liaisons": ("liaison_xa", "liaison_xb", "liaison_y"),
+}
+LOGIN = "login"  # 302 to the login page
+ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
+
+
+class Acts(int):
+    """A status that comes with a write: the role may do this, and the request really does it."""
+
+    def __repr__(self):
+        return f"acts({int(self)})"
+
+
+class May(int):
+    """A status that may come with a write (the role acts on its own things, e.g. marking its notifications)."""
+
+    def __repr__(self):
+        return f"may({int(self)})"
+
+
+def acts(status):
+    return Acts(status)
+
+
+def may(status):
+    return May(status)
+
+
+class Lit(str):
+    """A URL kwarg given literally, not as the name of a world object."""
+
+
+def cells(default, **overrides):
+    """Expected answers by role: `default` for every logged-in role, then the overrides (a role or a group)."""
+    result = {role: default for role in USERS}
+    for key, value in overrides.items():
+        for role in GROUPS.get(key, (key,)):
+            if role not in ROLES:
+                raise KeyError(f"unknown role or group {key!r}")
+            result[role] = value
+    return result
+
+
+def page(default, **overrides):
+    """A page behind the login: anonymous goes to the login page."""
+    return {ANONYMOUS: LOGIN, **cells(default, **overrides)}
+
+
+def api(default, **overrides):
+    """An API route behind authentication: anonymous gets 401."""
+    return {ANONYMOUS: 401, **cells(default, **overrides)}
+
+
+def everyone(value, **overrides):
+    """A public route: anonymous too."""
+    return {ANONYMOUS: value, **cells(value, **overrides)}
+
+
+@dataclass
+class Row:
+    get: dict
+    post: dict | None = None
+    patch: dict | None = None
+    put: dict | None = None
+    kwargs: dict = field(default_factory=dict)  # URL kwarg → world object name (dotted) or Lit
+    data: object = None  # the body of POST/PATCH/PUT: a dict or a function of the world
+    query: object = ""  # a query string for GET, or a function of the world
+
+    def methods(self):
+        return {name: getattr(self, name) for name in ("get", "post", "patch", "put") if getattr(self, name)}
+
+
+def _today():
+    return timezone.localdate().isoformat()
+
+
+TABLE = {
+    # ------------------------------------------------------------------------------------------- linkage
+    "home": Row(get=page(200)),
+    "login": Row(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
+    "logout": Row(get=everyone(405), post=everyone(LOGIN)),
+    "otp-settings": Row(get=page(200), post=page(200)),
+    "otp-qr": Row(get=page(200)),
+    "set_language": Row(get=everyone(302), post=everyone(302), data={"language": "zh-hans", "next": "/"}),
+    "calendar": Row(get=page(200)),
+    "notifications": Row(get=page(200)),
+    "notification-read": Row(get=page(405), post=page(404, liaison_xa=acts(302)), kwargs={"pk": "notification"}),
+    "notifications-read-all": Row(get=page(405), post=page(may(302))),
+    # ------------------------------------------------------------------------------------------- members
+    "members:roster": Row(get=page(200)),
+    "members:directory": Row(get=page(200)),
+    "members:roster-xlsx": Row(get=page(200)),
+    "members:directory-xlsx": Row(get=page(200)),
+    "members:directory-pdf": Row(get=page(200)),
+    "members:receipt-xlsx": Row(get=page(200)),
+    "members:roster-import": Row(get=page(404, admin=200), post=page(404, admin=400)),
+    "members:change-requests": Row(get=page(404, liaisons=200, committee=200, admin=200)),
+    "members:decide-change": Row(
+        get=page(405), post=page(404, x=302, committee=acts(302), admin=acts(302)),
+        kwargs={"pk": "change_request"}, data={"decision": "approve", "reason": "同意。"}),
+    "members:cancel-change": Row(
+        get=page(405), post=page(404, x=acts(302), committee=302, admin=acts(302)), kwargs={"pk": "change_request"}),
+    "members:organisation": Row(get=page(200), kwargs={"code": "unit_x.code"}),
+    "members:request-change": Row(
+        get=page(404, x=200, admin=200), post=page(404, x=acts(302), admin=acts(302)), kwargs={"code": "unit_x.code"},
+        data={"role": "A", "name": "新A角", "mobile": "13900000002", "reason": "原A角调岗。"}),
+    # --------------------------------------------------------------------------------------------- cases
+    "cases:list": Row(get=page(404, court=200, committee=200)),
+    "cases:create": Row(get=page(404, clerks=200), post=page(404, clerks=400)),
+    "cases:detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "case"}),
+    "cases:status": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "case"},
+        data={"status": "suspended", "reason": "被执行人申请破产。"}),
+    # ---------------------------------------------------------------------------------------- assistance
+    "assistance:draft": Row(
+        get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
+        data=lambda w: {"measure": "inquiry", "units": [w.unit_x.pk], "debtor": w.debtors[0].pk,
+                        "ruling_number": w.case.number, "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
+                        "items-0-property_kind": "bank_account", "items-0-description": "查询银行存款"}),
+    "assistance:list": Row(get=page(404, court=200, liaisons=200, committee=200)),
+    "assistance:to-sign": Row(get=page(404, court=200)),
+    "assistance:sign-many": Row(
+        get=page(405), post=page(404, clerk1=302, leader1=acts(302), committee=302),
+        data=lambda w: {"notice": [w.notice_draft.pk]}),
+    "assistance:detail": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_served"}),
+    "assistance:pdf": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_served"}),
+    "assistance:lifting-pdf": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_lifted"}),
+    "assistance:sign": Row(
+        get=page(405), post=page(404, clerk1=302, leader1=acts(302), committee=302), kwargs={"pk": "notice_draft"}),
+    "assistance:serve": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, committee=400), kwargs={"pk": "notice_signed"}),
+    "assistance:acknowledge": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "notice_served"}),
+    "assistance:reply": Row(
+        get=page(405), post=page(404, court1=400, x=acts(302), committee=400), kwargs={"pk": "notice_acknowledged"},
+        data={"outcome": "not_found", "text": "未查到。", "results-TOTAL_FORMS": "0", "results-INITIAL_FORMS": "0"}),
+    "assistance:close": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
+        kwargs={"pk": "notice_replied"}, data={"reason": "已阅。"}),
+    "assistance:lift": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
+        kwargs={"pk": "notice_served"}, data={"ground": "performed", "reason": "已履行。"}),
+    "assistance:withdraw": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
+        kwargs={"pk": "notice_served"}, data={"reason": "发送有误。"}),
+    "assistance:request-extension": Row(
+        get=page(405), post=page(404, court1=400, x=acts(302), committee=400), kwargs={"pk": "notice_served"},
+        data={"days": "5", "reason": "需要调取档案。"}),
+    "assistance:raise-review": Row(
+        get=page(405), post=page(404, court1=400, x=acts(302), committee=400), kwargs={"pk": "notice_served"},
+        data={"reason": "裁定书文号有误。"}),
+    "assistance:decide-extension": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
+        kwargs={"pk": "extension"}, data={"decision": "grant", "reason": "同意。"}),
+    "assistance:decide-review": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
+        kwargs={"pk": "review"}, data={"decision": "not_upheld", "reason": "文号无误。"}),
+    "assistance:attachment": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "attachment"}),
+    "assistance:inbox": Row(get=page(404, liaisons=200)),
+    # ----------------------------------------------------------------------------------------- blacklist
+    "blacklist:public-search": Row(get=everyone(200), query="name=赵某"),
+    "blacklist:correction-list": Row(get=page(404, court=200, committee=200)),
+    "blacklist:correction-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "correction_pending"}),
+    "blacklist:correction-decide": Row(
+        get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_pending"},
+        data={"decide-outcome": "reject", "decide-reason": "理由不成立。"}),
+    "blacklist:correction-reconsider": Row(
+        get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_rejected"},
+        data=lambda w: {"reconsider-requested_on": _today()}),
+    "blacklist:correction-new": Row(
+        get=page(404, court1=200), post=page(404, court1=acts(302)), kwargs={"listing_id": "listing_published"},
+        data={"applicant": "赵某", "content": "已履行全部义务。"}),
+    "blacklist:push-list": Row(get=page(404, liaisons=200)),
+    "blacklist:push-acknowledge": Row(
+        get=page(405), post=page(404, x=acts(302), liaison_y=302), kwargs={"event_id": "push_event"}),
+    "blacklist:listing-list": Row(get=page(404, court=200, committee=200)),
+    "blacklist:listing-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "listing_proposed"}),
+    "blacklist:listing-action": Row(
+        get=page(405), post=page(404, clerk1=400, leader1=acts(302), committee=400),
+        kwargs={"pk": "listing_proposed", "name": Lit("approve")}, data={"approve-reason": "同意。"}),
+    "blacklist:listing-propose": Row(
+        get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
+        data=lambda w: {"debtor": w.debtors[0].pk, "ground": "2", "facts": "有履行能力而拒不履行。"}),
+    "blacklist:screening-list": Row(get=page(404, liaisons=200)),
+    "blacklist:screening-new": Row(
+        get=page(404, liaisons=200), post=page(404, liaisons=acts(302)),
+        data=lambda w: {"mode": "single", "name": "钱某", "identifier": w.debtors[3].id_number}),
+    "blacklist:screening-detail": Row(get=page(404, x=200), kwargs={"pk": "screening"}),
+    "blacklist:screening-results-xlsx": Row(get=page(404, x=200), kwargs={"pk": "screening"}),
+    "blacklist:restriction-pdf": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
+    "blacklist:community-posting": Row(get=page(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
+    "blacklist:special-notification-done": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "special_notification"},
+        data=lambda w: {"done_on": _today(), "note": "已电话通报。"}),
+    # ------------------------------------------------------------------------------------------ meetings
+    "meetings:list": Row(get=page(404, court=200, liaisons=200, committee=200)),
+    "meetings:create": Row(
+        get=page(404, committee=200), post=page(404, committee=acts(302)),
+        data=lambda w: {"kind": "coordination", "title": "临时会议", "place": "二楼会议室", "convenor": "区委副书记",
+                        "chair": "常务副书记",
+                        "starts_at": (timezone.localdate() + datetime.timedelta(days=7)).strftime("%Y-%m-%dT10:00")}),
+    "meetings:detail": Row(get=page(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
+    "meetings:schedule": Row(get=page(405), post=page(404, committee=acts(302)), kwargs={"pk": "meeting_draft"}),
+    "meetings:hold": Row(get=page(405), post=page(404, x=302, committee=acts(302)), kwargs={"pk": "meeting_scheduled"}),
+    "meetings:cancel": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "meeting_scheduled"},
+        data={"reason": "改期。"}),
+    "meetings:attendance-add": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "meeting_scheduled"},
+        data=lambda w: {"organisation": w.unit_y.pk, "status": "attending", "person_name": "参会人"}),
+    "meetings:attendance-record": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "attendance_held"},
+        data=lambda w: {f"a{w.attendance_held.pk}-status": "on_leave"}),
+    "meetings:attendance-withdraw": Row(
+        get=page(405), post=page(404, committee=acts(302)), kwargs={"pk": "attendance_draft"},
+        data={"reason": "邀请有误。"}),
+    "meetings:decision-add": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "meeting_held"},
+        data=lambda w: {"responsible_unit": w.unit_x.pk, "task": "协助查询",
+                        "due_on": (timezone.localdate() + datetime.timedelta(days=10)).isoformat()}),
+    "meetings:summary": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "meeting_held"},
+        data={"summary": "会议议定如下。"}),
+    "meetings:publish": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "meeting_held"},
+        data={"document_number": "荔政法纪〔2026〕92号"}),
+    "meetings:minutes-pdf": Row(get=page(404, liaisons=200, committee=200), kwargs={"pk": "meeting_published"}),
+    "meetings:notice-pdf": Row(get=page(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
+    "meetings:item-list": Row(get=page(404, court=200, liaisons=200, committee=200)),
+    "meetings:item-propose": Row(
+        get=page(404, clerks=200, liaisons=200), post=page(404, clerks=acts(302), liaisons=acts(302)),
+        kwargs={"kind": Lit("dispute")},
+        data=lambda w: {"units": [w.unit_x.pk, w.unit_y.pk], "title": "查询费用争议", "description": "双方意见不一。",
+                        "consultation_summary": "磋商未果。",
+                        "consultation_started_on": (timezone.localdate() - datetime.timedelta(days=60)).isoformat()}),
+    "meetings:item-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "item"}),
+    "meetings:item-accept": Row(
+        get=page(405), post=page(404, court1=400, committee=acts(302)), kwargs={"pk": "item"},
+        data=lambda w: {"meeting": w.meeting_draft.pk}),
+    "meetings:item-decline": Row(
+        get=page(405), post=page(404, court1=400, committee=acts(302)), kwargs={"pk": "item"},
+        data={"reason": "不属于联席会议职责。"}),
+    "meetings:item-withdraw": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, committee=400), kwargs={"pk": "item"},
+        data={"reason": "已自行协调。"}),
+    "meetings:decision-list": Row(get=page(404, court=200, liaisons=200, committee=200)),
+    "meetings:decision-detail": Row(get=page(404, x=200, committee=200), kwargs={"pk": "decision_open"}),
+    "meetings:decision-reply": Row(
+        get=page(405), post=page(404, x=acts(302), committee=400), kwargs={"pk": "decision_open"},
+        data={"text": "已落实。"}),
+    "meetings:decision-complete": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "decision_replied"},
+        data={"reason": "已办结。"}),
+    "meetings:decision-send-back": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "decision_replied"},
+        data={"reason": "请补充材料。"}),
+    "meetings:decision-cancel": Row(
+        get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "decision_open"},
+        data={"reason": "情况已变化。"}),
+    "meetings:reply-attachment": Row(get=page(404, x=200, committee=200), kwargs={"pk": "decision_reply"}),
+    "meetings:report-list": Row(
+        get=page(404, court=200, committee=200), post=page(404, clerks=acts(302)),
+        data=lambda w: {"year": timezone.localdate().year - 1}),
+    "meetings:report-detail": Row(
+        get=page(404, court1=200), post=page(404, clerk1=acts(302)), kwargs={"pk": "report"},
+        data={"title": "年度报告", "text": "本年度执行联动工作情况。"}),
+    "meetings:report-send": Row(get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "report"}),
+    "meetings:report-regenerate": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "report"}),
+    "meetings:report-pdf": Row(get=page(404, court1=200), kwargs={"pk": "report"}),
+    # ---------------------------------------------------------------------------------------- assessment
+    # This year's assessment is under the committee's review (tests/permission_world.py): the court proposes and
+    # withdraws nominations, the committee adjusts scores, decides them and returns or finalises the year. Every
+    # court of the jurisdiction (court 2 too) and the committee see the whole board, a liaison only its unit's row.
+    "assessment:index": Row(get=page(302)),
+    "assessment:board": Row(get=page(200, liaisons=302), kwargs={"year": "year"}),
+    "assessment:version": Row(get=page(200, liaisons=302), kwargs={"year": "year", "number": "assessment_version.number"}),
+    "assessment:criteria": Row(
+        get=page(404, court=200, committee=200, admin=200), post=page(404, admin=302), kwargs={"year": "year"},
+        data={"reason": "调整分值。"}),
+    "assessment:move": Row(
+        get=page(405), post=page(404, court=302, committee=acts(302), admin=302),
+        kwargs={"year": "year", "action": Lit("return")}, data={"reason": "请补充评分理由。"}),
+    "assessment:propose": Row(
+        get=page(405), post=page(404, court=acts(302), committee=302, admin=302), kwargs={"year": "year"},
+        data=lambda w: {"kind": "criticise_unit", "unit": w.unit_y.pk, "evidence": "多次逾期回复。"}),
+    "assessment:pdf": Row(get=page(404, court=200, committee=200, admin=200), kwargs={"year": "year"}),
+    "assessment:xlsx": Row(get=page(404, court=200, committee=200, admin=200), kwargs={"year": "year"}),
+    "assessment:unit": Row(
+        get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
+    "assessment:score": Row(
+        get=page(405), post=page(404, court=302, committee=acts(302)), kwargs={"year": "year", "unit_id": "unit_x"},
+        data={"criterion": "committee", "points": "12", "reason": "日常配合一般。"}),
+    "assessment:notices": Row(
+        get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
+    "assessment:records": Row(
+        get=page(404, court=200, x=200, committee=200, admin=200),
+        kwargs={"year": "year", "unit_id": "unit_x", "kind": Lit("pushes")}),
+    "assessment:decide": Row(
+        get=page(405), post=page(404, court=302, committee=acts(302), admin=302), kwargs={"pk": "nomination"},
+        data={"approved": "yes", "reason": "同意。"}),
+    "assessment:withdraw": Row(
+        get=page(405), post=page(404, court=acts(302), committee=302, admin=302), kwargs={"pk": "nomination"},
+        data={"reason": "材料不足。"}),
+    # ------------------------------------------------------------------------------------------------ API
+    "api-token": Row(get=everyone(405), post=everyone(400)),
+    "api-schema": Row(get=everyone(200), query="format=json"),
+    "api-docs": Row(get=everyone(200)),
+    "unit-list": Row(
+        get=api(200), post=api(403, admin=acts(201)),
+        data={"jurisdiction": "test", "code": "pm-new-unit", "name": "测试新单位", "short_name": "新单位",
+              "kind": "tax", "level": "county"}),
+    "unit-detail": Row(
+        get=api(200), patch=api(403, admin=acts(200)), put=api(403, admin=acts(200)), kwargs={"pk": "unit_x"},
+        data={"jurisdiction": "test", "code": "pm-unit-x", "name": "测试公安分局", "short_name": "公安分局（改）",
+              "kind": "police", "level": "county"}),
+    "case-list": Row(
+        get=api(200), post=api(403, clerks=acts(201)),
+        data={"number": "（2026）粤0103执9100号", "amount": "1000.00", "basis_issuer": "某院", "basis_number": "（2025）粤0103民初1号",
+              "filed_on": "2026-03-02", "applicants": [{"kind": "person", "name": "甲", "id_number": "11010519491231002X"}],
+              "debtors": [{"kind": "person", "name": "乙", "id_number": "44010319850615123X"}]}),
+    "case-detail": Row(
+        get=api(404, court1=200, committee=200), patch=api(404, clerk1=acts(200), leader1=403, committee=403),
+        kwargs={"pk": "case"}, data={"officer_phone": "020-81234568"}),
+    "case-change-status": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committee=403), kwargs={"pk": "case"},
+        data={"status": "suspended", "reason": "被执行人申请破产。"}),
+    "notice-list": Row(
+        get=api(200), post=api(403, clerk1=acts(201), clerk2=400),
+        data=lambda w: {"case": w.case.pk, "units": [w.unit_x.pk], "measure": "inquiry", "debtor": w.debtors[0].pk,
+                        "ruling_number": w.case.number, "items": [{"property_kind": "bank_account",
+                                                                  "description": "查询银行存款"}]}),
+    "notice-detail": Row(
+        get=api(404, court1=200, committee=200), patch=api(404, clerk1=acts(200), leader1=403, committee=403),
+        kwargs={"pk": "notice_draft"}, data={"note": "请于收到后办理。"}),
+    "notice-acknowledge": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committee=403), kwargs={"pk": "notice_served"}),
+    "notice-close": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        kwargs={"pk": "notice_replied"}, data={"reason": "已阅。"}),
+    "notice-decide-extension": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        kwargs={"pk": "notice_contested", "rid": "extension"}, data={"granted": True, "reason": "同意。"}),
+    "notice-decide-review-suggestion": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        kwargs={"pk": "notice_contested", "sid": "review"}, data={"decision": "not_upheld", "reason": "文号无误。"}),
+    "notice-extension-requests": Row(
+        get=api(405), post=api(404, court1=403, x=acts(201), committee=403), kwargs={"pk": "notice_served"},
+        data={"days": 5, "reason": "需要调取档案。"}),
+    "notice-lift": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        kwargs={"pk": "notice_served"}, data={"ground": "performed", "reason": "已履行。"}),
+    "notice-lifting-pdf": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_lifted"}),
+    "notice-pdf": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_served"}),
+    "notice-reply": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committee=403), kwargs={"pk": "notice_acknowledged"},
+        data={"outcome": "not_found", "text": "未查到。"}),
+    "notice-review-suggestions": Row(
+        get=api(405), post=api(404, court1=403, x=acts(201), committee=403), kwargs={"pk": "notice_served"},
+        data={"reason": "裁定书文号有误。"}),
+    "notice-serve": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committee=403), kwargs={"pk": "notice_signed"}),
+    "notice-sign": Row(
+        get=api(405), post=api(404, clerk1=403, leader1=acts(200), committee=403), kwargs={"pk": "notice_draft"}),
+    "notice-withdraw": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        kwargs={"pk": "notice_served"}, data={"reason": "发送有误。"}),
+    "api-attachment-download": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"id": "attachment"}),
+    "public-debtors": Row(get=everyone(200), query="name=赵某"),
+    "api-listing-feed": Row(get=api(403, x=200, committee=200)),
+    "api-listing-feed-ack": Row(get=api(405), post=api(403, x=acts(201)), kwargs={"event_id": "push_event"}),
+    "listing-list": Row(
+        get=api(200), post=api(403, clerk1=acts(201), clerk2=400),
+        data=lambda w: {"debtor": w.debtors[0].pk, "ground": 2, "facts": "有履行能力而拒不履行。"}),
+    "listing-detail": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "listing_proposed"}),
+    "listing-approve": Row(
+        get=api(405), post=api(404, clerk1=403, leader1=acts(200), committee=403), kwargs={"pk": "listing_proposed"}),
+    "listing-withdraw": Row(
+        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_proposed"},
+        data={"reason": "提请有误。"}),
+    "listing-shield": Row(
+        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        data={"reason": "暂不公布。"}),
+    "listing-unshield": Row(
+        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_shielded"},
+        data={"reason": "恢复公布。"}),
+    "listing-delete": Row(
+        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        data=lambda w: {"ground": "performed", "arose_on": _today()}),
+    "listing-revoke": Row(
+        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        data={"reason": "错误纳入。"}),
+    "listing-correct": Row(
+        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        data={"changes": {"facts": "虚假诉讼。"}, "reason": "更正情形。"}),
+    "screening-list": Row(
+        get=api(200), post=api(403, liaisons=acts(201)),
+        data=lambda w: {"applicants": [{"name": "钱某", "id_number": w.debtors[3].id_number}]}),
+    "screening-detail": Row(get=api(404, x=200), kwargs={"pk": "screening"}),
+    "meeting-list": Row(get=api(200)),
+    "meeting-detail": Row(get=api(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
+    "decision-list": Row(get=api(200)),
+    "decision-detail": Row(get=api(404, x=200, committee=200), kwargs={"pk": "decision_open"}),
+    "decision-reply": Row(
+        get=api(405), post=api(404, x=acts(200), committee=403), kwargs={"pk": "decision_open"},
+        data={"text": "已落实。"}),
+    # The assessment's API: a liaison reads its own unit's row (Y too: every member unit is assessed), so a move is
+    # an action on something it can see (403), while a nomination is not (404).
+    "api-assessment": Row(get=api(200), kwargs={"year": "year"}),
+    "api-assessment-scores": Row(
+        get=api(405), post=api(403, court=409, committee=acts(200)), kwargs={"year": "year"},
+        data=lambda w: {"scores": [{"unit": w.unit_x.pk, "criterion": "committee", "points": "12",
+                                    "reason": "日常配合一般。"}]}),
+    "api-assessment-start": Row(get=api(405), post=api(403, court=409), kwargs={"year": "year"}),
+    "api-assessment-submit": Row(get=api(405), post=api(403, court=409), kwargs={"year": "year"}),
+    "api-assessment-return": Row(
+        get=api(405), post=api(403, committee=acts(200)), kwargs={"year": "year"}, data={"reason": "请补充评分理由。"}),
+    "api-assessment-finalise": Row(get=api(405), post=api(403, committee=400), kwargs={"year": "year"}),
+    "api-assessment-reopen": Row(
+        get=api(405), post=api(403, committee=409), kwargs={"year": "year"}, data={"reason": "重新审核。"}),
+    "api-assessment-nominations": Row(
+        get=api(405), post=api(403, court=acts(201)), kwargs={"year": "year"},
+        data=lambda w: {"kind": "criticise_unit", "unit": w.unit_y.pk, "evidence": "多次逾期回复。"}),
+    "api-assessment-nomination-decide": Row(
+        get=api(405), post=api(403, liaisons=404, committee=acts(200)), kwargs={"year": "year", "id": "nomination"},
+        data={"approved": True, "reason": "同意。"}),
+}
+
+
+# ------------------------------------------------------------------------------------------------ the admin
+
+
+# Records the services make (or logs), which the admin shows but never adds by hand.
+ADMIN_NO_ADD = {
+    "assistance.notice", "meetings.meeting", "meetings.agendaitem", "meetings.decision", "meetings.annualreport",
+    "members.contactchangerequest", "linkage.auditentry", "linkage.delivery", "linkage.reminder",
+    "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
+    "assessment.assessment", "assessment.criterion", "assessment.scoreentry", "assessment.nomination",
+    "assessment.scoreboardversion", "assessment.assessmentevent",
+}
+# Nothing the product holds is hard-deleted by a user action (issue 8, item 6): the admin deletes only these
+# (a group, an API token, a lockout record or a login log entry, a second-factor device).
+ADMIN_DELETABLE = {"auth.group", "authtoken.tokenproxy", "axes.accessattempt", "axes.accesslog",
+                   "axes.accessfailurelog", "otp_totp.totpdevice"}
+
+
+def _admin_model(path):
+    match = re.match(r"admin/(\w+)/(\w+)/", path)
+    if match is None:
+        return None
+    return next((f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry
+                 if (m._meta.app_label, m._meta.model_name) == match.groups()), None)
+
+
+def admin_expectation(key, path, role):
+    """The admin's one rule, for its every route (the admin site makes them per registered model).
+
+    Only the administrator (staff) gets in; everybody else, anonymous or logged in, is sent to the admin's login,
+    whose page itself is open to them (the administrator is sent on to the index), and the logout sends them to the
+    index. Inside: the index, the app lists, changelists, change, history and password pages are 200; an object's
+    bare URL redirects to its change page; adding is 403 for the records only services make (ADMIN_NO_ADD) and
+    deleting is 403 for everything but ADMIN_DELETABLE; GET on logout is 405; the autocomplete without its
+    parameters is 403; an unknown admin URL, or "view on site" of a model without a public page, is 404."""
+    if key == "admin:login":
+        return 302 if role == "admin" else 200
+    if key == "admin:logout":
+        return 405 if role == "admin" else 302
+    if role != "admin":
+        return ADMIN_LOGIN
+    model = _admin_model(path)
+    if key == path:  # the unnamed patterns: an object's bare URL, and the catch-all
+        return 302 if model else 404
+    if key == "admin:view_on_site":
+        return 404
+    if key == "admin:autocomplete":
+        return 403
+    if model and key.endswith("_add"):
+        return 403 if model in ADMIN_NO_ADD else 200
+    if model and key.endswith("_delete"):
+        return 200 if model in ADMIN_DELETABLE else 403
+    return 200
+
+
+# ------------------------------------------------------------------------------------------------ machinery
+
+
+def walk(patterns, prefix="", namespace=None):
+    """(pattern string, full name or None, pattern) for every URL pattern, recursively."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+def all_routes():
+    """{key: pattern string}: the URL name, or the pattern string for an unnamed pattern."""
+    routes = {}
+    for path, name, _ in walk(get_resolver().url_patterns):
+        key = name or path
+        assert key not in routes, f"two patterns under one key {key!r}: {routes[key]!r} and {path!r}"
+        routes[key] = path
+    return routes
+
+
+def is_admin(key, path):
+    return (key or "").startswith("admin:") or path.startswith("admin/")
+
+
+def fill(path, values):
+    """The URL of a pattern string with its kwargs filled in."""
+
+    def value(match):
+        return str(values[match.group("name")])
+
+    path = re.sub(r"\(\?P<(?P<name>\w+)>(?:[^()]|\([^()]*\))*\)", value, path)  # a regex group (DRF routers)
+    path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, path)  # a path converter
+    return "/" + path.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def resolve_value(world, spec):
+    if isinstance(spec, Lit):
+        return str(spec)
+    obj = world
+    for part in spec.split("."):
+        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return getattr(obj, "pk", obj)
+
+
+def write_marker(after=None):
+    """What a write leaves behind: audit entries of creates, updates and deletes (every model of the project's apps
+    is audited), notifications sent or read. Called before a request, it returns a mark; called after, with that
+    mark, it tells whether anything was written since. One query each way (the matrix makes thousands)."""
+    audit, notification = AuditEntry._meta.db_table, Notification._meta.db_table
+    with connection.cursor() as cursor:
+        if after is None:
+            cursor.execute(f"SELECT (SELECT coalesce(max(id), 0) FROM {audit}), (SELECT coalesce(max(id), 0) FROM "
+                           f"{notification}), (SELECT count(*) FROM {notification} WHERE read_at IS NOT NULL)")
+            return cursor.fetchone()
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {audit} WHERE id > %s AND action IN ('create', 'update', 'delete')), "
+            f"(SELECT coalesce(max(id), 0) FROM {notification}), "
+            f"(SELECT count(*) FROM {notification} WHERE read_at IS NOT NULL)", [after[0]])
+        wrote_audit, last_notification, read = cursor.fetchone()
+        return wrote_audit or (last_notification, read) != tuple(after[1:])
+
+
+def classify(response):
+    if response.status_code == 302:
+        location = response.get("Location", "")
+        if location.startswith(resolve_url(settings.LOGIN_URL)):
+            return LOGIN
+        if location.startswith("/admin/login/"):
+            return ADMIN_LOGIN
+    return response.status_code
+
+
+class Clients:
+    """One page client (session) and one API client (token) per role."""
+
+    def __init__(self, world):
+        self.pages, self.apis = {}, {}
+        for role in ROLES:
+            client = Client(raise_request_exception=False)
+            api_client = APIClient()
+            api_client.raise_request_exception = False
+            if role != ANONYMOUS:
+                user = world[role]
+                client.force_login(user)
+                token, _ = Token.objects.get_or_create(user=user)
+                api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            self.pages[role], self.apis[role] = client, api_client
+
+    def call(self, role, method, url, data=None):
+        """One request, rolled back afterwards (the world stays as built); returns (answer, wrote)."""
+        is_api = url.startswith("/api/")
+        client = (self.apis if is_api else self.pages)[role]
+        cookies = copy.deepcopy(client.cookies)  # a logout or a message must not change the next request
+        with transaction.atomic():
+            mark = write_marker()
+            if method == "get":
+                response = client.get(url)
+            elif is_api:
+                response = getattr(client, method)(url, data or {}, format="json")
+            elif method == "post":
+                response = client.post(url, data or {})
+            else:
+                response = getattr(client, method)(url, json.dumps(data or {}), content_type="application/json")
+            wrote = write_marker(after=mark)
+            transaction.set_rollback(True)
+        client.cookies = cookies
+        return classify(response), wrote, response
+
+
+def check_cell(key, method, role, expected, answer, wrote):
+    """The mismatch of one cell, or None."""
+    if answer != expected:
+        return f"{key} {method.upper()} {role}: expected {expected!r}, got {answer!r}"
+    if isinstance(expected, Acts) and not wrote:
+        return f"{key} {method.upper()} {role}: expected the request to act (write), it wrote nothing"
+    if wrote and not isinstance(expected, (Acts, May)):
+        return f"{key} {method.upper()} {role}: answered {answer!r} but WROTE (a refusal must change nothing)"
+    return None
+
+
+class _LaidOutPdf:
+    """Stands in for WeasyPrint's HTML: the template is still rendered (its errors still show), the layout, which
+    costs up to a second a page and is tested with the documents, is skipped."""
+
+    def __init__(self, string, **kwargs):
+        self.string = string
+
+    def write_pdf(self):
+        return b"%PDF-1.7\n% permission matrix\n%%EOF\n"
+
+
+# Markers of data with an owner, and who has no business seeing them: no page or API answer shows a marker to
+# such a role. Court 1's case number stands for court 1's cases, notices and listings (the public search of the
+# published list excepted: court 1 has published listings of that case); the task of a meeting decision for unit
+# X stands for the decisions, which only the committee and the responsible unit see.
+PUBLIC_LIST = {"blacklist:public-search", "public-debtors"}
+
+
+def leak_markers(world):
+    return [
+        (world.case.number, ("clerk2", "liaison_y", "admin")),
+        (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "admin")),
+    ]
+
+
+def leak(key, role, response, world):
+    if key in PUBLIC_LIST or not response.get("Content-Type", "").startswith(("text/", "application/json")):
+        return None
+    body = response.content.decode("utf-8", "replace")
+    for marker, outsiders in leak_markers(world):
+        if role in outsiders and marker in body:
+            return f"{key} GET {role}: 200 shows {marker!r}, which is none of its business"
+    return None
+
+
+@pytest.fixture
+def world(db, settings, monkeypatch):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PUBLIC_SEARCH_RATE_PER_MINUTE = 1_000_000  # the matrix searches more than a person would
+    monkeypatch.setattr("weasyprint.HTML", _LaidOutPdf)
+    return build_world()
+
+
+def test_every_route_has_a_row_and_every_row_a_route():
+    routes = all_routes()
+    missing = sorted(key for key, path in routes.items() if not is_admin(key, path) and key not in TABLE)
+    gone = sorted(key for key in TABLE if key not in routes)
+    assert not missing, "routes without a row in TABLE (add one): " + ", ".join(missing)
+    assert not gone, "rows of TABLE whose route no longer exists (remove them): " + ", ".join(gone)
+    for key, row in TABLE.items():
+        for method, expected in row.methods().items():
+            assert set(expected) == set(ROLES), f"{key} {method}: a cell for every role, no other"
+        names = set(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", routes[key]))
+        names = {a or b for a, b in names}
+        assert names == set(row.kwargs), f"{key}: kwargs {sorted(row.kwargs)} for a pattern with {sorted(names)}"
+
+
+SCHEMA_ITSELF = {"api-schema", "api-docs"}  # the schema and its viewer are not operations of the schema
+
+
+def test_every_documented_api_operation_has_cells(db):
+    """The OpenAPI schema and the table agree: every documented operation (path and method) has its cells, and
+    every API route of the resolver is documented."""
+    schema = json.loads(Client().get("/api/v1/schema/?format=json").content)
+    uncovered = []
+    for path, operations in schema["paths"].items():
+        key = resolve(re.sub(r"\{\w+\}", "1", path)).view_name
+        row = TABLE.get(key)
+        for method in operations:
+            if method in ("get", "post", "put", "patch", "delete") and (row is None or not getattr(row, method, None)):
+                uncovered.append(f"{method.upper()} {path} ({key})")
+    assert not uncovered, "API operations of the schema without cells in TABLE: " + ", ".join(uncovered)
+    documented = {resolve(re.sub(r"\{\w+\}", "1", path)).view_name for path in schema["paths"]}
+    undocumented = sorted(key for key, path in all_routes().items()
+                          if path.startswith("api/") and key not in documented | SCHEMA_ITSELF)
+    assert not undocumented, "API routes missing from the OpenAPI schema: " + ", ".join(undocumented)
+
+
+def _run(world, keys):
+    """Every cell of the rows `keys`; returns the mismatches (and writes the actual answers to the dump file)."""
+    clients = Clients(world)
+    routes = all_routes()
+    mismatches, actual, timings = [], {}, {}
+    for key in keys:
+        started = time.monotonic()
+        row = TABLE[key]
+        url = fill(routes[key], {name: resolve_value(world, spec) for name, spec in row.kwargs.items()})
+        data = row.data(world) if callable(row.data) else row.data
+        query = row.query(world) if callable(row.query) else row.query
+        methods = row.methods()
+        for method in ("get", "post", "patch", "put"):
+            for role in ROLES:
+                target = f"{url}?{query}" if query and method == "get" else url
+                if method in methods:
+                    answer, wrote, response = clients.call(role, method, target, data)
+                    actual.setdefault(key, {}).setdefault(method, {})[role] = (answer, wrote)
+                    problem = check_cell(key, method, role, methods[method][role], answer, wrote)
+                    if not problem and method == "get" and answer == 200:
+                        problem = leak(key, role, response, world)
+                elif method == "post" and actual[key]["get"][role][0] == 200:
+                    # No POST row: a role that reaches the view must neither write nor fail by posting to it.
+                    answer, wrote, response = clients.call(role, method, target, data)
+                    problem = f"{key} POST {role}: no POST row, yet it answered {answer!r} and wrote={wrote}" \
+                        if wrote or answer >= 500 else None
+                else:
+                    continue
+                if problem:
+                    detail = response.content[:200].decode("utf-8", "replace") if answer in (400, 403, 500) else ""
+                    mismatches.append(problem + (f" — {detail}" if detail else ""))
+        timings[key] = time.monotonic() - started
+    dump = os.environ.get("PERMISSION_MATRIX_DUMP")
+    if dump:
+        with open(dump, "a", encoding="utf-8") as out:
+            for key, methods in actual.items():
+                for method, by_role in methods.items():
+                    out.write(f"{key:45} {method:5} " + " ".join(
+                        f"{role}={answer}{'*' if wrote else ''}" for role, (answer, wrote) in by_role.items()) + "\n")
+            for key, spent in sorted(timings.items(), key=lambda item: -item[1])[:20]:
+                out.write(f"slowest: {key} {spent:.2f} s\n")
+    return mismatches
+
+
+def test_pages_and_api_answer_every_role_as_the_table_says(world):
+    routes = all_routes()
+    keys = [key for key, path in routes.items() if not is_admin(key, path) and key in TABLE]
+    mismatches = _run(world, keys)
+    assert not mismatches, f"{len(mismatches)} cells differ from TABLE:\n" + "\n".join(mismatches)
+
+
+def _admin_kwargs(world, path):
+    """The admin's URL kwargs: an object of the route's model (the world has one of each), the members app."""
+    values = {"app_label": "members", "url": "no-such-page/", "content_type_id": 0}
+    match = re.match(r"admin/(\w+)/(\w+)/", path)
+    model = match and next((model for model in admin.site._registry
+                            if (model._meta.app_label, model._meta.model_name) == match.groups()), None)
+    if model is not None:
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the world has no {model._meta.label} for the admin's {path}"
+        values.update(object_id=obj.pk, id=obj.pk, pk=obj.pk)
+    if path.startswith("admin/r/"):
+        from django.contrib.contenttypes.models import ContentType
+
+        values.update(content_type_id=ContentType.objects.get_for_model(world.unit_x).pk, object_id=world.unit_x.pk)
+    return values
+
+
+def test_admin_routes_follow_the_admin_rule(world):
+    clients = Clients(world)
+    mismatches, actual = [], []
+    for key, path in all_routes().items():
+        if not is_admin(key, path):
+            continue
+        url = fill(path, _admin_kwargs(world, path))
+        for role in ROLES:
+            expected = admin_expectation(key, path, role)
+            answer, wrote, response = clients.call(role, "get", url)
+            actual.append(f"{key:60} {role:10} {answer}")
+            problem = check_cell(key, "get", role, expected, answer, wrote)
+            if problem:
+                mismatches.append(f"{problem} ({url})")
+    dump = os.environ.get("PERMISSION_MATRIX_DUMP")
+    if dump:
+        with open(dump, "a", encoding="utf-8") as out:
+            out.write("\n".join(actual) + "\n")
+    assert not mismatches, f"{len(mismatches)} admin cells differ from admin_expectation:\n" + "\n".join(mismatches)
