@@ -34,10 +34,40 @@ def id_number(g):
     return f"440103{born:%Y%m%d}{g // 18000:03d}{'0123456789X'[g % 11]}"
 
 
+def insert_listings(cursor, *, case, party, court, clerk, today, total):
+    """`total` published listings in one INSERT … SELECT generate_series, on 1,000 consecutive cases and parties
+    starting at the ids given. (debtor, case) pairs are unique (one live listing per debtor and case): debtor
+    g % 1000, case g / 1000."""
+    from blacklist.services import name_pinyin
+
+    cursor.execute(
+        """
+        INSERT INTO blacklist_listing (case_id, debtor_id, court_id, ground, facts, period_years, state, name,
+            name_pinyin, id_number, credit_code, legal_representative, sex, age, obligation, performed_amount,
+            unperformed_amount, basis_issuer, basis_number, case_number, filed_on, court_name, decided_on,
+            published_on, ends_on, proposed_by_id, proposed_at, approved_by_id, deletion_ground, updated_at)
+        SELECT %(case)s + g / 1000, %(party)s + g %% 1000, %(court)s, 3, '转移财产规避执行', 2, 'published',
+            s.surnames[1 + g %% 100] || s.givens[1 + (g / 100) %% 200],
+            s.surname_py[1 + g %% 100] || ' ' || s.given_py[1 + (g / 100) %% 200],
+            '440103' || to_char(date '1950-01-01' + g %% 18000, 'YYYYMMDD') || lpad((g / 18000)::text, 3, '0')
+                || substr('0123456789X', 1 + g %% 11, 1),
+            '', '', CASE WHEN g %% 2 = 0 THEN '男' ELSE '女' END, 20 + g %% 60, '给付货款', 0, 10000 + g %% 90000,
+            '某院', '（2025）粤0103民初1号', '（2026）粤0103执' || (1 + g / 1000) || '号', %(today)s,
+            '基准人民法院', %(today)s, %(today)s - (g %% 700), %(today)s - (g %% 700) + 730, %(clerk)s, now(),
+            %(clerk)s, '', now()
+        FROM generate_series(0, %(total)s - 1) g,
+             (SELECT %(surnames)s::text[] AS surnames, %(givens)s::text[] AS givens,
+                     %(surname_py)s::text[] AS surname_py, %(given_py)s::text[] AS given_py) s
+        """,
+        {"case": case, "party": party, "court": court, "clerk": clerk, "today": today, "total": total,
+         "surnames": SURNAMES, "givens": GIVEN_NAMES, "surname_py": [name_pinyin(n) for n in SURNAMES],
+         "given_py": [name_pinyin(n) for n in GIVEN_NAMES]},
+    )
+
+
 def generate(today):
     from django.db import connection
 
-    from blacklist.services import name_pinyin
     from cases.models import Case, Party
     from members.models import Jurisdiction, Organisation, User
 
@@ -53,30 +83,8 @@ def generate(today):
         Party(case=cases[n], role="debtor", kind="person", name="某某", id_number="11010519491231002X")
         for n in range(1000)])
     with connection.cursor() as cursor:
-        # (debtor, case) pairs are unique (one live listing per debtor and case): debtor g % 1000, case g / 1000.
-        cursor.execute(
-            """
-            INSERT INTO blacklist_listing (case_id, debtor_id, court_id, ground, facts, period_years, state, name,
-                name_pinyin, id_number, credit_code, legal_representative, sex, age, obligation, performed_amount,
-                unperformed_amount, basis_issuer, basis_number, case_number, filed_on, court_name, decided_on,
-                published_on, ends_on, proposed_by_id, proposed_at, approved_by_id, deletion_ground, updated_at)
-            SELECT %(case)s + g / 1000, %(party)s + g %% 1000, %(court)s, 3, '转移财产规避执行', 2, 'published',
-                s.surnames[1 + g %% 100] || s.givens[1 + (g / 100) %% 200],
-                s.surname_py[1 + g %% 100] || ' ' || s.given_py[1 + (g / 100) %% 200],
-                '440103' || to_char(date '1950-01-01' + g %% 18000, 'YYYYMMDD') || lpad((g / 18000)::text, 3, '0')
-                    || substr('0123456789X', 1 + g %% 11, 1),
-                '', '', CASE WHEN g %% 2 = 0 THEN '男' ELSE '女' END, 20 + g %% 60, '给付货款', 0, 10000 + g %% 90000,
-                '某院', '（2025）粤0103民初1号', '（2026）粤0103执' || (1 + g / 1000) || '号', %(today)s,
-                '基准人民法院', %(today)s, %(today)s - (g %% 700), %(today)s - (g %% 700) + 730, %(clerk)s, now(),
-                %(clerk)s, '', now()
-            FROM generate_series(0, %(total)s - 1) g,
-                 (SELECT %(surnames)s::text[] AS surnames, %(givens)s::text[] AS givens,
-                         %(surname_py)s::text[] AS surname_py, %(given_py)s::text[] AS given_py) s
-            """,
-            {"case": cases[0].pk, "party": parties[0].pk, "court": court.pk, "clerk": clerk.pk, "today": today,
-             "total": TOTAL, "surnames": SURNAMES, "givens": GIVEN_NAMES,
-             "surname_py": [name_pinyin(s) for s in SURNAMES], "given_py": [name_pinyin(g) for g in GIVEN_NAMES]},
-        )
+        insert_listings(cursor, case=cases[0].pk, party=parties[0].pk, court=court.pk, clerk=clerk.pk, today=today,
+                        total=TOTAL)
         cursor.execute("ANALYZE blacklist_listing")
 
 

@@ -63,7 +63,6 @@ def generate(now, notices, listings):
     import reminders_bench
     from django.db import connection
 
-    from blacklist.services import name_pinyin
     from cases.models import Case, Party
     from members.models import Organisation, User
 
@@ -78,30 +77,8 @@ def generate(now, notices, listings):
     first_case = Case.objects.order_by("pk").first().pk
     first_party = Party.objects.order_by("pk").first().pk
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO blacklist_listing (case_id, debtor_id, court_id, ground, facts, period_years, state, name,
-                name_pinyin, id_number, credit_code, legal_representative, sex, age, obligation, performed_amount,
-                unperformed_amount, basis_issuer, basis_number, case_number, filed_on, court_name, decided_on,
-                published_on, ends_on, proposed_by_id, proposed_at, approved_by_id, deletion_ground, updated_at)
-            SELECT %(case)s + g / 1000, %(party)s + g %% 1000, %(court)s, 3, '转移财产规避执行', 2, 'published',
-                s.surnames[1 + g %% 100] || s.givens[1 + (g / 100) %% 200],
-                s.surname_py[1 + g %% 100] || ' ' || s.given_py[1 + (g / 100) %% 200],
-                '440103' || to_char(date '1950-01-01' + g %% 18000, 'YYYYMMDD') || lpad((g / 18000)::text, 3, '0')
-                    || substr('0123456789X', 1 + g %% 11, 1),
-                '', '', CASE WHEN g %% 2 = 0 THEN '男' ELSE '女' END, 20 + g %% 60, '给付货款', 0, 10000 + g %% 90000,
-                '某院', '（2025）粤0103民初1号', '（2026）粤0103执' || (1 + g / 1000) || '号', %(today)s,
-                '基准人民法院', %(today)s, %(today)s - (g %% 700), %(today)s - (g %% 700) + 730, %(clerk)s, now(),
-                %(clerk)s, '', now()
-            FROM generate_series(0, %(total)s - 1) g,
-                 (SELECT %(surnames)s::text[] AS surnames, %(givens)s::text[] AS givens,
-                         %(surname_py)s::text[] AS surname_py, %(given_py)s::text[] AS given_py) s
-            """,
-            {"case": first_case, "party": first_party, "court": court.pk, "clerk": clerk.pk, "today": now.date(),
-             "total": listings_bench.TOTAL, "surnames": listings_bench.SURNAMES, "givens": listings_bench.GIVEN_NAMES,
-             "surname_py": [name_pinyin(s) for s in listings_bench.SURNAMES],
-             "given_py": [name_pinyin(g) for g in listings_bench.GIVEN_NAMES]},
-        )
+        listings_bench.insert_listings(cursor, case=first_case, party=first_party, court=court.pk, clerk=clerk.pk,
+                                       today=now.date(), total=listings)
         cursor.execute("ANALYZE")
     print(f"{listings:,} listings in {time.perf_counter() - started:.0f} s", flush=True)
 
