@@ -42,8 +42,8 @@ def _feed_lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
 
 
-def _event(listing, action, actor, *, from_state="", to_state="", reason="", data=None):
-    pushed = action in PUSHED_ACTIONS
+def _event(listing, action, actor, *, from_state="", to_state="", reason="", data=None, pushed=None):
+    pushed = action in PUSHED_ACTIONS if pushed is None else pushed
     if pushed:
         _feed_lock()
     return ListingEvent.objects.create(
@@ -302,8 +302,10 @@ def correct_listing(*, actor, listing, changes, reason):
         listing.name_pinyin = name_pinyin(listing.name)
         fields.append("name_pinyin")
     listing.save(update_fields=[*fields, "updated_at"])
+    # A proposed listing was never published, so nobody holds the wrong data: its correction is not pushed.
     _event(listing, "correct", actor, from_state=listing.state, to_state=listing.state, reason=reason.strip(),
-           data={"before": before, "after": {key: str(value) for key, value in changes.items()}})
+           data={"before": before, "after": {key: str(value) for key, value in changes.items()}},
+           pushed=listing.state != ListingState.PROPOSED)
     return listing
 
 

@@ -149,6 +149,16 @@ def test_every_move_units_must_know_is_a_pushed_event_in_order(clerk, leader, ca
     assert list(ListingEvent.objects.filter(pushed=False).values_list("action", flat=True)) == ["propose"]
 
 
+def test_correcting_a_proposed_listing_is_recorded_but_not_pushed(clerk, leader, case):
+    """Units never received a listing that was only proposed, so there is nothing wrong for them to correct."""
+    listing = services.propose_listing(actor=clerk, debtor=debtor(case, "张伟"), ground=3, facts="x")
+    services.correct_listing(actor=clerk, listing=listing, changes={"name": "张伟伟"}, reason="姓名录入错误")
+    correction = listing.events.get(action="correct")
+    assert not correction.pushed and correction.data["after"] == {"name": "张伟伟"}
+    services.approve_listing(actor=leader, listing=listing)
+    assert list(ListingEvent.objects.filter(pushed=True).values_list("action", flat=True)) == ["approve"]
+
+
 def test_a_ground_arising_starts_the_removal_clock_reminds_and_shows_breaches(clerk, leader, case, client_for):
     from django.urls import reverse
 
