@@ -161,7 +161,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis that hangs (rather than refusing connections) must not hang the requests that use the cache: after
+    # LINKAGE_REDIS_TIMEOUT seconds the call fails, and its callers degrade (e.g. the public search's rate limit).
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_timeout": env.float("LINKAGE_REDIS_TIMEOUT", default=2.0),
+                    "socket_connect_timeout": env.float("LINKAGE_REDIS_TIMEOUT", default=2.0)},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
