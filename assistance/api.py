@@ -171,6 +171,15 @@ def action_schema(summary, description="", request=None, response=NoticeDetailSe
 # ------------------------------------------------------------------------------------------------- notices
 
 
+# What a list row shows (NoticeSerializer): the notice's own columns, and of its relations only the few the row names;
+# not the dozens of columns of a case, two organisations and a party for every row of every page.
+LIST_COLUMNS = (
+    *(field.name for field in Notice._meta.concrete_fields),
+    "case__number", "court__code", "court__name", "unit__code", "unit__name", "measure__code", "measure__name",
+    "debtor__name", "debtor__kind", "debtor__id_number", "debtor__credit_code", "debtor__legal_representative",
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="协助执行通知书列表",
@@ -226,7 +235,7 @@ class NoticeViewSet(
         user = self.request.user
         queryset = Notice.objects.visible_to(user)
         if self.action == "list":
-            queryset = self._with_list_relations(queryset)
+            queryset = self._with_list_relations(queryset).only(*LIST_COLUMNS)
             if user.is_liaison:
                 return queryset.order_by(F("due_at").asc(nulls_last=True), "id")
             return queryset.order_by("-created_at", "-id")

@@ -185,7 +185,12 @@ class Notice(models.Model):
         verbose_name_plural = "协助执行通知书"
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["unit", "state", "due_at"], name="notice_unit_state_due"),
+            # A unit's inbox is ordered by deadline with the id as tie-break, filtered by state or not: each index
+            # serves the whole ORDER BY, so the first page reads 20 entries, not every open notice of the unit; and
+            # it carries served_at (a unit sees only served notices), so the page count reads the index alone.
+            models.Index(fields=["unit", "state", "due_at", "id"], include=["served_at"],
+                         name="notice_unit_state_due_id"),
+            models.Index(fields=["unit", "due_at", "id"], include=["served_at"], name="notice_unit_due_id"),
             # The court's list is ordered newest first with the id as tie-break: the index serves the whole ORDER BY.
             models.Index(fields=["court", "-created_at", "-id"], name="notice_court_created_id"),
             models.Index(fields=["state", "due_at"], name="notice_state_due"),

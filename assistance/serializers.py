@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Party, PartyKind
-from linkage.api import NamedChoiceField
+from linkage.api import FastRepresentationMixin, NamedChoiceField
 
 from .models import (
     Attachment,
@@ -38,7 +38,7 @@ def _name(user):
     return user.display_name if user is not None else ""
 
 
-class DebtorSerializer(serializers.ModelSerializer):
+class DebtorSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     kind = NamedChoiceField(choices=PartyKind.choices, enum_name="PartyKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     identifier = serializers.CharField(read_only=True, help_text="公民身份号码或统一社会信用代码")
@@ -49,7 +49,7 @@ class DebtorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoticeItemSerializer(serializers.ModelSerializer):
+class NoticeItemSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     property_kind_display = serializers.CharField(source="get_property_kind_display", read_only=True)
 
     class Meta:
@@ -68,7 +68,7 @@ class NoticeItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     kind = NamedChoiceField(choices=AttachmentKind.choices, enum_name="AttachmentKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     uploaded_by = serializers.SerializerMethodField()
@@ -100,7 +100,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class ReplyResultSerializer(serializers.ModelSerializer):
+class ReplyResultSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     kind = NamedChoiceField(choices=ResultKind.choices, enum_name="ResultKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -125,7 +125,7 @@ class ReplyResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(FastRepresentationMixin, serializers.ModelSerializer):
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     results = ReplyResultSerializer(many=True, read_only=True)
     replied_by = serializers.SerializerMethodField()
@@ -146,7 +146,7 @@ class ReplySerializer(serializers.ModelSerializer):
         return AttachmentSerializer(attachments, many=True, context=self.context).data
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
+class ExtensionRequestSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     state = NamedChoiceField(choices=RequestState.choices, enum_name="ExtensionRequestStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     requested_by = serializers.SerializerMethodField()
@@ -178,7 +178,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         return _name(request.decided_by)
 
 
-class ReviewSuggestionSerializer(serializers.ModelSerializer):
+class ReviewSuggestionSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     state = NamedChoiceField(choices=ReviewState.choices, enum_name="ReviewStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     resolution_display = serializers.CharField(source="get_resolution_display", read_only=True)
@@ -210,7 +210,7 @@ class ReviewSuggestionSerializer(serializers.ModelSerializer):
         return _name(suggestion.decided_by)
 
 
-class NoticeEventSerializer(serializers.ModelSerializer):
+class NoticeEventSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     actor = serializers.SerializerMethodField(help_text="操作人姓名；系统操作为空")
     actor_organisation = serializers.SerializerMethodField(help_text="操作人所属单位简称")
     action_display = serializers.CharField(read_only=True)
@@ -243,7 +243,7 @@ class NoticeEventSerializer(serializers.ModelSerializer):
         return organisation.short_name if organisation is not None else ""
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """A notice as the list shows it: everything but its history and its sub-objects (see the detail)."""
 
     case_number = serializers.CharField(source="case.number", read_only=True)

@@ -30,13 +30,28 @@ def _execute(admin_url, *statements):
     connection.close()
 
 
+def database_exists(name):
+    import psycopg2
+
+    parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    connection = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cursor.fetchone() is not None
+    connection.close()
+    return found
+
+
 @contextmanager
-def bench_database(name, *, keep=False):
+def bench_database(name, *, keep=False, reuse=False):
     """Recreate database `name` on the server of $DATABASE_URL, set up Django on it and migrate; yield; then drop
-    it unless `keep`. Celery is pointed at an in-memory broker: nothing a benchmark queues leaves the process."""
+    it unless `keep`. With `reuse`, a database of that name left by an earlier `keep` run is used as it is (and
+    kept). Celery is pointed at an in-memory broker: nothing a benchmark queues leaves the process."""
     parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     admin_url = urlunparse(parsed._replace(path="/postgres"))
-    _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
+    keep = keep or reuse
+    if not reuse:
+        _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkage.settings")
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")

@@ -47,6 +47,8 @@ def arguments():
     parser.add_argument("--notices", type=int, default=1_000_000, help="notices to generate (smaller for a smoke run)")
     parser.add_argument("--listings", type=int, default=1_000_000, help="listings to generate")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the database a --keep run left (no generation) and keep it")
     parser.add_argument("--report", default=str(ROOT / "bench" / "LOAD_REPORT.md"))
     return parser.parse_args()
 
@@ -79,7 +81,7 @@ def generate(now, notices, listings):
     with connection.cursor() as cursor:
         listings_bench.insert_listings(cursor, case=first_case, party=first_party, court=court.pk, clerk=clerk.pk,
                                        today=now.date(), total=listings)
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")  # autovacuum may be off (it is on this machine), and index-only scans need the visibility map
     print(f"{listings:,} listings in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -149,12 +151,47 @@ def start_gunicorn(args, environment):
     raise SystemExit("gunicorn did not start")
 
 
+COMPONENTS = {"gunicorn": "gunicorn", "postgres": "postgres", "redis-server": "redis"}
+
+
+def cpu_seconds():
+    """CPU seconds (user + system) used so far by each component, from /proc: where the 2 cores go. A process's own
+    time plus that of its children that ended (a PostgreSQL backend that closed, a gunicorn worker that was
+    replaced); locust, which ends with its stage, counts among this script's children."""
+    import resource
+
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(COMPONENTS.values(), 0.0)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["locust"] = children.ru_utime + children.ru_stime
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        component = next((label for prefix, label in COMPONENTS.items() if name.startswith(prefix)), None)
+        if component:
+            used[component] += sum(int(value) for value in fields[11:15]) / tick
+    return used
+
+
+def cpu_line(before, after, requests, elapsed):
+    spent = {name: after[name] - before[name] for name in after}
+    parts = ", ".join(f"{name} {seconds / elapsed * 100:.0f}% ({seconds / max(requests, 1) * 1000:.1f} ms/request)"
+                      for name, seconds in spent.items())
+    return f"CPU over the stage (100% = one core): {parts}.\n\n"
+
+
 def read_stats(prefix):
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stream:
         return list(csv.DictReader(stream))
 
 
-def stage_table(args, users, rows, duration):
+def stage_table(args, users, rows, cpu):
     header = "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|\n"
     lines = []
     for row in rows:
@@ -164,7 +201,7 @@ def stage_table(args, users, rows, duration):
     total = next(row for row in rows if row["Name"] == "Aggregated")
     return (f"## {users} users offering {args.rate:g} req/s each (about {users * args.rate:g} req/s offered)\n\n"
             f"Measured: {float(total['Requests/s']):.1f} req/s, p50 {total['50%']} ms, p95 {total['95%']} ms, "
-            f"p99 {total['99%']} ms, {total['Failure Count']} failures.\n\n" + header + "\n".join(lines) + "\n")
+            f"p99 {total['99%']} ms, {total['Failure Count']} failures.\n\n" + cpu + header + "\n".join(lines) + "\n")
 
 
 def report(args, stages, command_line):
@@ -183,11 +220,15 @@ def main():
     ensure_locust()
     command_line = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py " + \
         shlex.join(sys.argv[1:])
-    with bench_database("linkage_bench_load", keep=args.keep):
+    from _database import database_exists
+
+    reuse = args.reuse and database_exists("linkage_bench_load")
+    with bench_database("linkage_bench_load", keep=args.keep, reuse=reuse):
         from zoneinfo import ZoneInfo
 
         now = datetime.datetime.now(ZoneInfo("Asia/Shanghai"))
-        generate(now, args.notices, args.listings)
+        if not reuse:
+            generate(now, args.notices, args.listings)
         work = Path(tempfile.mkdtemp(prefix="linkage-load-"))
         prepare_world(work / "world.json")
         from django.db import connections
@@ -204,12 +245,16 @@ def main():
         try:
             for users in (int(n) for n in args.users.split(",")):
                 prefix = str(work / f"locust-{users}")
+                before, started = cpu_seconds(), time.monotonic()
                 subprocess.run([str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"),
                                 "--headless", "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
                                 "--run-time", f"{args.duration}s", "--host", f"http://127.0.0.1:{PORT}",
                                 "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
                                cwd=ROOT, env=environment, check=False)
-                stages.append(stage_table(args, users, read_stats(prefix), args.duration))
+                after, elapsed = cpu_seconds(), time.monotonic() - started
+                rows = read_stats(prefix)
+                requests = int(next(row for row in rows if row["Name"] == "Aggregated")["Request Count"])
+                stages.append(stage_table(args, users, rows, cpu_line(before, after, requests, elapsed)))
         finally:
             server.terminate()
             server.wait(timeout=30)

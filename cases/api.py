@@ -11,14 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from linkage.api import NamedChoiceField, WriteRolePermission, validated
+from linkage.api import FastRepresentationMixin, NamedChoiceField, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
 
 from . import services
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(FastRepresentationMixin, serializers.ModelSerializer):
     kind = NamedChoiceField(choices=PartyKind.choices, enum_name="PartyKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     identifier = serializers.CharField(read_only=True, help_text="公民身份号码或统一社会信用代码")
@@ -70,7 +70,7 @@ class PartyInputSerializer(serializers.Serializer):
     is_party_government_organ = serializers.BooleanField(label="党政机关", required=False, default=False)
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     court = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="执行法院的单位代码")
     court_name = serializers.CharField(source="court.name", read_only=True)
     applicants = serializers.SerializerMethodField()

@@ -109,7 +109,10 @@ def record(action, *, context=None, status_code=None, instance=None, changes=Non
         entry.object_id = str(instance.pk)
         entry.object_repr = str(instance)[:300]
     try:
-        with transaction.atomic():  # a savepoint: a failed audit write must not poison the caller's transaction
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: a failed audit write must not poison the caller's transaction
+                entry.save()
+        else:  # autocommit (a page view after the response was made): one INSERT, not BEGIN/INSERT/COMMIT
             entry.save()
     except Exception:  # pragma: no cover - the audit must never break the request it records
         logger.exception("audit entry could not be written")

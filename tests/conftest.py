@@ -1,9 +1,36 @@
 """Shared fixtures: factories exposed as fixtures, a logged-in client per role."""
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
 from . import factories
+
+
+def pytest_configure(config):
+    """Each xdist worker keeps its cache keys apart: one Redis database serves the whole run, and the public search's
+    rate limit counts per client address, so two workers searching from 127.0.0.1 would share one counter."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+
+        settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
+
+
+def clear_own_cache():
+    """Empty this worker's part of the cache (cache.clear() would empty the other workers' too)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if prefix and hasattr(cache, "_cache"):  # Redis
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and homophones, exact identifiers, the rate limit shared by page and API, a fixe
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -12,6 +11,7 @@ from blacklist import services
 from blacklist.public import mask_id_number, public_search
 from cases import services as case_services
 from linkage.identifiers import resident_id_check_char
+from tests.conftest import clear_own_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,9 @@ ZHANG_WEI = "11010519491231002X"
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    cache.clear()
+    clear_own_cache()
     yield
-    cache.clear()
+    clear_own_cache()
 
 
 def make_listings(clerk, leader, debtors, number=555):
