@@ -2,14 +2,14 @@
 database holding 1,000,000 notices and 1,000,000 published listings. Loopback only.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py
-      [--users 12,40] [--rate 5] [--duration 120] [--workers 4] [--keep]
+      [--users 30,86,96] [--rate 2.5] [--duration 90] [--workers 3] [--threads 1] [--keep | --reuse]
 
 1. Installs locust into the venv if it is missing (bench/requirements-load.txt; not a dependency of the app).
 2. Creates its own database (linkage_bench_load): 30 units with A/B/leader contacts and liaison accounts, one court,
    1,000 cases, 1,000,000 notices (50,000 open) — the generator of bench/reminders_bench.py — and 1,000,000
    published listings — the generator of bench/listings_bench.py; 2,000 of the listings get identifiers with real
    check digits, for the identifier searches and the screenings.
-3. Starts gunicorn (`--workers N`, sync workers, DEBUG off, Redis for cache and broker, one trusted proxy so every
+3. Starts gunicorn with linkage/gunicorn_conf.py (`--workers N`, sync workers unless --threads, DEBUG off, Redis for cache and broker, one trusted proxy so every
    simulated visitor has its own address) and runs locust headless for --duration seconds per stage, one stage per
    number in --users, each user offering --rate requests/s (so about users × rate requests/s in all).
 4. Prints throughput and p50/p95/p99 per endpoint and writes them to bench/LOAD_REPORT.md with the command line.
@@ -39,11 +39,13 @@ VENV_BIN = Path(sys.executable).parent
 
 def arguments():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", default="12,40",
+    parser.add_argument("--users", default="30,86,96",
                         help="simulated users; a comma-separated list runs one stage each on the same data")
-    parser.add_argument("--rate", type=float, default=5.0, help="requests per second each user offers")
-    parser.add_argument("--duration", type=int, default=120, help="seconds of measured load")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--rate", type=float, default=2.5, help="requests per second each user offers")
+    parser.add_argument("--duration", type=int, default=90, help="seconds of measured load")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (above 1, gunicorn's gthread worker)")
     parser.add_argument("--notices", type=int, default=1_000_000, help="notices to generate (smaller for a smoke run)")
     parser.add_argument("--listings", type=int, default=1_000_000, help="listings to generate")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
@@ -138,7 +140,8 @@ def prepare_world(path):
 
 
 def start_gunicorn(args, environment):
-    command = [str(VENV_BIN / "gunicorn"), "linkage.wsgi", "--workers", str(args.workers), "--bind",
+    command = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "linkage" / "gunicorn_conf.py"), "linkage.wsgi",
+               "--workers", str(args.workers), "--threads", str(args.threads), "--bind",
                f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     for _ in range(120):
@@ -207,8 +210,10 @@ def stage_table(args, users, rows, cpu):
 def report(args, stages, command_line):
     text = (f"# Load test report\n\nCommand: `{command_line}`\n\n"
             f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} "
-            f"cores, {platform.python_implementation()} {platform.python_version()}); gunicorn with {args.workers} sync "
-            f"workers and locust on the same machine; each stage {args.duration} s; PostgreSQL and Redis local. Data: "
+            f"cores, {platform.python_implementation()} {platform.python_version()}); gunicorn with {args.workers} "
+            f"{'sync workers' if args.threads == 1 else f'gthread workers of {args.threads} threads'} "
+            f"(linkage/gunicorn_conf.py) and locust on the same machine; each stage {args.duration} s, its users all started in "
+            f"the first second; PostgreSQL (its default settings) and Redis local. Data: "
             f"{args.notices:,} notices and {args.listings:,} published listings. Target of issue 8: 200 req/s of the "
             f"mix at p95 under 200 ms.\n\n" + "\n".join(stages))
     Path(args.report).write_text(text, encoding="utf-8")
@@ -247,7 +252,7 @@ def main():
                 prefix = str(work / f"locust-{users}")
                 before, started = cpu_seconds(), time.monotonic()
                 subprocess.run([str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"),
-                                "--headless", "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
+                                "--headless", "--users", str(users), "--spawn-rate", str(users),
                                 "--run-time", f"{args.duration}s", "--host", f"http://127.0.0.1:{PORT}",
                                 "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
                                cwd=ROOT, env=environment, check=False)

@@ -104,10 +104,14 @@ class Listing(models.Model):
         verbose_name_plural = "失信被执行人名单"
         ordering = ["-proposed_at", "-id"]
         indexes = [
-            models.Index(fields=["state", "name"], name="listing_state_name"),
+            # The public search's order (name, newest first): a page reads its 20 rows, not every listing of the
+            # names it matches, to sort them.
+            models.Index(fields=["state", "name", "-published_on", "-id"], name="listing_state_name_published"),
             # LIKE 'prefix%' can use this one whatever the database collation (C, C.UTF-8 or a linguistic one).
             models.Index(fields=["state", "name"], name="listing_state_name_prefix",
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            # Homophones of a searched name: distinct names of one pinyin, in name order, from the index alone.
+            models.Index(fields=["state", "name_pinyin", "name"], name="listing_state_pinyin_name"),
             models.Index(fields=["court", "state"], name="listing_court_state"),
             models.Index(fields=["state", "ends_on"], name="listing_state_ends"),
         ]

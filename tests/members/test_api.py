@@ -26,6 +26,37 @@ def test_token_auth_then_units_with_contacts(client, liaison, unit):
     assert row["kind_display"] == "公安机关"
 
 
+def test_a_token_works_until_it_is_deleted_or_its_user_deactivated(client, liaison, django_assert_num_queries):
+    """The token lookup (linkage.authentication.TokenAuthentication, one fixed SQL statement) answers as DRF's does: the user
+    and the token on success; 401 with a message in Chinese for an unknown key, a deleted token, an inactive user —
+    at once, nothing is cached."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIRequestFactory
+
+    from linkage.authentication import TokenAuthentication
+
+    token = Token.objects.create(user=liaison)
+    request = APIRequestFactory().get("/api/v1/units/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    with django_assert_num_queries(1):
+        user, auth = TokenAuthentication().authenticate(request)
+    assert user == liaison and user.organisation_id == liaison.organisation_id and user.role == liaison.role
+    assert (auth.key, auth.user_id, auth.created) == (token.key, liaison.pk, token.created) and auth.user is user
+
+    def status(key):
+        response = client.get("/api/v1/units/", HTTP_AUTHORIZATION=f"Token {key}")
+        return response.status_code, response.json().get("detail")
+
+    assert status(token.key)[0] == 200
+    assert status("0" * 40) == (401, "认证令牌无效。")
+    liaison.is_active = False
+    liaison.save(update_fields=["is_active"])
+    assert status(token.key) == (401, "用户未激活或者已删除。")
+    liaison.is_active = True
+    liaison.save(update_fields=["is_active"])
+    token.delete()
+    assert status(token.key) == (401, "认证令牌无效。")
+
+
 def test_wrong_password_gives_chinese_400(client, liaison):
     response = client.post("/api/v1/auth/token/", {"username": liaison.username, "password": "x"},
                            content_type="application/json")
