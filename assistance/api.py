@@ -8,7 +8,7 @@ input). The API never writes a row itself.
 
 import json
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -247,29 +247,34 @@ class NoticeViewSet(
     def _with_list_relations(queryset):
         return queryset.select_related("case", "court", "unit", "measure", "debtor").prefetch_related("items")
 
-    def _detail_queryset(self):
+    @staticmethod
+    def _sublist_prefetches():
+        """The sub-lists a notice may have besides its items and history. Most notices have no extension request and
+        no review suggestion, and a draft no attachment: a single notice's detail asks whether it has any (EXISTS in
+        its main query) and fetches only those it has, instead of one query for each on every notice opened."""
+        return {
+            "attachments": Prefetch(
+                "attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "id")
+            ),
+            "extension_requests": Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by(
+                    "requested_at", "id"
+                ),
+            ),
+            "review_suggestions": Prefetch(
+                "review_suggestions",
+                queryset=ReviewSuggestion.objects.select_related("raised_by", "decided_by").order_by("raised_at", "id"),
+            ),
+        }
+
+    def _detail_queryset(self, *, sublists=True):
         user = self.request.user
-        return (
+        queryset = (
             self._with_list_relations(Notice.objects.visible_to(user))
             .select_related("signed_by", "reply__replied_by")
             .prefetch_related(
                 "reply__results",
-                Prefetch(
-                    "attachments",
-                    queryset=Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "id"),
-                ),
-                Prefetch(
-                    "extension_requests",
-                    queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by(
-                        "requested_at", "id"
-                    ),
-                ),
-                Prefetch(
-                    "review_suggestions",
-                    queryset=ReviewSuggestion.objects.select_related("raised_by", "decided_by").order_by(
-                        "raised_at", "id"
-                    ),
-                ),
                 Prefetch(
                     "events", queryset=NoticeEvent.objects.select_related("actor__organisation").order_by("at", "id")
                 ),
@@ -280,16 +285,38 @@ class NoticeViewSet(
                 )
             )
         )
+        if sublists:
+            return queryset.prefetch_related(*self._sublist_prefetches().values())
+        models = {"attachments": Attachment, "extension_requests": ExtensionRequest,
+                  "review_suggestions": ReviewSuggestion}
+        return queryset.annotate(**{f"has_{name}": Exists(model.objects.filter(notice=OuterRef("pk")))
+                                    for name, model in models.items()})
+
+    def _detail_notice(self, pk):
+        """One notice with everything its detail shows, or None if the caller cannot see it."""
+        notice = self._detail_queryset(sublists=False).filter(pk=pk).first()
+        if notice is None:
+            return None
+        prefetches = self._sublist_prefetches()
+        wanted = [prefetch for name, prefetch in prefetches.items() if getattr(notice, f"has_{name}")]
+        if wanted:
+            prefetch_related_objects([notice], *wanted)
+        cache = notice.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name in prefetches:
+            cache.setdefault(name, getattr(notice, name).none())  # known empty: reading it asks nothing
+        return notice
 
     def _detail(self, pk):
         """The notice as it stands after a change, seen through the caller's visibility."""
-        notice = self._detail_queryset().filter(pk=pk).first()
+        notice = self._detail_notice(pk)
         if notice is None:  # e.g. a draft the caller cannot see any more — never the case for its own action
             raise Http404
         return NoticeDetailSerializer(notice, context=self.get_serializer_context()).data
 
     def retrieve(self, request, *args, **kwargs):
-        notice = get_object_or_404(self._detail_queryset(), pk=kwargs["pk"])
+        notice = self._detail_notice(kwargs["pk"])
+        if notice is None:
+            raise Http404
         return Response(self.get_serializer(notice).data)
 
     def create(self, request, *args, **kwargs):

@@ -3,6 +3,7 @@
 import functools
 import json
 import types
+from collections.abc import Mapping
 
 import django_filters.rest_framework
 from django import forms
@@ -153,16 +154,16 @@ class FastRepresentationMixin:
 
     @staticmethod
     def _fetch(instance, attrs):
-        """DRF's fields.get_attribute for objects; where DRF would go on to its SkipField and default rules (a
+        """DRF's fields.get_attribute (an attribute, or a key of a dict); where DRF would go on to its SkipField and default rules (a
         missing attribute, None part-way along the path) the object goes down DRF's path."""
         for attr in attrs:
             if instance is None:
                 raise _Generic
             try:
-                instance = getattr(instance, attr)
+                instance = instance[attr] if isinstance(instance, Mapping) else getattr(instance, attr)
             except ObjectDoesNotExist:
                 return None
-            except AttributeError:
+            except (AttributeError, KeyError):
                 raise _Generic from None
             if isinstance(instance, _SIMPLE_CALLABLES):
                 try:
