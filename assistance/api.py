@@ -287,10 +287,10 @@ class NoticeViewSet(
         )
         if sublists:
             return queryset.prefetch_related(*self._sublist_prefetches().values())
-        models = {"attachments": Attachment, "extension_requests": ExtensionRequest,
-                  "review_suggestions": ReviewSuggestion}
-        return queryset.annotate(**{f"has_{name}": Exists(model.objects.filter(notice=OuterRef("pk")))
-                                    for name, model in models.items()})
+        return queryset.annotate(**{
+            f"has_{name}": Exists(prefetch.queryset.model.objects.filter(notice=OuterRef("pk")))
+            for name, prefetch in self._sublist_prefetches().items()
+        })
 
     def _detail_notice(self, pk):
         """One notice with everything its detail shows, or None if the caller cannot see it."""

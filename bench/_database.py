@@ -20,37 +20,31 @@ def keep_argument():
 
 
 def _execute(admin_url, *statements):
+    """Run statements on the server's maintenance database; returns the first row of the last one, if any."""
     import psycopg2
 
     connection = psycopg2.connect(admin_url)
     connection.autocommit = True
+    row = None
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+            row = cursor.fetchone() if cursor.description else None
     connection.close()
-
-
-def database_exists(name):
-    import psycopg2
-
-    parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    connection = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        found = cursor.fetchone() is not None
-    connection.close()
-    return found
+    return row
 
 
 @contextmanager
 def bench_database(name, *, keep=False, reuse=False):
-    """Recreate database `name` on the server of $DATABASE_URL, set up Django on it and migrate; yield; then drop
-    it unless `keep`. With `reuse`, a database of that name left by an earlier `keep` run is used as it is (and
-    kept). Celery is pointed at an in-memory broker: nothing a benchmark queues leaves the process."""
+    """Recreate database `name` on the server of $DATABASE_URL, set up Django on it and migrate; yield whether it
+    was created (True) or reused; then drop it unless `keep`. With `reuse`, a database of that name left by an
+    earlier run is used as it is, and kept. Celery is pointed at an in-memory broker: nothing a benchmark queues
+    leaves the process."""
     parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     admin_url = urlunparse(parsed._replace(path="/postgres"))
+    created = not (reuse and _execute(admin_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
     keep = keep or reuse
-    if not reuse:
+    if created:
         _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkage.settings")
@@ -63,7 +57,7 @@ def bench_database(name, *, keep=False, reuse=False):
 
     try:
         call_command("migrate", verbosity=0)
-        yield
+        yield created
     finally:
         connection.close()
         if not keep:

@@ -50,7 +50,7 @@ def arguments():
     parser.add_argument("--listings", type=int, default=1_000_000, help="listings to generate")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--reuse", action="store_true",
-                        help="use the database a --keep run left (no generation) and keep it")
+                        help="use the database an earlier run left (generating it only if there is none) and keep it")
     parser.add_argument("--report", default=str(ROOT / "bench" / "LOAD_REPORT.md"))
     return parser.parse_args()
 
@@ -228,14 +228,11 @@ def main():
     ensure_locust()
     command_line = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py " + \
         shlex.join(sys.argv[1:])
-    from _database import database_exists
-
-    reuse = args.reuse and database_exists("linkage_bench_load")
-    with bench_database("linkage_bench_load", keep=args.keep or args.reuse, reuse=reuse):
+    with bench_database("linkage_bench_load", keep=args.keep, reuse=args.reuse) as created:
         from zoneinfo import ZoneInfo
 
         now = datetime.datetime.now(ZoneInfo("Asia/Shanghai"))
-        if not reuse:
+        if created:
             generate(now, args.notices, args.listings)
         work = Path(tempfile.mkdtemp(prefix="linkage-load-"))
         prepare_world(work / "world.json")

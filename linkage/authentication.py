@@ -13,24 +13,18 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     _sql = None
 
-    @classmethod
-    def _lookup_sql(cls):
+    def _lookup_sql(self):
+        cls = type(self)
         if cls._sql is None:
             from django.contrib.auth import get_user_model
             from django.db import connection
 
-            token_table, user_table = cls.model_class()._meta.db_table, get_user_model()._meta.db_table
+            token_table, user_table = self.get_model()._meta.db_table, get_user_model()._meta.db_table
             quote = connection.ops.quote_name
             cls._sql = (f"SELECT u.*, t.{quote('key')} AS token_key, t.{quote('created')} AS token_created "
                         f"FROM {quote(token_table)} t JOIN {quote(user_table)} u ON u.{quote('id')} = t.{quote('user_id')} "
                         f"WHERE t.{quote('key')} = %s")
         return cls._sql
-
-    @classmethod
-    def model_class(cls):
-        from rest_framework.authtoken.models import Token
-
-        return cls.model or Token
 
     def authenticate_credentials(self, key):
         from django.contrib.auth import get_user_model
@@ -41,6 +35,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user = users[0]
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        token = self.model_class()(key=user.token_key, user_id=user.pk, created=user.token_created)
+        token = self.get_model()(key=user.token_key, user_id=user.pk, created=user.token_created)
         token.user = user
         return user, token
