@@ -75,7 +75,7 @@ def _require_administrator(actor):
 
 
 def _lock(assessment):
-    return Assessment.objects.select_for_update().select_related("jurisdiction").get(pk=assessment.pk)
+    return Assessment.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=assessment.pk)
 
 
 def _state_error(assessment, what):

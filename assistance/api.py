@@ -268,7 +268,7 @@ class NoticeViewSet(
             ),
         }
 
-    def _detail_queryset(self, *, sublists=True):
+    def _detail_queryset(self):
         user = self.request.user
         queryset = (
             self._with_list_relations(Notice.objects.visible_to(user))
@@ -285,26 +285,26 @@ class NoticeViewSet(
                 )
             )
         )
-        if sublists:
-            return queryset.prefetch_related(*self._sublist_prefetches().values())
         return queryset.annotate(**{
             f"has_{name}": Exists(prefetch.queryset.model.objects.filter(notice=OuterRef("pk")))
             for name, prefetch in self._sublist_prefetches().items()
         })
 
+    def _detail_notices(self, pks):
+        """Notices with everything their detail shows, by id, leaving out those the caller cannot see."""
+        notices = list(self._detail_queryset().filter(pk__in=pks).order_by("id"))
+        for name, prefetch in self._sublist_prefetches().items():
+            having = [notice for notice in notices if getattr(notice, f"has_{name}")]
+            if having:
+                prefetch_related_objects(having, prefetch)
+            for notice in notices:
+                cache = notice.__dict__.setdefault("_prefetched_objects_cache", {})
+                cache.setdefault(name, getattr(notice, name).none())  # known empty: reading it asks nothing
+        return notices
+
     def _detail_notice(self, pk):
         """One notice with everything its detail shows, or None if the caller cannot see it."""
-        notice = self._detail_queryset(sublists=False).filter(pk=pk).first()
-        if notice is None:
-            return None
-        prefetches = self._sublist_prefetches()
-        wanted = [prefetch for name, prefetch in prefetches.items() if getattr(notice, f"has_{name}")]
-        if wanted:
-            prefetch_related_objects([notice], *wanted)
-        cache = notice.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name in prefetches:
-            cache.setdefault(name, getattr(notice, name).none())  # known empty: reading it asks nothing
-        return notice
+        return next(iter(self._detail_notices([pk])), None)
 
     def _detail(self, pk):
         """The notice as it stands after a change, seen through the caller's visibility."""
@@ -344,7 +344,7 @@ class NoticeViewSet(
             note=data.get("note", ""),
             ruling_files=data.get("attachments", []),
         )
-        created = self._detail_queryset().filter(pk__in=[notice.pk for notice in notices]).order_by("id")
+        created = self._detail_notices([notice.pk for notice in notices])
         return Response(
             {
                 "batch": batch.pk,

@@ -247,7 +247,7 @@ class NoticeItem(models.Model):
     class Meta:
         verbose_name = "协助事项"
         verbose_name_plural = "协助事项"
-        ordering = ["notice", "position"]
+        ordering = ["notice_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["notice", "position"], name="notice_item_position_unique"),
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="item_amount_positive"),
@@ -276,7 +276,7 @@ class NoticeEvent(models.Model):
     class Meta:
         verbose_name = "通知书记录"
         verbose_name_plural = "通知书记录"
-        ordering = ["notice", "at", "id"]
+        ordering = ["notice_id", "at", "id"]
         indexes = [models.Index(fields=["notice", "at"], name="notice_event_at")]
 
     def __str__(self):
@@ -351,7 +351,7 @@ class ReplyResult(models.Model):
     class Meta:
         verbose_name = "回复结果"
         verbose_name_plural = "回复结果"
-        ordering = ["reply", "position"]
+        ordering = ["reply_id", "position"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_on__isnull=True) | Q(start_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
@@ -395,7 +395,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
-        ordering = ["notice", "uploaded_at", "id"]
+        ordering = ["notice_id", "uploaded_at", "id"]
 
     def __str__(self):
         return self.original_name
@@ -433,7 +433,7 @@ class ExtensionRequest(models.Model):
     class Meta:
         verbose_name = "延期申请"
         verbose_name_plural = "延期申请"
-        ordering = ["notice", "requested_at"]
+        ordering = ["notice_id", "requested_at"]
         constraints = [
             models.UniqueConstraint(fields=["notice"], condition=Q(state="pending"), name="one_pending_extension"),
             models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=30), name="extension_days_range"),
@@ -478,7 +478,7 @@ class ReviewSuggestion(models.Model):
     class Meta:
         verbose_name = "审查建议"
         verbose_name_plural = "审查建议"
-        ordering = ["notice", "raised_at"]
+        ordering = ["notice_id", "raised_at"]
         constraints = [
             models.UniqueConstraint(fields=["notice"], condition=Q(state="pending"), name="one_pending_review"),
         ]

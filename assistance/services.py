@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from blacklist.restrictions import ensure_special_notifications
 from cases.models import Case, Party, PartyRole
 from cases.services import require_clerk_of
+from linkage import audit
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
 from linkage.workdays import add_working_days
@@ -74,7 +75,11 @@ RESULT_FIELD_LABELS = {field.name: str(field.verbose_name) for field in ReplyRes
 
 
 def _lock(notice):
-    return Notice.objects.select_for_update().select_related("unit", "measure", "case", "court").get(pk=notice.pk)
+    """The notice, locked for the rest of the transaction (its row only: the court, unit, case and measure it
+    reads are not locked, so changes to other notices of the same court or unit do not queue behind it)."""
+    return audit.remember_loaded(
+        Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court").get(pk=notice.pk)
+    )
 
 
 def _check_move(notice, action):

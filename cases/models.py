@@ -106,7 +106,7 @@ class Party(models.Model):
     class Meta:
         verbose_name = "当事人"
         verbose_name_plural = "当事人"
-        ordering = ["case", "role", "position", "id"]
+        ordering = ["case_id", "role", "position", "id"]
         indexes = [
             models.Index(fields=["id_number"], name="party_id_number"),
             models.Index(fields=["credit_code"], name="party_credit_code"),

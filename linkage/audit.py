@@ -88,7 +88,11 @@ class AuditMiddleware:
 
 
 def record(action, *, context=None, status_code=None, instance=None, changes=None, user=None):
-    """Write one audit entry. Never raises: an audit failure is logged, and the caller goes on."""
+    """Write one audit entry.
+
+    Inside a transaction (every change a service makes) the entry is part of it: if it cannot be written, the
+    exception goes up and the whole change is rolled back — no change is ever committed without its entry. Outside
+    one (page views, logins) a failure is logged and the request goes on."""
     from .models import AuditEntry
 
     context = context if context is not None else current_context()
@@ -108,14 +112,11 @@ def record(action, *, context=None, status_code=None, instance=None, changes=Non
         entry.content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
         entry.object_id = str(instance.pk)
         entry.object_repr = str(instance)[:300]
+    if transaction.get_connection().in_atomic_block:
+        _insert(entry)
+        return entry
     try:
-        if transaction.get_connection().in_atomic_block:
-            with transaction.atomic():  # a savepoint: a failed audit write must not poison the caller's transaction
-                entry.save()
-        elif action == "view":  # the commonest write of all, once per request: see _insert_view
-            _insert_view(entry)
-        else:  # autocommit: one INSERT, not BEGIN/INSERT/COMMIT
-            entry.save()
+        _insert(entry)
     except Exception:  # pragma: no cover - the audit must never break the request it records
         logger.exception("audit entry could not be written")
     return entry
@@ -124,26 +125,33 @@ def record(action, *, context=None, status_code=None, instance=None, changes=Non
 _INSERT = {}
 
 
-def _insert_view(entry):
-    """Write a page-view entry with an INSERT whose SQL is built once per process from the model's fields (each
-    value still prepared by its field, as Model.save does). The ORM would compile the same statement anew for every
-    request; the entry's id is not read back (nobody uses it), and no signal is sent (the log is not itself logged).
-    """
+def _insert(entry):
+    """Write an entry with an INSERT whose SQL is built once per process from the model's fields (each value still
+    prepared by its field, as Model.save does). The ORM would compile the same statement anew for every entry — one
+    per request and one or more per change; the entry's id is not read back (nobody uses it), and no signal is sent
+    (the log is not itself logged)."""
     from django.db import connections
 
     from .models import AuditEntry
 
     connection = connections[AuditEntry.objects.db]
+    fields, sql = _insert_statement(connection)
+    params = [field.get_db_prep_save(field.pre_save(entry, add=True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _insert_statement(connection):
+    """The fields an entry's INSERT writes, and its SQL, for this database connection (built once)."""
+    from .models import AuditEntry
+
     if connection.alias not in _INSERT:
         fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
         quote = connection.ops.quote_name
         _INSERT[connection.alias] = (fields, (
             f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})"))
-    fields, sql = _INSERT[connection.alias]
-    params = [field.get_db_prep_save(field.pre_save(entry, add=True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return _INSERT[connection.alias]
 
 
 def _jsonable(value):
@@ -175,8 +183,18 @@ def _is_audited(sender):
     return meta.app_label in AUDITED_APPS and meta.label_lower not in UNAUDITED_MODELS and not meta.auto_created
 
 
+def remember_loaded(instance):
+    """Take the audit's "before" picture of a row just read under SELECT ... FOR UPDATE in the current transaction:
+    nothing else can change the row until it commits, so the next save of this instance diffs against the picture
+    instead of reading the row again. Returns the instance."""
+    instance._audit_previous = _field_values(instance)
+    return instance
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     if raw or not _is_audited(sender) or instance._state.adding or instance.pk is None:
+        return
+    if getattr(instance, "_audit_previous", None) is not None:  # remember_loaded: the row as locked
         return
     previous = sender._base_manager.filter(pk=instance.pk).first()
     instance._audit_previous = _field_values(previous) if previous is not None else None

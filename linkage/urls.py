@@ -15,15 +15,17 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1", permission_classes=[AllowAny]), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
-    path("", include("members.api_urls")),
-    path("", include("cases.api_urls")),
+    # The busiest first: a URL is matched against the patterns in order (notices, then the public list, then cases).
     path("", include("assistance.api_urls")),
     path("", include("blacklist.api_urls")),
+    path("", include("cases.api_urls")),
+    path("", include("members.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("assessment.api_urls")),
 ]
 
 urlpatterns = [
+    path("api/v1/", include(api_v1)),  # first: most requests are API calls (see api_v1's own order)
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -39,7 +41,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("assessment/", include("assessment.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
 ]
 
 handler404 = "linkage.api.not_found"

@@ -142,7 +142,7 @@ def _move(obj, transitions, names, what, action, actor, event, *, reason="", dat
 
 
 def _lock_meeting(meeting):
-    return Meeting.objects.select_for_update().select_related("jurisdiction").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=meeting.pk)
 
 
 def _lock_item(item):
@@ -150,7 +150,7 @@ def _lock_item(item):
 
 
 def _lock_decision(decision):
-    return Decision.objects.select_for_update().select_related("meeting", "responsible_unit").get(pk=decision.pk)
+    return Decision.objects.select_for_update(of=("self",)).select_related("meeting", "responsible_unit").get(pk=decision.pk)
 
 
 def _require_committee(actor, jurisdiction_id=None):
@@ -281,7 +281,7 @@ def add_attendance(*, actor, meeting, organisation, person_name="", position="",
 def record_attendance(*, actor, attendance, status, person_name=None, position=None):
     """The committee records who came: 出席, 请假 or 列席, and the person's name and position."""
     meeting = _lock_meeting(attendance.meeting)
-    attendance = Attendance.objects.select_for_update().select_related("organisation").get(pk=attendance.pk)
+    attendance = Attendance.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=attendance.pk)
     _require_committee(actor, meeting.jurisdiction_id)
     if not meeting.is_open_for_records or attendance.withdrawn_at:
         raise TransitionNotAllowed(f"会议当前状态为“{meeting.get_state_display()}”，不能再登记出席情况。",
@@ -811,7 +811,7 @@ def create_annual_report(*, actor, year):
 
 
 def _lock_report(report):
-    return AnnualReport.objects.select_for_update().select_related("court").get(pk=report.pk)
+    return AnnualReport.objects.select_for_update(of=("self",)).select_related("court").get(pk=report.pk)
 
 
 @transaction.atomic

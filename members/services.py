@@ -103,7 +103,7 @@ def request_contact_change(*, actor, organisation, role, reason, name, position=
 
 
 def _lock_pending(change_request, action):
-    locked = ContactChangeRequest.objects.select_for_update().select_related("organisation").get(pk=change_request.pk)
+    locked = ContactChangeRequest.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=change_request.pk)
     if locked.state != ChangeRequestState.PENDING:
         raise TransitionNotAllowed(
             f"该申请当前状态为“{locked.get_state_display()}”，不能{action}。", state=locked.state

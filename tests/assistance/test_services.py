@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import ProgrammingError, connection
 from django.utils import timezone
 
 from assistance import services
@@ -21,7 +22,9 @@ from assistance.models import (
 )
 from cases import services as case_services
 from cases.models import CaseStatus
+from linkage import audit
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
+from linkage.models import AuditEntry
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +162,38 @@ def test_only_the_addressed_unit_acknowledges(clerk, leader, case, two_units):
     notice = served_notice(clerk, leader, case, two_units[0])
     with pytest.raises(PermissionDenied):
         services.acknowledge_notice(actor=factories.LiaisonFactory(organisation=two_units[1]), notice=notice)
+
+
+def test_a_move_whose_audit_entry_cannot_be_written_is_rolled_back(clerk, leader, case, two_units, monkeypatch):
+    """A change and its audit entry commit together or not at all. The entry's INSERT is made to fail in PostgreSQL
+    itself (it names a column the table does not have): the move raises, and the notice, its history and the log are
+    as they were."""
+    notice = served_notice(clerk, leader, case, two_units[0])
+    liaison = factories.LiaisonFactory(organisation=two_units[0])
+    entries = AuditEntry.objects.count()
+    fields, sql = audit._insert_statement(connection)
+    monkeypatch.setitem(audit._INSERT, connection.alias, (fields, sql.replace('"changes"', '"no_such_column"')))
+    with pytest.raises(ProgrammingError):
+        services.acknowledge_notice(actor=liaison, notice=notice)
+    notice.refresh_from_db()
+    assert (notice.state, notice.acknowledged_by) == (NoticeState.SERVED, None)
+    assert not notice.events.filter(action="acknowledge").exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_move_reads_its_notice_once_and_logs_the_change(clerk, leader, case, two_units, django_assert_num_queries):
+    """The notice is read once, locked (the audit's "before" picture comes from that read, not from a second
+    SELECT), updated, and the update and the event are each logged — the log shows the fields that changed."""
+    notice = served_notice(clerk, leader, case, two_units[0])
+    liaison = factories.LiaisonFactory(organisation=two_units[0])
+    with django_assert_num_queries(7) as captured:  # savepoint, SELECT ... FOR UPDATE, UPDATE, INSERT ×3, release
+        services.acknowledge_notice(actor=liaison, notice=notice)
+    locked = [query["sql"] for query in captured.captured_queries if "FOR UPDATE" in query["sql"]]
+    assert len(locked) == 1 and locked[0].endswith('FOR UPDATE OF "assistance_notice"')
+    change = AuditEntry.objects.filter(action="update", content_type__model="notice", object_id=str(notice.pk)).first()
+    assert change.changes["state"] == ["served", "acknowledged"]
+    assert change.changes["acknowledged_by_id"] == [None, liaison.pk]
+    assert set(change.changes) == {"state", "acknowledged_at", "acknowledged_by_id", "updated_at"}
 
 
 def test_serving_before_national_day_counts_working_days(clerk, leader, case, two_units):

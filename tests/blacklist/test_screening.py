@@ -337,7 +337,7 @@ def test_query_count_does_not_grow_with_the_number_of_applicants(liaison, clerk,
         assert screen_applicants(actor=liaison, applicants=applicants(100), source=ScreeningSource.API).hits == 3
     with django_assert_max_num_queries(len(small)) as large:
         assert screen_applicants(actor=liaison, applicants=applicants(1000), source=ScreeningSource.API).hits == 6
-    # savepoints, listings, batch (+ audit), results, hit links, unit, clerks, notifications
+    # savepoint, listings, batch (+ audit), results, hit links, unit, clerks, notifications
     assert len(large) == len(small) <= 12
 
 

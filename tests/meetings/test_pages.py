@@ -54,7 +54,8 @@ def test_decisions_and_minutes_through_the_meeting_page(world, client_for):
     bad = client.post(f"/meetings/{meeting.pk}/decisions/", {"responsible_unit": world.units[0].pk, "task": "",
                                                              "due_on": timezone.localdate().isoformat()})
     assert bad.status_code == 400 and "请填写议定事项内容" in bad.content.decode()
-    early = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    # The day before the meeting's own (local) day: it began an hour ago, which after midnight is yesterday.
+    early = (timezone.localtime(meeting.starts_at).date() - datetime.timedelta(days=1)).isoformat()
     bad = client.post(f"/meetings/{meeting.pk}/decisions/", {"responsible_unit": world.units[0].pk, "task": "甲",
                                                              "due_on": early})
     assert bad.status_code == 400 and "不能早于会议召开日期" in bad.content.decode()

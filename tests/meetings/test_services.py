@@ -312,7 +312,8 @@ def test_decisions_are_recorded_only_while_the_meeting_is_held_and_with_valid_in
                               due_on=timezone.localdate())
     services.schedule_meeting(actor=world.committee, meeting=meeting)
     services.hold_meeting(actor=world.committee, meeting=meeting)
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    # The day before the meeting's own (local) day: it began an hour ago, which after midnight is yesterday.
+    yesterday = timezone.localtime(meeting.starts_at).date() - datetime.timedelta(days=1)
     cases = [
         ({"task": "", "due_on": timezone.localdate()}, "task", "议定事项内容"),
         ({"task": "甲", "due_on": yesterday}, "due_on", "不能早于会议召开日期"),
