@@ -37,6 +37,7 @@ from .models import (
     Notice,
     NoticeEvent,
     NoticeState,
+    Reply,
     ReviewSuggestion,
 )
 from .serializers import (
@@ -179,6 +180,20 @@ LIST_COLUMNS = (
     "debtor__name", "debtor__kind", "debtor__id_number", "debtor__credit_code", "debtor__legal_representative",
 )
 
+# What a detail adds to a row: who signed it, its reply and who replied — of a user only the name the detail shows.
+_USER_NAME = ("full_name", "username")
+DETAIL_COLUMNS = (
+    *LIST_COLUMNS,
+    *(f"signed_by__{name}" for name in _USER_NAME),
+    *(f"reply__{field.name}" for field in Reply._meta.concrete_fields),
+    *(f"reply__replied_by__{name}" for name in _USER_NAME),
+)
+EVENT_COLUMNS = (
+    *(field.name for field in NoticeEvent._meta.concrete_fields),
+    *(f"actor__{name}" for name in _USER_NAME),
+    "actor__organisation__short_name",
+)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -273,10 +288,14 @@ class NoticeViewSet(
         queryset = (
             self._with_list_relations(Notice.objects.visible_to(user))
             .select_related("signed_by", "reply__replied_by")
+            .only(*DETAIL_COLUMNS)
             .prefetch_related(
                 "reply__results",
                 Prefetch(
-                    "events", queryset=NoticeEvent.objects.select_related("actor__organisation").order_by("at", "id")
+                    "events",
+                    queryset=NoticeEvent.objects.select_related("actor__organisation")
+                    .only(*EVENT_COLUMNS)
+                    .order_by("at", "id"),
                 ),
             )
             .annotate(
