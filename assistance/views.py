@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from linkage.errors import ApplicationError
 from linkage.forms import run_action
+from linkage.pagination import CappedCountPaginator
 from linkage.pdf import pdf_response
 from members.models import Organisation
 
@@ -242,7 +243,8 @@ def notice_list(request):
             notices = notices.filter(unit=form.cleaned_data["unit"])
         if form.cleaned_data["overdue"]:
             notices = notices.overdue()
-    page = Paginator(notices.order_by("-created_at", "-id"), NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    notices = notices.order_by("-created_at", "-id")
+    page = CappedCountPaginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "assistance/notice_list.html", {"form": form, "page": page})
 
 
@@ -303,7 +305,7 @@ def inbox(request):
         .with_list_relations()
         .order_by(F("due_at").asc(nulls_last=True), "id")
     )
-    page = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assistance/inbox.html",

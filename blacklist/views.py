@@ -7,7 +7,6 @@ POST calling its service; a refusal shows the service's Chinese message and writ
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from linkage.forms import run_service
+from linkage.pagination import CappedCountPaginator
 
 from . import selectors, services
 from .correction_views import timeliness
@@ -66,7 +66,8 @@ def listing_list(request):
     listings = selectors.listings_visible_to(user).select_related("court")
     if form.is_valid() and form.cleaned_data["state"]:
         listings = listings.filter(state=form.cleaned_data["state"])
-    page = Paginator(listings.order_by("-proposed_at", "-id"), LISTINGS_PER_PAGE).get_page(request.GET.get("page"))
+    listings = listings.order_by("-proposed_at", "-id")
+    page = CappedCountPaginator(listings, LISTINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "blacklist/listing_list.html", {"form": form, "page": page})
 
 

@@ -4,7 +4,6 @@ else gets 404, as does any case outside `Case.objects.visible_to(user)`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.forms.utils import ErrorDict, ErrorList
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from linkage.errors import ApplicationError
 from linkage.forms import run_action
+from linkage.pagination import CappedCountPaginator
 
 from . import services
 from .forms import (
@@ -67,7 +67,7 @@ def case_list(request):
         cases = _search(cases, form.cleaned_data["q"])
         if form.cleaned_data["status"]:
             cases = cases.filter(status=form.cleaned_data["status"])
-    page = Paginator(cases.order_by("-filed_on", "-id"), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(cases.order_by("-filed_on", "-id"), CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {"form": form, "page": page, "may_file": user.is_clerk})
 
 

@@ -1,7 +1,6 @@
 """Shared API plumbing: pagination, the error conventions of docs/api.md."""
 
 import functools
-import json
 import types
 from collections.abc import Mapping
 
@@ -9,10 +8,8 @@ import django_filters.rest_framework
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator as DjangoPaginator
-from django.db import connections, models
+from django.db import models
 from django.http import Http404, JsonResponse
-from django.utils.functional import cached_property
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -25,29 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
-
-
-class CappedCountPaginator(DjangoPaginator):
-    """A paginator whose count stays cheap on very long lists: exact up to EXACT_COUNT_LIMIT rows (COUNT over a
-    LIMIT-ed subquery, so at most that many index entries are read); beyond it, PostgreSQL's planner estimate (never
-    below the limit). A court with a million notices pages through them without counting a million rows each time."""
-
-    EXACT_COUNT_LIMIT = 10_000
-
-    @cached_property
-    def count(self):
-        queryset = self.object_list
-        if not hasattr(queryset, "query"):
-            return super().count
-        bounded = queryset.order_by()[: self.EXACT_COUNT_LIMIT + 1].count()
-        if bounded <= self.EXACT_COUNT_LIMIT or connections[queryset.db].vendor != "postgresql":
-            return bounded
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return max(int(plan[0]["Plan"]["Plan Rows"]), bounded)
+from .pagination import CappedCountPaginator
 
 
 class Pagination(PageNumberPagination):
