@@ -169,13 +169,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_TIMEOUT = env.float("LINKAGE_REDIS_TIMEOUT", default=2.0)
 if REDIS_URL:
     # A Redis that hangs (rather than refusing connections) must not hang the requests that use the cache: after
     # LINKAGE_REDIS_TIMEOUT seconds the call fails, and its callers degrade (e.g. the public search's rate limit).
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_timeout": env.float("LINKAGE_REDIS_TIMEOUT", default=2.0),
-                    "socket_connect_timeout": env.float("LINKAGE_REDIS_TIMEOUT", default=2.0)},
+        "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT},
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -190,6 +190,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A broker host that does not answer (dropped packets, a hung server) must not hold up a request that queues a
+    # task, nor a worker for ever: connecting and each read or write give up after LINKAGE_REDIS_TIMEOUT seconds
+    # (above the worker's 1-second blocking reads). A publish that fails is logged and its deliveries stay pending
+    # for the periodic retry scan (linkage.notify.queue_deliveries).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}
 CELERY_TASK_IGNORE_RESULT = True
 # Periodic scans keep their result (counts) when a backend is configured, e.g. for the worker integration tests.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None

@@ -1,6 +1,6 @@
-"""A Redis that hangs — accepts the connection, never answers — must not hang the web app: the cache's socket
-timeout turns it into an error after a bounded wait, and the public search (whose rate limit lives in the cache)
-still answers."""
+"""A Redis that hangs — accepts the connection, never answers — must not hang the web app: the cache's and the
+broker's socket timeouts turn it into an error after a bounded wait; the public search (whose rate limit lives in the
+cache) still answers, and queueing a task gives up instead of blocking the request that queues it."""
 
 import socket
 import threading
@@ -50,3 +50,22 @@ def test_a_hung_cache_fails_fast_and_the_public_search_still_answers(client, sil
         elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert elapsed < 5  # bounded by the socket timeout, not by Redis
+
+
+def test_a_hung_broker_does_not_hold_up_the_request_that_queues_a_task(silent_server, settings):
+    """A Celery app configured as the project's (its broker transport options), pointed at the hung server:
+    publishing a task comes back at once (the Redis transport does not wait for the broker's reply to a publish), so
+    the request that queued it is not held up; the deliveries it was for stay pending in the database, where the
+    periodic retry scan finds them (tests/faults/test_redis_outage.py)."""
+    from celery import Celery
+
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS == {"socket_timeout": settings.REDIS_TIMEOUT,
+                                                        "socket_connect_timeout": settings.REDIS_TIMEOUT}
+    app = Celery("hung-broker")
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.broker_url = f"redis://127.0.0.1:{silent_server}/0"
+    started = time.monotonic()
+    app.send_task("linkage.tasks.deliver_many", args=[[1]])
+    elapsed = time.monotonic() - started
+    app.close()
+    assert elapsed < settings.REDIS_TIMEOUT
