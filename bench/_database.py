@@ -34,6 +34,13 @@ def _execute(admin_url, *statements):
     return row
 
 
+def database_exists(name):
+    """Whether the server of $DATABASE_URL has a database of that name (e.g. one a load test left)."""
+    parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    return bool(_execute(urlunparse(parsed._replace(path="/postgres")),
+                         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+
 @contextmanager
 def bench_database(name, *, keep=False, reuse=False):
     """Recreate database `name` on the server of $DATABASE_URL, set up Django on it and migrate; yield whether it
@@ -42,7 +49,7 @@ def bench_database(name, *, keep=False, reuse=False):
     leaves the process."""
     parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     admin_url = urlunparse(parsed._replace(path="/postgres"))
-    created = not (reuse and _execute(admin_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+    created = not (reuse and database_exists(name))
     keep = keep or reuse
     if created:
         _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")

@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _database import bench_database  # noqa: E402
+from _database import bench_database, database_exists  # noqa: E402
 
 ITEMS = [{"property_kind": "bank_account", "identifier": "6222000011112222", "holder": "工商银行荔湾支行",
           "amount": "150000", "description": "查询被执行人名下银行账户及存款余额"}]
@@ -104,9 +104,9 @@ def call(application, rng, method, path, query, token, body):
 
 def main():
     args = arguments()
-    with bench_database("linkage_bench_load", reuse=True) as created:
-        if created:
-            raise SystemExit("no load-test database: run bench/load_test.py --reuse first")
+    if not database_exists("linkage_bench_load"):
+        raise SystemExit("no load-test database: run bench/load_test.py --reuse first")
+    with bench_database("linkage_bench_load", reuse=True):
         import load_test
         from django.conf import settings
         from django.core.wsgi import get_wsgi_application

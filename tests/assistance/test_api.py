@@ -328,6 +328,25 @@ def test_notice_detail_is_404_for_whoever_may_not_see_it(
         assert response.json() == {"detail": "未找到。"}
 
 
+@pytest.mark.parametrize("method", ["head", "options"])
+def test_head_and_options_do_not_tell_a_hidden_notice_from_a_missing_one(api_for, replied, other_liaison,
+                                                                          factories_clerk, method):
+    """HEAD and OPTIONS are answered by every route too: for a notice the caller may not see they answer exactly
+    as for an id that does not exist (status and body), for the notice and for each of its action routes."""
+    missing = replied.pk + 1_000_000
+    for user in (other_liaison, factories_clerk):
+        api = api_for(user)
+        for suffix in ("", "acknowledge/", "reply/", "pdf/", "extension-requests/"):
+            hidden = getattr(api, method)(f"/api/v1/notices/{replied.pk}/{suffix}")
+            absent = getattr(api, method)(f"/api/v1/notices/{missing}/{suffix}")
+            assert (hidden.status_code, hidden.content) == (absent.status_code, absent.content), (user, suffix)
+
+
+@pytest.fixture
+def factories_clerk():
+    return factories.ClerkFactory()
+
+
 def test_liaison_sees_its_unit_notice_only_once_served(api_for, clerk, leader, liaison, unit):
     case = CaseFactory(court=clerk.organisation)
     response = api_for(clerk).post(
