@@ -250,17 +250,18 @@ class NoticeViewSet(
         user = self.request.user
         queryset = Notice.objects.visible_to(user)
         if self.action == "list":
+            # The page's items come with one query once the page is cut (paginate_queryset).
             queryset = self._with_list_relations(queryset).only(*LIST_COLUMNS)
             if user.is_liaison:
                 return queryset.order_by(F("due_at").asc(nulls_last=True), "id")
             return queryset.order_by("-created_at", "-id")
         if self.action in ("pdf", "lifting_pdf"):
-            return self._with_list_relations(queryset)
+            return self._with_list_relations(queryset).prefetch_related("items")
         return queryset
 
     @staticmethod
     def _with_list_relations(queryset):
-        return queryset.select_related("case", "court", "unit", "measure", "debtor").prefetch_related("items")
+        return queryset.select_related("case", "court", "unit", "measure", "debtor")
 
     @staticmethod
     def _sublist_prefetches():
@@ -282,6 +283,12 @@ class NoticeViewSet(
                 queryset=ReviewSuggestion.objects.select_related("raised_by", "decided_by").order_by("raised_at", "id"),
             ),
         }
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            Notice.attach_items(page)
+        return page
 
     def _detail_queryset(self):
         user = self.request.user
@@ -311,7 +318,7 @@ class NoticeViewSet(
 
     def _detail_notices(self, pks):
         """Notices with everything their detail shows, by id, leaving out those the caller cannot see."""
-        notices = list(self._detail_queryset().filter(pk__in=pks).order_by("id"))
+        notices = Notice.attach_items(list(self._detail_queryset().filter(pk__in=pks).order_by("id")))
         for name, prefetch in self._sublist_prefetches().items():
             having = [notice for notice in notices if getattr(notice, f"has_{name}")]
             if having:

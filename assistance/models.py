@@ -207,6 +207,23 @@ class Notice(models.Model):
         return f"{self.case.number} → {self.unit.short_name}（{self.measure.name}）"
 
     @property
+    def item_list(self):
+        """The notice's items, in order: those attached to it with a page of notices (attach_items: one query for
+        the page), else its own `items` (prefetched or queried)."""
+        attached = self.__dict__.get("_attached_items")
+        return attached if attached is not None else list(self.items.all())
+
+    @staticmethod
+    def attach_items(notices):
+        """Read the items of these notices in one query and attach them (see item_list); returns the notices."""
+        from linkage.bulk import children_by_parent
+
+        by_notice = children_by_parent(NoticeItem, "notice", [notice.pk for notice in notices])
+        for notice in notices:
+            notice._attached_items = by_notice[notice.pk]
+        return notices
+
+    @property
     def is_open(self):
         return self.state in OPEN_STATES
 

@@ -254,7 +254,7 @@ class NoticeSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     measure = serializers.CharField(source="measure.code", read_only=True, help_text="协助措施代码")
     measure_name = serializers.CharField(source="measure.name", read_only=True)
     debtor = DebtorSerializer(read_only=True)
-    items = NoticeItemSerializer(many=True, read_only=True)
+    items = NoticeItemSerializer(many=True, read_only=True, source="item_list")
     state = NamedChoiceField(choices=NoticeState.choices, enum_name="NoticeStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     deadline_explanation = serializers.SerializerMethodField(

@@ -77,9 +77,8 @@ RESULT_FIELD_LABELS = {field.name: str(field.verbose_name) for field in ReplyRes
 def _lock(notice):
     """The notice, locked for the rest of the transaction (its row only: the court, unit, case and measure it
     reads are not locked, so changes to other notices of the same court or unit do not queue behind it)."""
-    return audit.remember_loaded(
-        Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court").get(pk=notice.pk)
-    )
+    locked = Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court")
+    return audit.remember_loaded(locked.get(pk=notice.pk))
 
 
 def _check_move(notice, action):

@@ -45,3 +45,50 @@ def insert_rows(model, rows, *, returning_ids=False, page_size=20000):
             else:
                 cursor.execute(sql)
     return ids
+
+
+_CHILDREN_SQL = {}
+
+
+def children_by_parent(model, fk_name, parent_ids):
+    """Rows of `model` whose foreign key `fk_name` is one of `parent_ids`, in the model's Meta.ordering, as model
+    instances grouped by parent id ({parent_id: [child, ...]}, every id present). What prefetch_related does for a
+    page of parents, without compiling the query anew for every page: on PostgreSQL the SELECT is built once per
+    process from the model's fields, and the values go through each field's converters as the ORM's would. Elsewhere
+    (SQLite) the ORM does it."""
+    parent_ids = list(parent_ids)
+    grouped = {pk: [] for pk in parent_ids}
+    if not parent_ids:
+        return grouped
+    fk_attname = model._meta.get_field(fk_name).attname
+    if connection.vendor != "postgresql":
+        children = model._base_manager.filter(**{f"{fk_attname}__in": parent_ids})
+    else:
+        key = (model, fk_attname)
+        if key not in _CHILDREN_SQL:
+            quote = connection.ops.quote_name
+            fields = list(model._meta.concrete_fields)
+            order = ", ".join(
+                f"{quote(model._meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+                for name in model._meta.ordering
+            )
+            sql = (f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(model._meta.db_table)} "
+                   f"WHERE {quote(model._meta.get_field(fk_attname).column)} = ANY(%s)")
+            if order:
+                sql += f" ORDER BY {order}"
+            _CHILDREN_SQL[key] = (fields, [field.get_db_converters(connection) for field in fields], sql)
+        fields, converters, sql = _CHILDREN_SQL[key]
+        names = [field.attname for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [parent_ids])
+            rows = cursor.fetchall()
+        children = []
+        for row in rows:
+            values = list(row)
+            for index, field_converters in enumerate(converters):
+                for converter in field_converters:
+                    values[index] = converter(values[index], fields[index], connection)
+            children.append(model.from_db(connection.alias, names, values))
+    for child in children:
+        grouped[getattr(child, fk_attname)].append(child)
+    return grouped

@@ -854,6 +854,36 @@ def test_liaison_list_is_by_deadline_and_filters_work(api_for, clerk, leader, li
     assert clerk_api.get("/api/v1/notices/?state=nonsense").status_code == 400
 
 
+def test_list_rows_carry_each_notices_own_items_in_order(api_for, clerk, unit, django_assert_num_queries):
+    """A page's items are read in one query for the whole page (not per notice, not by the ORM's prefetch): each
+    row has its own notice's items, in position order, with the same values as the notice's detail — amounts as
+    decimal strings, empty optional fields as the detail shows them — and a notice without items has none."""
+    from decimal import Decimal
+
+    from assistance.serializers import NoticeItemSerializer
+
+    notices = [NoticeFactory(case=CaseFactory(court=clerk.organisation), unit=unit) for _ in range(3)]
+    NoticeItem.objects.filter(notice=notices[2]).delete()
+    for position, amount in ((3, Decimal("12.50")), (2, None)):
+        NoticeItem.objects.create(notice=notices[0], position=position, property_kind="vehicle",
+                                  identifier=f"粤A{position}", amount=amount, period_months=position * 6,
+                                  description=f"第{position}项")
+    api = api_for(clerk)
+    api.get("/api/v1/notices/")  # the token row and the content types are warm from here on
+    with django_assert_num_queries(5):  # token, count, page, the page's items, the audit entry
+        rows = {row["id"]: row for row in api.get("/api/v1/notices/").json()["results"]}
+    for notice in notices:
+        detail = api.get(f"/api/v1/notices/{notice.pk}/").json()
+        assert rows[notice.pk]["items"] == detail["items"]
+    assert [item["position"] for item in rows[notices[0].pk]["items"]] == [1, 2, 3]
+    assert rows[notices[0].pk]["items"][2]["amount"] == "12.50"
+    assert rows[notices[0].pk]["items"][1]["amount"] is None
+    assert rows[notices[2].pk]["items"] == []
+    for notice in notices:  # the same as the ORM's own rows through the serializer
+        orm = NoticeItemSerializer(NoticeItem.objects.filter(notice=notice).order_by("position"), many=True).data
+        assert rows[notice.pk]["items"] == json.loads(json.dumps(orm))
+
+
 @pytest.mark.parametrize("who", ["clerk", "liaison"])
 def test_notice_list_query_count_does_not_grow_with_the_page(
     api_for, request, clerk, unit, who, django_assert_max_num_queries
