@@ -34,11 +34,15 @@ def _execute(admin_url, *statements):
     return row
 
 
+def _server_url():
+    """$DATABASE_URL as parsed, and its server's maintenance database (where databases are created and dropped)."""
+    parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    return parsed, urlunparse(parsed._replace(path="/postgres"))
+
+
 def database_exists(name):
     """Whether the server of $DATABASE_URL has a database of that name (e.g. one a load test left)."""
-    parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    return bool(_execute(urlunparse(parsed._replace(path="/postgres")),
-                         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+    return bool(_execute(_server_url()[1], f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
 
 
 @contextmanager
@@ -47,8 +51,7 @@ def bench_database(name, *, keep=False, reuse=False):
     was created (True) or reused; then drop it unless `keep`. With `reuse`, a database of that name left by an
     earlier run is used as it is, and kept. Celery is pointed at an in-memory broker: nothing a benchmark queues
     leaves the process."""
-    parsed = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    admin_url = urlunparse(parsed._replace(path="/postgres"))
+    parsed, admin_url = _server_url()
     created = not (reuse and database_exists(name))
     keep = keep or reuse
     if created:

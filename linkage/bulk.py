@@ -76,18 +76,18 @@ def children_by_parent(model, fk_name, parent_ids):
                    f"WHERE {quote(model._meta.get_field(fk_attname).column)} = ANY(%s)")
             if order:
                 sql += f" ORDER BY {order}"
-            _CHILDREN_SQL[key] = (fields, [field.get_db_converters(connection) for field in fields], sql)
-        fields, converters, sql = _CHILDREN_SQL[key]
-        names = [field.attname for field in fields]
+            converters = [(index, field, field.get_db_converters(connection)) for index, field in enumerate(fields)]
+            _CHILDREN_SQL[key] = ([field.attname for field in fields], [c for c in converters if c[2]], sql)
+        names, converters, sql = _CHILDREN_SQL[key]
         with connection.cursor() as cursor:
             cursor.execute(sql, [parent_ids])
             rows = cursor.fetchall()
         children = []
         for row in rows:
             values = list(row)
-            for index, field_converters in enumerate(converters):
+            for index, field, field_converters in converters:  # only the fields that have any
                 for converter in field_converters:
-                    values[index] = converter(values[index], fields[index], connection)
+                    values[index] = converter(values[index], field, connection)
             children.append(model.from_db(connection.alias, names, values))
     for child in children:
         grouped[getattr(child, fk_attname)].append(child)
