@@ -106,6 +106,8 @@ def main():
     args = arguments()
     if not database_exists("linkage_bench_load"):
         raise SystemExit("no load-test database: run bench/load_test.py --reuse first")
+    # As the load test's server runs: behind one trusted proxy, so each simulated visitor has its own address.
+    os.environ.update(DJANGO_DEBUG="false", LINKAGE_TRUSTED_PROXY_COUNT="1")
     with bench_database("linkage_bench_load", reuse=True):
         import load_test
         from django.conf import settings

@@ -72,6 +72,17 @@ def celery_workers(redis_broker, tmp_path, monkeypatch):
         def send(self, name, args=(), task_id=None):
             return client.send_task(name, args=list(args), task_id=task_id)
 
+        def wait_idle(self, timeout=60):
+            """Until every message sent has run to its end. A result only says that one run of its task id ended:
+            a redelivered copy (same id) may still be running. Tasks are acknowledged late (CELERY_TASK_ACKS_LATE),
+            so a message leaves kombu's `unacked` hash only once its run has returned."""
+            broker = redis.Redis.from_url(redis_broker)
+            deadline = time.monotonic() + timeout
+            while broker.llen("celery") or broker.hlen("unacked"):
+                assert time.monotonic() < deadline, "the workers did not finish their tasks"
+                time.sleep(0.05)
+            broker.close()
+
     yield Workers()
     for process, _log in processes:
         process.send_signal(signal.SIGTERM)
