@@ -1,0 +1,108 @@
+"""The notice list read through SQL compiled once per shape (NoticeViewSet._prepared_list, linkage.prepared)
+answers exactly what the ORM's path (get_queryset, NoticeFilter, CappedCountPaginator) answers, for every role and
+filter, on every page, counted exactly or estimated — and after the first request of a shape compiles no SQL."""
+
+import datetime
+import itertools
+
+import pytest
+import time_machine
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from assistance.api import NoticeViewSet
+from linkage.pagination import CappedCountPaginator
+from tests.permission_world import ROLES, build_world
+from tests.test_permission_matrix import Clients
+
+
+@pytest.fixture
+def world(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return build_world()
+
+
+def _queries(world):
+    unit, case = world.unit_x.code, world.case.pk
+    filters = ["", "state=served", "state=acknowledged&measure=inquiry", f"unit={unit}", f"case={case}",
+               "overdue=true", "overdue=false", f"overdue=true&unit={unit}&state=served", "measure=inquiry",
+               f"case={case}.7", "case=-3", "unit=pm-unit-y", "state=draft"]
+    pages = ["", "page_size=2", "page_size=2&page=2", "page_size=3&page=last"]
+    return ["&".join(part for part in combination if part) for combination in itertools.product(filters, pages)]
+
+
+def _answer(clients, role, query, prepared, monkeypatch):
+    monkeypatch.setattr(NoticeViewSet, "use_prepared_list", prepared)
+    answer = clients.call(role, "get", f"/api/v1/notices/?{query}")[2]
+    return answer.status_code, answer.json()
+
+
+@pytest.mark.parametrize("days_on", [0, 40], ids=["today", "forty days on (overdue rows)"])
+def test_prepared_list_answers_as_the_orm_does(world, monkeypatch, days_on):
+    clients = Clients(world)
+    used = []
+    prepared_list = NoticeViewSet._prepared_list
+
+    def recording(self, request):
+        rows = prepared_list(self, request)
+        used.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(NoticeViewSet, "_prepared_list", recording)
+    compared, differences = 0, []
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=days_on), tick=False):
+        for role in ROLES:
+            for query in _queries(world):
+                prepared = _answer(clients, role, query, True, monkeypatch)
+                orm = _answer(clients, role, query, False, monkeypatch)
+                compared += 1
+                if prepared != orm:
+                    differences.append(f"{role} ?{query}:\n  prepared {prepared}\n  orm      {orm}")
+        if days_on:
+            overdue = _answer(clients, "liaison_xa", "overdue=true", True, monkeypatch)[1]
+            assert overdue["count"] > 0 and all(row["overdue"] for row in overdue["results"])
+    assert not differences, "\n".join(differences[:5])
+    bodies = [_answer(clients, "committee", "", True, monkeypatch), _answer(clients, "liaison_xa", "", True,
+                                                                               monkeypatch)]
+    assert all(status == 200 and body["count"] > 3 for status, body in bodies), bodies  # not a walk over nothing
+    # Every role that sees notices was answered on the prepared path (the anonymous are refused before it, and a
+    # role that sees none is the ORM's to answer).
+    assert used.count(True) >= 7 * len(_queries(world)), used.count(True)
+
+
+def test_estimated_count_is_the_same_on_both_paths(world, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "EXACT_COUNT_LIMIT", 2)  # every list of 3 or more is estimated
+    clients = Clients(world)
+    for role in ("committee", "clerk1", "liaison_xa"):
+        prepared = _answer(clients, role, "page_size=2", True, monkeypatch)
+        orm = _answer(clients, role, "page_size=2", False, monkeypatch)
+        assert prepared == orm
+        assert prepared[1]["count"] >= 3
+
+
+def test_list_compiles_no_sql_once_its_shape_was_seen(world, monkeypatch):
+    """The token, the items and the audit entry are SQL of their own; the count and the page come from the cache."""
+    clients = Clients(world)
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    first = _answer(clients, "liaison_xa", "state=served&page_size=1", True, monkeypatch)
+    assert compiled  # the first request of the shape compiled it
+    compiled.clear()
+    again = _answer(clients, "liaison_xa", "state=served&page_size=1&page=2", True, monkeypatch)
+    other_unit = _answer(clients, "liaison_y", "state=served&page_size=1", True, monkeypatch)
+    assert compiled == []
+    assert first[0] == again[0] == other_unit[0] == 200
+    assert first[1]["count"] == again[1]["count"] >= 2 and other_unit[1]["count"] == 0
+
+
+def test_case_beyond_any_id_is_an_empty_list_not_an_error(world, monkeypatch):
+    clients = Clients(world)
+    for prepared in (True, False):
+        status, body = _answer(clients, "clerk1", f"case={10**30}", prepared, monkeypatch)
+        assert (status, body["count"], body["results"]) == (200, 0, [])
