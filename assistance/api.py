@@ -173,6 +173,13 @@ def action_schema(summary, description="", request=None, response=NoticeDetailSe
     )
 
 
+def _set_prefetched(instance, name, rows):
+    """Give `instance.<name>.all()` these rows, as prefetch_related would have (no query when it is read)."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 # ------------------------------------------------------------------------------------------------- notices
 
 
@@ -346,21 +353,17 @@ class NoticeViewSet(
             Notice.attach_items(page)
         return page
 
-    def _detail_queryset(self):
-        user = self.request.user
+    @staticmethod
+    def _events():
+        return NoticeEvent.objects.select_related("actor__organisation").only(*EVENT_COLUMNS).order_by("at", "id")
+
+    def _detail_queryset(self, user):
+        """A notice's detail row as `user` sees it: its relations, who signed, its reply, what supersedes it and
+        which sub-lists it has (the history and the reply's results are fetched beside it)."""
         queryset = (
             self._with_list_relations(Notice.objects.visible_to(user))
             .select_related("signed_by", "reply__replied_by")
             .only(*DETAIL_COLUMNS)
-            .prefetch_related(
-                "reply__results",
-                Prefetch(
-                    "events",
-                    queryset=NoticeEvent.objects.select_related("actor__organisation")
-                    .only(*EVENT_COLUMNS)
-                    .order_by("at", "id"),
-                ),
-            )
             .annotate(
                 superseded_by_id=Subquery(
                     Notice.objects.visible_to(user).filter(supersedes=OuterRef("pk")).order_by("id").values("pk")[:1]
@@ -372,16 +375,56 @@ class NoticeViewSet(
             for name, prefetch in self._sublist_prefetches().items()
         })
 
+    # A detail's SQL (the notice's row, its history) by role: compiled once per process (linkage.prepared).
+    _prepared_details = {}
+    use_prepared_detail = True  # switched off by tests/assistance/test_prepared_list.py to get the ORM's answer
+
+    def _prepared_detail(self, pk):
+        """The one notice `pk` with its history, as the ORM's path reads them, through SQL compiled once per role;
+        None where the ORM's own path should answer (a role that sees nothing)."""
+        user = self.request.user
+        role = (user.is_court_staff, user.is_liaison, user.is_committee)
+        if not self.use_prepared_detail or not any(role):
+            return None
+        if not 0 < int(pk) < 2**63:
+            return []
+        prepared = self._prepared_details.get(role)
+        if prepared is None:
+            sentinels = Sentinels()
+            stand_in = SimpleNamespace(is_court_staff=role[0], is_liaison=role[1], is_committee=role[2],
+                                       organisation_id=sentinels.int("organisation"))
+            notice = sentinels.int("notice")
+            prepared = self._prepared_details[role] = (
+                PreparedQuery(self._detail_queryset(stand_in).filter(pk=notice), sentinels),
+                PreparedQuery(self._events().filter(notice_id=notice), sentinels),
+            )
+        values = {"organisation": user.organisation_id, "notice": int(pk)}
+        notices = prepared[0].instances(values)
+        for notice in notices:
+            events = prepared[1].instances(values)
+            for event in events:
+                NoticeEvent.notice.field.set_cached_value(event, notice)
+            _set_prefetched(notice, "events", events)
+            if getattr(notice, "reply", None) is not None:  # select_related cached it, or its absence
+                prefetch_related_objects([notice], "reply__results")
+        return notices
+
     def _detail_notices(self, pks):
         """Notices with everything their detail shows, by id, leaving out those the caller cannot see."""
-        notices = Notice.attach_items(list(self._detail_queryset().filter(pk__in=pks).order_by("id")))
+        notices = self._prepared_detail(pks[0]) if len(pks) == 1 else None
+        if notices is None:
+            notices = list(
+                self._detail_queryset(self.request.user).filter(pk__in=pks).order_by("id")
+                .prefetch_related("reply__results", Prefetch("events", queryset=self._events()))
+            )
+        Notice.attach_items(notices)
         for name, prefetch in self._sublist_prefetches().items():
             having = [notice for notice in notices if getattr(notice, f"has_{name}")]
             if having:
                 prefetch_related_objects(having, prefetch)
             for notice in notices:
-                cache = notice.__dict__.setdefault("_prefetched_objects_cache", {})
-                cache.setdefault(name, getattr(notice, name).none())  # known empty: reading it asks nothing
+                if not getattr(notice, f"has_{name}"):
+                    _set_prefetched(notice, name, [])  # known empty: reading it asks (and compiles) nothing
         return notices
 
     def _detail_notice(self, pk):

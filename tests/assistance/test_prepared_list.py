@@ -1,6 +1,7 @@
-"""The notice list read through SQL compiled once per shape (NoticeViewSet._prepared_list, linkage.prepared)
-answers exactly what the ORM's path (get_queryset, NoticeFilter, CappedCountPaginator) answers, for every role and
-filter, on every page, counted exactly or estimated — and after the first request of a shape compiles no SQL."""
+"""The notice list and detail read through SQL compiled once per shape (NoticeViewSet._prepared_list and
+_prepared_detail, linkage.prepared) answer exactly what the ORM's path answers (get_queryset, NoticeFilter,
+CappedCountPaginator; the detail's queryset and prefetches), for every role, filter, page and notice, counted exactly
+or estimated — and, once a shape has been seen, compile no SQL."""
 
 import datetime
 import itertools
@@ -11,9 +12,17 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from assistance.api import NoticeViewSet
+from assistance.models import Notice
 from linkage.pagination import CappedCountPaginator
 from tests.permission_world import ROLES, build_world
 from tests.test_permission_matrix import Clients
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(monkeypatch):
+    """Each test starts with nothing compiled (the caches live as long as the process, across tests)."""
+    monkeypatch.setattr(NoticeViewSet, "_prepared_lists", {})
+    monkeypatch.setattr(NoticeViewSet, "_prepared_details", {})
 
 
 @pytest.fixture
@@ -31,9 +40,10 @@ def _queries(world):
     return ["&".join(part for part in combination if part) for combination in itertools.product(filters, pages)]
 
 
-def _answer(clients, role, query, prepared, monkeypatch):
+def _answer(clients, role, query, prepared, monkeypatch, path="/api/v1/notices/"):
     monkeypatch.setattr(NoticeViewSet, "use_prepared_list", prepared)
-    answer = clients.call(role, "get", f"/api/v1/notices/?{query}")[2]
+    monkeypatch.setattr(NoticeViewSet, "use_prepared_detail", prepared)
+    answer = clients.call(role, "get", f"{path}?{query}")[2]
     return answer.status_code, answer.json()
 
 
@@ -106,3 +116,54 @@ def test_case_beyond_any_id_is_an_empty_list_not_an_error(world, monkeypatch):
     for prepared in (True, False):
         status, body = _answer(clients, "clerk1", f"case={10**30}", prepared, monkeypatch)
         assert (status, body["count"], body["results"]) == (200, 0, [])
+
+
+def test_prepared_detail_answers_as_the_orm_does(world, monkeypatch):
+    """Every notice of the world (drafts, replies with results, attachments, extension requests, review suggestions,
+    lifted, superseded) as every role, plus ids that do not exist."""
+    from tests.assistance.test_prepared_list import _answer as answer  # noqa: PLC0415 - the same helper
+
+    clients = Clients(world)
+    used = []
+    prepared_detail = NoticeViewSet._prepared_detail
+
+    def recording(self, pk):
+        notices = prepared_detail(self, pk)
+        used.append(notices is not None)
+        return notices
+
+    monkeypatch.setattr(NoticeViewSet, "_prepared_detail", recording)
+    ids = [*Notice.objects.values_list("pk", flat=True), 0, 10**6, 10**30]
+    differences, seen = [], 0
+    for role in ROLES:
+        for pk in ids:
+            prepared = answer(clients, role, "", True, monkeypatch, path=f"/api/v1/notices/{pk}/")
+            orm = answer(clients, role, "", False, monkeypatch, path=f"/api/v1/notices/{pk}/")
+            seen += prepared[0] == 200
+            if prepared != orm:
+                differences.append(f"{role} notice {pk}:\n  prepared {prepared}\n  orm      {orm}")
+    assert not differences, "\n".join(differences[:3])
+    assert seen >= 2 * Notice.objects.count()  # each notice seen at least by its court and the committee
+    assert used.count(True) >= 7 * len(ids)
+
+
+def test_detail_compiles_only_what_a_notice_has(world, monkeypatch):
+    """A served notice without reply or sub-lists compiles no SQL once its role's shape was seen."""
+    clients = Clients(world)
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    plain = world.notice_acknowledged.pk
+    first = _answer(clients, "liaison_xa", "", True, monkeypatch, path=f"/api/v1/notices/{plain}/")
+    assert compiled
+    compiled.clear()
+    again = _answer(clients, "liaison_xb", "", True, monkeypatch, path=f"/api/v1/notices/{plain}/")
+    hidden = _answer(clients, "liaison_y", "", True, monkeypatch, path=f"/api/v1/notices/{plain}/")
+    assert compiled == []
+    assert first[0] == again[0] == 200 and first[1]["events"] and first[1] == again[1]
+    assert hidden[0] == 404
