@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linkage.choices import ChoiceLabels
+
 from .querysets import NoticeQuerySet
 
 
@@ -128,7 +130,7 @@ class NoticeBatch(models.Model):
         return f"批次 {self.pk}（{self.case}）"
 
 
-class Notice(models.Model):
+class Notice(ChoiceLabels, models.Model):
     """A 协助执行通知书 from a court to one unit, for one measure against one debtor."""
 
     batch = models.ForeignKey(NoticeBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="notices")
@@ -248,7 +250,7 @@ class PropertyKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class NoticeItem(models.Model):
+class NoticeItem(ChoiceLabels, models.Model):
     """One thing the unit is asked to do, about one property: kind, identifier, amount or share, period."""
 
     notice = models.ForeignKey(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="items")
@@ -274,7 +276,7 @@ class NoticeItem(models.Model):
         return f"{self.position}. {self.description}"
 
 
-class NoticeEvent(models.Model):
+class NoticeEvent(ChoiceLabels, models.Model):
     """One step of a notice's history: who did what, when, from which state to which, and why.
     The event table is the history page and the assessment's raw data; rows are never changed."""
 
@@ -319,7 +321,7 @@ class ReplyOutcome(models.TextChoices):
     CANNOT_DO = "cannot_do", "无法办理"
 
 
-class Reply(models.Model):
+class Reply(ChoiceLabels, models.Model):
     """The unit's answer to a notice, structured by measure (see `ReplyResult`), with free text and scans."""
 
     notice = models.OneToOneField(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="reply")
@@ -346,7 +348,7 @@ class ResultKind(models.TextChoices):
     DEDUCTION = "deduction", "扣划/提取"
 
 
-class ReplyResult(models.Model):
+class ReplyResult(ChoiceLabels, models.Model):
     """One structured line of a reply: a found asset (inquiry), what was frozen or sealed and for how long,
     where and when a person or vehicle was found, or a registration number."""
 
@@ -391,7 +393,7 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", "其他材料"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     """A scan (PDF or image) attached to a notice or its reply, served only to those who may see the notice."""
 
     notice = models.ForeignKey(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="attachments")
@@ -424,7 +426,7 @@ class RequestState(models.TextChoices):
     REFUSED = "refused", "不同意"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ChoiceLabels, models.Model):
     """A unit that cannot finish in time tells the court before the deadline, with reasons, and asks for more
     working days; if granted, the deadline moves."""
 
@@ -471,7 +473,7 @@ class ReviewResolution(models.TextChoices):
     AMENDED = "amended", "修改后重新发出"
 
 
-class ReviewSuggestion(models.Model):
+class ReviewSuggestion(ChoiceLabels, models.Model):
     """A unit that disagrees may send a review suggestion (审查建议) but may not refuse to act
     (法发〔2010〕15号 art. 20); the clock keeps running unless the court withdraws the notice."""
 

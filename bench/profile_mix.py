@@ -40,10 +40,11 @@ def _address(rng):
 
 
 def mix(world, rng):
-    """Yield (name, method, path, token, body) in the locustfile's proportions (per 111 requests)."""
+    """Yield (name, method, path, token, body) in the locustfile's proportions (per 111 requests: its users' weights
+    times their tasks' weights, as the load report's request counts show them)."""
     served = {unit["token"]: list(unit["served"]) for unit in world["liaisons"]}
     acknowledged = {unit["token"]: list(unit["acknowledged"]) for unit in world["liaisons"]}
-    kinds = (["inbox"] * 30 + ["detail"] * 15 + ["answer"] * 5 + ["clerk list"] * 23 + ["case"] * 11 + ["file"] * 6
+    kinds = (["inbox"] * 30 + ["detail"] * 15 + ["answer"] * 5 + ["clerk list"] * 11 + ["case"] * 6 + ["file"] * 3
              + ["public name"] * 24 + ["public id"] * 16 + ["screening"])
     while True:
         kind = rng.choice(kinds)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linkage.choices import ChoiceLabels
 from linkage.identifiers import validate_case_number
 
 from .querysets import CaseQuerySet, PartyQuerySet
@@ -17,7 +18,7 @@ class CaseStatus(models.TextChoices):
     SUSPENDED = "suspended", "中止执行"
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """An enforcement case (执行案件) of one court. The case number is stored in one canonical form."""
 
     number = models.CharField("案号", max_length=60, unique=True, validators=[validate_case_number])
@@ -78,7 +79,7 @@ class PartyKind(models.TextChoices):
     ORGANISATION = "organisation", "法人或非法人组织"
 
 
-class Party(models.Model):
+class Party(ChoiceLabels, models.Model):
     """An applicant or a debtor of a case: a natural person with a resident ID, or an organisation with a
     unified social credit code and a legal representative. Special-debtor flags carry notification duties
     (楚政法发〔2018〕3号 二（一）-（三）; 法释〔2017〕7号 art. 8)."""
