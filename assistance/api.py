@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.models import Case, Party
-from linkage.api import FilterBackend, StrictBooleanFilter, WriteRolePermission, validated
+from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.prepared import PreparedPage, PreparedQuery, Sentinels
 from members.models import Organisation
@@ -310,10 +310,10 @@ class NoticeViewSet(
             return None
         user = request.user
         role = (user.is_court_staff, user.is_liaison, user.is_committee)
-        filterset = FilterBackend().get_filterset(request, Notice.objects.none(), self)
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        given = {name: value for name, value in filterset.form.cleaned_data.items() if value not in EMPTY_VALUES}
+        form = self._filter_form()(request.query_params)  # the filters' own fields and messages
+        if not form.is_valid():
+            raise translate_validation(form.errors)
+        given = {name: value for name, value in form.cleaned_data.items() if value not in EMPTY_VALUES}
         if not any(role) or not -(2**63) <= given.get("case", 0) < 2**63:
             return None
         overdue = given.pop("overdue", None)
@@ -323,6 +323,16 @@ class NoticeViewSet(
             prepared = self._prepared_lists[key] = self._prepare_list(role, overdue, given)
         values = {**given, "organisation": user.organisation_id, "now": request.linkage_now}
         return PreparedPage(*prepared, values)
+
+    @classmethod
+    def _filter_form(cls):
+        """NoticeFilter's form class, built once: a FilterSet deep-copies its filters and builds their fields and a
+        form class anew for every request, only to validate the same few query parameters."""
+        form = cls.__dict__.get("_filter_form_class")
+        if form is None:
+            fields = {name: filter_.field for name, filter_ in cls.filterset_class.base_filters.items()}
+            form = cls._filter_form_class = type("NoticeFilterForm", (cls.filterset_class._meta.form,), fields)
+        return form
 
     def _prepare_list(self, role, overdue, given):
         """The list's queryset and its count's, written with stand-ins (get_queryset and NoticeFilter, as for any
