@@ -40,6 +40,10 @@ def test_a_token_works_until_it_is_deleted_or_its_user_deactivated(client, liais
     with django_assert_num_queries(1):
         user, auth = TokenAuthentication().authenticate(request)
     assert user == liaison and user.organisation_id == liaison.organisation_id and user.role == liaison.role
+    orm = type(liaison).objects.get(pk=liaison.pk)  # every field as the ORM reads it, none deferred
+    assert {f.attname: getattr(user, f.attname) for f in orm._meta.concrete_fields} == {
+        f.attname: getattr(orm, f.attname) for f in orm._meta.concrete_fields}
+    assert not user.get_deferred_fields() and not user._state.adding and user._state.db == "default"
     assert (auth.key, auth.user_id, auth.created) == (token.key, liaison.pk, token.created) and auth.user is user
 
     def status(key):
