@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 
 from linkage.audit import client_address
 from linkage.identifiers import normalize_resident_id
+from linkage.prepared import PreparedQuery, Sentinels
 
 from .models import Listing, ListingGround, ListingState
 
@@ -106,20 +107,44 @@ def _next_string(prefix):
     return prefix[:-1] + chr(code) if code <= 0x10FFFF else None
 
 
-def _name_filter(name):
-    """Names that start with `name` (or equal it). `name__startswith` is the rule; the range on the same column lets
-    the (state, name) B-tree serve it under a code-point collation (C, C.UTF-8), where PostgreSQL 15 does not use a
-    default-opclass B-tree for LIKE 'x%' (see the report of issue 5: a varchar_pattern_ops index removes the need)."""
-    upper = _next_string(name)
+def _name_filter(name, upper):
+    """Names that start with `name` (or equal it). `name__startswith` is the rule; the range on the same column up
+    to `upper` (_next_string(name)) lets the (state, name) B-tree serve it under a code-point collation (C, C.UTF-8),
+    where PostgreSQL 15 does not use a default-opclass B-tree for LIKE 'x%' (see the report of issue 5: a
+    varchar_pattern_ops index removes the need)."""
     if upper is None:
         return Q(name__startswith=name)
     return Q(name__startswith=name, name__gte=name, name__lt=upper)
 
 
-def name_search_queryset(name):
+def name_search_queryset(name, upper=False):
     """Published listings whose name starts with `name`, in the order of the (state, name) index."""
-    return (Listing.objects.filter(_name_filter(name), state=ListingState.PUBLISHED)
+    upper = _next_string(name) if upper is False else upper
+    return (Listing.objects.filter(_name_filter(name, upper), state=ListingState.PUBLISHED)
             .order_by("name", "-published_on", "-id"))
+
+
+def _suggestions_queryset(name, pinyin):
+    return (Listing.objects.filter(state=ListingState.PUBLISHED, name_pinyin=pinyin).exclude(name=name)
+            .order_by("name").values_list("name", flat=True).distinct()[:MAX_SUGGESTIONS])
+
+
+_PREPARED_NAME_SEARCH = {}
+
+
+def _prepared_name_search(bounded):
+    """The search by name and its suggestions, compiled once per process (linkage.prepared): the public search is
+    the most frequent request there is, and compiling its two queries was a third of its cost. `bounded`: whether
+    the name has an upper bound (_next_string), which changes the SQL."""
+    prepared = _PREPARED_NAME_SEARCH.get(bounded)
+    if prepared is None:
+        sentinels = Sentinels()
+        name, upper = sentinels.str("name"), sentinels.str("upper") if bounded else None
+        rows = name_search_queryset(name, upper).values(*PUBLISHED_FIELDS)
+        suggestions = _suggestions_queryset(name, sentinels.str("pinyin"))
+        prepared = _PREPARED_NAME_SEARCH[bounded] = (PreparedQuery(rows, sentinels),
+                                                     PreparedQuery(suggestions, sentinels))
+    return prepared
 
 
 def _row(values):
@@ -167,16 +192,21 @@ def public_search(*, name="", identifier="", limit=20):
     else:
         if len(name) < 2:
             return PublicSearchResult(message=NAME_TOO_SHORT)
-        rows = name_search_queryset(name)
-    found = [_row(values) for values in rows.values(*PUBLISHED_FIELDS)[:limit + 1]]
+        rows = None
+    if rows is None:  # by name alone: the prepared queries
+        upper = _next_string(name)
+        prepared_rows, prepared_suggestions = _prepared_name_search(upper is not None)
+        values = {"name": name, "upper": upper}
+        found = [_row(dict(zip(PUBLISHED_FIELDS, row, strict=True)))
+                 for row in prepared_rows.rows(values, suffix=" LIMIT %s", extra=[limit + 1])]
+    else:
+        found = [_row(values) for values in rows.values(*PUBLISHED_FIELDS)[:limit + 1]]
     truncated = len(found) > limit
     found = found[:limit]
     suggestions = []
     if not identifier and _CHINESE_NAME.fullmatch(name):
-        suggestions = list(
-            published.filter(name_pinyin=name_pinyin(name)).exclude(name=name).order_by("name")
-            .values_list("name", flat=True).distinct()[:MAX_SUGGESTIONS]
-        )
+        suggestions = [suggestion for (suggestion,) in prepared_suggestions.rows({**values,
+                                                                                   "pinyin": name_pinyin(name)})]
     if truncated:
         message = TRUNCATED.format(limit=limit)
     elif not found:

@@ -9,7 +9,9 @@ rows into model instances as the queryset itself would (select_related objects, 
 The ORM stays the one place the query is written: only its compilation is cached. The shape of a query (which
 filters, joins, ordering) must be part of the caller's cache key; a value that changes the SQL text rather than a
 parameter (a boolean choosing a branch, a list of varying length) belongs in the key, not in a slot. A value
-computed at build time (such as `timezone.now()`) must be a slot too, or it would be frozen into the cache.
+computed at build time (such as `timezone.now()`) must be a slot too, or it would be frozen into the cache. A stand-in
+that comes back as a LIKE pattern ('%' before or after it: startswith, contains, endswith) is a LIKE slot: the value
+is escaped as those lookups escape it; any other transformation of a stand-in is refused when the query is prepared.
 """
 
 import datetime
@@ -64,11 +66,13 @@ class PreparedQuery:
         self.sql, params = compiler.as_sql()
         self._params = [self._place(param, sentinels.slots) for param in params]
         for kind, param, _ in self._params:
-            # A stand-in the ORM transformed (wrapped in %…% for a LIKE, put in a list): its value cannot be slotted.
+            # A stand-in the ORM transformed otherwise (e.g. inside a list): its value cannot be slotted.
             # (A slot the query does not use, such as the unit of a role that sees every unit, is no harm.)
             if kind == "const" and any(_contains(param, sentinel) for sentinel in sentinels.slots.values()):
                 raise ValueError(f"a stand-in was transformed by the ORM and cannot be a slot: {param!r}")
         self._compiler = compiler
+        self._like = connections[self.db].ops.prep_for_like_query
+        self._row_converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
         self._model_rows = compiler.klass_info is not None
         if self._model_rows:
             select, klass_info = compiler.select, compiler.klass_info
@@ -78,7 +82,6 @@ class PreparedQuery:
             self._init_list = [column[0].target.attname for column in select[self._model_slice]]
             self._populators = get_related_populators(klass_info, select, self.db)
             self._annotations = tuple(compiler.annotation_col_map.items())
-            self._converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
 
     @staticmethod
     def _place(param, slots):
@@ -87,16 +90,23 @@ class PreparedQuery:
                 return ("slot", name, None)
             if isinstance(param, (int, str)) and not isinstance(param, bool) and param == sentinel:
                 return ("slot", name, type(param))  # the ORM's prep (e.g. a Decimal id made an int): done again
+            if isinstance(param, str) and isinstance(sentinel, str) and param.count(sentinel) == 1:
+                # A LIKE pattern (startswith, contains, endswith): '%' around the value, which the ORM escaped.
+                head, tail = param.split(sentinel)
+                if set(head + tail) <= {"%"}:
+                    return ("like", name, (head, tail))
         return ("const", param, None)
 
     def params(self, values):
         out = []
-        for kind, what, convert in self._params:
+        for kind, what, how in self._params:
             if kind == "const":
                 out.append(what)
+            elif kind == "like":
+                out.append(f"{how[0]}{self._like(values[what])}{how[1]}")
             else:
                 value = values[what]
-                out.append(convert(value) if convert is not None and value is not None else value)
+                out.append(how(value) if how is not None and value is not None else value)
         return out
 
     def execute(self, values, *, prefix="", suffix="", extra=()):
@@ -105,13 +115,20 @@ class PreparedQuery:
             cursor.execute(f"{prefix}{self.sql}{suffix}", [*self.params(values), *extra])
             return cursor.fetchall()
 
+    def rows(self, values, *, suffix="", extra=()):
+        """The rows as a values()/values_list() queryset's tuples, through the same converters."""
+        rows = self.execute(values, suffix=suffix, extra=extra)
+        if self._row_converters:
+            rows = [tuple(row) for row in self._compiler.apply_converters(rows, self._row_converters)]
+        return rows
+
     def instances(self, values, *, suffix="", extra=()):
         """Model instances, as iterating the queryset would give them (its select_related objects attached)."""
         if not self._model_rows:
             raise TypeError("a values() query gives rows, not instances")
         rows = self.execute(values, suffix=suffix, extra=extra)
-        if self._converters:
-            rows = self._compiler.apply_converters(rows, self._converters)
+        if self._row_converters:
+            rows = self._compiler.apply_converters(rows, self._row_converters)
         model, db, init_list, model_slice = self._model, self.db, self._init_list, self._model_slice
         objects = []
         for row in rows:

@@ -216,3 +216,29 @@ def test_name_search_can_use_the_state_name_index():
     plan = name_search_queryset("张伟").values(*PUBLISHED_FIELDS)[:21].explain()
     assert "listing_state_name_published" in plan and "Sort" not in plan
     assert "Index Cond" in plan and "name" in plan.split("Index Cond")[1].split("\n")[0]
+
+
+def test_prepared_name_search_answers_as_the_orm_does(clerk, leader, listed):
+    """The name search runs SQL compiled once (linkage.prepared): its rows and suggestions are the ORM's, for
+    names with LIKE's own characters (escaped, as the ORM escapes them), at the top of Unicode (no upper bound)."""
+    from blacklist.public import _CHINESE_NAME, PUBLISHED_FIELDS, _row, _suggestions_queryset, name_search_queryset
+    from blacklist.services import name_pinyin
+
+    make_listings(clerk, leader, [{"kind": "person", "name": name, "id_number": resident_id(30 + number)}
+                                  for number, name in enumerate(["张%伟", "张_伟", "张\\伟", "张伟_", "\U0010ffff甲"])],
+                  number=601)
+    names = ["张伟", "张玮", "张%", "张_", "张%伟", "张_伟", "张\\", "张\\伟", "张伟_", "张伟%", "张", "某某贸易",
+             "\U0010ffff甲", "\U0010ffff\U0010ffff", "张伟强", "李四"]
+    for name in names:
+        for limit in (1, 20):
+            result = public_search(name=name, limit=limit)
+            if len(name) < 2:
+                assert not result.searched
+                continue
+            orm = [_row(values) for values in name_search_queryset(name).values(*PUBLISHED_FIELDS)[:limit + 1]]
+            assert result.results == orm[:limit] and result.truncated == (len(orm) > limit), name
+            expected = list(_suggestions_queryset(name, name_pinyin(name))) if _CHINESE_NAME.fullmatch(name) else []
+            assert result.suggestions == expected, name
+    assert [row["name"] for row in public_search(name="张%伟").results] == ["张%伟"]  # % is a character, not a wildcard
+    assert [row["name"] for row in public_search(name="张_").results] == ["张_伟"]
+    assert public_search(name="张伟").suggestions == ["张玮"]

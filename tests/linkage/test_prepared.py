@@ -53,13 +53,27 @@ def test_values_the_orm_prepares_are_prepared_the_same_way(people):
     assert sorted(row[0] for row in prepared.execute({"organisation": value})) == orm and len(orm) == 2
 
 
-def test_a_stand_in_the_orm_transforms_is_refused(db):
+def test_a_transformed_stand_in_is_refused(db):
+    """A stand-in that comes back as part of another value cannot take the request's value: refused at once."""
     sentinels = Sentinels()
     with pytest.raises(ValueError, match="transformed"):
-        PreparedQuery(User.objects.filter(full_name__contains=sentinels.str("name")), sentinels)
-    sentinels = Sentinels()
-    with pytest.raises(ValueError, match="transformed"):
-        PreparedQuery(User.objects.filter(username__startswith=sentinels.str("name")), sentinels)
+        PreparedQuery(User.objects.filter(full_name=sentinels.str("name") + "先生"), sentinels)
+
+
+def test_like_slots_escape_the_value_as_the_orm_does(people):
+    """startswith/contains/endswith wrap the stand-in in '%': the request's value is escaped (%, _ and \\ are
+    characters, not wildcards) and wrapped the same way."""
+    for number, name in enumerate(["王%五", "王_五", "王\\五", "王五", "李王五"]):
+        factories.ClerkFactory(organisation=people[0], full_name=name, username=f"like{number}")
+    for lookup in ("startswith", "contains", "endswith", "istartswith"):
+        sentinels = Sentinels()
+        prepared = PreparedQuery(
+            User.objects.filter(**{f"full_name__{lookup}": sentinels.str("name")}).order_by("id").values("pk"),
+            sentinels)
+        for value in ("王%", "王_", "王\\", "%", "_", "五", "王"):
+            orm = list(User.objects.filter(**{f"full_name__{lookup}": value}).order_by("id").values_list("pk",
+                                                                                                     flat=True))
+            assert [row[0] for row in prepared.rows({"name": value})] == orm, (lookup, value)
 
 
 def test_a_slot_the_query_does_not_use_is_no_harm(people):
