@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from cases.models import Case, Party
 from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
-from linkage.prepared import PreparedPage, PreparedQuery, Sentinels
+from linkage.prepared import PreparedPage, PreparedQuery, Sentinels, set_prefetched
 from members.models import Organisation
 
 from . import services
@@ -171,13 +171,6 @@ def action_schema(summary, description="", request=None, response=NoticeDetailSe
         responses={code: response, **ACTION_ERRORS},
         **kwargs,
     )
-
-
-def _set_prefetched(instance, name, rows):
-    """Give `instance.<name>.all()` these rows, as prefetch_related would have (no query when it is read)."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache, queryset._prefetch_done = rows, True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 # ------------------------------------------------------------------------------------------------- notices
@@ -411,10 +404,7 @@ class NoticeViewSet(
         values = {"organisation": user.organisation_id, "notice": int(pk)}
         notices = prepared[0].instances(values)
         for notice in notices:
-            events = prepared[1].instances(values)
-            for event in events:
-                NoticeEvent.notice.field.set_cached_value(event, notice)
-            _set_prefetched(notice, "events", events)
+            set_prefetched(notice, "events", prepared[1].instances(values), reverse=NoticeEvent.notice.field)
             if getattr(notice, "reply", None) is not None:  # select_related cached it, or its absence
                 prefetch_related_objects([notice], "reply__results")
         return notices
@@ -434,7 +424,7 @@ class NoticeViewSet(
                 prefetch_related_objects(having, prefetch)
             for notice in notices:
                 if not getattr(notice, f"has_{name}"):
-                    _set_prefetched(notice, name, [])  # known empty: reading it asks (and compiles) nothing
+                    set_prefetched(notice, name, [])  # known empty: reading it asks (and compiles) nothing
         return notices
 
     def _detail_notice(self, pk):

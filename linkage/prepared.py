@@ -141,6 +141,17 @@ class PreparedQuery:
         return objects
 
 
+def set_prefetched(instance, name, rows, *, reverse=None):
+    """Give `instance.<name>.all()` these rows, as prefetch_related would have (no query when it is read); `reverse`:
+    the rows' foreign key to `instance`, set on each row as prefetch_related sets it."""
+    if reverse is not None:
+        for row in rows:
+            reverse.set_cached_value(row, instance)
+    queryset = getattr(instance, name).all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 def _contains(param, sentinel):
     if isinstance(param, str) and isinstance(sentinel, str):
         return sentinel.strip("\x1f") in param

@@ -170,3 +170,31 @@ def test_detail_compiles_only_what_a_notice_has(world, monkeypatch):
     assert compiled == []
     assert first[0] == again[0] == 200 and first[1]["events"] and first[1] == again[1]
     assert hidden[0] == 404
+
+
+def test_prepared_case_detail_answers_as_the_orm_does(world, monkeypatch):
+    """/api/v1/cases/{id}/ read through SQL compiled once per role (CaseViewSet._prepared_case): every case as every
+    role, ids that do not exist, and a filter in the query (the ORM's path answers that) give the ORM's answer."""
+    from cases.api import CaseViewSet
+    from cases.models import Case
+
+    monkeypatch.setattr(CaseViewSet, "_prepared_details", {})
+    clients = Clients(world)
+
+    def answer(role, url, prepared):
+        monkeypatch.setattr(CaseViewSet, "use_prepared_detail", prepared)
+        response = clients.call(role, "get", url)[2]
+        return response.status_code, response.json()
+
+    urls = [f"/api/v1/cases/{pk}/" for pk in [*Case.objects.values_list("pk", flat=True), 0, 10**6, 10**30]]
+    urls += [f"/api/v1/cases/{world.case.pk}/?status=closed", f"/api/v1/cases/{world.case.pk}/?status=open"]
+    differences, seen = [], 0
+    for role in ROLES:
+        for url in urls:
+            prepared, orm = answer(role, url, True), answer(role, url, False)
+            seen += prepared[0] == 200
+            if prepared != orm:
+                differences.append(f"{role} {url}:\n  prepared {prepared}\n  orm      {orm}")
+    assert not differences, "\n".join(differences[:3])
+    assert seen >= 2 * Case.objects.count()  # each case seen at least by its court and the committee
+    assert len(CaseViewSet._prepared_details) >= 2  # the court's and the committee's shapes were used
