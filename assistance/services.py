@@ -6,7 +6,8 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -16,6 +17,7 @@ from cases.services import require_clerk_of
 from linkage import audit
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
+from linkage.prepared import PreparedQuery, Sentinels
 from linkage.workdays import add_working_days
 from members.models import Measure, Organisation
 
@@ -74,11 +76,26 @@ RESULT_FIELD_LABELS = {field.name: str(field.verbose_name) for field in ReplyRes
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+_LOCK = {}
+
+
 def _lock(notice):
     """The notice, locked for the rest of the transaction (its row only: the court, unit, case and measure it
-    reads are not locked, so changes to other notices of the same court or unit do not queue behind it)."""
-    locked = Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court")
-    return audit.remember_loaded(locked.get(pk=notice.pk))
+    reads are not locked, so changes to other notices of the same court or unit do not queue behind it). Its SQL is
+    compiled once per process (linkage.prepared): every state change starts here."""
+    connection = connections[Notice.objects.db]
+    if connection.get_autocommit():  # what the ORM says when select_for_update is compiled outside a transaction
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+    prepared = _LOCK.get(connection.alias)
+    if prepared is None:
+        sentinels = Sentinels()
+        locked = (Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court")
+                  .filter(pk=sentinels.int("notice")))
+        prepared = _LOCK[connection.alias] = PreparedQuery(locked, sentinels)
+    rows = prepared.instances({"notice": notice.pk})
+    if not rows:
+        raise Notice.DoesNotExist("Notice matching query does not exist.")
+    return audit.remember_loaded(rows[0])
 
 
 def _check_move(notice, action):

@@ -198,3 +198,41 @@ def test_prepared_case_detail_answers_as_the_orm_does(world, monkeypatch):
     assert not differences, "\n".join(differences[:3])
     assert seen >= 2 * Case.objects.count()  # each case seen at least by its court and the committee
     assert len(CaseViewSet._prepared_details) >= 2  # the court's and the committee's shapes were used
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_reads_and_locks_the_row_as_the_orm_would(reference_data):
+    """assistance.services._lock (prepared SQL): outside a transaction it refuses as the ORM does; inside, it gives
+    the notice with its relations, locks its row (another connection cannot take it) and not its unit's."""
+    import psycopg2
+    from django.db import connection, transaction
+    from django.db.transaction import TransactionManagementError
+
+    from assistance import services
+    from tests.permission_world import build_world
+
+    world = build_world()
+    notice = world.notice_served
+    with pytest.raises(TransactionManagementError):
+        services._lock(notice)
+    settings = connection.settings_dict
+    other = psycopg2.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"] or "127.0.0.1",
+                             port=settings["PORT"] or 5432, password=settings["PASSWORD"] or None)
+    other.autocommit = True
+    try:
+        with transaction.atomic():
+            locked = services._lock(notice)
+            orm = Notice.objects.select_related("unit", "measure", "case", "court").get(pk=notice.pk)
+            assert [getattr(locked, f.attname) for f in Notice._meta.concrete_fields] == [
+                getattr(orm, f.attname) for f in Notice._meta.concrete_fields]
+            assert (locked.unit.code, locked.measure.code, locked.case.number, locked.court.code) == (
+                orm.unit.code, orm.measure.code, orm.case.number, orm.court.code)
+            with other.cursor() as cursor:
+                with pytest.raises(psycopg2.errors.LockNotAvailable):
+                    cursor.execute("SELECT id FROM assistance_notice WHERE id = %s FOR UPDATE NOWAIT", [notice.pk])
+                cursor.execute("SELECT id FROM members_organisation WHERE id = %s FOR UPDATE NOWAIT", [notice.unit_id])
+            missing = Notice(pk=10**12)
+            with pytest.raises(Notice.DoesNotExist):
+                services._lock(missing)
+    finally:
+        other.close()
