@@ -11,7 +11,10 @@ filters, joins, ordering) must be part of the caller's cache key; a value that c
 parameter (a boolean choosing a branch, a list of varying length) belongs in the key, not in a slot. A value
 computed at build time (such as `timezone.now()`) must be a slot too, or it would be frozen into the cache. A stand-in
 that comes back as a LIKE pattern ('%' before or after it: startswith, contains, endswith) is a LIKE slot: the value
-is escaped as those lookups escape it; any other transformation of a stand-in is refused when the query is prepared.
+is escaped as those lookups escape it; a stand-in found inside any other value is refused when the query is prepared.
+A lookup that computes a different value from its stand-in without containing it (`__year`, a date range) would
+freeze that value unnoticed: use slots with equality, IN and LIKE lookups only, and compare each use with the ORM's
+own answer in a test (tests/assistance/test_prepared_list.py does so for every use).
 """
 
 import datetime
