@@ -14,7 +14,8 @@ that comes back as a LIKE pattern ('%' before or after it: startswith, contains,
 is escaped as those lookups escape it; a stand-in found inside any other value is refused when the query is prepared.
 A lookup that computes a different value from its stand-in without containing it (`__year`, a date range) would
 freeze that value unnoticed: use slots with equality, IN and LIKE lookups only, and compare each use with the ORM's
-own answer in a test (tests/assistance/test_prepared_list.py does so for every use).
+own answer in a test (tests/assistance/test_prepared_list.py and tests/blacklist/test_public.py; the notice an
+action finds is checked route by route and role by role in tests/test_permission_matrix.py).
 """
 
 import datetime
