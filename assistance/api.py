@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from cases.models import Case, Party
 from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
-from linkage.prepared import PreparedPage, PreparedQuery, Sentinels, set_prefetched
+from linkage.prepared import PreparedPage, PreparedQuery, Sentinels, role_of, set_prefetched, stand_in_user
 from members.models import Organisation
 
 from . import services
@@ -302,7 +302,7 @@ class NoticeViewSet(
         if not self.use_prepared_list:
             return None
         user = request.user
-        role = (user.is_court_staff, user.is_liaison, user.is_committee)
+        role = role_of(user)
         form = self._filter_form()(request.query_params)  # the filters' own fields and messages
         if not form.is_valid():
             raise translate_validation(form.errors)
@@ -331,9 +331,7 @@ class NoticeViewSet(
         """The list's queryset and its count's, written with stand-ins (get_queryset and NoticeFilter, as for any
         other action), compiled."""
         sentinels = Sentinels()
-        is_court_staff, is_liaison, is_committee = role
-        stand_in = SimpleNamespace(is_court_staff=is_court_staff, is_liaison=is_liaison, is_committee=is_committee,
-                                   organisation_id=sentinels.int("organisation"))
+        stand_in = stand_in_user(role, sentinels)
         filterset = NoticeFilter(queryset=Notice.objects.none(),
                                  request=SimpleNamespace(linkage_now=sentinels.datetime("now")))
         filterset.form.cleaned_data = {name: sentinels.like(name, value) for name, value in given.items()}
@@ -386,7 +384,7 @@ class NoticeViewSet(
         """The one notice `pk` with its history, as the ORM's path reads them, through SQL compiled once per role;
         None where the ORM's own path should answer (a role that sees nothing)."""
         user = self.request.user
-        role = (user.is_court_staff, user.is_liaison, user.is_committee)
+        role = role_of(user)
         if not self.use_prepared_detail or not any(role):
             return None
         if not 0 < int(pk) < 2**63:
@@ -394,8 +392,7 @@ class NoticeViewSet(
         prepared = self._prepared_details.get(role)
         if prepared is None:
             sentinels = Sentinels()
-            stand_in = SimpleNamespace(is_court_staff=role[0], is_liaison=role[1], is_committee=role[2],
-                                       organisation_id=sentinels.int("organisation"))
+            stand_in = stand_in_user(role, sentinels)
             notice = sentinels.int("notice")
             prepared = self._prepared_details[role] = (
                 PreparedQuery(self._detail_queryset(stand_in).filter(pk=notice), sentinels),
@@ -415,7 +412,7 @@ class NoticeViewSet(
         """The notice an action works on, as the ORM's get_object finds it (visible to the caller, else 404), through
         SQL compiled once per role; the PDFs (which read its relations) and a query with filters take the ORM's path."""
         user = self.request.user
-        role = (user.is_court_staff, user.is_liaison, user.is_committee)
+        role = role_of(user)
         if (not self.use_prepared_detail or self.action in ("pdf", "lifting_pdf") or self.request.query_params
                 or not any(role)):
             return super().get_object()
@@ -423,8 +420,7 @@ class NoticeViewSet(
         prepared = self._prepared_objects.get(role)
         if prepared is None:
             sentinels = Sentinels()
-            stand_in = SimpleNamespace(is_court_staff=role[0], is_liaison=role[1], is_committee=role[2],
-                                       organisation_id=sentinels.int("organisation"))
+            stand_in = stand_in_user(role, sentinels)
             notice = Notice.objects.visible_to(stand_in).filter(pk=sentinels.int("notice"))
             prepared = self._prepared_objects[role] = PreparedQuery(notice, sentinels)
         found = prepared.instances({"organisation": user.organisation_id, "notice": pk}) if 0 < pk < 2**63 else []

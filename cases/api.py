@@ -5,8 +5,6 @@ them, read-only; anybody else none, so another court's case is a 404). Every wri
 `cases/services.py`; the serializers here only shape the input and the output.
 """
 
-from types import SimpleNamespace
-
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -16,7 +14,7 @@ from rest_framework.response import Response
 
 from linkage.api import FastRepresentationMixin, NamedChoiceField, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.prepared import PreparedQuery, Sentinels, set_prefetched
+from linkage.prepared import PreparedQuery, Sentinels, role_of, set_prefetched, stand_in_user
 
 from . import services
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
@@ -221,16 +219,15 @@ class CaseViewSet(viewsets.ModelViewSet):
         """The case as get_object would find it, with its court and parties; None if the caller cannot see it; False
         where the ORM's path should answer (filters given in the query, a role that sees no case)."""
         user = request.user
-        role = (user.is_court_staff, user.is_committee)
-        if not self.use_prepared_detail or request.query_params or not any(role):
+        role = role_of(user)
+        if not self.use_prepared_detail or request.query_params or not (user.is_court_staff or user.is_committee):
             return False
         if not 0 < int(pk) < 2**63:
             return None
         prepared = self._prepared_details.get(role)
         if prepared is None:
             sentinels = Sentinels()
-            stand_in = SimpleNamespace(is_court_staff=role[0], is_committee=role[1],
-                                       organisation_id=sentinels.int("organisation"))
+            stand_in = stand_in_user(role, sentinels)
             case = sentinels.int("case")
             prepared = self._prepared_details[role] = (
                 PreparedQuery(Case.objects.visible_to(stand_in).select_related("court").filter(pk=case), sentinels),

@@ -22,6 +22,7 @@ import datetime
 import decimal
 import itertools
 import json
+from types import SimpleNamespace
 
 from django.db import connections
 from django.db.models.query import get_related_populators
@@ -59,6 +60,19 @@ class Sentinels:
     def datetime(self, name):
         moment = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(microseconds=next(self._numbers))
         return self._add(name, moment)
+
+
+ROLE_FLAGS = ("is_court_staff", "is_liaison", "is_committee")
+
+
+def role_of(user):
+    """What the visibility rules (`visible_to`) read of a user besides its organisation: its role flags, as a key."""
+    return tuple(getattr(user, flag) for flag in ROLE_FLAGS)
+
+
+def stand_in_user(role, sentinels):
+    """A user with these role flags whose organisation is a stand-in: what a `visible_to(user)` is compiled with."""
+    return SimpleNamespace(**dict(zip(ROLE_FLAGS, role, strict=True)), organisation_id=sentinels.int("organisation"))
 
 
 class PreparedQuery:

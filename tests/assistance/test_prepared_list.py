@@ -93,17 +93,23 @@ def test_estimated_count_is_the_same_on_both_paths(world, monkeypatch):
         assert prepared[1]["count"] >= 3
 
 
-def test_list_compiles_no_sql_once_its_shape_was_seen(world, monkeypatch):
-    """The token, the items and the audit entry are SQL of their own; the count and the page come from the cache."""
-    clients = Clients(world)
-    compiled = []
+@pytest.fixture
+def compiled(monkeypatch):
+    """The models of the queries Django compiles from here on (every SQLCompiler.as_sql call)."""
+    models = []
     as_sql = SQLCompiler.as_sql
 
     def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
+        models.append(self.query.model)
         return as_sql(self, *args, **kwargs)
 
     monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return models
+
+
+def test_list_compiles_no_sql_once_its_shape_was_seen(world, monkeypatch, compiled):
+    """The token, the items and the audit entry are SQL of their own; the count and the page come from the cache."""
+    clients = Clients(world)
     first = _answer(clients, "liaison_xa", "state=served&page_size=1", True, monkeypatch)
     assert compiled  # the first request of the shape compiled it
     compiled.clear()
@@ -150,17 +156,9 @@ def test_prepared_detail_answers_as_the_orm_does(world, monkeypatch):
     assert used.count(True) >= 7 * len(ids)
 
 
-def test_detail_compiles_only_what_a_notice_has(world, monkeypatch):
+def test_detail_compiles_only_what_a_notice_has(world, monkeypatch, compiled):
     """A served notice without reply or sub-lists compiles no SQL once its role's shape was seen."""
     clients = Clients(world)
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
     plain = world.notice_acknowledged.pk
     first = _answer(clients, "liaison_xa", "", True, monkeypatch, path=f"/api/v1/notices/{plain}/")
     assert compiled
