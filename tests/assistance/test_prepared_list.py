@@ -48,18 +48,23 @@ def _answer(clients, role, query, prepared, monkeypatch, path="/api/v1/notices/"
     return answer.status_code, answer.json()
 
 
+def _record_use(monkeypatch, method):
+    """Whether each call of NoticeViewSet.<method> took the prepared path (its answer was not None)."""
+    used, original = [], getattr(NoticeViewSet, method)
+
+    def recording(self, *args):
+        answer = original(self, *args)
+        used.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(NoticeViewSet, method, recording)
+    return used
+
+
 @pytest.mark.parametrize("days_on", [0, 40], ids=["today", "forty days on (overdue rows)"])
 def test_prepared_list_answers_as_the_orm_does(world, monkeypatch, days_on):
     clients = Clients(world)
-    used = []
-    prepared_list = NoticeViewSet._prepared_list
-
-    def recording(self, request):
-        rows = prepared_list(self, request)
-        used.append(rows is not None)
-        return rows
-
-    monkeypatch.setattr(NoticeViewSet, "_prepared_list", recording)
+    used = _record_use(monkeypatch, "_prepared_list")
     compared, differences = 0, []
     with time_machine.travel(timezone.now() + datetime.timedelta(days=days_on), tick=False):
         for role in ROLES:
@@ -130,24 +135,14 @@ def test_case_beyond_any_id_is_an_empty_list_not_an_error(world, monkeypatch):
 def test_prepared_detail_answers_as_the_orm_does(world, monkeypatch):
     """Every notice of the world (drafts, replies with results, attachments, extension requests, review suggestions,
     lifted, superseded) as every role, plus ids that do not exist."""
-    from tests.assistance.test_prepared_list import _answer as answer  # noqa: PLC0415 - the same helper
-
     clients = Clients(world)
-    used = []
-    prepared_detail = NoticeViewSet._prepared_detail
-
-    def recording(self, pk):
-        notices = prepared_detail(self, pk)
-        used.append(notices is not None)
-        return notices
-
-    monkeypatch.setattr(NoticeViewSet, "_prepared_detail", recording)
+    used = _record_use(monkeypatch, "_prepared_detail")
     ids = [*Notice.objects.values_list("pk", flat=True), 0, 10**6, 10**30]
     differences, seen = [], 0
     for role in ROLES:
         for pk in ids:
-            prepared = answer(clients, role, "", True, monkeypatch, path=f"/api/v1/notices/{pk}/")
-            orm = answer(clients, role, "", False, monkeypatch, path=f"/api/v1/notices/{pk}/")
+            prepared = _answer(clients, role, "", True, monkeypatch, path=f"/api/v1/notices/{pk}/")
+            orm = _answer(clients, role, "", False, monkeypatch, path=f"/api/v1/notices/{pk}/")
             seen += prepared[0] == 200
             if prepared != orm:
                 differences.append(f"{role} notice {pk}:\n  prepared {prepared}\n  orm      {orm}")
