@@ -30,7 +30,15 @@ from rest_framework.views import APIView
 from cases.models import Case, Party
 from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
-from linkage.prepared import PreparedPage, PreparedQuery, Sentinels, role_of, set_prefetched, stand_in_user
+from linkage.prepared import (
+    ID_LIMIT,
+    PreparedPage,
+    PreparedQuery,
+    compiled_once,
+    role_of,
+    set_prefetched,
+    stand_in_user,
+)
 from members.models import Organisation
 
 from . import services
@@ -307,13 +315,11 @@ class NoticeViewSet(
         if not form.is_valid():
             raise translate_validation(form.errors)
         given = {name: value for name, value in form.cleaned_data.items() if value not in EMPTY_VALUES}
-        if not any(role) or not -(2**63) <= given.get("case", 0) < 2**63:
+        if not any(role) or not -ID_LIMIT <= given.get("case", 0) < ID_LIMIT:
             return None
         overdue = given.pop("overdue", None)
-        key = (role, overdue, tuple(sorted(given)))
-        prepared = self._prepared_lists.get(key)
-        if prepared is None:
-            prepared = self._prepared_lists[key] = self._prepare_list(role, overdue, given)
+        prepared = compiled_once(self._prepared_lists, (role, overdue, tuple(sorted(given))),
+                                 lambda sentinels: self._prepare_list(sentinels, role, overdue, given))
         values = {**given, "organisation": user.organisation_id, "now": request.linkage_now}
         return PreparedPage(*prepared, values)
 
@@ -327,10 +333,9 @@ class NoticeViewSet(
             form = cls._filter_form_class = type("NoticeFilterForm", (cls.filterset_class._meta.form,), fields)
         return form
 
-    def _prepare_list(self, role, overdue, given):
+    def _prepare_list(self, sentinels, role, overdue, given):
         """The list's queryset and its count's, written with stand-ins (get_queryset and NoticeFilter, as for any
         other action), compiled."""
-        sentinels = Sentinels()
         stand_in = stand_in_user(role, sentinels)
         filterset = NoticeFilter(queryset=Notice.objects.none(),
                                  request=SimpleNamespace(linkage_now=sentinels.datetime("now")))
@@ -387,17 +392,15 @@ class NoticeViewSet(
         role = role_of(user)
         if not self.use_prepared_detail or not any(role):
             return None
-        if not 0 < int(pk) < 2**63:
+        if not 0 < int(pk) < ID_LIMIT:
             return []
-        prepared = self._prepared_details.get(role)
-        if prepared is None:
-            sentinels = Sentinels()
-            stand_in = stand_in_user(role, sentinels)
-            notice = sentinels.int("notice")
-            prepared = self._prepared_details[role] = (
-                PreparedQuery(self._detail_queryset(stand_in).filter(pk=notice), sentinels),
-                PreparedQuery(self._events().filter(notice_id=notice), sentinels),
-            )
+
+        def build(sentinels):
+            stand_in, notice = stand_in_user(role, sentinels), sentinels.int("notice")
+            return (PreparedQuery(self._detail_queryset(stand_in).filter(pk=notice), sentinels),
+                    PreparedQuery(self._events().filter(notice_id=notice), sentinels))
+
+        prepared = compiled_once(self._prepared_details, role, build)
         values = {"organisation": user.organisation_id, "notice": int(pk)}
         notices = prepared[0].instances(values)
         for notice in notices:
@@ -417,13 +420,9 @@ class NoticeViewSet(
                 or not any(role)):
             return super().get_object()
         pk = int(self.kwargs["pk"])
-        prepared = self._prepared_objects.get(role)
-        if prepared is None:
-            sentinels = Sentinels()
-            stand_in = stand_in_user(role, sentinels)
-            notice = Notice.objects.visible_to(stand_in).filter(pk=sentinels.int("notice"))
-            prepared = self._prepared_objects[role] = PreparedQuery(notice, sentinels)
-        found = prepared.instances({"organisation": user.organisation_id, "notice": pk}) if 0 < pk < 2**63 else []
+        prepared = compiled_once(self._prepared_objects, role, lambda sentinels: PreparedQuery(
+            Notice.objects.visible_to(stand_in_user(role, sentinels)).filter(pk=sentinels.int("notice")), sentinels))
+        found = prepared.instances({"organisation": user.organisation_id, "notice": pk}) if 0 < pk < ID_LIMIT else []
         if not found:
             raise Http404
         self.check_object_permissions(self.request, found[0])

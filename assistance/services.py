@@ -17,7 +17,7 @@ from cases.services import require_clerk_of
 from linkage import audit
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
-from linkage.prepared import PreparedQuery, Sentinels
+from linkage.prepared import PreparedQuery, compiled_once
 from linkage.workdays import add_working_days
 from members.models import Measure, Organisation
 
@@ -86,12 +86,9 @@ def _lock(notice):
     connection = connections[Notice.objects.db]
     if connection.get_autocommit():  # what the ORM says when select_for_update is compiled outside a transaction
         raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-    prepared = _LOCK.get(connection.alias)
-    if prepared is None:
-        sentinels = Sentinels()
-        locked = (Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court")
-                  .filter(pk=sentinels.int("notice")))
-        prepared = _LOCK[connection.alias] = PreparedQuery(locked, sentinels)
+    prepared = compiled_once(_LOCK, connection.alias, lambda sentinels: PreparedQuery(
+        Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court")
+        .filter(pk=sentinels.int("notice")), sentinels))
     rows = prepared.instances({"notice": notice.pk})
     if not rows:
         raise Notice.DoesNotExist("Notice matching query does not exist.")

@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 
 from linkage.audit import client_address
 from linkage.identifiers import normalize_resident_id
-from linkage.prepared import PreparedQuery, Sentinels
+from linkage.prepared import PreparedQuery, compiled_once
 
 from .models import Listing, ListingGround, ListingState
 
@@ -136,15 +136,12 @@ def _prepared_name_search(bounded):
     """The search by name and its suggestions, compiled once per process (linkage.prepared): the public search is
     the most frequent request there is, and compiling its two queries was a third of its cost. `bounded`: whether
     the name has an upper bound (_next_string), which changes the SQL."""
-    prepared = _PREPARED_NAME_SEARCH.get(bounded)
-    if prepared is None:
-        sentinels = Sentinels()
+    def build(sentinels):
         name, upper = sentinels.str("name"), sentinels.str("upper") if bounded else None
-        rows = name_search_queryset(name, upper).values(*PUBLISHED_FIELDS)
-        suggestions = _suggestions_queryset(name, sentinels.str("pinyin"))
-        prepared = _PREPARED_NAME_SEARCH[bounded] = (PreparedQuery(rows, sentinels),
-                                                     PreparedQuery(suggestions, sentinels))
-    return prepared
+        return (PreparedQuery(name_search_queryset(name, upper).values(*PUBLISHED_FIELDS), sentinels),
+                PreparedQuery(_suggestions_queryset(name, sentinels.str("pinyin")), sentinels))
+
+    return compiled_once(_PREPARED_NAME_SEARCH, bounded, build)
 
 
 def _row(values):

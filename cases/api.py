@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from linkage.api import FastRepresentationMixin, NamedChoiceField, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.prepared import PreparedQuery, Sentinels, role_of, set_prefetched, stand_in_user
+from linkage.prepared import ID_LIMIT, PreparedQuery, compiled_once, role_of, set_prefetched, stand_in_user
 
 from . import services
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
@@ -204,7 +204,7 @@ class CaseViewSet(viewsets.ModelViewSet):
 
     # A case's detail (its row and court, its parties) by role: SQL compiled once per process (linkage.prepared).
     _prepared_details = {}
-    use_prepared_detail = True  # switched off by tests/cases/test_api.py to get the ORM's answer
+    use_prepared_detail = True  # switched off by tests/assistance/test_prepared_list.py to get the ORM's answer
 
     def retrieve(self, request, *args, **kwargs):
         case = self._prepared_case(request, kwargs["pk"])
@@ -222,17 +222,15 @@ class CaseViewSet(viewsets.ModelViewSet):
         role = role_of(user)
         if not self.use_prepared_detail or request.query_params or not (user.is_court_staff or user.is_committee):
             return False
-        if not 0 < int(pk) < 2**63:
+        if not 0 < int(pk) < ID_LIMIT:
             return None
-        prepared = self._prepared_details.get(role)
-        if prepared is None:
-            sentinels = Sentinels()
-            stand_in = stand_in_user(role, sentinels)
-            case = sentinels.int("case")
-            prepared = self._prepared_details[role] = (
-                PreparedQuery(Case.objects.visible_to(stand_in).select_related("court").filter(pk=case), sentinels),
-                PreparedQuery(Party.objects.filter(case_id=case), sentinels),
-            )
+
+        def build(sentinels):
+            stand_in, case = stand_in_user(role, sentinels), sentinels.int("case")
+            return (PreparedQuery(Case.objects.visible_to(stand_in).select_related("court").filter(pk=case), sentinels),
+                    PreparedQuery(Party.objects.filter(case_id=case), sentinels))
+
+        prepared = compiled_once(self._prepared_details, role, build)
         values = {"organisation": user.organisation_id, "case": int(pk)}
         case = next(iter(prepared[0].instances(values)), None)
         if case is not None:

@@ -63,6 +63,15 @@ class Sentinels:
 
 
 ROLE_FLAGS = ("is_court_staff", "is_liaison", "is_committee")
+ID_LIMIT = 2**63  # ids are bigint: beyond, the ORM finds nothing without asking the database
+
+
+def compiled_once(cache, key, build):
+    """`cache[key]`: the prepared queries of one shape, built by `build(Sentinels())` the first time (per process)."""
+    prepared = cache.get(key)
+    if prepared is None:
+        prepared = cache[key] = build(Sentinels())
+    return prepared
 
 
 def role_of(user):
