@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from cases.models import Party, PartyKind
 from linkage.api import FastRepresentationMixin, NamedChoiceField
+from linkage.choices import label_of
 
 from .models import (
     Attachment,
@@ -314,7 +315,7 @@ class NoticeSerializer(FastRepresentationMixin, serializers.ModelSerializer):
         return notice.is_overdue(self.context.get("now"))
 
     def get_lift_ground_display(self, notice) -> str:
-        return LiftGround(notice.lift_ground).label if notice.lift_ground in LiftGround.values else ""
+        return label_of(LiftGround, notice.lift_ground)
 
 
 class NoticeDetailSerializer(NoticeSerializer):

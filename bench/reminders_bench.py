@@ -17,8 +17,8 @@ UNITS = 30
 
 
 def generate(now):
-    """30 units with A/B/leader contacts, one court, 1,000 cases, 1,000,000 notices (50,000 open, due from
-    30 days ago to 30 days ahead; the rest closed)."""
+    """30 units with A/B/leader contacts, one court, 1,000 cases, 1,000,000 notices of one item each (50,000 open,
+    due from 30 days ago to 30 days ahead; the rest closed)."""
     from django.db import connection
 
     from cases.models import Case, Party
@@ -82,6 +82,11 @@ def generate(now):
              "measure": inquiry.pk, "party": first_party, "open": OPEN, "clerk": clerk.pk, "now": now,
              "total": TOTAL},
         )
+        # Every notice names what it asks about (a notice cannot be filed without one): one item each.
+        cursor.execute(
+            "INSERT INTO assistance_noticeitem (notice_id, position, property_kind, identifier, holder, amount, share, "
+            "description) SELECT id, 0, 'bank_account', '62220000' || id, '工商银行荔湾支行', 150000, '', "
+            "'查询被执行人名下银行账户及存款余额' FROM assistance_notice")
         cursor.execute("ANALYZE")
 
 

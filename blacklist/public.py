@@ -21,6 +21,7 @@ from django.shortcuts import render
 from redis.exceptions import RedisError
 
 from linkage.audit import client_address
+from linkage.choices import label_of
 from linkage.identifiers import normalize_resident_id
 from linkage.prepared import PreparedQuery, compiled_once
 
@@ -157,7 +158,7 @@ def _row(values):
         "performed_amount": values["performed_amount"],
         "unperformed_amount": values["unperformed_amount"],
         "ground": ground,
-        "ground_label": ListingGround(ground).label if ground in ListingGround.values else "",
+        "ground_label": label_of(ListingGround, ground),
         "facts": values["facts"],
         "basis_issuer": values["basis_issuer"],
         "basis_number": values["basis_number"],

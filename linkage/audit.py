@@ -19,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from . import statements
+
 logger = logging.getLogger(__name__)
 
 AUDITED_APPS = {"linkage", "members", "cases", "assistance", "blacklist", "meetings", "assessment"}
@@ -138,7 +140,7 @@ def _insert(entry):
     fields, sql = _insert_statement(connection)
     params = [field.get_db_prep_save(field.pre_save(entry, add=True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        statements.execute(cursor, sql, params)
 
 
 def _insert_statement(connection):

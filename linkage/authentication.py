@@ -4,6 +4,8 @@ these classes while rest_framework.views is still loading, so nothing here may i
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from . import statements
+
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication with the same answers ("Invalid token." / "User inactive or deleted.", 401), the
@@ -44,7 +46,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
         sql, names, converters, compiler, alias = self._lookup()
         with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [key])
+            statements.execute(cursor, sql, [key])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

@@ -5,6 +5,8 @@ faster than bulk_create for tens of thousands of rows. Elsewhere (SQLite) it fal
 from django.db import connection
 from django.utils import timezone
 
+from . import statements
+
 
 def insert_rows(model, rows, *, returning_ids=False, page_size=20000):
     """Insert dicts keyed by attname (e.g. `recipient_id`) into `model`'s table; columns not given take their
@@ -80,7 +82,7 @@ def children_by_parent(model, fk_name, parent_ids):
             _CHILDREN_SQL[key] = ([field.attname for field in fields], [c for c in converters if c[2]], sql)
         names, converters, sql = _CHILDREN_SQL[key]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [parent_ids])
+            statements.execute(cursor, sql, [parent_ids])
             rows = cursor.fetchall()
         children = []
         for row in rows:

@@ -19,3 +19,16 @@ class ChoiceLabels:
             labels = _LABELS[field] = {make_hashable(value): label for value, label in field.flatchoices}
         value = getattr(self, field.attname)
         return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+_MEMBERS = {}
+
+
+def label_of(choices, value, default=""):
+    """`choices(value).label` for a value of the TextChoices/IntegerChoices class `choices`, else `default`, without
+    the class's `values` list that Django builds anew on each read (once per row of a list, on the hot reads)."""
+    members = _MEMBERS.get(choices)
+    if members is None:
+        members = _MEMBERS[choices] = {member.value: member for member in choices}
+    member = members.get(value)
+    return member.label if member is not None else default

@@ -22,10 +22,13 @@ import datetime
 import decimal
 import itertools
 import json
+import time
 from types import SimpleNamespace
 
 from django.db import connections
 from django.db.models.query import get_related_populators
+
+from . import statements
 
 _BASE = 2_100_000_000  # a stand-in integer still fits a 32-bit column (Django drops out-of-range lookups)
 
@@ -136,10 +139,15 @@ class PreparedQuery:
                 out.append(how(value) if how is not None and value is not None else value)
         return out
 
-    def execute(self, values, *, prefix="", suffix="", extra=()):
-        """The rows (tuples) of the SQL with `values`, wrapped as `prefix` + SQL + `suffix` (extra: suffix's params)."""
+    def execute(self, values, *, prefix="", suffix="", extra=(), prepare=True):
+        """The rows (tuples) of the SQL with `values`, wrapped as `prefix` + SQL + `suffix` (extra: suffix's params);
+        through a server-side prepared statement (linkage.statements) unless `prepare` is false."""
+        sql, params = f"{prefix}{self.sql}{suffix}", [*self.params(values), *extra]
         with connections[self.db].cursor() as cursor:
-            cursor.execute(f"{prefix}{self.sql}{suffix}", [*self.params(values), *extra])
+            if prepare:
+                statements.execute(cursor, sql, params)
+            else:
+                cursor.execute(sql, params)
             return cursor.fetchall()
 
     def rows(self, values, *, suffix="", extra=()):
@@ -187,6 +195,15 @@ def _contains(param, sentinel):
     return False
 
 
+ESTIMATE_SECONDS = 60
+MAX_ESTIMATES = 1000
+_estimates = {}  # (count SQL, limit, values) -> (monotonic expiry, estimated count)
+
+
+def forget_estimates():
+    _estimates.clear()
+
+
 class PreparedPage:
     """What CappedCountPaginator needs of a list, from prepared queries instead of a queryset: `rows` gives the
     instances in the list's order, `count` the same rows' ids without ordering (a values("pk") query)."""
@@ -197,14 +214,25 @@ class PreparedPage:
         self._rows, self._count, self._values = rows, count, values
 
     def capped_count(self, limit):
-        """(count, estimated) as CappedCountPaginator counts a queryset: exact up to `limit`, else the planner's."""
+        """(count, estimated) as CappedCountPaginator counts a queryset: exact up to `limit`, else the planner's.
+        An estimate is kept for ESTIMATE_SECONDS (per process, for these values): a list past the limit is given as
+        "about N" anyway, and counting its first `limit` rows again on every page cost more than the page itself
+        (a court's list of a million notices: 2.3 ms of the server's time for the count, 0.7 ms for the page)."""
+        key = (self._count.sql, limit, *self._count.params(self._values))
+        kept = _estimates.get(key)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1], True
         bounded = self._count.execute(
             self._values, prefix="SELECT COUNT(*) FROM (", suffix=" LIMIT %s) subquery", extra=[limit + 1]
         )[0][0]
         if bounded <= limit or connections[self._count.db].vendor != "postgresql":
             return bounded, False
-        plan = self._count.execute(self._values, prefix="EXPLAIN (FORMAT JSON) ")[0][0]
-        return planner_rows(plan, bounded), True
+        plan = self._count.execute(self._values, prefix="EXPLAIN (FORMAT JSON) ", prepare=False)[0][0]
+        estimate = planner_rows(plan, bounded)
+        if len(_estimates) >= MAX_ESTIMATES:
+            _estimates.clear()
+        _estimates[key] = (time.monotonic() + ESTIMATE_SECONDS, estimate)
+        return estimate, True
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assistance.api import NoticeViewSet
 from assistance.models import Notice
+from linkage import statements
 from linkage.pagination import CappedCountPaginator
 from tests.permission_world import ROLES, build_world
 from tests.test_permission_matrix import Clients
@@ -229,3 +230,34 @@ def test_lock_reads_and_locks_the_row_as_the_orm_would(reference_data):
                 services._lock(missing)
     finally:
         other.close()
+
+
+def _counting_statements(clients, role, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        status = clients.call(role, "get", f"/api/v1/notices/?{query}")[2].status_code
+    sql = [statements.source(entry["sql"]) for entry in captured.captured_queries]
+    return status, len([text for text in sql if "COUNT(*)" in text or text.startswith("EXPLAIN")])
+
+
+def test_an_estimate_is_kept_for_a_while_and_an_exact_count_never(world, monkeypatch):
+    """Past the exact limit the list gives "about N": that estimate is kept (ESTIMATE_SECONDS, per process) instead
+    of counting the limit's rows again on every page; a list within the limit is counted every time."""
+    from linkage import prepared
+
+    clients = Clients(world)
+    monkeypatch.setattr(NoticeViewSet, "use_prepared_list", True)
+    monkeypatch.setattr(CappedCountPaginator, "EXACT_COUNT_LIMIT", 2)
+    assert _counting_statements(clients, "clerk1", "page_size=2") == (200, 2)  # the bounded count, the estimate
+    assert _counting_statements(clients, "clerk1", "page_size=2&page=2") == (200, 0)  # kept
+    estimate = _answer(clients, "clerk1", "page_size=2", True, monkeypatch)[1]["count"]
+    assert _counting_statements(clients, "clerk1", "page_size=2&state=served")[1] >= 1  # other values: counted
+    clock = prepared.time.monotonic() + prepared.ESTIMATE_SECONDS + 1
+    monkeypatch.setattr(prepared.time, "monotonic", lambda: clock)
+    assert _counting_statements(clients, "clerk1", "page_size=2") == (200, 2)  # expired: counted again
+    assert _answer(clients, "clerk1", "page_size=2", True, monkeypatch)[1]["count"] == estimate
+    monkeypatch.setattr(CappedCountPaginator, "EXACT_COUNT_LIMIT", 10_000)
+    for _ in range(2):
+        assert _counting_statements(clients, "clerk1", "page_size=2") == (200, 1)  # exact: counted each time

@@ -1,11 +1,14 @@
 """linkage.choices.ChoiceLabels: get_<field>_display answers as Django's own does, value for value, in each
 language, and for a value that is not one of the choices."""
 
+import pytest
 from django.db import models
 from django.utils import translation
 
-from assistance.models import Notice, NoticeItem, NoticeState, PropertyKind
+from assistance.models import LiftGround, Notice, NoticeItem, NoticeState, PropertyKind
+from blacklist.models import ListingGround
 from cases.models import Party, PartyKind
+from linkage.choices import label_of
 
 
 def _django(instance, name):
@@ -30,3 +33,12 @@ def test_labels_are_djangos_for_every_choice_and_for_unknown_values():
 
 def test_a_known_choice_is_labelled_not_echoed():
     assert Notice(state=NoticeState.SERVED).get_state_display() == NoticeState.SERVED.label != NoticeState.SERVED
+
+
+@pytest.mark.parametrize("choices", [LiftGround, ListingGround])
+def test_label_of_answers_as_the_enum_does(choices):
+    for member in choices:
+        assert label_of(choices, member.value) == choices(member.value).label
+    for unknown in ("", "nope", None, 999):
+        assert label_of(choices, unknown) == ""
+    assert label_of(choices, "nope", default="nope") == "nope"
