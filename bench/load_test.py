@@ -2,14 +2,14 @@
 database holding 1,000,000 notices and 1,000,000 published listings. Loopback only.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py
-      [--users 30,86,96] [--rate 2.5] [--duration 90] [--workers 3] [--threads 1] [--keep | --reuse]
+      [--users 30,86,96] [--rate 2.5] [--duration 90] [--workers 3] [--threads 2] [--keep | --reuse]
 
 1. Installs locust into the venv if it is missing (bench/requirements-load.txt; not a dependency of the app).
 2. Creates its own database (linkage_bench_load): 30 units with A/B/leader contacts and liaison accounts, one court,
    1,000 cases, 1,000,000 notices (50,000 open) — the generator of bench/reminders_bench.py — and 1,000,000
    published listings — the generator of bench/listings_bench.py; 2,000 of the listings get identifiers with real
    check digits, for the identifier searches and the screenings.
-3. Starts gunicorn with linkage/gunicorn_conf.py (`--workers N`, sync workers unless --threads, DEBUG off, Redis for cache and broker, one trusted proxy so every
+3. Starts gunicorn with linkage/gunicorn_conf.py (`--workers N` of `--threads` threads, gthread; 1 thread: sync workers; DEBUG off, Redis for cache and broker, one trusted proxy so every
    simulated visitor has its own address) and runs locust headless for --duration seconds per stage, one stage per
    number in --users, each user offering --rate requests/s (so about users × rate requests/s in all).
 4. Prints throughput and p50/p95/p99 per endpoint and writes them to bench/LOAD_REPORT.md with the command line.
@@ -44,7 +44,7 @@ def arguments():
     parser.add_argument("--rate", type=float, default=2.5, help="requests per second each user offers")
     parser.add_argument("--duration", type=int, default=90, help="seconds of measured load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1,
+    parser.add_argument("--threads", type=int, default=2,
                         help="threads per gunicorn worker (above 1, gunicorn's gthread worker)")
     parser.add_argument("--notices", type=int, default=1_000_000, help="notices to generate (smaller for a smoke run)")
     parser.add_argument("--listings", type=int, default=1_000_000, help="listings to generate")
@@ -145,7 +145,7 @@ def prepare_world(path):
 def start_gunicorn(args, environment):
     command = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "linkage" / "gunicorn_conf.py"), "linkage.wsgi",
                "--workers", str(args.workers), "--threads", str(args.threads), "--bind",
-               f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"]
+               f"127.0.0.1:{PORT}", "--error-logfile", "-", "--log-level", "warning"]  # no access log, as behind nginx
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     for _ in range(120):
         try:
@@ -158,6 +158,21 @@ def start_gunicorn(args, environment):
 
 
 COMPONENTS = {"gunicorn": "gunicorn", "postgres": "postgres", "redis-server": "redis"}
+
+
+def speed_probe():
+    """Seconds of CPU a fixed pure-Python loop takes here (the least of three): the speed the machine has at the
+    moment. The 2 vCPUs of the test VM are not always as fast: within one session this probe has read from 0.9 s
+    to 1.7 s, and every figure of a stage moves with it, so each stage reports the probe taken just before it."""
+    best = None
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        spent = time.process_time() - started
+        best = spent if best is None else min(best, spent)
+    return best
 
 
 def cpu_seconds():
@@ -197,7 +212,7 @@ def read_stats(prefix):
         return list(csv.DictReader(stream))
 
 
-def stage_table(args, users, rows, cpu):
+def stage_table(args, users, rows, cpu, probe):
     header = "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|\n"
     lines = []
     for row in rows:
@@ -207,7 +222,9 @@ def stage_table(args, users, rows, cpu):
     total = next(row for row in rows if row["Name"] == "Aggregated")
     return (f"## {users} users offering {args.rate:g} req/s each (about {users * args.rate:g} req/s offered)\n\n"
             f"Measured: {float(total['Requests/s']):.1f} req/s, p50 {total['50%']} ms, p95 {total['95%']} ms, "
-            f"p99 {total['99%']} ms, {total['Failure Count']} failures.\n\n" + cpu + header + "\n".join(lines) + "\n")
+            f"p99 {total['99%']} ms, {total['Failure Count']} failures.\n\n"
+            f"Speed probe before the stage (bench/load_test.py speed_probe; lower is faster): {probe:.2f} s.\n\n"
+            + cpu + header + "\n".join(lines) + "\n")
 
 
 def report(args, stages, command_line):
@@ -250,6 +267,8 @@ def main():
         try:
             for users in (int(n) for n in args.users.split(",")):
                 prefix = str(work / f"locust-{users}")
+                probe = speed_probe()
+                print(f"{users} users; speed probe {probe:.2f} s", flush=True)
                 before, started = cpu_seconds(), time.monotonic()
                 subprocess.run([str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"),
                                 "--headless", "--users", str(users), "--spawn-rate", str(users),
@@ -259,7 +278,7 @@ def main():
                 after, elapsed = cpu_seconds(), time.monotonic() - started
                 rows = read_stats(prefix)
                 requests = int(next(row for row in rows if row["Name"] == "Aggregated")["Request Count"])
-                stages.append(stage_table(args, users, rows, cpu_line(before, after, requests, elapsed)))
+                stages.append(stage_table(args, users, rows, cpu_line(before, after, requests, elapsed), probe))
         finally:
             server.terminate()
             server.wait(timeout=30)

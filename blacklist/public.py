@@ -80,10 +80,11 @@ def _clean(value):
     return _WHITESPACE.sub("", str(value or "").translate(_FULL_WIDTH))
 
 
-def _identifier_filter(identifier):
-    """Q for an exact identifier, or None when the text cannot be an identifier. A resident ID is normalised (x → X,
-    15 → 18 digits); when its check digit or birth date is wrong it is still matched exactly as typed (upper-cased),
-    so a wrong number finds nothing rather than something else."""
+def _identifier_terms(identifier):
+    """(resident ID numbers, credit code) an identifier is searched by, or None when the text cannot be an identifier.
+    A resident ID is normalised (x → X, 15 → 18 digits); when its check digit or birth date is wrong it is still
+    matched exactly as typed (upper-cased), so a wrong number finds nothing rather than something else. An all-digit
+    18-character text is also tried as a credit code (the two have that shape in common)."""
     text = _clean(identifier).upper()
     if _RESIDENT_ID.fullmatch(text):
         numbers = {text}
@@ -91,13 +92,37 @@ def _identifier_filter(identifier):
             numbers.add(normalize_resident_id(text))
         except ValidationError:
             pass
-        query = Q(id_number__in=sorted(numbers))
-        if len(text) == 18:  # an all-digit credit code has the same shape
-            query |= Q(credit_code=text)
-        return query
+        return tuple(sorted(numbers)), text if len(text) == 18 else None
     if _CREDIT_CODE.fullmatch(text):
-        return Q(credit_code=text)
+        return (), text
     return None
+
+
+def _identifier_queryset(numbers, credit_code, name):
+    """Published listings with one of these resident ID numbers or this credit code (and a name starting with
+    `name`, if given), newest first, as the public sees them."""
+    condition = Q(id_number__in=numbers) if numbers else Q()
+    if credit_code is not None:
+        condition = condition | Q(credit_code=credit_code) if numbers else Q(credit_code=credit_code)
+    if name is not None:
+        condition &= Q(name__startswith=name)
+    return (Listing.objects.filter(condition, state=ListingState.PUBLISHED).order_by("-published_on", "-id")
+            .values(*PUBLISHED_FIELDS))
+
+
+_PREPARED_IDENTIFIER_SEARCH = {}
+
+
+def _prepared_identifier_search(numbers, with_credit_code, with_name):
+    """The search by identifier compiled once per shape (how many ID numbers, whether a credit code and a name take
+    part) and process (linkage.prepared): compiling it was a third of the request's cost."""
+    def build(sentinels):
+        return PreparedQuery(_identifier_queryset(
+            [sentinels.str(f"number{index}") for index in range(numbers)],
+            sentinels.str("credit_code") if with_credit_code else None,
+            sentinels.str("name") if with_name else None), sentinels)
+
+    return compiled_once(_PREPARED_IDENTIFIER_SEARCH, (numbers, with_credit_code, with_name), build)
 
 
 def _next_string(prefix):
@@ -179,26 +204,24 @@ def public_search(*, name="", identifier="", limit=20):
     identifier = _clean(identifier).replace("\x00", "")
     if not name and not identifier:
         return PublicSearchResult(message=PROMPT)
-    published = Listing.objects.filter(state=ListingState.PUBLISHED)
     if identifier:
-        condition = _identifier_filter(identifier)
-        if condition is None:
+        terms = _identifier_terms(identifier)
+        if terms is None:
             return PublicSearchResult(message=BAD_IDENTIFIER)
-        if name:
-            condition &= Q(name__startswith=name)
-        rows = published.filter(condition).order_by("-published_on", "-id")
-    else:
-        if len(name) < 2:
-            return PublicSearchResult(message=NAME_TOO_SHORT)
-        rows = None
-    if rows is None:  # by name alone: the prepared queries
+        numbers, credit_code = terms
+        prepared = _prepared_identifier_search(len(numbers), credit_code is not None, bool(name))
+        values = {**{f"number{index}": number for index, number in enumerate(numbers)},
+                  "credit_code": credit_code, "name": name}
+        found = [_row(dict(zip(PUBLISHED_FIELDS, row, strict=True)))
+                 for row in prepared.rows(values, suffix=" LIMIT %s", extra=[limit + 1])]
+    elif len(name) < 2:
+        return PublicSearchResult(message=NAME_TOO_SHORT)
+    else:  # by name alone: the prepared queries
         upper = _next_string(name)
         prepared_rows, prepared_suggestions = _prepared_name_search(upper is not None)
         values = {"name": name, "upper": upper}
         found = [_row(dict(zip(PUBLISHED_FIELDS, row, strict=True)))
                  for row in prepared_rows.rows(values, suffix=" LIMIT %s", extra=[limit + 1])]
-    else:
-        found = [_row(values) for values in rows.values(*PUBLISHED_FIELDS)[:limit + 1]]
     truncated = len(found) > limit
     found = found[:limit]
     suggestions = []

@@ -242,3 +242,22 @@ def test_prepared_name_search_answers_as_the_orm_does(clerk, leader, listed):
     assert [row["name"] for row in public_search(name="张%伟").results] == ["张%伟"]  # % is a character, not a wildcard
     assert [row["name"] for row in public_search(name="张_").results] == ["张_伟"]
     assert public_search(name="张伟").suggestions == ["张玮"]
+
+
+def test_prepared_identifier_search_answers_as_the_orm_does(listed):
+    """The identifier search runs SQL compiled once per shape (one or two ID numbers, a credit code, a name): its
+    rows are those the ORM reads with the same queryset, for every kind of identifier and with or without a name."""
+    from blacklist.public import _identifier_queryset, _identifier_terms, _row
+
+    typed = [ZHANG_WEI, ZHANG_WEI.lower(), LEGACY_ZHANG_WEI, resident_id(2), resident_id(4), resident_id(5),
+             ZHANG_WEI[:-1] + "0", CREDIT_CODE, CREDIT_CODE.lower(), "110105194912310021", "440103198506130000"]
+    for identifier in typed:
+        numbers, credit_code = _identifier_terms(identifier)
+        for name in ("", "张", "张伟", "张%", "某某", "李"):
+            for limit in (1, 20):
+                result = public_search(identifier=identifier, name=name, limit=limit)
+                orm = [_row(values) for values in
+                       _identifier_queryset(list(numbers), credit_code, name or None)[:limit + 1]]
+                assert result.results == orm[:limit] and result.truncated == (len(orm) > limit), (identifier, name)
+    assert [row["name"] for row in public_search(identifier=LEGACY_ZHANG_WEI, name="张伟").results] == ["张伟"]
+    assert public_search(identifier=resident_id(4)).results == []  # deleted from the list
