@@ -90,8 +90,11 @@ def stand_in_user(role, sentinels):
 class PreparedQuery:
     """The compiled SQL of `queryset`, built with `sentinels` where the values go; run with `values` by slot name."""
 
-    def __init__(self, queryset, sentinels):
+    def __init__(self, queryset, sentinels, *, server_prepared=True):
         self.db = queryset.db
+        # Whether the SQL is also prepared on the server (linkage.statements), and so planned once for any values:
+        # not for a query whose best plan depends on the value (a column where one value is most of the rows).
+        self.server_prepared = server_prepared
         compiler = queryset.query.get_compiler(using=self.db)
         self.sql, params = compiler.as_sql()
         self._params = [self._place(param, sentinels.slots) for param in params]
@@ -144,7 +147,7 @@ class PreparedQuery:
         through a server-side prepared statement (linkage.statements) unless `prepare` is false."""
         sql, params = f"{prefix}{self.sql}{suffix}", [*self.params(values), *extra]
         with connections[self.db].cursor() as cursor:
-            if prepare:
+            if prepare and self.server_prepared:
                 statements.execute(cursor, sql, params)
             else:
                 cursor.execute(sql, params)

@@ -261,3 +261,16 @@ def test_prepared_identifier_search_answers_as_the_orm_does(listed):
                 assert result.results == orm[:limit] and result.truncated == (len(orm) > limit), (identifier, name)
     assert [row["name"] for row in public_search(identifier=LEGACY_ZHANG_WEI, name="张伟").results] == ["张伟"]
     assert public_search(identifier=resident_id(4)).results == []  # deleted from the list
+
+
+def test_a_search_by_credit_code_is_planned_for_its_value():
+    """A credit code is empty for every person on the list: a plan made once without the value (a server-side
+    prepared statement) expects half the list to match and reads all of it. Those shapes are compiled once but
+    planned by PostgreSQL for each value; the others are prepared on the server too."""
+    from blacklist.public import _prepared_identifier_search
+
+    for numbers in (0, 1, 2):
+        for with_name in (False, True):
+            assert _prepared_identifier_search(numbers, True, with_name).server_prepared is False
+            if numbers:
+                assert _prepared_identifier_search(numbers, False, with_name).server_prepared is True
