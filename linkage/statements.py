@@ -4,9 +4,11 @@ PostgreSQL parses and plans every statement it receives as text. On the load tes
 server's CPU than running the statements: the notice detail's query took 1.5 ms to plan and 0.3 ms to run, the
 inbox's 0.9 ms and 0.2 ms (pg_stat_statements with track_planning, bench/LOAD_REPORT.md). A statement that the
 application runs again and again with other values is therefore PREPAREd once per database connection and then
-run as `EXECUTE name(values)`: PostgreSQL parses it once, and after five runs (plan_cache_mode = auto) keeps a
-generic plan when that costs no more than the plans made for each run's values. It is what psycopg 3 does on its own
-with prepare_threshold; here only the statements that ask for it take part (`execute`), never an arbitrary query.
+run as `EXECUTE name(values)`: PostgreSQL parses it once and, as the connection runs with
+plan_cache_mode=force_generic_plan (linkage/settings.py), plans it once for any values. It is what psycopg 3 does on
+its own with prepare_threshold; here only the statements that ask for it take part (`execute`), never an arbitrary
+query, and a query whose best plan depends on the value (a column where one value is most of the rows) must not ask
+(`PreparedQuery(server_prepared=False)`, as the public search by credit code does).
 
 - The values are still sent by psycopg2 as literals, now as EXECUTE's arguments. Each parameter's type is declared
   from the value's Python type as psycopg2 would type its literal: a string or None is `unknown`, resolved by
