@@ -212,19 +212,17 @@ def public_search(*, name="", identifier="", limit=20):
         if terms is None:
             return PublicSearchResult(message=BAD_IDENTIFIER)
         numbers, credit_code = terms
-        prepared = _prepared_identifier_search(len(numbers), credit_code is not None, bool(name))
+        prepared_rows = _prepared_identifier_search(len(numbers), credit_code is not None, bool(name))
         values = {**{f"number{index}": number for index, number in enumerate(numbers)},
                   "credit_code": credit_code, "name": name}
-        found = [_row(dict(zip(PUBLISHED_FIELDS, row, strict=True)))
-                 for row in prepared.rows(values, suffix=" LIMIT %s", extra=[limit + 1])]
     elif len(name) < 2:
         return PublicSearchResult(message=NAME_TOO_SHORT)
-    else:  # by name alone: the prepared queries
+    else:  # by name alone
         upper = _next_string(name)
         prepared_rows, prepared_suggestions = _prepared_name_search(upper is not None)
         values = {"name": name, "upper": upper}
-        found = [_row(dict(zip(PUBLISHED_FIELDS, row, strict=True)))
-                 for row in prepared_rows.rows(values, suffix=" LIMIT %s", extra=[limit + 1])]
+    found = [_row(dict(zip(PUBLISHED_FIELDS, row, strict=True)))
+             for row in prepared_rows.rows(values, suffix=" LIMIT %s", extra=[limit + 1])]
     truncated = len(found) > limit
     found = found[:limit]
     suggestions = []
