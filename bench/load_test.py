@@ -3,15 +3,19 @@ database holding 1,000,000 notices and 1,000,000 published listings. Loopback on
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py
       [--users 30,86,96] [--rate 2.5] [--duration 90] [--workers 3] [--threads 2] [--keep | --reuse]
+      [--client-nice -10] [--trace DIR] [--report FILE]
 
 1. Installs locust into the venv if it is missing (bench/requirements-load.txt; not a dependency of the app).
 2. Creates its own database (linkage_bench_load): 30 units with A/B/leader contacts and liaison accounts, one court,
    1,000 cases, 1,000,000 notices (50,000 open) — the generator of bench/reminders_bench.py — and 1,000,000
    published listings — the generator of bench/listings_bench.py; 2,000 of the listings get identifiers with real
    check digits, for the identifier searches and the screenings.
-3. Starts gunicorn with linkage/gunicorn_conf.py (`--workers N` of `--threads` threads, gthread; 1 thread: sync workers; DEBUG off, Redis for cache and broker, one trusted proxy so every
-   simulated visitor has its own address) and runs locust headless for --duration seconds per stage, one stage per
-   number in --users, each user offering --rate requests/s (so about users × rate requests/s in all).
+3. Starts gunicorn with linkage/gunicorn_conf.py (`--workers N` of `--threads` threads, gthread; 1 thread: sync
+   workers; DEBUG off, Redis for cache and broker, one trusted proxy so every simulated visitor has its own address)
+   and runs locust headless for --duration seconds per stage, one stage per number in --users, each user offering
+   --rate requests/s as a Poisson process (so one Poisson stream of about users × rate requests/s in all). Locust
+   runs at a higher priority than the server (--client-nice): it stands for clients on other machines, and a client
+   starved of CPU would count its own lateness as the server's.
 4. Prints throughput and p50/p95/p99 per endpoint and writes them to bench/LOAD_REPORT.md with the command line.
 Drops the database afterwards unless --keep.
 """
@@ -52,6 +56,14 @@ def arguments():
     parser.add_argument("--reuse", action="store_true",
                         help="use the database an earlier run left (generating it only if there is none) and keep it")
     parser.add_argument("--report", default=str(ROOT / "bench" / "LOAD_REPORT.md"))
+    parser.add_argument("--client-nice", type=int, default=-10,
+                        help="scheduling priority of locust (nice value; negative needs root): it stands for clients "
+                             "on other machines, and on a shared 2-core machine a client the server starves reads "
+                             "its responses late and counts the wait as the server's")
+    parser.add_argument("--trace", metavar="DIR",
+                        help="write each request's timing to DIR: as locust saw it (locust-USERS.tsv: start, endpoint, "
+                             "ms) and as gunicorn did (gunicorn.log: its access log with the time spent, in µs); "
+                             "for finding where the slow requests wait, not for the report's figures")
     return parser.parse_args()
 
 
@@ -146,6 +158,9 @@ def start_gunicorn(args, environment):
     command = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "linkage" / "gunicorn_conf.py"), "linkage.wsgi",
                "--workers", str(args.workers), "--threads", str(args.threads), "--bind",
                f"127.0.0.1:{PORT}", "--error-logfile", "-", "--log-level", "warning"]  # no access log, as behind nginx
+    if args.trace:
+        command += ["--access-logfile", str(Path(args.trace) / "gunicorn.log"),
+                    "--access-logformat", "%(p)s %(m)s %(U)s %(s)s %(D)s"]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     for _ in range(120):
         try:
@@ -232,8 +247,9 @@ def report(args, stages, command_line):
             f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} "
             f"cores, {platform.python_implementation()} {platform.python_version()}); gunicorn with {args.workers} "
             f"{'sync workers' if args.threads == 1 else f'gthread workers of {args.threads} threads'} "
-            f"(linkage/gunicorn_conf.py) and locust on the same machine; each stage {args.duration} s, its users all started in "
-            f"the first second; PostgreSQL (its default settings) and Redis local. Data: "
+            f"(linkage/gunicorn_conf.py) and locust on the same machine (at nice {args.client_nice}); each stage "
+            f"{args.duration} s, its users all started in the first second, each user's requests arriving as a Poisson "
+            f"process (bench/load/locustfile.py, poisson_pacing); PostgreSQL (its default settings) and Redis local. Data: "
             f"{args.notices:,} notices and {args.listings:,} published listings. Target of issue 8: 200 req/s of the "
             f"mix at p95 under 200 ms.\n\n" + "\n".join(stages))
     Path(args.report).write_text(text, encoding="utf-8")
@@ -252,6 +268,8 @@ def main():
         if created:
             generate(now, args.notices, args.listings)
         work = Path(tempfile.mkdtemp(prefix="linkage-load-"))
+        if args.trace:
+            Path(args.trace).mkdir(parents=True, exist_ok=True)
         prepare_world(work / "world.json")
         from django.db import connections
 
@@ -267,10 +285,12 @@ def main():
         try:
             for users in (int(n) for n in args.users.split(",")):
                 prefix = str(work / f"locust-{users}")
+                if args.trace:
+                    environment["LINKAGE_LOAD_TRACE"] = str(Path(args.trace) / f"locust-{users}.tsv")
                 probe = speed_probe()
                 print(f"{users} users; speed probe {probe:.2f} s", flush=True)
                 before, started = cpu_seconds(), time.monotonic()
-                subprocess.run([str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"),
+                subprocess.run(["nice", "-n", str(args.client_nice), str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"),
                                 "--headless", "--users", str(users), "--spawn-rate", str(users),
                                 "--run-time", f"{args.duration}s", "--host", f"http://127.0.0.1:{PORT}",
                                 "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
