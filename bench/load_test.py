@@ -2,8 +2,8 @@
 database holding 1,000,000 notices and 1,000,000 published listings. Loopback only.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_test.py
-      [--users 30,86,96] [--rate 2.5] [--duration 90] [--workers 3] [--threads 2] [--keep | --reuse]
-      [--client-nice -10] [--trace DIR] [--report FILE]
+      [--users 30,86,96,120] [--rate 2.5] [--duration 90] [--workers 3] [--threads 2] [--keep | --reuse]
+      [--pacing poisson|constant] [--client-nice 0] [--trace DIR] [--report FILE]
 
 1. Installs locust into the venv if it is missing (bench/requirements-load.txt; not a dependency of the app).
 2. Creates its own database (linkage_bench_load): 30 units with A/B/leader contacts and liaison accounts, one court,
@@ -14,8 +14,8 @@ Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python 
    workers; DEBUG off, Redis for cache and broker, one trusted proxy so every simulated visitor has its own address)
    and runs locust headless for --duration seconds per stage, one stage per number in --users, each user offering
    --rate requests/s as a Poisson process (so one Poisson stream of about users × rate requests/s in all). Locust
-   runs at a higher priority than the server (--client-nice): it stands for clients on other machines, and a client
-   starved of CPU would count its own lateness as the server's.
+   shares the 2 cores with the server at the same priority unless --client-nice says otherwise (it stands for
+   clients on other machines; a client starved of CPU counts its own lateness as the server's).
 4. Prints throughput and p50/p95/p99 per endpoint and writes them to bench/LOAD_REPORT.md with the command line.
 Drops the database afterwards unless --keep.
 """
@@ -43,7 +43,7 @@ VENV_BIN = Path(sys.executable).parent
 
 def arguments():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", default="30,86,96",
+    parser.add_argument("--users", default="30,86,96,120",
                         help="simulated users; a comma-separated list runs one stage each on the same data")
     parser.add_argument("--rate", type=float, default=2.5, help="requests per second each user offers")
     parser.add_argument("--duration", type=int, default=90, help="seconds of measured load")
@@ -56,10 +56,13 @@ def arguments():
     parser.add_argument("--reuse", action="store_true",
                         help="use the database an earlier run left (generating it only if there is none) and keep it")
     parser.add_argument("--report", default=str(ROOT / "bench" / "LOAD_REPORT.md"))
-    parser.add_argument("--client-nice", type=int, default=-10,
-                        help="scheduling priority of locust (nice value; negative needs root): it stands for clients "
-                             "on other machines, and on a shared 2-core machine a client the server starves reads "
-                             "its responses late and counts the wait as the server's")
+    parser.add_argument("--pacing", choices=["poisson", "constant"], default="poisson",
+                        help="how each user spaces its requests: Poisson arrivals (default), or locust's "
+                             "constant_throughput, which keeps the users that started together in step")
+    parser.add_argument("--client-nice", type=int, default=0,
+                        help="scheduling priority of locust (nice value; negative needs root). It stands for clients on "
+                             "other machines; on the shared 2 cores a client the server starves reads its responses "
+                             "late and counts the wait as the server's. The default, 0, leaves that in the figures")
     parser.add_argument("--trace", metavar="DIR",
                         help="write each request's timing to DIR: as locust saw it (locust-USERS.tsv: start, endpoint, "
                              "ms) and as gunicorn did (gunicorn.log: its access log with the time spent, in µs); "
@@ -242,14 +245,18 @@ def stage_table(args, users, rows, cpu, probe):
             + cpu + header + "\n".join(lines) + "\n")
 
 
+PACING = {"poisson": "Poisson arrivals (bench/load/locustfile.py, poisson_pacing)",
+          "constant": "locust's constant_throughput"}
+
+
 def report(args, stages, command_line):
     text = (f"# Load test report\n\nCommand: `{command_line}`\n\n"
             f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} "
             f"cores, {platform.python_implementation()} {platform.python_version()}); gunicorn with {args.workers} "
             f"{'sync workers' if args.threads == 1 else f'gthread workers of {args.threads} threads'} "
             f"(linkage/gunicorn_conf.py) and locust on the same machine (at nice {args.client_nice}); each stage "
-            f"{args.duration} s, its users all started in the first second, each user's requests arriving as a Poisson "
-            f"process (bench/load/locustfile.py, poisson_pacing); PostgreSQL (its default settings) and Redis local. Data: "
+            f"{args.duration} s, its users all started in the first second, each user's requests paced by "
+            f"{PACING[args.pacing]}; PostgreSQL (its default settings) and Redis local. Data: "
             f"{args.notices:,} notices and {args.listings:,} published listings. Target of issue 8: 200 req/s of the "
             f"mix at p95 under 200 ms.\n\n" + "\n".join(stages))
     Path(args.report).write_text(text, encoding="utf-8")
@@ -278,7 +285,7 @@ def main():
                            REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9"),
                            CELERY_BROKER_URL=os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/8"),
                            LINKAGE_VAR_DIR=str(work), LINKAGE_LOAD_WORLD=str(work / "world.json"),
-                           LINKAGE_LOAD_RATE=str(args.rate))
+                           LINKAGE_LOAD_RATE=str(args.rate), LINKAGE_LOAD_PACING=args.pacing)
         (work / "static").mkdir(exist_ok=True)
         server, _ = start_gunicorn(args, environment)
         stages = []
@@ -290,8 +297,8 @@ def main():
                 probe = speed_probe()
                 print(f"{users} users; speed probe {probe:.2f} s", flush=True)
                 before, started = cpu_seconds(), time.monotonic()
-                subprocess.run(["nice", "-n", str(args.client_nice), str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"),
-                                "--headless", "--users", str(users), "--spawn-rate", str(users),
+                subprocess.run(["nice", "-n", str(args.client_nice), str(VENV_BIN / "locust"),
+                                "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless", "--users", str(users), "--spawn-rate", str(users),
                                 "--run-time", f"{args.duration}s", "--host", f"http://127.0.0.1:{PORT}",
                                 "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
                                cwd=ROOT, env=environment, check=False)

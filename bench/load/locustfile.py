@@ -17,7 +17,7 @@ import os
 import random
 import time
 
-from locust import FastHttpUser, events, task
+from locust import FastHttpUser, constant_throughput, events, task
 
 WORLD = json.loads(open(os.environ["LINKAGE_LOAD_WORLD"], encoding="utf-8").read())
 RATE = float(os.environ.get("LINKAGE_LOAD_RATE", "5"))
@@ -57,13 +57,18 @@ def poisson_pacing(rate):
     return wait_time
 
 
+# LINKAGE_LOAD_PACING=constant (load_test.py --pacing constant) gives back locust's constant_throughput, the model of the
+# reports before 2026-11-25, for comparison.
+pacing = constant_throughput if os.environ.get("LINKAGE_LOAD_PACING") == "constant" else poisson_pacing
+
+
 def _address():
     return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
 class Liaison(FastHttpUser):
     weight = 5
-    wait_time = poisson_pacing(RATE)
+    wait_time = pacing(RATE)
 
     def on_start(self):
         self.unit = random.choice(WORLD["liaisons"])
@@ -102,7 +107,7 @@ class Liaison(FastHttpUser):
 
 class Clerk(FastHttpUser):
     weight = 2
-    wait_time = poisson_pacing(RATE)
+    wait_time = pacing(RATE)
 
     def on_start(self):
         self.headers = {"Authorization": f"Token {WORLD['clerk_token']}", "X-Forwarded-For": _address()}
@@ -127,7 +132,7 @@ class Clerk(FastHttpUser):
 
 class Public(FastHttpUser):
     weight = 4
-    wait_time = poisson_pacing(RATE)
+    wait_time = pacing(RATE)
 
     # Every search comes from a new visitor's address: one simulated user stands for many members of the public, and
     # the per-address rate limit (20 a minute) is meant for one person, not for the crowd.
@@ -146,7 +151,7 @@ class Public(FastHttpUser):
 
 class Screening(FastHttpUser):
     weight = 1
-    wait_time = poisson_pacing(RATE / 10)
+    wait_time = pacing(RATE / 10)
 
     def on_start(self):
         self.headers = {"Authorization": f"Token {random.choice(WORLD['liaisons'])['token']}",
