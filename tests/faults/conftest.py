@@ -345,8 +345,9 @@ def wait_until_all_sent(workers, expected, timeout=30):
 
 
 class WebServer:
-    """The app under gunicorn (one sync worker, as in production) against the test database, with uploads under a
-    media directory of the test's own that outlives the process."""
+    """The app under gunicorn with the production settings (linkage/gunicorn_conf.py: a gthread worker of 2 threads,
+    keep-alive), one worker, against the test database, with uploads under a media directory of the test's own that
+    outlives the process."""
 
     def __init__(self, tmp_path):
         self.port = free_port()
@@ -373,8 +374,9 @@ class WebServer:
         with open(self.log_path, "a") as log:
             log.write(f"---- start {self.starts}\n")
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "linkage.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                 "--workers", "1", "--timeout", "120", "--graceful-timeout", "2", "--access-logfile", "-"],
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "linkage" / "gunicorn_conf.py"),
+                 "linkage.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "120",
+                 "--graceful-timeout", "2", "--access-logfile", "-"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         wait_for(self._ready, timeout=60, what="gunicorn to answer")
