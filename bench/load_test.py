@@ -60,9 +60,9 @@ def arguments():
                         help="how each user spaces its requests: Poisson arrivals (default), or locust's "
                              "constant_throughput, which keeps the users that started together in step")
     parser.add_argument("--client-nice", type=int, default=0,
-                        help="scheduling priority of locust (nice value; negative needs root). It stands for clients on "
-                             "other machines; on the shared 2 cores a client the server starves reads its responses "
-                             "late and counts the wait as the server's. The default, 0, leaves that in the figures")
+                        help="scheduling priority of locust (nice value; negative needs root). It stands for "
+                             "clients on other machines; on the shared 2 cores a client the server starves reads its "
+                             "responses late and counts the wait as the server's. The default, 0, leaves that in")
     parser.add_argument("--trace", metavar="DIR",
                         help="write each request's timing to DIR: as locust saw it (locust-USERS.tsv: start, endpoint, "
                              "ms) and as gunicorn did (gunicorn.log: its access log with the time spent, in µs); "
@@ -298,7 +298,8 @@ def main():
                 print(f"{users} users; speed probe {probe:.2f} s", flush=True)
                 before, started = cpu_seconds(), time.monotonic()
                 subprocess.run(["nice", "-n", str(args.client_nice), str(VENV_BIN / "locust"),
-                                "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless", "--users", str(users), "--spawn-rate", str(users),
+                                "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
+                                "--users", str(users), "--spawn-rate", str(users),
                                 "--run-time", f"{args.duration}s", "--host", f"http://127.0.0.1:{PORT}",
                                 "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
                                cwd=ROOT, env=environment, check=False)

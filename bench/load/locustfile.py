@@ -57,8 +57,8 @@ def poisson_pacing(rate):
     return wait_time
 
 
-# LINKAGE_LOAD_PACING=constant (load_test.py --pacing constant) gives back locust's constant_throughput, the model of the
-# reports before 2026-11-25, for comparison.
+# LINKAGE_LOAD_PACING=constant (load_test.py --pacing constant) gives back locust's constant_throughput, the model of
+# the reports before 2026-11-25, for comparison.
 pacing = constant_throughput if os.environ.get("LINKAGE_LOAD_PACING") == "constant" else poisson_pacing
 
 
