@@ -17,12 +17,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import render
 from redis.exceptions import RedisError
 
 from linkage.audit import client_address
 from linkage.choices import label_of
-from linkage.identifiers import normalize_resident_id
+from linkage.identifiers import normalize_credit_code, normalize_resident_id
 from linkage.prepared import PreparedQuery, compiled_once
 
 from .models import Listing, ListingGround, ListingState
@@ -32,6 +31,8 @@ logger = logging.getLogger(__name__)
 PROMPT = "请输入被执行人姓名或名称（至少2个字），或者身份证号码、统一社会信用代码。"
 NAME_TOO_SHORT = "请输入至少2个字的姓名或名称。"
 BAD_IDENTIFIER = "请输入正确的18位（或15位）身份证号码，或者18位统一社会信用代码。"
+BAD_RESIDENT_ID = "身份证号码有误（校验位或出生日期不符），请核对后再查询。"
+NAME_REQUIRED = "按身份证号码查询时，请同时输入被执行人的完整姓名。"
 TOO_MANY_MESSAGE = "查询过于频繁，请稍后再试。"
 TRUNCATED = "符合条件的记录较多，仅显示前{limit}条，请输入更完整的姓名或证件号码。"
 NOTHING_FOUND = "未查询到符合条件的失信被执行人。"
@@ -51,6 +52,18 @@ _CHINESE_NAME = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f·]{2,4}")
 PUBLISHED_FIELDS = ("name", "id_number", "credit_code", "legal_representative", "sex", "age", "obligation",
                     "performed_amount", "unperformed_amount", "ground", "facts", "basis_issuer", "basis_number",
                     "case_number", "filed_on", "court_name", "published_on")
+
+
+@dataclass(frozen=True)
+class PublicQuery:
+    """A search as the public typed it, checked: a name (prefix), or an identifier. A resident ID number (valid,
+    normalised) is searched only together with the exact name (issue 17 item 4: the number alone, or with a guessed
+    name prefix, must not confirm a guess of the hidden digits). `message` is set when the query is refused."""
+
+    name: str = ""
+    number: str | None = None  # a resident ID number, searched with name = the exact name
+    credit_code: str | None = None  # searched with name as a prefix, when a name is given
+    message: str = ""
 
 
 @dataclass
@@ -76,36 +89,70 @@ def mask_id_number(value):
     return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail:]
 
 
+def public_age(age, id_number):
+    """(age, age band) as the public sees them. Next to a masked ID number that shows some of its characters the exact
+    age would narrow the hidden birth date to about a year (some 33 candidates once the check digit is applied), so
+    only a band of `PUBLIC_AGE_BAND_YEARS` years is shown ("30-39岁"), or no age at all when that is 0."""
+    if age is None:
+        return None, ""
+    head, tail = settings.PUBLIC_ID_MASK_KEEP
+    if not id_number or head + tail <= 0:
+        return age, ""
+    band = settings.PUBLIC_AGE_BAND_YEARS
+    if band <= 0:
+        return None, ""
+    low = age // band * band
+    return None, f"{low}-{low + band - 1}岁"
+
+
 def _clean(value):
     return _WHITESPACE.sub("", str(value or "").translate(_FULL_WIDTH))
 
 
-def _identifier_terms(identifier):
-    """(resident ID numbers, credit code) an identifier is searched by, or None when the text cannot be an identifier.
-    A resident ID is normalised (x → X, 15 → 18 digits); when its check digit or birth date is wrong it is still
-    matched exactly as typed (upper-cased), so a wrong number finds nothing rather than something else. An all-digit
-    18-character text is also tried as a credit code (the two have that shape in common)."""
-    text = _clean(identifier).upper()
+def _credit_code_or_none(text):
+    try:
+        return normalize_credit_code(text)
+    except ValidationError:
+        return None
+
+
+def parse_query(*, name="", identifier=""):
+    """The PublicQuery for what was typed. A resident ID number must be valid (check digit, real birth date): a wrong
+    one is refused, not searched. An 18-character text that is also a valid credit code is searched as a credit code
+    too (the two share that shape); without a name it is searched only as a credit code, never as a person's number."""
+    name = _WHITESPACE.sub("", str(name or "")).replace("\x00", "")[:100]
+    text = _clean(identifier).replace("\x00", "").upper()
+    if not name and not text:
+        return PublicQuery(message=PROMPT)
+    if not text:
+        return PublicQuery(name=name, message=NAME_TOO_SHORT if len(name) < 2 else "")
     if _RESIDENT_ID.fullmatch(text):
-        numbers = {text}
         try:
-            numbers.add(normalize_resident_id(text))
+            number = normalize_resident_id(text)
         except ValidationError:
-            pass
-        return tuple(sorted(numbers)), text if len(text) == 18 else None
+            number = None
+        credit_code = _credit_code_or_none(text) if len(text) == 18 else None
+        if number is not None and name:
+            return PublicQuery(name=name, number=number, credit_code=credit_code)
+        if credit_code is not None:
+            return PublicQuery(name=name, credit_code=credit_code)
+        return PublicQuery(name=name, message=NAME_REQUIRED if number is not None else BAD_RESIDENT_ID)
     if _CREDIT_CODE.fullmatch(text):
-        return (), text
-    return None
+        return PublicQuery(name=name, credit_code=text)
+    return PublicQuery(name=name, message=BAD_IDENTIFIER)
 
 
 def _identifier_queryset(numbers, credit_code, name):
-    """Published listings with one of these resident ID numbers or this credit code (and a name starting with
-    `name`, if given), newest first, as the public sees them."""
-    condition = Q(id_number__in=numbers) if numbers else Q()
+    """Published listings with one of these resident ID numbers and exactly this name, or with this credit code (and
+    a name starting with `name`, if given), newest first, as the public sees them."""
+    condition = Q()
+    if numbers:
+        if name is None:
+            raise ValueError("a resident ID number is searched only with the exact name")
+        condition = Q(id_number__in=numbers, name=name)
     if credit_code is not None:
-        condition = condition | Q(credit_code=credit_code) if numbers else Q(credit_code=credit_code)
-    if name is not None:
-        condition &= Q(name__startswith=name)
+        code = Q(credit_code=credit_code) & (Q(name__startswith=name) if name is not None else Q())
+        condition = condition | code if numbers else code
     return (Listing.objects.filter(condition, state=ListingState.PUBLISHED).order_by("-published_on", "-id")
             .values(*PUBLISHED_FIELDS))
 
@@ -175,13 +222,15 @@ def _prepared_name_search(bounded):
 
 def _row(values):
     ground = values["ground"]
+    age, age_band = public_age(values["age"], values["id_number"])
     return {
         "name": values["name"],
         "id_number": mask_id_number(values["id_number"]),
         "credit_code": values["credit_code"],
         "legal_representative": values["legal_representative"],
         "sex": values["sex"],
-        "age": values["age"],
+        "age": age,
+        "age_band": age_band,
         "obligation": values["obligation"],
         "performed_amount": values["performed_amount"],
         "unperformed_amount": values["unperformed_amount"],
@@ -198,25 +247,26 @@ def _row(values):
 
 
 def public_search(*, name="", identifier="", limit=20):
-    """Search the published list. Two queries at most (the rows, the homophone names), whatever the number of
-    matches. With both an identifier and a name, both must match."""
+    """Search the published list (parse_query, then run_query). Not guarded: the pages and the API go through
+    blacklist.public_guard, which adds the budget, captcha and pattern limit of the exact-number search."""
+    return run_query(parse_query(name=name, identifier=identifier), limit=limit)
+
+
+def run_query(query, *, limit=20):
+    """Two queries at most (the rows, the homophone names), whatever the number of matches. With both an
+    identifier and a name, both must match."""
     from .services import name_pinyin
 
+    if query.message:
+        return PublicSearchResult(message=query.message)
     limit = max(1, min(int(limit), MAX_LIMIT))
-    name = _WHITESPACE.sub("", str(name or "")).replace("\x00", "")[:100]
-    identifier = _clean(identifier).replace("\x00", "")
-    if not name and not identifier:
-        return PublicSearchResult(message=PROMPT)
+    name = query.name
+    identifier = query.number is not None or query.credit_code is not None
     if identifier:
-        terms = _identifier_terms(identifier)
-        if terms is None:
-            return PublicSearchResult(message=BAD_IDENTIFIER)
-        numbers, credit_code = terms
-        prepared_rows = _prepared_identifier_search(len(numbers), credit_code is not None, bool(name))
+        numbers = (query.number,) if query.number is not None else ()
+        prepared_rows = _prepared_identifier_search(len(numbers), query.credit_code is not None, bool(name))
         values = {**{f"number{index}": number for index, number in enumerate(numbers)},
-                  "credit_code": credit_code, "name": name}
-    elif len(name) < 2:
-        return PublicSearchResult(message=NAME_TOO_SHORT)
+                  "credit_code": query.credit_code, "name": name}
     else:  # by name alone
         upper = _next_string(name)
         prepared_rows, prepared_suggestions = _prepared_name_search(upper is not None)
@@ -267,21 +317,3 @@ def rate_limited(request):
 
 def retry_after():
     return str(60 - int(time.time()) % 60)
-
-
-def public_search_page(request):
-    """`/public/debtors/`: the search form and its results, for anyone, on a phone as on a desktop."""
-    name = request.GET.get("name", "").strip()
-    identifier = request.GET.get("id_number", "").strip()
-    context = {"name": name, "id_number": identifier, "result": None, "message": "", "limit": 20}
-    if not name and not identifier:
-        context["message"] = PROMPT
-        return render(request, "blacklist/public_search.html", context)
-    if rate_limited(request):
-        context["message"] = TOO_MANY_MESSAGE
-        response = render(request, "blacklist/public_search.html", context, status=429)
-        response["Retry-After"] = retry_after()
-        return response
-    result = public_search(name=name, identifier=identifier)
-    context.update(result=result, message=result.message)
-    return render(request, "blacklist/public_search.html", context)

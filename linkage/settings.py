@@ -245,6 +245,16 @@ LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
 # codes are public by law and shown in full); searches per client address per minute.
 PUBLIC_ID_MASK_KEEP = (env.int("LINKAGE_PUBLIC_ID_KEEP_HEAD", default=6), env.int("LINKAGE_PUBLIC_ID_KEEP_TAIL", default=4))
 PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("LINKAGE_PUBLIC_SEARCH_RATE_PER_MINUTE", default=20)
+# A masked ID number stays masked (issue 17 item 4, blacklist.public_guard): next to it the age is shown as a band of
+# this many years ("30-39岁"; 0 shows no age); the exact-number search answers only with the exact name and a valid
+# number, within a daily budget of distinct numbers per client address, with the app's own captcha after a few
+# misses, and a masked pattern (head and tail) answers at most this many misses per window, across all clients.
+PUBLIC_AGE_BAND_YEARS = env.int("LINKAGE_PUBLIC_AGE_BAND_YEARS", default=10)
+PUBLIC_ID_DAILY_BUDGET = env.int("LINKAGE_PUBLIC_ID_DAILY_BUDGET", default=10)
+PUBLIC_ID_CAPTCHA_AFTER_MISSES = env.int("LINKAGE_PUBLIC_ID_CAPTCHA_AFTER_MISSES", default=3)
+PUBLIC_CAPTCHA_TTL_SECONDS = env.int("LINKAGE_PUBLIC_CAPTCHA_TTL_SECONDS", default=300)
+PUBLIC_ID_PATTERN_MISS_LIMIT = env.int("LINKAGE_PUBLIC_ID_PATTERN_MISS_LIMIT", default=5)
+PUBLIC_ID_PATTERN_WINDOW_DAYS = env.int("LINKAGE_PUBLIC_ID_PATTERN_WINDOW_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
