@@ -97,6 +97,8 @@ def test_two_characters_find_the_name_and_longer_names_published_only(listed):
     assert set(zhang_wei) >= {"obligation", "performed_amount", "unperformed_amount", "basis_issuer", "basis_number",
                               "filed_on", "legal_representative", "age"}
     assert "proposed_by" not in zhang_wei and "decided_on" not in zhang_wei
+    # Next to the masked number, an age band rather than the age (issue 17 item 4): born 1949-12-31, 76 on decision.
+    assert zhang_wei["age"] is None and zhang_wei["age_band"] == "70-79岁"
     # Shielded 张伟明, proposed 张伟东, the deleted 张伟: none of them.
     for hidden in ("张伟明", "张伟东"):
         assert public_search(name=hidden).results == []
@@ -118,13 +120,20 @@ def test_organisation_shows_the_credit_code_in_full(listed):
 
 def test_exact_identifier_lower_case_x_and_legacy_15_digits(listed):
     for typed in ("11010519491231002x", LEGACY_ZHANG_WEI, " 110105 19491231002X "):
-        assert [row["name"] for row in public_search(identifier=typed).results] == ["张伟"], typed
-    assert public_search(identifier=resident_id(2)).results[0]["name"] == "张伟强"
+        assert [row["name"] for row in public_search(identifier=typed, name="张伟").results] == ["张伟"], typed
+    assert public_search(identifier=resident_id(2), name="张伟强").results[0]["name"] == "张伟强"
     # A prefix of an ID number is not a search.
     assert public_search(identifier="110105").results == []
     assert public_search(identifier="110105").message
-    # Identifier and name together must both match.
+    # Identifier and name together must both match, and a resident ID number only with the exact name (issue 17).
     assert public_search(identifier=ZHANG_WEI, name="李").results == []
+    assert public_search(identifier=resident_id(2), name="张伟").results == []  # 张伟强's number, a prefix of the name
+    refused = public_search(identifier=ZHANG_WEI)
+    assert not refused.searched and refused.message == "按身份证号码查询时，请同时输入被执行人的完整姓名。"
+    # A wrong check digit or birth date is refused, not searched.
+    for wrong in (ZHANG_WEI[:-1] + "0", "110105194913310021"):
+        refused = public_search(identifier=wrong, name="张伟")
+        assert not refused.searched and "校验位或出生日期" in refused.message
 
 
 def test_one_character_or_nothing_returns_nothing_and_asks_for_input(listed):
@@ -155,7 +164,7 @@ def test_query_count_is_fixed_whatever_the_number_of_matches(clerk, leader, djan
     with django_assert_max_num_queries(2):
         assert len(public_search(name="王芳").results) == 13
     with django_assert_max_num_queries(1):
-        assert len(public_search(identifier=resident_id(20)).results) == 1
+        assert len(public_search(identifier=resident_id(20), name="王芳").results) == 1
 
 
 def test_anonymous_page_and_api(client, listed):
@@ -191,7 +200,7 @@ def test_rate_limit_is_shared_by_page_and_api(client, listed, settings):
     api = APIClient()
     assert api.get(API, {"name": "张伟"}).status_code == 200
     assert client.get(reverse("blacklist:public-search"), {"name": "张伟"}).status_code == 200
-    assert api.get(API, {"id_number": ZHANG_WEI}).status_code == 200
+    assert api.get(API, {"id_number": ZHANG_WEI, "name": "张伟"}).status_code == 200
     response = api.get(API, {"name": "张伟"})
     assert response.status_code == 429
     assert response.json() == {"detail": "查询过于频繁，请稍后再试。"}
@@ -245,22 +254,28 @@ def test_prepared_name_search_answers_as_the_orm_does(clerk, leader, listed):
 
 
 def test_prepared_identifier_search_answers_as_the_orm_does(listed):
-    """The identifier search runs SQL compiled once per shape (one or two ID numbers, a credit code, a name): its
-    rows are those the ORM reads with the same queryset, for every kind of identifier and with or without a name."""
-    from blacklist.public import _identifier_queryset, _identifier_terms, _row
+    """The identifier search runs SQL compiled once per shape (a resident ID number with the exact name, a credit
+    code with or without a name prefix, both): its rows are those the ORM reads with the same queryset, for every
+    kind of identifier and name."""
+    from blacklist.public import _identifier_queryset, _row, parse_query
 
     typed = [ZHANG_WEI, ZHANG_WEI.lower(), LEGACY_ZHANG_WEI, resident_id(2), resident_id(4), resident_id(5),
-             ZHANG_WEI[:-1] + "0", CREDIT_CODE, CREDIT_CODE.lower(), "110105194912310021", "440103198506130000"]
+             CREDIT_CODE, CREDIT_CODE.lower(), "110105194912310021"]
     for identifier in typed:
-        numbers, credit_code = _identifier_terms(identifier)
-        for name in ("", "张", "张伟", "张%", "某某", "李"):
+        for name in ("", "张", "张伟", "张%", "某某", "李", "某某贸易有限公司"):
+            query = parse_query(name=name, identifier=identifier)
+            if query.message:
+                assert query.number is None and query.credit_code is None, (identifier, name)
+                continue
             for limit in (1, 20):
                 result = public_search(identifier=identifier, name=name, limit=limit)
+                numbers = [query.number] if query.number else []
                 orm = [_row(values) for values in
-                       _identifier_queryset(list(numbers), credit_code, name or None)[:limit + 1]]
+                       _identifier_queryset(numbers, query.credit_code, name or None)[:limit + 1]]
                 assert result.results == orm[:limit] and result.truncated == (len(orm) > limit), (identifier, name)
     assert [row["name"] for row in public_search(identifier=LEGACY_ZHANG_WEI, name="张伟").results] == ["张伟"]
-    assert public_search(identifier=resident_id(4)).results == []  # deleted from the list
+    assert public_search(identifier=resident_id(4), name="张伟").results == []  # deleted from the list
+    assert [row["name"] for row in public_search(identifier=CREDIT_CODE, name="某某").results] == ["某某贸易有限公司"]
 
 
 def test_a_search_by_credit_code_is_planned_for_its_value():
@@ -269,8 +284,7 @@ def test_a_search_by_credit_code_is_planned_for_its_value():
     planned by PostgreSQL for each value; the others are prepared on the server too."""
     from blacklist.public import _prepared_identifier_search
 
-    for numbers in (0, 1, 2):
-        for with_name in (False, True):
-            assert _prepared_identifier_search(numbers, True, with_name).server_prepared is False
-            if numbers:
-                assert _prepared_identifier_search(numbers, False, with_name).server_prepared is True
+    for numbers, with_name in ((0, False), (0, True), (1, True)):
+        assert _prepared_identifier_search(numbers, True, with_name).server_prepared is False
+        if numbers:
+            assert _prepared_identifier_search(numbers, False, with_name).server_prepared is True
