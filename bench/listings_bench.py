@@ -3,8 +3,9 @@
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/listings_bench.py
 It creates its own database (linkage_bench_listings), generates the listings with one set-based INSERT … SELECT
 generate_series (100 common surnames × 200 given names of one or two characters: 20,000 distinct names, 50 listings
-each, so 张伟 and 张伟强 both occur many times; unique 18-digit identifiers whose check digit is not computed), then
-measures median and p95 over 50 runs of `public_search(identifier=...)` (target < 5 ms median) and of a
+each, so 张伟 and 张伟强 both occur many times; unique 18-digit resident ID numbers with their real check digit), then
+measures median and p95 over 50 runs of `public_search(identifier=..., name=...)` — a resident ID number is searched only
+with the exact name and a valid number (issue 17 item 4) — (target < 5 ms median) and of a
 2-character `public_search(name=...)` (target < 50 ms median), plus, for comparison, the bare `name LIKE 'x%'`
 query without the range that lets the (state, name) B-tree serve it; prints the plans; then drops the database
 (keep it with --keep).
@@ -27,11 +28,19 @@ GIVEN_NAMES = (GIVEN_CHARS + [a + b for a in GIVEN_CHARS[:16] for b in GIVEN_CHA
 
 
 def id_number(g):
-    """The identifier of row g, exactly as the SQL below builds it: region, birth date, serial, a pseudo check."""
+    """The identifier of row g, exactly as the SQL below builds it: region, birth date, serial, the GB 11643 check."""
     import datetime
 
+    from linkage.identifiers import resident_id_check_char
+
     born = datetime.date(1950, 1, 1) + datetime.timedelta(days=g % 18000)
-    return f"440103{born:%Y%m%d}{g // 18000:03d}{'0123456789X'[g % 11]}"
+    body = f"440103{born:%Y%m%d}{g // 18000:03d}"
+    return body + resident_id_check_char(body)
+
+
+def name_of(g):
+    """The name of row g, exactly as the SQL below builds it."""
+    return SURNAMES[g % 100] + GIVEN_NAMES[(g // 100) % 200]
 
 
 def insert_listings(cursor, *, case, party, court, clerk, today, total):
@@ -49,15 +58,17 @@ def insert_listings(cursor, *, case, party, court, clerk, today, total):
         SELECT %(case)s + g / 1000, %(party)s + g %% 1000, %(court)s, 3, '转移财产规避执行', 2, 'published',
             s.surnames[1 + g %% 100] || s.givens[1 + (g / 100) %% 200],
             s.surname_py[1 + g %% 100] || ' ' || s.given_py[1 + (g / 100) %% 200],
-            '440103' || to_char(date '1950-01-01' + g %% 18000, 'YYYYMMDD') || lpad((g / 18000)::text, 3, '0')
-                || substr('0123456789X', 1 + g %% 11, 1),
+            b.body || substr('10X98765432', 1 + (SELECT sum(substr(b.body, i, 1)::int
+                * (ARRAY[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])[i]) FROM generate_series(1, 17) i)::int %% 11, 1),
             '', '', CASE WHEN g %% 2 = 0 THEN '男' ELSE '女' END, 20 + g %% 60, '给付货款', 0, 10000 + g %% 90000,
             '某院', '（2025）粤0103民初1号', '（2026）粤0103执' || (1 + g / 1000) || '号', %(today)s,
             '基准人民法院', %(today)s, %(today)s - (g %% 700), %(today)s - (g %% 700) + 730, %(clerk)s, now(),
             %(clerk)s, '', now()
         FROM generate_series(0, %(total)s - 1) g,
              (SELECT %(surnames)s::text[] AS surnames, %(givens)s::text[] AS givens,
-                     %(surname_py)s::text[] AS surname_py, %(given_py)s::text[] AS given_py) s
+                     %(surname_py)s::text[] AS surname_py, %(given_py)s::text[] AS given_py) s,
+             LATERAL (SELECT '440103' || to_char(date '1950-01-01' + g %% 18000, 'YYYYMMDD')
+                             || lpad((g / 18000)::text, 3, '0') AS body) b
         """,
         {"case": case, "party": party, "court": court, "clerk": clerk, "today": today, "total": total,
          "surnames": SURNAMES, "givens": GIVEN_NAMES, "surname_py": [name_pinyin(n) for n in SURNAMES],
@@ -115,10 +126,11 @@ def main():
         print(f"generated {TOTAL:,} published listings in {time.perf_counter() - started:.1f} s "
               f"(database collation {collation[0]}, ctype {collation[1]})")
         rng = random.Random(5)
-        identifiers = [id_number(rng.randrange(TOTAL)) for _ in range(RUNS)]
+        rows_sampled = [rng.randrange(TOTAL) for _ in range(RUNS)]
+        identifiers = [(id_number(g), name_of(g)) for g in rows_sampled]
         names = [rng.choice(SURNAMES) + rng.choice(GIVEN_CHARS) for _ in range(RUNS)]
         # Warm up (connection, plan cache of the server, pypinyin's dictionary).
-        assert public_search(identifier=identifiers[0]).results, identifiers[0]
+        assert public_search(identifier=identifiers[0][0], name=identifiers[0][1]).results, identifiers[0]
         public_search(name=names[0])
         hits = [len(public_search(name=name).results) for name in names]
 
@@ -127,8 +139,8 @@ def main():
                         .values("name", "id_number")[:21])
 
         rows = [
-            ("exact ID: public_search(identifier=...)", *measure(lambda v: public_search(identifier=v), identifiers),
-             5.0),
+            ("exact ID: public_search(identifier=, name=)",
+             *measure(lambda v: public_search(identifier=v[0], name=v[1]), identifiers), 5.0),
             ("name, 2 characters: public_search(name=...)", *measure(lambda v: public_search(name=v), names), 50.0),
             ("for comparison: bare name LIKE 'x%' (10 runs)", *measure(bare_like, names[:10]), None),
         ]
@@ -144,7 +156,8 @@ def main():
              name_search_queryset("张伟").values(*PUBLISHED_FIELDS)[:21]),
             ("bare LIKE", Listing.objects.filter(state="published", name__startswith="张伟").order_by("name")
              .values("name")[:21]),
-            ("exact ID", Listing.objects.filter(state="published", id_number=identifiers[0]).values("name")[:21]),
+            ("exact ID", Listing.objects.filter(state="published", id_number=identifiers[0][0],
+                                                name=identifiers[0][1]).values("name")[:21]),
         ]:
             print(f"\nplan, {label}:\n  " + queryset.explain().replace("\n", "\n  "))
 

@@ -128,7 +128,8 @@ def prepare_world(path):
         cursor.executemany("UPDATE blacklist_listing SET id_number = %s WHERE id = %s AND NOT EXISTS "
                            "(SELECT 1 FROM blacklist_listing WHERE id_number = %s)",
                            [(number, pk, number) for pk, number in listed])
-    identifiers = list(Listing.objects.filter(id_number__startswith="440104").values_list("id_number", flat=True))
+    identified = list(Listing.objects.filter(id_number__startswith="440104").values_list("id_number", "name"))
+    identifiers = [number for number, _ in identified]
     strangers = []
     for n in range(3000):
         body = f"440105{datetime.date(1970, 1, 1) + datetime.timedelta(days=n):%Y%m%d}{n % 1000:03d}"
@@ -151,6 +152,8 @@ def prepare_world(path):
         "unit_codes": list(Organisation.objects.filter(code__startswith="bench-u").values_list("code", flat=True)),
         "surnames": listings_bench.SURNAMES, "given_names": listings_bench.GIVEN_NAMES,
         "identifiers": identifiers,
+        # The public search answers a resident ID number only with the exact name (issue 17 item 4).
+        "identified": [[number, name] for number, name in identified],
         "applicants": identifiers[:300] + strangers,
     }
     Path(path).write_text(json.dumps(world, ensure_ascii=False), encoding="utf-8")

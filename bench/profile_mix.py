@@ -77,7 +77,8 @@ def mix(world, rng):
             name = rng.choice(world["surnames"]) + rng.choice(world["given_names"])[:1]
             yield kind, "GET", "/api/v1/public/debtors/", f"name={name}", None, None
         elif kind == "public id":
-            yield kind, "GET", "/api/v1/public/debtors/", f"id_number={rng.choice(world['identifiers'])}", None, None
+            number, debtor = rng.choice(world["identified"])  # a resident ID number only with the exact name
+            yield kind, "GET", "/api/v1/public/debtors/", f"id_number={number}&name={debtor}", None, None
         else:
             applicants = [{"name": "某某", "id_number": number} for number in rng.sample(world["applicants"], 100)]
             yield kind, "POST", "/api/v1/screenings/", "", token, {"applicants": applicants}

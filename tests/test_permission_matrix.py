@@ -12,7 +12,7 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
 
 * Whatever a role may not see is a 404 ("not found" and "not allowed" look the same), never a 403 that admits it
   exists. A 403 is only for an action on something the role can see, or an API write that names no object.
-* Anonymous: a page sends to the login page (LOGIN), the API answers 401; only the public search, the login page,
+* Anonymous: a page sends to the login page (LOGIN), the API answers 401; only the public search (and its captcha image), the login page,
   the language switch and the API schema and docs are open.
 * A POST (PATCH, PUT) by a role that may not act changes nothing: it is refused with 404/403/405/409, or, on a page
   the role can see, the page answers 400 with the message at the form or 302 back with the service's message. Every
@@ -223,6 +223,8 @@ TABLE = {
     "assistance:inbox": Row(get=page(404, liaisons=200)),
     # ----------------------------------------------------------------------------------------- blacklist
     "blacklist:public-search": Row(get=everyone(200), query="name=赵某"),
+    # The public search's captcha image: open to anyone, and 404 for a key that is not a live challenge.
+    "blacklist:public-captcha": Row(get=everyone(404), kwargs={"key": Lit("AAAAAAAAAAAAAAAAAAAAAA")}),
     "blacklist:correction-list": Row(get=page(404, court=200, committee=200)),
     "blacklist:correction-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "correction_pending"}),
     "blacklist:correction-decide": Row(
