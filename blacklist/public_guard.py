@@ -115,7 +115,7 @@ def _admit(request, number, captcha_key, captcha_answer):
     client = _client(request)
     if (cache.get(_misses_key(client)) or 0) >= settings.PUBLIC_ID_CAPTCHA_AFTER_MISSES:
         if not public_captcha.solve(captcha_key, captcha_answer):
-            return Answer(status=400, message=CAPTCHA_WRONG if captcha_key or captcha_answer else CAPTCHA_NEEDED,
+            return Answer(status=400, message=CAPTCHA_WRONG if str(captcha_answer or "").strip() else CAPTCHA_NEEDED,
                           captcha_key=public_captcha.new_challenge())
     day = _today()
     seen = f"public-id-seen:{client}:{day}:{_digest('number', number)}"
