@@ -46,21 +46,43 @@ PROPERTY_LABELS = {
 }
 
 _DIGITS = "〇一二三四五六七八九"
-_ORDINALS = "一二三四五六七八九十"
 BLANK_DATE = "　　　　年　　月　　日"
 
 
 # ------------------------------------------------------------------------------------------- numerals
 
 
-def _small_number(n: int) -> str:
-    """1-99 in Chinese numerals as dates and item numbers write them: 十, 十二, 二十, 三十一."""
-    if not 0 < n < 100:
-        raise ValueError(f"{n} is outside 1-99")
-    tens, units = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[units]
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
+_COUNTING_DIGITS = "零一二三四五六七八九"
+_SECTION_UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
+
+
+def _section(n: int, *, leading: bool) -> str:
+    """0-9999 counted: 一千零五, 一百一十; a leading 10-19 drops its 一 (十, 十二), as 十万 does."""
+    parts = []
+    pending_zero = False
+    for unit, name in _SECTION_UNITS:
+        digit, n = divmod(n, unit)
+        if digit == 0:
+            pending_zero = bool(parts)
+            continue
+        if pending_zero:
+            parts.append("零")
+            pending_zero = False
+        if not (leading and not parts and unit == 10 and digit == 1):
+            parts.append(_COUNTING_DIGITS[digit])
+        parts.append(name)
+    return "".join(parts)
+
+
+def _counted(n: int) -> str:
+    """A positive whole number in Chinese numerals as documents count: 十二, 一百零一, 一百五十, 十二万零三百零五."""
+    if n < 1 or n >= 10**8:
+        raise ValueError(f"{n} is outside 1-99999999")
+    high, low = divmod(n, 10000)
+    if not high:
+        return _section(low, leading=True)
+    joiner = "零" if 0 < low < 1000 else ""
+    return _section(high, leading=True) + "万" + joiner + (_section(low, leading=False) if low else "")
 
 
 def chinese_date(value) -> str:
@@ -72,12 +94,13 @@ def chinese_date(value) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     year = "".join(_DIGITS[int(digit)] for digit in f"{value.year:04d}")
-    return f"{year}年{_small_number(value.month)}月{_small_number(value.day)}日"
+    return f"{year}年{_counted(value.month)}月{_counted(value.day)}日"
 
 
 def chinese_ordinal(n: int) -> str:
-    """The item number of a document: 一, 二 … 十, 十一 … 九十九."""
-    return _small_number(n)
+    """The item number of a document: 一, 二 … 十, 十一 … 九十九, 一百, 一百零一 …, with no upper bound a notice
+    or an agenda reaches (up to 99,999,999)."""
+    return _counted(n)
 
 
 def money(amount: Decimal) -> str:

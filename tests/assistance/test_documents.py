@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assistance.documents import (
     chinese_date,
+    chinese_ordinal,
     lifting_notice_pdf,
     notice_document_context,
     notice_pdf,
@@ -120,6 +121,19 @@ def test_chinese_date_of_a_moment_is_its_day_in_shanghai():
     assert chinese_date(moment) == "二〇二六年三月二日"
 
 
+@pytest.mark.parametrize(
+    "n, expected",
+    [
+        (1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (99, "九十九"), (100, "一百"), (101, "一百零一"),
+        (110, "一百一十"), (150, "一百五十"), (999, "九百九十九"), (1000, "一千"), (1005, "一千零五"),
+        (1010, "一千零一十"), (2300, "二千三百"), (10000, "一万"), (10010, "一万零一十"), (100000, "十万"),
+        (120305, "十二万零三百零五"),
+    ],
+)
+def test_chinese_ordinal_counts_past_ninety_nine(n, expected):
+    assert chinese_ordinal(n) == expected
+
+
 # ------------------------------------------------------------------------------------------ the notice
 
 
@@ -211,3 +225,15 @@ def test_a_notice_not_lifted_has_no_lifting_notice(clerk, leader, notice):
     notice = advance(notice, NoticeState.SERVED, clerk=clerk, leader=leader)
     with pytest.raises(ApplicationError, match="尚未解除"):
         lifting_notice_pdf(notice)
+
+
+def test_a_notice_with_150_items_prints_every_number(clerk, case, unit, tmp_path):
+    items = [{"property_kind": "other", "description": f"查询被执行人第{n}处财产"} for n in range(1, 151)]
+    notice = draft_notice(clerk, case, unit, measure="inquiry", items=items)
+
+    text = pdf_text(notice_pdf(notice), tmp_path)
+
+    assert "九十九、查询被执行人第99处财产" in text
+    assert "一百、查询被执行人第100处财产" in text
+    assert "一百零一、查询被执行人第101处财产" in text
+    assert "一百五十、查询被执行人第150处财产" in text
