@@ -121,14 +121,15 @@ def test_chinese_date_of_a_moment_is_its_day_in_shanghai():
     assert chinese_date(moment) == "二〇二六年三月二日"
 
 
+ORDINALS = (
+    "1 一, 10 十, 11 十一, 20 二十, 99 九十九, 100 一百, 101 一百零一, 110 一百一十, 150 一百五十, 999 九百九十九, "
+    "1000 一千, 1005 一千零五, 1010 一千零一十, 2300 二千三百, 10000 一万, 10010 一万零一十, 100000 十万, "
+    "120305 十二万零三百零五"
+)
+
+
 @pytest.mark.parametrize(
-    "n, expected",
-    [
-        (1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (99, "九十九"), (100, "一百"), (101, "一百零一"),
-        (110, "一百一十"), (150, "一百五十"), (999, "九百九十九"), (1000, "一千"), (1005, "一千零五"),
-        (1010, "一千零一十"), (2300, "二千三百"), (10000, "一万"), (10010, "一万零一十"), (100000, "十万"),
-        (120305, "十二万零三百零五"),
-    ],
+    "n, expected", [(int(n), words) for n, words in (pair.split() for pair in ORDINALS.split(","))]
 )
 def test_chinese_ordinal_counts_past_ninety_nine(n, expected):
     assert chinese_ordinal(n) == expected
