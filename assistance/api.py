@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.models import Case, Party
+from linkage import parsers as bounded_json
 from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.prepared import (
@@ -108,7 +109,7 @@ def request_body(request, *, lists=(), files=()):
             single = values[0] if len(values) == 1 and isinstance(values[0], str) else None
             if single is not None and single.lstrip().startswith("["):
                 try:
-                    body[name] = json.loads(single)
+                    body[name] = bounded_json.loads(single)
                 except ValueError:
                     raise ValidationError({name: ['应为 JSON 数组，如 [{"identifier": "…"}]。']})
             else:

@@ -9,12 +9,13 @@ listing's court by the service, never here.
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from linkage.api import WriteRolePermission
 from linkage.errors import ApplicationError, PermissionDenied
+from linkage.parsers import BoundedJSONParser
 
 from . import screening
 from .models import ListingGround, ScreeningBatch, ScreeningResult, ScreeningSource
@@ -98,7 +99,7 @@ class ScreeningCreateSerializer(serializers.Serializer):
 class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, WriteRolePermission]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "head", "options"]
     lookup_value_regex = r"\d+"
 

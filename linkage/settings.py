@@ -241,6 +241,10 @@ SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
+# Bounded work per request: JSON nesting depth (deeper is a 400) and the wall-clock seconds a PDF may take to lay out
+# (longer: the render process is killed and the page answers 503).
+LINKAGE_JSON_MAX_DEPTH = env.int("LINKAGE_JSON_MAX_DEPTH", default=20)
+LINKAGE_PDF_TIMEOUT = env.float("LINKAGE_PDF_TIMEOUT", default=30.0)
 # Public list: identifiers masked as the first and last characters kept (domain rules: ID numbers 6 + 4; credit
 # codes are public by law and shown in full); searches per client address per minute.
 PUBLIC_ID_MASK_KEEP = (env.int("LINKAGE_PUBLIC_ID_KEEP_HEAD", default=6), env.int("LINKAGE_PUBLIC_ID_KEEP_TAIL", default=4))
@@ -263,6 +267,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than LINKAGE_JSON_MAX_DEPTH is a 400 (linkage/parsers.py); forms and uploads as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "linkage.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "linkage.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["linkage.api.FilterBackend"],

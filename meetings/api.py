@@ -19,11 +19,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from linkage.api import NamedChoiceField, StrictBooleanFilter, WriteRolePermission, validated
+from linkage.parsers import BoundedJSONParser
 
 from . import services
 from .models import (
@@ -258,7 +259,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: DecisionDetailSerializer, **ACTION_ERRORS},
         parameters=[ID_PARAMETER],
     )
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser, MultiPartParser, FormParser])
     def reply(self, request, pk=None):
         decision = self.get_object()
         body = {key: request.data.get(key) for key in ("text",) if key in request.data}
