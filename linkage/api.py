@@ -23,7 +23,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError
+from .errors import ApplicationError, WorkRefused
 from .pagination import CappedCountPaginator
 
 
@@ -217,6 +217,8 @@ def exception_handler(exc, context):
     everything else as DRF does it (with its zh-hans messages)."""
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, WorkRefused):
+        return Response({"detail": exc.message}, status=exc.status_code, headers={"Retry-After": "60"})
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}

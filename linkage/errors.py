@@ -37,3 +37,14 @@ class PermissionDenied(ApplicationError):
     """The role may not do this (the object itself is visible to the caller)."""
 
     status_code = 403
+
+
+class WorkRefused(Exception):
+    """The server stopped a piece of work at its bound (a PDF that takes too long to lay out): not the caller's
+    fault, so a 503, with a Chinese `message` the page or the API shows."""
+
+    status_code = 503
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

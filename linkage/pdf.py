@@ -1,4 +1,5 @@
-"""PDF rendering shared by every app: a Django template rendered by WeasyPrint into bytes.
+"""PDF rendering shared by every app: a Django template rendered by WeasyPrint into bytes, in a render process
+bounded in time (``linkage.pdf_process``).
 
 Templates extend ``pdf/base_pdf.html``, which holds the print CSS (A4, margins, page numbers) and the
 CJK font stacks. Resources are read from the filesystem only: ``{% static %}`` URLs resolve through the
@@ -19,6 +20,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from linkage import pdf_process
+
 logger = logging.getLogger(__name__)
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -28,14 +31,11 @@ def render_pdf(template_name, context, *, request=None) -> bytes:
     """Render a Django template to PDF bytes.
 
     ``request`` only makes the context processors' values (``user`` …) available to the template;
-    it is never used to fetch anything over HTTP.
+    it is never used to fetch anything over HTTP. The layout runs in a render process, bounded by
+    LINKAGE_PDF_TIMEOUT (``linkage.pdf_process``): past it, ``PdfTimeout`` (a 503).
     """
-    # Imported here: WeasyPrint loads Pango and fontconfig, which a request that renders no PDF never needs.
-    from weasyprint import HTML
-
     html = render_to_string(template_name, context, request=request)
-    document = HTML(string=html, base_url=_base_url(), url_fetcher=local_url_fetcher)
-    return document.write_pdf()
+    return pdf_process.lay_out(html, base_url=_base_url())
 
 
 def pdf_response(pdf_bytes, filename, *, as_attachment=True) -> HttpResponse:

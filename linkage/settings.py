@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linkage.audit.AuditMiddleware",
+    "linkage.middleware.BoundedWorkMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 

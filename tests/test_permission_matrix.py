@@ -674,13 +674,11 @@ def check_cell(key, method, role, expected, answer, wrote):
 
 
 class _LaidOutPdf:
-    """Stands in for WeasyPrint's HTML: the template is still rendered (its errors still show), the layout, which
-    costs up to a second a page and is tested with the documents, is skipped."""
+    """Stands in for the render process (linkage.pdf_process.lay_out): the template is still rendered (its errors
+    still show), the layout, which costs up to a second a page and is tested with the documents, is skipped."""
 
-    def __init__(self, string, **kwargs):
-        self.string = string
-
-    def write_pdf(self):
+    @staticmethod
+    def lay_out(html, **kwargs):
         return b"%PDF-1.7\n% permission matrix\n%%EOF\n"
 
 
@@ -712,7 +710,7 @@ def leak(key, role, response, world):
 def world(db, settings, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PUBLIC_SEARCH_RATE_PER_MINUTE = 1_000_000  # the matrix searches more than a person would
-    monkeypatch.setattr("weasyprint.HTML", _LaidOutPdf)
+    monkeypatch.setattr("linkage.pdf_process.lay_out", _LaidOutPdf.lay_out)
     return build_world()
 
 

@@ -28,7 +28,7 @@ def _subclasses(cls):
 def world(db, settings, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PUBLIC_SEARCH_RATE_PER_MINUTE = 1_000_000
-    monkeypatch.setattr("weasyprint.HTML", _LaidOutPdf)
+    monkeypatch.setattr("linkage.pdf_process.lay_out", _LaidOutPdf.lay_out)
     return build_world()
 
 
