@@ -64,7 +64,9 @@ def lay_out(html, *, base_url) -> bytes:
         _pool.replace()
         logger.error(
             "PDF rendering exceeded LINKAGE_PDF_TIMEOUT (%.1f s, %d characters of HTML): render process %s killed",
-            timeout, len(html), worker.pid,
+            timeout,
+            len(html),
+            worker.pid,
         )
         raise PdfTimeout(f"文书生成超过 {timeout:g} 秒未完成，已停止。请稍后重试；如反复出现，请联系管理员。") from None
     except BaseException:

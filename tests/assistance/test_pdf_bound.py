@@ -28,7 +28,9 @@ def unit(court):
 @pytest.fixture
 def notices(clerk, unit):
     case = file_case(clerk)
-    small = draft_notice(clerk, case, unit, measure="inquiry", items=[{"property_kind": "other", "description": "查询"}])
+    small = draft_notice(
+        clerk, case, unit, measure="inquiry", items=[{"property_kind": "other", "description": "查询"}]
+    )
     items = [{"property_kind": "other", "description": f"查询被执行人第{n}处财产"} for n in range(1, 151)]
     large = draft_notice(clerk, case, unit, measure="inquiry", items=items)
     return small, large
