@@ -29,6 +29,7 @@ from linkage.identifiers import normalize_credit_code, normalize_resident_id
 from linkage.notify import Message, Recipient, notify_many
 from members.models import Organisation, User, UserRole
 
+from . import screening_files
 from .models import Listing, ListingState, ScreeningBatch, ScreeningHit, ScreeningResult, ScreeningSource
 
 MAX_ROWS = 20_000
@@ -85,6 +86,7 @@ def _find_columns(rows):
 
 
 def _xlsx_rows(file):
+    screening_files.check_workbook(file)  # before openpyxl inflates anything
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # zip, XML and openpyxl errors all mean "not a workbook"
@@ -92,7 +94,9 @@ def _xlsx_rows(file):
                                field="file") from error
     try:
         rows, empty_run = [], 0
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+        # Only the leading columns, where the header must be: a row is otherwise as wide as the sheet declares.
+        sheet_rows = workbook.worksheets[0].iter_rows(max_col=screening_files.MAX_COLUMNS, values_only=True)
+        for number, values in enumerate(sheet_rows, start=1):
             if not any(_text(value) for value in values):
                 empty_run += 1
                 if empty_run > MAX_EMPTY_RUN:  # formatting applied to a whole column reports a million rows
@@ -122,12 +126,13 @@ def _csv_rows(file):
             raise ApplicationError("无法识别 CSV 文件的编码，请保存为 UTF-8 或 GBK 编码。", field="file")
     if "\x00" in text:
         raise ApplicationError("文件不是有效的 CSV 文本文件。", field="file")
+    screening_files.check_csv_lines(text)
     rows = []
     try:
         for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
             if not any(value.strip() for value in values):
                 continue
-            rows.append((number, values))
+            rows.append((number, values[: screening_files.MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise ApplicationError(f"文件行数过多，一次最多筛查 {MAX_ROWS} 人。", field="file")
     except csv.Error as error:
