@@ -9,7 +9,7 @@ import django_filters.rest_framework
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.views.defaults import page_not_found
@@ -23,7 +23,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError, WorkRefused
+from .errors import ApplicationError, WorkRefused, duplicate_message
 from .pagination import CappedCountPaginator
 
 
@@ -219,6 +219,8 @@ def exception_handler(exc, context):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, WorkRefused):
         return Response({"detail": exc.message}, status=exc.status_code, headers={"Retry-After": "60"})
+    if isinstance(exc, IntegrityError) and (message := duplicate_message(exc)):
+        return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}

@@ -48,3 +48,41 @@ class WorkRefused(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+UNIQUE_VIOLATION = "23505"
+DUPLICATE_MESSAGE = "与已有记录重复（可能是他人刚刚同时提交了同样的内容），未保存。请刷新页面后核对。"
+
+
+def duplicate_message(error):
+    """The Chinese message for an IntegrityError raised by a unique constraint or a unique field (a concurrent
+    create that passed its service's check before the other one committed), or None for any other error.
+
+    Services check uniqueness first and answer with their own message; this is the answer when two requests
+    pass that check at the same moment and the database refuses the second: a 409, never a 500. It names the
+    constraint's own ``violation_error_message`` when the model gives one."""
+    cause = getattr(error, "__cause__", None)
+    if (getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)) != UNIQUE_VIOLATION:
+        return None
+    constraint = getattr(getattr(cause, "diag", None), "constraint_name", None) or ""
+    return _constraint_messages().get(constraint) or DUPLICATE_MESSAGE
+
+
+def _constraint_messages():
+    """{constraint name: Chinese message} for every model's unique constraints and unique fields."""
+    from django.apps import apps
+    from django.db.models import UniqueConstraint
+
+    messages = {}
+    for model in apps.get_models():
+        label = str(model._meta.verbose_name)
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                custom = constraint.violation_error_message
+                default = UniqueConstraint.default_violation_error_message
+                messages[constraint.name] = custom if custom and custom != default else f"{label}{DUPLICATE_MESSAGE}"
+        for field in model._meta.local_fields:
+            if field.unique and not field.primary_key:
+                # PostgreSQL names a column's unique constraint <table>_<column>_key.
+                messages[f"{model._meta.db_table}_{field.column}_key"] = f"{label}的{field.verbose_name}{DUPLICATE_MESSAGE}"
+    return messages
