@@ -84,5 +84,7 @@ def _constraint_messages():
         for field in model._meta.local_fields:
             if field.unique and not field.primary_key:
                 # PostgreSQL names a column's unique constraint <table>_<column>_key.
-                messages[f"{model._meta.db_table}_{field.column}_key"] = f"{label}的{field.verbose_name}{DUPLICATE_MESSAGE}"
+                messages[f"{model._meta.db_table}_{field.column}_key"] = (
+                    f"{label}的{field.verbose_name}{DUPLICATE_MESSAGE}"
+                )
     return messages
