@@ -89,3 +89,27 @@ def test_only_unique_violations_are_turned_into_409():
     from django.db import IntegrityError
 
     assert duplicate_message(IntegrityError("not null")) is None
+
+
+def test_a_roster_import_that_loses_the_race_answers_a_409_page(reference_data, admin_user, client_for):
+    from django.urls import reverse
+
+    from tests.members.test_exports import as_upload, make_unit, open_workbook
+
+    jurisdiction = factories.JurisdictionFactory(code="race-test")
+    client = client_for(admin_user)
+    exported = make_unit(jurisdiction, contacts="", index=1, name=NAME)
+    workbook = open_workbook(client.get(reverse("members:roster-xlsx"), {"jurisdiction": jurisdiction.code}))
+    exported.delete()  # the file now brings a new unit named NAME
+    thread, outcome = holding_a_conflicting_unit(admin_user, jurisdiction)
+
+    response = client.post(
+        reverse("members:roster-import"),
+        {"kind": "roster", "jurisdiction": jurisdiction.code, "file": as_upload(workbook)},
+    )
+    thread.join(10)
+
+    assert outcome["other_waited"]
+    assert response.status_code == 409
+    assert f"成员单位{DUPLICATE_MESSAGE}" in response.content.decode()
+    assert list(Organisation.objects.filter(name=NAME).values_list("code", flat=True)) == ["tax-first"]
