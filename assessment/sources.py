@@ -20,22 +20,26 @@ JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")  # as blacklis
 
 
 def push_metrics(unit_ids, window, ordinals):
-    """{unit_id: (pushes, acknowledged, acknowledged in time)} for the joint-punishment units among `unit_ids`."""
-    from blacklist.models import ListingAcknowledgement, ListingEvent
+    """{unit_id: (pushes, acknowledged, acknowledged in time)} for the joint-punishment units among `unit_ids`; a
+    unit counts the pushes of its own jurisdiction only (those it received, `blacklist.selectors.pushed_events`)."""
+    from blacklist.models import ListingAcknowledgement
+    from blacklist.selectors import pushed_events
 
-    joint = set(Organisation.objects.filter(pk__in=unit_ids, measures__code__in=JOINT_PUNISHMENT_MEASURES)
-                .values_list("pk", flat=True))
+    joint = dict(Organisation.objects.filter(pk__in=unit_ids, measures__code__in=JOINT_PUNISHMENT_MEASURES)
+                 .values_list("pk", "jurisdiction_id").distinct())
     if not joint:
         return {}
-    events = ListingEvent.objects.filter(pushed=True, at__gte=window.start, at__lt=window.stop)
-    pushes = events.count()
-    acknowledged, in_time = Counter(), Counter()
-    for unit_id, pushed_at, acknowledged_at in ListingAcknowledgement.objects.filter(
-        unit_id__in=joint, event__in=events
-    ).values_list("unit_id", "event__at", "acknowledged_at"):
-        acknowledged[unit_id] += 1
-        in_time[unit_id] += ordinals.next(acknowledged_at) <= ordinals.upto(pushed_at) + 1
-    return {unit_id: (pushes, acknowledged[unit_id], in_time[unit_id]) for unit_id in joint}
+    acknowledged, in_time, pushes = Counter(), Counter(), {}
+    for jurisdiction_id in set(joint.values()):
+        events = pushed_events(jurisdiction_id).filter(at__gte=window.start, at__lt=window.stop)
+        pushes[jurisdiction_id] = events.count()
+        units = [unit_id for unit_id, of in joint.items() if of == jurisdiction_id]
+        for unit_id, pushed_at, acknowledged_at in ListingAcknowledgement.objects.filter(
+            unit_id__in=units, event__in=events
+        ).values_list("unit_id", "event__at", "acknowledged_at"):
+            acknowledged[unit_id] += 1
+            in_time[unit_id] += ordinals.next(acknowledged_at) <= ordinals.upto(pushed_at) + 1
+    return {unit_id: (pushes[of], acknowledged[unit_id], in_time[unit_id]) for unit_id, of in joint.items()}
 
 
 def screening_metrics(unit_ids, window):
@@ -92,12 +96,15 @@ def record_rows(kind, unit_id, year, *, as_of=None):
     """The list pushes, screenings or meeting decisions behind one unit's figures, as plain dicts for the page."""
     window = Window(year, as_of)
     if kind == "pushes":
-        from blacklist.models import ListingAcknowledgement, ListingEvent
+        from blacklist.models import ListingAcknowledgement
+        from blacklist.selectors import pushed_events
 
-        if not Organisation.objects.filter(pk=unit_id, measures__code__in=JOINT_PUNISHMENT_MEASURES).exists():
+        jurisdiction_id = (Organisation.objects.filter(pk=unit_id, measures__code__in=JOINT_PUNISHMENT_MEASURES)
+                           .values_list("jurisdiction_id", flat=True).first())
+        if jurisdiction_id is None:
             return []
         ordinals = Ordinals(window.first_day, window.last_day)
-        events = list(ListingEvent.objects.filter(pushed=True, at__gte=window.start, at__lt=window.stop)
+        events = list(pushed_events(jurisdiction_id).filter(at__gte=window.start, at__lt=window.stop)
                       .order_by("at", "id").values("id", "at", "action", "listing__case_number"))
         acknowledged = dict(ListingAcknowledgement.objects.filter(unit_id=unit_id, event_id__in=[e["id"] for e in events])
                             .values_list("event_id", "acknowledged_at"))

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from cases.models import Case, Party
 from linkage.api import WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
+from members.selectors import jurisdiction_id_of
 
 from . import selectors, services
 from .models import Listing, ListingEvent, ListingGround, ListingState
@@ -191,7 +192,7 @@ class FeedAcknowledgeView(APIView):
     def post(self, request, event_id):
         if not selectors.may_acknowledge(request.user):
             raise PermissionDenied("只有联合惩戒单位的联络员可以签收推送。")
-        event = get_object_or_404(ListingEvent, pk=event_id, pushed=True)
+        event = get_object_or_404(selectors.pushed_events(jurisdiction_id_of(request.user)), pk=event_id)
         ack, created = services.acknowledge_event(actor=request.user, event=event)
         body = {"event": ack.event_id, "unit": ack.unit_id, "acknowledged_at": ack.acknowledged_at,
                 "created": created}

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from linkage.forms import run_action
 from linkage.workdays import TIMEZONE, WorkingCalendar
+from members.selectors import jurisdiction_id_of
 
 from . import selectors, services
-from .models import ListingEvent
 from .reminders import PUSH_LABELS, acknowledgement_deadline
 
 PUSHES_PER_PAGE = 50
@@ -53,7 +53,7 @@ def push_list(request):
     before = _int_or_none(request.GET.get("before"))
     rows, older = [], None
     if joint:
-        events = list(selectors.pushes_for_unit(user.organisation_id, pending_only=pending,
+        events = list(selectors.pushes_for_unit(user.organisation, pending_only=pending,
                                                 before_id=before)[:PUSHES_PER_PAGE + 1])
         if len(events) > PUSHES_PER_PAGE:
             events = events[:PUSHES_PER_PAGE]
@@ -80,7 +80,7 @@ def push_list(request):
 @require_POST
 def push_acknowledge(request, event_id):
     user = _liaison(request)
-    event = get_object_or_404(ListingEvent.objects.select_related("listing"), pk=event_id, pushed=True)
+    event = get_object_or_404(selectors.pushed_events(jurisdiction_id_of(user)).select_related("listing"), pk=event_id)
     result, ok = run_action(request, services.acknowledge_event, actor=user, event=event)
     if ok:
         _acknowledgement, created = result

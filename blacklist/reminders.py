@@ -2,8 +2,8 @@
 are reminded like notices").
 
 Every pushed `ListingEvent` (publish, shield, unshield, delete, revoke, expire, correct) goes to every joint-punishment
-unit: an active member unit with a joint-punishment measure (`selectors.JOINT_PUNISHMENT_MEASURES`) that was on the
-roster when the event was pushed. The unit's liaison acknowledges it (`services.acknowledge_event`) by the close of
+unit of the listing court's jurisdiction (`selectors.pushed_events`): an active member unit with a joint-punishment
+measure (`selectors.JOINT_PUNISHMENT_MEASURES`) that was on the roster when the event was pushed. The unit's liaison acknowledges it (`services.acknowledge_event`) by the close of
 the 1st working day after the day of the push (`add_working_days(at, 1)`): pushed on Wednesday → due Thursday
 23:59:59; pushed on Friday, Saturday or the eve of a holiday → due the close of the next working day after it.
 
@@ -57,7 +57,7 @@ def acknowledgement_deadline(at, calendar):
 def joint_punishment_units():
     """Active member units with a joint-punishment measure: {unit id: Organisation} (one query)."""
     units = (Organisation.objects.active().member_units().filter(measures__code__in=JOINT_PUNISHMENT_MEASURES)
-             .distinct().only("id", "name", "short_name", "created_at"))
+             .distinct().only("id", "name", "short_name", "created_at", "jurisdiction_id"))
     return {unit.pk: unit for unit in units}
 
 
@@ -78,9 +78,10 @@ def _previous_working_day(calendar, day):
 #   due_day    ⇔ deadline today                  ⇔ pushed from P on, before today;
 #   before_due ⇔ deadline the next working day   ⇔ pushed today.
 _CLAIM_SQL = """
-SELECT e.id, e.at, e.action, s.stage, l.name, l.case_number, l.court_name
+SELECT e.id, e.at, e.action, s.stage, l.name, l.case_number, l.court_name, c.jurisdiction_id
 FROM {event} e
 JOIN {listing} l ON l.id = e.listing_id
+JOIN {organisation} c ON c.id = l.court_id
 CROSS JOIN LATERAL (
     SELECT CASE WHEN e.at < %(overdue_before)s THEN 'overdue'
                 WHEN e.at < %(due_day_before)s THEN 'due_day'
@@ -89,8 +90,9 @@ CROSS JOIN LATERAL (
 WHERE e.pushed AND e.at >= %(floor)s AND e.at <= %(now)s
   AND EXISTS (
     SELECT 1
-    FROM unnest(%(unit_ids)s::bigint[], %(joined)s::timestamptz[], %(a_keys)s::text[]) AS u(id, joined, a_key)
-    WHERE u.joined <= e.at
+    FROM unnest(%(unit_ids)s::bigint[], %(joined)s::timestamptz[], %(a_keys)s::text[], %(jurisdictions)s::bigint[])
+         AS u(id, joined, a_key, jurisdiction_id)
+    WHERE u.joined <= e.at AND u.jurisdiction_id = c.jurisdiction_id
       AND NOT EXISTS (SELECT 1 FROM {ack} k WHERE k.event_id = e.id AND k.unit_id = u.id)
       AND NOT EXISTS (SELECT 1 FROM {reminder} r
                       WHERE r.content_type_id = %(content_type)s AND r.object_id = e.id
@@ -107,6 +109,7 @@ def _claim_sql():
 
     quote = connection.ops.quote_name
     return _CLAIM_SQL.format(event=quote(ListingEvent._meta.db_table), listing=quote(Listing._meta.db_table),
+                             organisation=quote(Organisation._meta.db_table),
                              ack=quote(ListingAcknowledgement._meta.db_table), reminder=quote(Reminder._meta.db_table))
 
 
@@ -152,6 +155,7 @@ def scan_push_reminders(now=None, *, batch_size=SCAN_BATCH):
         "unit_ids": [unit.pk for unit in reachable],
         "joined": [unit.created_at for unit in reachable],
         "a_keys": [contacts[unit.pk]["A"].key for unit in reachable],
+        "jurisdictions": [unit.jurisdiction_id for unit in reachable],
         "content_type": content_type.pk,
         "prefix": KIND_PREFIX,
         "limit": batch_size,
@@ -169,7 +173,8 @@ def scan_push_reminders(now=None, *, batch_size=SCAN_BATCH):
             stage = row["stage"]
             due_at = acknowledgement_deadline(row["at"], calendar)
             for unit in reachable:
-                if unit.created_at > row["at"] or (row["id"], unit.pk) in acknowledged:
+                if (unit.created_at > row["at"] or unit.jurisdiction_id != row["jurisdiction_id"]
+                        or (row["id"], unit.pk) in acknowledged):
                     continue
                 recipients = [contacts[unit.pk][role] for role in STAGE_ROLES[stage] if role in contacts[unit.pk]]
                 batch.append((row["id"], f"{KIND_PREFIX}{stage}", due_at, recipients,

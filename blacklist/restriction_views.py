@@ -1,5 +1,5 @@
 """The restriction order's PDF (for the court and the committee) and a subdistrict's community posting PDF (for
-that subdistrict's liaisons, the courts of its jurisdiction and the committee). Anybody else gets a 404."""
+that subdistrict's liaisons, the courts and the committee of its jurisdiction). Anybody else gets a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from linkage.forms import run_action
 from linkage.pdf import pdf_response
 from members.models import Organisation, OrganisationKind
+from members.selectors import jurisdiction_id_of
 
 from . import documents, restrictions
 from .models import RestrictionOrder, SpecialDebtorNotification
@@ -21,7 +22,7 @@ def restriction_orders_visible_to(user):
     if user.is_court_staff:
         return RestrictionOrder.objects.filter(case__court_id=user.organisation_id)
     if user.is_committee:
-        return RestrictionOrder.objects.all()
+        return RestrictionOrder.objects.filter(case__court__jurisdiction_id=jurisdiction_id_of(user))
     return RestrictionOrder.objects.none()
 
 
@@ -36,7 +37,7 @@ def _may_see_posting(user, subdistrict):
     if user.is_liaison:
         return user.organisation_id == subdistrict.pk
     if user.is_court_staff or user.is_committee:
-        return user.organisation.jurisdiction_id == subdistrict.jurisdiction_id
+        return jurisdiction_id_of(user) == subdistrict.jurisdiction_id
     return False
 
 

@@ -1,7 +1,11 @@
 """Reads of the dishonest-debtor list: which listings a user may see, and the push feed for joint-punishment units.
 
-Listings: court staff see their own court's, the committee sees all (read-only); liaisons see none here (they read
-the list through the feed and the public search), so a listing is a 404 to them.
+Listings: court staff see their own court's, the committee its own jurisdiction's courts' (read-only); liaisons see
+none here (they read the list through the feed and the public search), so a listing is a 404 to them.
+
+Pushes: a listing's events reach the units (and the committee) of the jurisdiction whose court listed it, and no
+other: `pushed_events(jurisdiction_id)` is that rule, for the feed, the units' push page, acknowledgements, the
+reminders and the assessment's figures. (The model has no sharing of a listing with another jurisdiction.)
 
 The feed: pushed `ListingEvent`s ordered by id. The services write them under an advisory lock, so ids become
 visible in increasing order, and `after_id` (exclusive) is a cursor that neither misses nor repeats an event.
@@ -14,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.workdays import TIMEZONE
+from members.selectors import jurisdiction_id_of
 
 from .models import CorrectionRequest, Listing, ListingAcknowledgement, ListingEvent
 
@@ -27,20 +32,25 @@ def listings_visible_to(user):
     if user.is_court_staff:
         return Listing.objects.filter(court_id=user.organisation_id)
     if user.is_committee:
-        return Listing.objects.all()
+        return Listing.objects.filter(court__jurisdiction_id=jurisdiction_id_of(user))
     return Listing.objects.none()
 
 
 def corrections_visible_to(user):
     """Correction requests (纠错) about the listings the user may see: court staff their own court's, the committee
-    all (read-only); nobody else any."""
+    its jurisdiction's (read-only); nobody else any."""
     if not user.is_authenticated:
         return CorrectionRequest.objects.none()
     if user.is_court_staff:
         return CorrectionRequest.objects.filter(listing__court_id=user.organisation_id)
     if user.is_committee:
-        return CorrectionRequest.objects.all()
+        return CorrectionRequest.objects.filter(listing__court__jurisdiction_id=jurisdiction_id_of(user))
     return CorrectionRequest.objects.none()
+
+
+def pushed_events(jurisdiction_id):
+    """The pushed events that reach the units of a jurisdiction: those of the listings of its courts."""
+    return ListingEvent.objects.filter(pushed=True, listing__court__jurisdiction_id=jurisdiction_id)
 
 
 def is_joint_punishment_unit(organisation):
@@ -97,7 +107,7 @@ def feed_for(user, *, since=None, after_id=None, limit=FEED_MAX_LIMIT):
             raise ApplicationError("after_id 应为整数。", field="after_id")
     else:
         after_id = None
-    events = ListingEvent.objects.filter(pushed=True).select_related("listing")
+    events = pushed_events(jurisdiction_id_of(user)).select_related("listing")
     if after_id is not None:
         events = events.filter(id__gt=after_id)
     since = parse_since(since)
@@ -111,16 +121,18 @@ def feed_for(user, *, since=None, after_id=None, limit=FEED_MAX_LIMIT):
     else:
         # Nothing after `since`: every pushed event visible now is behind the caller, and any later one commits
         # with a larger id, so the largest visible id is a safe cursor.
-        last = ListingEvent.objects.filter(pushed=True).order_by("-id").values_list("id", flat=True).first()
+        last = pushed_events(jurisdiction_id_of(user)).order_by("-id").values_list("id", flat=True).first()
         next_after_id = last or 0
     return page, next_after_id
 
 
-def pushes_for_unit(unit_id, *, pending_only=False, before_id=None):
-    """The pushed events as one unit receives them in the app, newest first, each with `unit_acknowledgements` (the
-    unit's acknowledgement, if any, in a list of 0 or 1). A keyset on id (`before_id`, exclusive) pages through
-    them without counting the table; `pending_only` keeps those the unit has not acknowledged."""
-    events = ListingEvent.objects.filter(pushed=True)
+def pushes_for_unit(unit, *, pending_only=False, before_id=None):
+    """The pushed events as one unit receives them in the app (those of its jurisdiction), newest first, each with
+    `unit_acknowledgements` (the unit's acknowledgement, if any, in a list of 0 or 1). A keyset on id (`before_id`,
+    exclusive) pages through them without counting the table; `pending_only` keeps those the unit has not
+    acknowledged."""
+    unit_id = unit.pk
+    events = pushed_events(unit.jurisdiction_id)
     if pending_only:
         events = events.filter(~Exists(ListingAcknowledgement.objects.filter(event=OuterRef("pk"), unit_id=unit_id)))
     if before_id is not None:

@@ -12,6 +12,7 @@ from cases.services import require_clerk_of
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import age_on, sex_from_resident_id
 from linkage.workdays import TIMEZONE, add_working_days
+from members.selectors import jurisdiction_id_of
 
 from . import restrictions
 from .models import (
@@ -23,7 +24,7 @@ from .models import (
     ListingGround,
     ListingState,
 )
-from .selectors import may_acknowledge
+from .selectors import may_acknowledge, pushed_events
 
 DEFAULT_PERIOD_YEARS = 2
 MAX_EXTENSION_YEARS = 3
@@ -421,6 +422,8 @@ def acknowledge_event(*, actor, event):
     Returns (acknowledgement, created)."""
     if not may_acknowledge(actor):
         raise PermissionDenied("只有联合惩戒单位的联络员可以签收推送。")
+    if not pushed_events(jurisdiction_id_of(actor)).filter(pk=event.pk).exists():
+        raise PermissionDenied("该推送不是发给本单位的。")
     existing = ListingAcknowledgement.objects.filter(event=event, unit_id=actor.organisation_id).first()
     if existing is not None:
         return existing, False

@@ -1,7 +1,7 @@
 """`/api/v1/cases/`: enforcement cases with their applicants and debtors.
 
-Reads go through `Case.objects.visible_to(user)` (a clerk or leader sees its own court's cases, the committee all of
-them, read-only; anybody else none, so another court's case is a 404). Every write is a service of
+Reads go through `Case.objects.visible_to(user)` (a clerk or leader sees its own court's cases, the committee its
+jurisdiction's, read-only; anybody else none, so another court's case is a 404). Every write is a service of
 `cases/services.py`; the serializers here only shape the input and the output.
 """
 
@@ -217,10 +217,11 @@ class CaseViewSet(viewsets.ModelViewSet):
 
     def _prepared_case(self, request, pk):
         """The case as get_object would find it, with its court and parties; None if the caller cannot see it; False
-        where the ORM's path should answer (filters given in the query, a role that sees no case)."""
+        where the ORM's path should answer (filters given in the query, a role other than court staff: the committee's
+        rule reads its jurisdiction, see linkage.prepared.ROLE_FLAGS)."""
         user = request.user
         role = role_of(user)
-        if not self.use_prepared_detail or request.query_params or not (user.is_court_staff or user.is_committee):
+        if not self.use_prepared_detail or request.query_params or not user.is_court_staff:
             return False
         if not 0 < int(pk) < ID_LIMIT:
             return None

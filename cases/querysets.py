@@ -1,13 +1,16 @@
 from django.db import models
 
+from members.selectors import jurisdiction_id_of
+
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Court staff see their own court's cases; the committee sees every case (read-only); nobody else any."""
+        """Court staff see their own court's cases; the committee its own jurisdiction's courts' cases (read-only);
+        nobody else any."""
         if user.is_court_staff:
             return self.filter(court_id=user.organisation_id)
         if user.is_committee:
-            return self
+            return self.filter(court__jurisdiction_id=jurisdiction_id_of(user))
         return self.none()
 
     def editable_by(self, user):

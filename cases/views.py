@@ -1,5 +1,5 @@
 """Case pages: the court's case list, filing a case with its parties, a case's page with its notices, and the
-status change. Clerks and leaders see their own court's cases, the committee every case read-only; anybody
+status change. Clerks and leaders see their own court's cases, the committee its jurisdiction's read-only; anybody
 else gets 404, as does any case outside `Case.objects.visible_to(user)`."""
 
 from django.contrib import messages

@@ -65,7 +65,10 @@ class Sentinels:
         return self._add(name, moment)
 
 
-ROLE_FLAGS = ("is_court_staff", "is_liaison", "is_committee")
+# The roles whose visibility rule reads only the user's organisation, which a stand-in carries as a slot. The
+# committee's rule reads its jurisdiction (members.selectors.jurisdiction_id_of), which a stand-in has not: a
+# committee user has no role here (all flags false) and takes the ORM's own path.
+ROLE_FLAGS = ("is_court_staff", "is_liaison")
 ID_LIMIT = 2**63  # ids are bigint: beyond, the ORM finds nothing without asking the database
 
 
@@ -84,7 +87,8 @@ def role_of(user):
 
 def stand_in_user(role, sentinels):
     """A user with these role flags whose organisation is a stand-in: what a `visible_to(user)` is compiled with."""
-    return SimpleNamespace(**dict(zip(ROLE_FLAGS, role, strict=True)), organisation_id=sentinels.int("organisation"))
+    return SimpleNamespace(**dict(zip(ROLE_FLAGS, role, strict=True)), is_committee=False,
+                           organisation_id=sentinels.int("organisation"))
 
 
 class PreparedQuery:

@@ -32,11 +32,24 @@ def contact_history(organisation):
     return organisation.contacts.select_related("user", "change_request").order_by("role", "-started_on", "-id")
 
 
+def jurisdiction_id_of(user):
+    """The one answer to "which jurisdiction is this user's": its organisation's (a court's staff, a unit's
+    liaisons, the committee's reviewers; the database requires the first and the last to have one). None for a
+    user without an organisation (an administrator, anonymous), whose visibility is decided otherwise. The
+    organisation is read once per user object (Django caches it on the instance)."""
+    if getattr(user, "organisation_id", None) is None:
+        return None
+    return user.organisation.jurisdiction_id
+
+
 def change_requests_visible_to(user):
-    """Committee and administrators see every request; a liaison its own unit's; anybody else none."""
+    """Administrators see every request; the committee its own jurisdiction's units'; a liaison its own unit's;
+    anybody else none."""
     queryset = ContactChangeRequest.objects.select_related("organisation", "requested_by", "decided_by")
-    if user.is_committee or user.is_administrator:
+    if user.is_administrator:
         return queryset
+    if user.is_committee:
+        return queryset.filter(organisation__jurisdiction_id=jurisdiction_id_of(user))
     if user.is_liaison:
         return queryset.filter(organisation_id=user.organisation_id)
     return queryset.none()

@@ -18,6 +18,7 @@ from .models import (
     User,
     UserRole,
 )
+from .selectors import jurisdiction_id_of
 from .validators import clean_contact_fields
 
 CONTACT_FIELDS = ("name", "position", "landline", "mobile", "email")
@@ -111,15 +112,19 @@ def _lock_pending(change_request, action):
     return locked
 
 
-def _require_committee(actor):
+def _require_committee_of(actor, organisation):
+    """The committee decides the changes of its own jurisdiction's units only; the administrator any unit's (the
+    organisation of a request never changes, so this holds before the request is locked)."""
     if not (actor.is_committee or actor.is_administrator):
         raise PermissionDenied("联系人变更由政法委审批。")
+    if actor.is_committee and not actor.is_administrator and jurisdiction_id_of(actor) != organisation.jurisdiction_id:
+        raise PermissionDenied("只能审批本辖区成员单位的联系人变更。")
 
 
 @transaction.atomic
 def approve_contact_change(*, actor, change_request, reason=""):
     """The committee approves: the new contact takes the role today, the old one's term ends today."""
-    _require_committee(actor)
+    _require_committee_of(actor, change_request.organisation)
     request = _lock_pending(change_request, "批准")
     account = (
         User.objects.filter(role=UserRole.LIAISON, organisation=request.organisation, liaison_role=request.role)
@@ -145,7 +150,7 @@ def approve_contact_change(*, actor, change_request, reason=""):
 @transaction.atomic
 def reject_contact_change(*, actor, change_request, reason):
     """The committee rejects, with a reason; the current contact stays."""
-    _require_committee(actor)
+    _require_committee_of(actor, change_request.organisation)
     if not (reason or "").strip():
         raise ApplicationError("驳回时请填写理由。", field="reason")
     request = _lock_pending(change_request, "驳回")
