@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from members.models import Organisation
+from members.selectors import jurisdiction_id_of
 
 from .board import assessed_units, build_board
 from .criteria import DEFAULT_CRITERIA, RULES, TOTAL_POINTS
@@ -45,15 +46,11 @@ MAX_REASON = 2000
 
 
 def is_court_of(actor, jurisdiction_id):
-    organisation = actor.organisation if actor.is_authenticated else None
-    return bool(actor.is_authenticated and actor.is_court_staff and organisation is not None
-                and organisation.jurisdiction_id == jurisdiction_id)
+    return bool(actor.is_authenticated and actor.is_court_staff and jurisdiction_id_of(actor) == jurisdiction_id)
 
 
 def is_committee_of(actor, jurisdiction_id):
-    organisation = actor.organisation if actor.is_authenticated else None
-    return bool(actor.is_authenticated and actor.is_committee and organisation is not None
-                and organisation.jurisdiction_id == jurisdiction_id)
+    return bool(actor.is_authenticated and actor.is_committee and jurisdiction_id_of(actor) == jurisdiction_id)
 
 
 def _require_court(actor, assessment):

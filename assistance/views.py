@@ -27,6 +27,7 @@ from linkage.forms import run_action
 from linkage.pagination import CappedCountPaginator
 from linkage.pdf import pdf_response
 from members.models import Organisation
+from members.selectors import jurisdiction_id_of
 
 from . import selectors, services
 from .forms import (
@@ -232,8 +233,8 @@ def notice_list(request):
     if not (user.is_court_staff or user.is_committee or user.is_liaison):
         raise Http404
     units = Organisation.objects.member_units().order_by("jurisdiction_id", "sort_order", "id")
-    if user.organisation_id and not user.is_committee:
-        units = units.filter(jurisdiction_id=user.organisation.jurisdiction_id)
+    if user.organisation_id:
+        units = units.filter(jurisdiction_id=jurisdiction_id_of(user))
     form = NoticeFilterForm(request.GET or None, units=units)
     notices = Notice.objects.visible_to(user).with_list_relations()
     if form.is_valid():

@@ -28,8 +28,11 @@ def home(request):
     if user.is_committee or user.is_administrator:
         context["pending_changes"] = member_selectors.pending_change_requests_for(user)[:10]
         context["pending_changes_count"] = member_selectors.pending_change_requests_for(user).count()
-        context["incomplete_units"] = list(Organisation.objects.active().member_units().incomplete()[:10])
-        context["incomplete_count"] = Organisation.objects.active().member_units().incomplete().count()
+        units = Organisation.objects.active().member_units()
+        if user.is_committee and not user.is_administrator:  # a committee follows its own jurisdiction's units
+            units = units.filter(jurisdiction_id=member_selectors.jurisdiction_id_of(user))
+        context["incomplete_units"] = list(units.incomplete()[:10])
+        context["incomplete_count"] = units.incomplete().count()
     if user.is_administrator:
         last_year = workdays.last_known_year()
         context["calendar_last_year"] = last_year

@@ -1,7 +1,7 @@
 """`/api/v1/meetings/` and `/api/v1/decisions/`: joint meetings and their decisions for member units' systems.
 
 Every read starts from the model's `visible_to(user)`: a unit sees the meetings it is part of and the decisions it
-is responsible for (once the minutes are published); the committee sees all. What a caller may not see is a 404.
+is responsible for (once the minutes are published); the committee sees its jurisdiction's. What a caller may not see is a 404.
 The reply action calls the one service, which decides the rest (403 role, 409 state, 400 input).
 """
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from members.selectors import jurisdiction_id_of
+
 
 def _organisation_of(user):
     """The unit a liaison or court staff member acts for; None for anybody else (the committee is handled apart)."""
@@ -16,11 +18,11 @@ def _organisation_of(user):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The committee sees every meeting. A unit (its liaisons, or a court's staff) sees a meeting once its notice
+        """The committee sees every meeting of its jurisdiction. A unit (its liaisons, or a court's staff) sees a meeting once its notice
         has gone out, when the unit is invited to it, brought an item on its agenda, or is responsible for one of
         its decisions; a meeting still in preparation only the committee sees."""
         if user.is_committee:
-            return self
+            return self.filter(jurisdiction_id=jurisdiction_id_of(user))
         organisation = _organisation_of(user)
         if organisation is None:
             return self.none()
@@ -41,10 +43,10 @@ class MeetingQuerySet(models.QuerySet):
 
 class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The committee sees every item; a unit the items it proposed or is involved in; a court also the items
+        """The committee sees every item of its jurisdiction; a unit the items it proposed or is involved in; a court also the items
         about its own cases."""
         if user.is_committee:
-            return self
+            return self.filter(jurisdiction_id=jurisdiction_id_of(user))
         organisation = _organisation_of(user)
         if organisation is None:
             return self.none()
@@ -63,10 +65,10 @@ class AgendaItemQuerySet(models.QuerySet):
 
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The committee sees every decision; a unit only the decisions it is responsible for, once the minutes that
+        """The committee sees every decision of its jurisdiction's meetings; a unit only the decisions it is responsible for, once the minutes that
         carry them are published."""
         if user.is_committee:
-            return self
+            return self.filter(meeting__jurisdiction_id=jurisdiction_id_of(user))
         organisation = _organisation_of(user)
         if organisation is None:
             return self.none()
@@ -94,9 +96,10 @@ class DecisionQuerySet(models.QuerySet):
 
 class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A court's staff see their court's reports, drafts included; the committee sees the reports sent to it."""
+        """A court's staff see their court's reports, drafts included; the committee sees the reports its
+        jurisdiction's courts sent to it."""
         if user.is_court_staff:
             return self.filter(court_id=user.organisation_id)
         if user.is_committee:
-            return self.filter(state="sent")
+            return self.filter(state="sent", court__jurisdiction_id=jurisdiction_id_of(user))
         return self.none()

@@ -20,6 +20,7 @@ from linkage.identifiers import normalize_document_number
 from linkage.notify import Message, Recipient, notify
 from linkage.workdays import TIMEZONE, add_working_days
 from members.models import Contact, Organisation, User
+from members.selectors import jurisdiction_id_of
 
 from .models import (
     DECISION_ACTIONS,
@@ -157,7 +158,7 @@ def _require_committee(actor, jurisdiction_id=None):
     """Only the committee convenes meetings and decides what goes on the agenda; of its own jurisdiction."""
     if not actor.is_committee or actor.organisation_id is None:
         raise PermissionDenied("只有政法委可以办理联席会议事务。")
-    if jurisdiction_id is not None and actor.organisation.jurisdiction_id != jurisdiction_id:
+    if jurisdiction_id is not None and jurisdiction_id_of(actor) != jurisdiction_id:
         raise PermissionDenied("只能办理本辖区的联席会议事务。")
 
 
@@ -216,7 +217,7 @@ def create_meeting(*, actor, kind, title, starts_at, place, convenor, chair):
     fields = _clean_meeting_fields(
         {"kind": kind, "title": title, "starts_at": starts_at, "place": place, "convenor": convenor, "chair": chair}
     )
-    meeting = Meeting.objects.create(jurisdiction_id=actor.organisation.jurisdiction_id, created_by=actor, **fields)
+    meeting = Meeting.objects.create(jurisdiction_id=jurisdiction_id_of(actor), created_by=actor, **fields)
     _meeting_event(meeting, "create", actor, from_state="", to_state=MeetingState.DRAFT,
                    data={"kind": meeting.kind, "starts_at": meeting.starts_at.isoformat()})
     return meeting

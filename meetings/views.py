@@ -18,6 +18,7 @@ from assistance.models import Notice
 from cases.models import Case
 from linkage.errors import ApplicationError
 from linkage.pdf import pdf_response
+from members.selectors import jurisdiction_id_of
 
 from . import selectors, services
 from .forms import (
@@ -111,7 +112,7 @@ def _visible_meeting(user, pk):
 def _meeting_page(request, meeting, *, bound=None, status=200):
     user = request.user
     bound = bound or {}
-    may_manage = user.is_committee and user.organisation.jurisdiction_id == meeting.jurisdiction_id
+    may_manage = user.is_committee and jurisdiction_id_of(user) == meeting.jurisdiction_id
     forms = {}
     if may_manage and meeting.is_open_for_records:
         forms["attendance"] = bound.get("attendance") or AttendanceAddForm(meeting=meeting)
@@ -377,7 +378,7 @@ def _item_page(request, item, *, bound=None, status=200):
     user = request.user
     bound = bound or {}
     forms = {}
-    may_decide = user.is_committee and user.organisation.jurisdiction_id == item.jurisdiction_id
+    may_decide = user.is_committee and jurisdiction_id_of(user) == item.jurisdiction_id
     if may_decide and item.state == ItemState.PROPOSED:
         forms["accept"] = bound.get("accept") or AcceptItemForm(item=item)
         forms["decline"] = bound.get("decline") or ReasonForm()
@@ -470,7 +471,7 @@ def _decision_page(request, decision, *, bound=None, status=200):
     forms = {}
     published = decision.meeting.state == MeetingState.PUBLISHED
     member = (user.is_liaison or user.is_clerk) and user.organisation_id == decision.responsible_unit_id
-    committee = user.is_committee and user.organisation.jurisdiction_id == decision.meeting.jurisdiction_id
+    committee = user.is_committee and jurisdiction_id_of(user) == decision.meeting.jurisdiction_id
     if member and published and decision.state == DecisionState.OPEN:
         forms["reply"] = bound.get("reply") or DecisionReplyForm()
     if committee and decision.state == DecisionState.REPLIED:
