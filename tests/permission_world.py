@@ -15,7 +15,12 @@ The roles, in the order of the matrix's columns:
     liaison_xb  liaison, B role, of unit X
     liaison_y   liaison of unit Y (no notice, no decision, not a joint-punishment unit)
     committee   reviewer of the political-legal committee (政法委)
+    clerk_j2    clerk of the court of a second jurisdiction
+    committee_j2  reviewer of the second jurisdiction's committee: none of the objects below is its business
     admin       system administrator (staff and superuser)
+
+The second jurisdiction also has a joint-punishment unit with a liaison (`liaison_j2`, not a column of the matrix:
+tests/test_jurisdictions.py reads its feed and pushes).
 """
 
 import datetime
@@ -35,7 +40,8 @@ from members import services as member_services
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
-ROLES = ("anonymous", "clerk1", "clerk2", "leader1", "liaison_xa", "liaison_xb", "liaison_y", "committee", "admin")
+ROLES = ("anonymous", "clerk1", "clerk2", "leader1", "liaison_xa", "liaison_xb", "liaison_y", "committee", "clerk_j2",
+         "committee_j2", "admin")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 INQUIRY_ITEMS = [{"property_kind": "bank_account", "description": "查询被执行人名下银行存款"}]
@@ -56,6 +62,7 @@ def build_world():
     """Build the world through the services; about two hundred rows, a second or two."""
     w = World()
     _people(w)
+    _second_jurisdiction(w)
     _notices(w)
     _members(w)
     _blacklist(w)
@@ -90,6 +97,25 @@ def _people(w):
     factories.ContactFactory(organisation=unit_x, role="A", name="X甲", user=w.liaison_xa, email="a@x.test")
     factories.ContactFactory(organisation=unit_x, role="B", name="X乙", user=w.liaison_xb)
     factories.ContactFactory(organisation=unit_y, role="A", name="Y甲", user=w.liaison_y)
+
+
+def _second_jurisdiction(w):
+    """A second jurisdiction with its own court, committee and a joint-punishment unit (which restricts
+    qualifications), its court's clerk, its committee's reviewer and the unit's liaison. (Its code sorts after the
+    first's, which stays the one an administrator's assessment pages open by default.)"""
+    j2 = factories.JurisdictionFactory(code="test-j2", name="第二测试辖区")
+    w.court_j2 = factories.CourtFactory(jurisdiction=j2, code="pm-j2-court", name="第二辖区人民法院", short_name="二辖法院")
+    w.committee_org_j2 = factories.CommitteeFactory(jurisdiction=j2, code="pm-j2-committee", name="第二辖区政法委",
+                                                    short_name="二辖政法委")
+    w.unit_j2 = factories.OrganisationFactory(jurisdiction=j2, code="pm-j2-unit", name="第二辖区市场监管局",
+                                              short_name="二辖市场监管局", kind="market_regulation",
+                                              measures=["inquiry", "restrict_qualification"])
+    w.clerk_j2 = factories.ClerkFactory(organisation=w.court_j2, username="pm-clerk-j2", full_name="楚雄执行员")
+    w.committee_j2 = factories.CommitteeUserFactory(organisation=w.committee_org_j2, username="pm-committee-j2",
+                                                    full_name="楚雄政法委审核人")
+    w.liaison_j2 = factories.LiaisonFactory(organisation=w.unit_j2, liaison_role="A", username="pm-cx-a",
+                                            full_name="楚雄甲")
+    factories.ContactFactory(organisation=w.unit_j2, role="A", name="楚雄甲", user=w.liaison_j2)
 
 
 def _notices(w):
@@ -148,7 +174,7 @@ def _notices(w):
 
 def _members(w):
     w.change_request = member_services.request_contact_change(
-        actor=w.liaison_xa, organisation=w.unit_x, role="B", reason="原B角调岗。", name="新联系人", position="科员",
+        actor=w.liaison_xa, organisation=w.unit_x, role="B", reason="原B角调岗。", name="岑卓远", position="科员",
         mobile="13900000001")
 
 

@@ -14,6 +14,11 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
   exists. A 403 is only for an action on something the role can see, or an API write that names no object.
 * Anonymous: a page sends to the login page (LOGIN), the API answers 401; only the public search (and its captcha image), the login page,
   the language switch and the API schema and docs are open.
+* A second jurisdiction's clerk and committee (`j2`) see none of the world's objects (all of the first
+  jurisdiction): each is a 404 to them, even to the second committee, which reads everything of its own; their lists
+  answer 200 with none of it (`leak_markers`). An API write is refused to any committee by its role (403) before an
+  object is looked up, so that 403 tells nothing about the object. Their assessment routes act on their own
+  jurisdiction's year.
 * A POST (PATCH, PUT) by a role that may not act changes nothing: it is refused with 404/403/405/409, or, on a page
   the role can see, the page answers 400 with the message at the form or 302 back with the service's message. Every
   cell is checked for writes (audit entries of creates, updates and deletes; notifications sent or read):
@@ -63,6 +68,8 @@ GROUPS = {
     "clerks": ("clerk1", "clerk2"),
     "x": ("liaison_xa", "liaison_xb"),
     "liaisons": ("liaison_xa", "liaison_xb", "liaison_y"),
+    "j2": ("clerk_j2", "committee_j2"),  # the second jurisdiction: every object of the world is another's
+    "committees": ("committee", "committee_j2"),
 }
 LOGIN = "login"  # 302 to the login page
 ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
@@ -158,7 +165,7 @@ TABLE = {
     "members:directory-pdf": Row(get=page(200)),
     "members:receipt-xlsx": Row(get=page(200)),
     "members:roster-import": Row(get=page(404, admin=200), post=page(404, admin=400)),
-    "members:change-requests": Row(get=page(404, liaisons=200, committee=200, admin=200)),
+    "members:change-requests": Row(get=page(404, liaisons=200, committee=200, committee_j2=200, admin=200)),
     "members:decide-change": Row(
         get=page(405), post=page(404, x=302, committee=acts(302), admin=acts(302)),
         kwargs={"pk": "change_request"}, data={"decision": "approve", "reason": "同意。"}),
@@ -169,8 +176,8 @@ TABLE = {
         get=page(404, x=200, admin=200), post=page(404, x=acts(302), admin=acts(302)), kwargs={"code": "unit_x.code"},
         data={"role": "A", "name": "新A角", "mobile": "13900000002", "reason": "原A角调岗。"}),
     # --------------------------------------------------------------------------------------------- cases
-    "cases:list": Row(get=page(404, court=200, committee=200)),
-    "cases:create": Row(get=page(404, clerks=200), post=page(404, clerks=400)),
+    "cases:list": Row(get=page(404, court=200, committee=200, j2=200)),
+    "cases:create": Row(get=page(404, clerks=200, clerk_j2=200), post=page(404, clerks=400, clerk_j2=400)),
     "cases:detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "case"}),
     "cases:status": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "case"},
@@ -181,8 +188,8 @@ TABLE = {
         data=lambda w: {"measure": "inquiry", "units": [w.unit_x.pk], "debtor": w.debtors[0].pk,
                         "ruling_number": w.case.number, "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
                         "items-0-property_kind": "bank_account", "items-0-description": "查询银行存款"}),
-    "assistance:list": Row(get=page(404, court=200, liaisons=200, committee=200)),
-    "assistance:to-sign": Row(get=page(404, court=200)),
+    "assistance:list": Row(get=page(404, court=200, liaisons=200, committee=200, j2=200)),
+    "assistance:to-sign": Row(get=page(404, court=200, clerk_j2=200)),
     "assistance:sign-many": Row(
         get=page(405), post=page(404, clerk1=302, leader1=acts(302), committee=302),
         data=lambda w: {"notice": [w.notice_draft.pk]}),
@@ -225,7 +232,7 @@ TABLE = {
     "blacklist:public-search": Row(get=everyone(200), query="name=赵某"),
     # The public search's captcha image: open to anyone, and 404 for a key that is not a live challenge.
     "blacklist:public-captcha": Row(get=everyone(404), kwargs={"key": Lit("AAAAAAAAAAAAAAAAAAAAAA")}),
-    "blacklist:correction-list": Row(get=page(404, court=200, committee=200)),
+    "blacklist:correction-list": Row(get=page(404, court=200, committee=200, j2=200)),
     "blacklist:correction-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "correction_pending"}),
     "blacklist:correction-decide": Row(
         get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_pending"},
@@ -239,7 +246,7 @@ TABLE = {
     "blacklist:push-list": Row(get=page(404, liaisons=200)),
     "blacklist:push-acknowledge": Row(
         get=page(405), post=page(404, x=acts(302), liaison_y=302), kwargs={"event_id": "push_event"}),
-    "blacklist:listing-list": Row(get=page(404, court=200, committee=200)),
+    "blacklist:listing-list": Row(get=page(404, court=200, committee=200, j2=200)),
     "blacklist:listing-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "listing_proposed"}),
     "blacklist:listing-action": Row(
         get=page(405), post=page(404, clerk1=400, leader1=acts(302), committee=400),
@@ -259,9 +266,9 @@ TABLE = {
         get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "special_notification"},
         data=lambda w: {"done_on": _today(), "note": "已电话通报。"}),
     # ------------------------------------------------------------------------------------------ meetings
-    "meetings:list": Row(get=page(404, court=200, liaisons=200, committee=200)),
+    "meetings:list": Row(get=page(404, court=200, liaisons=200, committee=200, j2=200)),
     "meetings:create": Row(
-        get=page(404, committee=200), post=page(404, committee=acts(302)),
+        get=page(404, committees=200), post=page(404, committees=acts(302)),
         data=lambda w: {"kind": "coordination", "title": "临时会议", "place": "二楼会议室", "convenor": "区委副书记",
                         "chair": "常务副书记",
                         "starts_at": (timezone.localdate() + datetime.timedelta(days=7)).strftime("%Y-%m-%dT10:00")}),
@@ -292,10 +299,10 @@ TABLE = {
         data={"document_number": "荔政法纪〔2026〕92号"}),
     "meetings:minutes-pdf": Row(get=page(404, liaisons=200, committee=200), kwargs={"pk": "meeting_published"}),
     "meetings:notice-pdf": Row(get=page(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
-    "meetings:item-list": Row(get=page(404, court=200, liaisons=200, committee=200)),
+    "meetings:item-list": Row(get=page(404, court=200, liaisons=200, committee=200, j2=200)),
     "meetings:item-propose": Row(
-        get=page(404, clerks=200, liaisons=200), post=page(404, clerks=acts(302), liaisons=acts(302)),
-        kwargs={"kind": Lit("dispute")},
+        get=page(404, clerks=200, liaisons=200, clerk_j2=200),
+        post=page(404, clerks=acts(302), liaisons=acts(302), clerk_j2=400), kwargs={"kind": Lit("dispute")},
         data=lambda w: {"units": [w.unit_x.pk, w.unit_y.pk], "title": "查询费用争议", "description": "双方意见不一。",
                         "consultation_summary": "磋商未果。",
                         "consultation_started_on": (timezone.localdate() - datetime.timedelta(days=60)).isoformat()}),
@@ -309,7 +316,7 @@ TABLE = {
     "meetings:item-withdraw": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=400, committee=400), kwargs={"pk": "item"},
         data={"reason": "已自行协调。"}),
-    "meetings:decision-list": Row(get=page(404, court=200, liaisons=200, committee=200)),
+    "meetings:decision-list": Row(get=page(404, court=200, liaisons=200, committee=200, j2=200)),
     "meetings:decision-detail": Row(get=page(404, x=200, committee=200), kwargs={"pk": "decision_open"}),
     "meetings:decision-reply": Row(
         get=page(405), post=page(404, x=acts(302), committee=400), kwargs={"pk": "decision_open"},
@@ -325,7 +332,7 @@ TABLE = {
         data={"reason": "情况已变化。"}),
     "meetings:reply-attachment": Row(get=page(404, x=200, committee=200), kwargs={"pk": "decision_reply"}),
     "meetings:report-list": Row(
-        get=page(404, court=200, committee=200), post=page(404, clerks=acts(302)),
+        get=page(404, court=200, committee=200, j2=200), post=page(404, clerks=acts(302), clerk_j2=acts(302)),
         data=lambda w: {"year": timezone.localdate().year - 1}),
     "meetings:report-detail": Row(
         get=page(404, court1=200), post=page(404, clerk1=acts(302)), kwargs={"pk": "report"},
@@ -340,18 +347,18 @@ TABLE = {
     # court of the jurisdiction (court 2 too) and the committee see the whole board, a liaison only its unit's row.
     "assessment:index": Row(get=page(302)),
     "assessment:board": Row(get=page(200, liaisons=302), kwargs={"year": "year"}),
-    "assessment:version": Row(get=page(200, liaisons=302), kwargs={"year": "year", "number": "assessment_version.number"}),
+    "assessment:version": Row(get=page(200, liaisons=302, j2=404), kwargs={"year": "year", "number": "assessment_version.number"}),
     "assessment:criteria": Row(
-        get=page(404, court=200, committee=200, admin=200), post=page(404, admin=302), kwargs={"year": "year"},
-        data={"reason": "调整分值。"}),
+        get=page(404, court=200, committee=200, j2=200, admin=200), post=page(404, admin=302),
+        kwargs={"year": "year"}, data={"reason": "调整分值。"}),
     "assessment:move": Row(
-        get=page(405), post=page(404, court=302, committee=acts(302), admin=302),
+        get=page(405), post=page(404, court=302, committee=acts(302), j2=302, admin=302),
         kwargs={"year": "year", "action": Lit("return")}, data={"reason": "请补充评分理由。"}),
     "assessment:propose": Row(
-        get=page(405), post=page(404, court=acts(302), committee=302, admin=302), kwargs={"year": "year"},
+        get=page(405), post=page(404, court=acts(302), committee=302, j2=302, admin=302), kwargs={"year": "year"},
         data=lambda w: {"kind": "criticise_unit", "unit": w.unit_y.pk, "evidence": "多次逾期回复。"}),
-    "assessment:pdf": Row(get=page(404, court=200, committee=200, admin=200), kwargs={"year": "year"}),
-    "assessment:xlsx": Row(get=page(404, court=200, committee=200, admin=200), kwargs={"year": "year"}),
+    "assessment:pdf": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
+    "assessment:xlsx": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "assessment:unit": Row(
         get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
     "assessment:score": Row(
@@ -381,83 +388,83 @@ TABLE = {
         data={"jurisdiction": "test", "code": "pm-unit-x", "name": "测试公安分局", "short_name": "公安分局（改）",
               "kind": "police", "level": "county"}),
     "case-list": Row(
-        get=api(200), post=api(403, clerks=acts(201)),
+        get=api(200), post=api(403, clerks=acts(201), clerk_j2=acts(201)),
         data={"number": "（2026）粤0103执9100号", "amount": "1000.00", "basis_issuer": "某院", "basis_number": "（2025）粤0103民初1号",
               "filed_on": "2026-03-02", "applicants": [{"kind": "person", "name": "甲", "id_number": "11010519491231002X"}],
               "debtors": [{"kind": "person", "name": "乙", "id_number": "44010319850615123X"}]}),
     "case-detail": Row(
-        get=api(404, court1=200, committee=200), patch=api(404, clerk1=acts(200), leader1=403, committee=403),
+        get=api(404, court1=200, committee=200), patch=api(404, clerk1=acts(200), leader1=403, committees=403),
         kwargs={"pk": "case"}, data={"officer_phone": "020-81234568"}),
     "case-change-status": Row(
-        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committee=403), kwargs={"pk": "case"},
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committees=403), kwargs={"pk": "case"},
         data={"status": "suspended", "reason": "被执行人申请破产。"}),
     "notice-list": Row(
-        get=api(200), post=api(403, clerk1=acts(201), clerk2=400),
+        get=api(200), post=api(403, clerk1=acts(201), clerk2=400, clerk_j2=400),
         data=lambda w: {"case": w.case.pk, "units": [w.unit_x.pk], "measure": "inquiry", "debtor": w.debtors[0].pk,
                         "ruling_number": w.case.number, "items": [{"property_kind": "bank_account",
                                                                   "description": "查询银行存款"}]}),
     "notice-detail": Row(
-        get=api(404, court1=200, committee=200), patch=api(404, clerk1=acts(200), leader1=403, committee=403),
+        get=api(404, court1=200, committee=200), patch=api(404, clerk1=acts(200), leader1=403, committees=403),
         kwargs={"pk": "notice_draft"}, data={"note": "请于收到后办理。"}),
     "notice-acknowledge": Row(
-        get=api(405), post=api(404, court1=403, x=acts(200), committee=403), kwargs={"pk": "notice_served"}),
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "notice_served"}),
     "notice-close": Row(
-        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_replied"}, data={"reason": "已阅。"}),
     "notice-decide-extension": Row(
-        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_contested", "rid": "extension"}, data={"granted": True, "reason": "同意。"}),
     "notice-decide-review-suggestion": Row(
-        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_contested", "sid": "review"}, data={"decision": "not_upheld", "reason": "文号无误。"}),
     "notice-extension-requests": Row(
-        get=api(405), post=api(404, court1=403, x=acts(201), committee=403), kwargs={"pk": "notice_served"},
+        get=api(405), post=api(404, court1=403, x=acts(201), committees=403), kwargs={"pk": "notice_served"},
         data={"days": 5, "reason": "需要调取档案。"}),
     "notice-lift": Row(
-        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_served"}, data={"ground": "performed", "reason": "已履行。"}),
     "notice-lifting-pdf": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_lifted"}),
     "notice-pdf": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_served"}),
     "notice-reply": Row(
-        get=api(405), post=api(404, court1=403, x=acts(200), committee=403), kwargs={"pk": "notice_acknowledged"},
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "notice_acknowledged"},
         data={"outcome": "not_found", "text": "未查到。"}),
     "notice-review-suggestions": Row(
-        get=api(405), post=api(404, court1=403, x=acts(201), committee=403), kwargs={"pk": "notice_served"},
+        get=api(405), post=api(404, court1=403, x=acts(201), committees=403), kwargs={"pk": "notice_served"},
         data={"reason": "裁定书文号有误。"}),
     "notice-serve": Row(
-        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committee=403), kwargs={"pk": "notice_signed"}),
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committees=403), kwargs={"pk": "notice_signed"}),
     "notice-sign": Row(
-        get=api(405), post=api(404, clerk1=403, leader1=acts(200), committee=403), kwargs={"pk": "notice_draft"}),
+        get=api(405), post=api(404, clerk1=403, leader1=acts(200), committees=403), kwargs={"pk": "notice_draft"}),
     "notice-withdraw": Row(
-        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committee=403),
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_served"}, data={"reason": "发送有误。"}),
     "api-attachment-download": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"id": "attachment"}),
     "public-debtors": Row(get=everyone(200), query="name=赵某"),
-    "api-listing-feed": Row(get=api(403, x=200, committee=200)),
+    "api-listing-feed": Row(get=api(403, x=200, committees=200)),
     "api-listing-feed-ack": Row(get=api(405), post=api(403, x=acts(201)), kwargs={"event_id": "push_event"}),
     "listing-list": Row(
-        get=api(200), post=api(403, clerk1=acts(201), clerk2=400),
+        get=api(200), post=api(403, clerk1=acts(201), clerk2=400, clerk_j2=400),
         data=lambda w: {"debtor": w.debtors[0].pk, "ground": 2, "facts": "有履行能力而拒不履行。"}),
     "listing-detail": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "listing_proposed"}),
     "listing-approve": Row(
-        get=api(405), post=api(404, clerk1=403, leader1=acts(200), committee=403), kwargs={"pk": "listing_proposed"}),
+        get=api(405), post=api(404, clerk1=403, leader1=acts(200), committees=403), kwargs={"pk": "listing_proposed"}),
     "listing-withdraw": Row(
-        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_proposed"},
+        get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_proposed"},
         data={"reason": "提请有误。"}),
     "listing-shield": Row(
-        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_published"},
         data={"reason": "暂不公布。"}),
     "listing-unshield": Row(
-        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_shielded"},
+        get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_shielded"},
         data={"reason": "恢复公布。"}),
     "listing-delete": Row(
-        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_published"},
         data=lambda w: {"ground": "performed", "arose_on": _today()}),
     "listing-revoke": Row(
-        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_published"},
         data={"reason": "错误纳入。"}),
     "listing-correct": Row(
-        get=api(405), post=api(404, court1=acts(200), committee=403), kwargs={"pk": "listing_published"},
+        get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_published"},
         data={"changes": {"facts": "虚假诉讼。"}, "reason": "更正情形。"}),
     "screening-list": Row(
         get=api(200), post=api(403, liaisons=acts(201)),
@@ -468,27 +475,28 @@ TABLE = {
     "decision-list": Row(get=api(200)),
     "decision-detail": Row(get=api(404, x=200, committee=200), kwargs={"pk": "decision_open"}),
     "decision-reply": Row(
-        get=api(405), post=api(404, x=acts(200), committee=403), kwargs={"pk": "decision_open"},
+        get=api(405), post=api(404, x=acts(200), committees=403), kwargs={"pk": "decision_open"},
         data={"text": "已落实。"}),
     # The assessment's API: a liaison reads its own unit's row (Y too: every member unit is assessed), so a move is
     # an action on something it can see (403), while a nomination is not (404).
     "api-assessment": Row(get=api(200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(
-        get=api(405), post=api(403, court=409, committee=acts(200)), kwargs={"year": "year"},
+        get=api(405), post=api(403, court=409, committee=acts(200), j2=409), kwargs={"year": "year"},
         data=lambda w: {"scores": [{"unit": w.unit_x.pk, "criterion": "committee", "points": "12",
                                     "reason": "日常配合一般。"}]}),
-    "api-assessment-start": Row(get=api(405), post=api(403, court=409), kwargs={"year": "year"}),
-    "api-assessment-submit": Row(get=api(405), post=api(403, court=409), kwargs={"year": "year"}),
+    "api-assessment-start": Row(get=api(405), post=api(403, court=409, clerk_j2=acts(200)), kwargs={"year": "year"}),
+    "api-assessment-submit": Row(get=api(405), post=api(403, court=409, j2=409), kwargs={"year": "year"}),
     "api-assessment-return": Row(
-        get=api(405), post=api(403, committee=acts(200)), kwargs={"year": "year"}, data={"reason": "请补充评分理由。"}),
-    "api-assessment-finalise": Row(get=api(405), post=api(403, committee=400), kwargs={"year": "year"}),
+        get=api(405), post=api(403, committee=acts(200), j2=409), kwargs={"year": "year"},
+        data={"reason": "请补充评分理由。"}),
+    "api-assessment-finalise": Row(get=api(405), post=api(403, committee=400, j2=409), kwargs={"year": "year"}),
     "api-assessment-reopen": Row(
-        get=api(405), post=api(403, committee=409), kwargs={"year": "year"}, data={"reason": "重新审核。"}),
+        get=api(405), post=api(403, committee=409, j2=409), kwargs={"year": "year"}, data={"reason": "重新审核。"}),
     "api-assessment-nominations": Row(
-        get=api(405), post=api(403, court=acts(201)), kwargs={"year": "year"},
+        get=api(405), post=api(403, court=acts(201), j2=409), kwargs={"year": "year"},
         data=lambda w: {"kind": "criticise_unit", "unit": w.unit_y.pk, "evidence": "多次逾期回复。"}),
     "api-assessment-nomination-decide": Row(
-        get=api(405), post=api(403, liaisons=404, committee=acts(200)), kwargs={"year": "year", "id": "nomination"},
+        get=api(405), post=api(403, liaisons=404, committee=acts(200), j2=404), kwargs={"year": "year", "id": "nomination"},
         data={"approved": True, "reason": "同意。"}),
 }
 
@@ -691,8 +699,9 @@ PUBLIC_LIST = {"blacklist:public-search", "public-debtors"}
 
 def leak_markers(world):
     return [
-        (world.case.number, ("clerk2", "liaison_y", "admin")),
-        (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "admin")),
+        (world.case.number, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
+        (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2", "admin")),
+        (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2")),
     ]
 
 
