@@ -37,18 +37,15 @@ SH = ZoneInfo("Asia/Shanghai")
 PDF_STUB = b"%PDF-1.7\n%%EOF\n"
 
 
-class _LaidOutPdf:
-    def __init__(self, string, **kwargs):
-        pass
-
-    def write_pdf(self):
-        return PDF_STUB
+def _lay_out(html, **kwargs):
+    """Stands in for the render process (as in the permission matrix): the template is rendered, the layout skipped."""
+    return PDF_STUB
 
 
 @pytest.fixture
 def world(db, settings, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("weasyprint.HTML", _LaidOutPdf)
+    monkeypatch.setattr("linkage.pdf_process.lay_out", _lay_out)
     w = build_world()
     # A report the first jurisdiction's court has sent to its committee (the world's own is still a draft).
     w.report_sent = meeting_services.send_annual_report(
