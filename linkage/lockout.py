@@ -35,6 +35,4 @@ class AccountLockoutBackend:
             request.linkage_account_locked = True
             raise PermissionDenied("account locked")
         return None
-
-    def get_user(self, user_id):
-        return None
+    # No get_user: a backend with one could be chosen to hold sessions (Django's test client takes the first).

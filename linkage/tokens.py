@@ -34,19 +34,21 @@ def hash_key(key):
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _create(*, user, name, expires_at):
+def _create(*, user, name, expires_at, last_used_at=None):
     from .models import ApiToken
 
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(key_hash=hash_key(key), prefix=key[:PREFIX_LENGTH], user=user, name=name[:100],
-                                    expires_at=expires_at)
+                                    expires_at=expires_at, last_used_at=last_used_at)
     return Issued(token=token, key=key)
 
 
 @transaction.atomic
 def issue_for_login(*, user, name="API登录"):
-    """A token for a person who has just proved who they are (password, and the one-time code if enrolled)."""
-    return _create(user=user, name=name, expires_at=timezone.now() + settings.LINKAGE_TOKEN_TTL)
+    """A token for a person who has just proved who they are (password, and the one-time code if enrolled). The
+    login counts as its first use."""
+    now = timezone.now()
+    return _create(user=user, name=name, expires_at=now + settings.LINKAGE_TOKEN_TTL, last_used_at=now)
 
 
 @transaction.atomic
