@@ -73,8 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "linkage.otp.EnrolmentMiddleware",  # a role that must use the second factor enrols before anything else
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linkage.otp.EnrolmentMiddleware",  # a role that must use the second factor enrols before anything else
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linkage.audit.AuditMiddleware",
     "linkage.middleware.BoundedWorkMiddleware",
