@@ -71,11 +71,16 @@ class AccessAttemptAdmin(ReadOnlyMixin, axes_admin.AccessAttemptAdmin):
         count = 0
         with transaction.atomic():
             for attempt in queryset.select_for_update():
-                audit.record("unlock", user=request.user, changes={
-                    "username": attempt.username, "ip_address": attempt.ip_address,
-                    "failures_since_start": attempt.failures_since_start,
-                    "attempt_time": attempt.attempt_time.isoformat(),
-                })
+                audit.record(
+                    "unlock",
+                    user=request.user,
+                    changes={
+                        "username": attempt.username,
+                        "ip_address": attempt.ip_address,
+                        "failures_since_start": attempt.failures_since_start,
+                        "attempt_time": attempt.attempt_time.isoformat(),
+                    },
+                )
                 attempt.delete()
                 count += 1
         self.message_user(request, f"已解除{count}条登录锁定记录。", messages.SUCCESS)

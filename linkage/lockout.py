@@ -18,8 +18,9 @@ def account_failures(username):
     from axes.models import AccessAttempt
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    total = (AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
-             .aggregate(total=Sum("failures_since_start"))["total"])
+    total = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
     return total or 0
 
 
@@ -35,4 +36,5 @@ class AccountLockoutBackend:
             request.linkage_account_locked = True
             raise PermissionDenied("account locked")
         return None
+
     # No get_user: a backend with one could be chosen to hold sessions (Django's test client takes the first).

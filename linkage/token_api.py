@@ -21,15 +21,25 @@ from . import otp, tokens
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label="用户名", max_length=150, write_only=True)
-    password = serializers.CharField(label="密码", max_length=128, style={"input_type": "password"},
-                                     trim_whitespace=False, write_only=True)
-    otp = serializers.CharField(label="动态口令", max_length=8, required=False, allow_blank=True, write_only=True,
-                                help_text="已启用双重验证的账户必填：验证器应用当前显示的6位数字。")
+    password = serializers.CharField(
+        label="密码", max_length=128, style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+    otp = serializers.CharField(
+        label="动态口令",
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="已启用双重验证的账户必填：验证器应用当前显示的6位数字。",
+    )
 
     def validate(self, attrs):
         request = self.context.get("request")
-        user = authenticate(request=getattr(request, "_request", request), username=attrs.get("username"),
-                            password=attrs.get("password"))
+        user = authenticate(
+            request=getattr(request, "_request", request),
+            username=attrs.get("username"),
+            password=attrs.get("password"),
+        )
         if not user:
             # DRF's own message id, so its Chinese catalogue answers as before (“无法使用提供的认证信息登录。”).
             raise serializers.ValidationError(_("Unable to log in with provided credentials."), code="authorization")
@@ -46,10 +56,15 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("IssuedToken", {
-            "token": serializers.CharField(help_text="令牌，仅在此显示一次"),
-            "expires_at": serializers.DateTimeField(allow_null=True, help_text="过期时间；为空表示不过期"),
-        })},
+        responses={
+            200: inline_serializer(
+                "IssuedToken",
+                {
+                    "token": serializers.CharField(help_text="令牌，仅在此显示一次"),
+                    "expires_at": serializers.DateTimeField(allow_null=True, help_text="过期时间；为空表示不过期"),
+                },
+            )
+        },
         summary="用用户名、密码（及动态口令）换取API令牌",
     )
     def post(self, request, *args, **kwargs):
@@ -62,8 +77,10 @@ class ObtainTokenView(APIView):
         # this address's failures, as for the login page.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         expires_at = issued.token.expires_at
-        return Response({"token": issued.key, "expires_at": expires_at.isoformat() if expires_at else None},
-                        status=status.HTTP_200_OK)
+        return Response(
+            {"token": issued.key, "expires_at": expires_at.isoformat() if expires_at else None},
+            status=status.HTTP_200_OK,
+        )
 
 
 obtain_auth_token = ObtainTokenView.as_view()

@@ -38,8 +38,14 @@ def _create(*, user, name, expires_at, last_used_at=None):
     from .models import ApiToken
 
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(key_hash=hash_key(key), prefix=key[:PREFIX_LENGTH], user=user, name=name[:100],
-                                    expires_at=expires_at, last_used_at=last_used_at)
+    token = ApiToken.objects.create(
+        key_hash=hash_key(key),
+        prefix=key[:PREFIX_LENGTH],
+        user=user,
+        name=name[:100],
+        expires_at=expires_at,
+        last_used_at=last_used_at,
+    )
     return Issued(token=token, key=key)
 
 
@@ -116,8 +122,9 @@ def _remember_credentials(sender, instance, raw=False, update_fields=None, **kwa
     if update_fields is not None and not {"password", "is_active"} & set(update_fields):
         return
     before = sender._base_manager.filter(pk=instance.pk).values("password", "is_active").first()
-    if before is not None and (before["password"] != instance.password
-                               or (before["is_active"] and not instance.is_active)):
+    if before is not None and (
+        before["password"] != instance.password or (before["is_active"] and not instance.is_active)
+    ):
         instance._tokens_revoke = True
 
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.urls import reverse_lazy
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from assistance import selectors as notice_selectors

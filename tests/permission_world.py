@@ -246,9 +246,8 @@ def _admin_rows(w):
     from django.contrib.contenttypes.models import ContentType
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from linkage.models import Delivery, Reminder
-
     from linkage import tokens
+    from linkage.models import Delivery, Reminder
 
     w.group = Group.objects.create(name="测试组")
     w.api_token = tokens.issue_for_login(user=w.liaison_y).token

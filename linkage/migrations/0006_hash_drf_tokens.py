@@ -25,8 +25,11 @@ def hash_old_tokens(apps, schema_editor):
     active = set(User.objects.filter(pk__in=[row[1] for row in rows], is_active=True).values_list("pk", flat=True))
     for key, user_id, created in rows:
         token = ApiToken.objects.create(
-            key_hash=hashlib.sha256(key.encode("utf-8")).hexdigest(), prefix=key[:8], user_id=user_id,
-            name="旧令牌（迁移）", expires_at=now + settings.LINKAGE_TOKEN_TTL,
+            key_hash=hashlib.sha256(key.encode("utf-8")).hexdigest(),
+            prefix=key[:8],
+            user_id=user_id,
+            name="旧令牌（迁移）",
+            expires_at=now + settings.LINKAGE_TOKEN_TTL,
             revoked_at=None if user_id in active else now,
         )
         ApiToken.objects.filter(pk=token.pk).update(created_at=created)

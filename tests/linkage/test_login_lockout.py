@@ -30,21 +30,36 @@ def test_many_addresses_share_one_limit_per_account(client, clerk):
     page = client.post(reverse("login"), {"username": clerk.username, "password": PASSWORD}, REMOTE_ADDR="10.99.0.1")
     assert page.status_code == 429 and "该账户近期登录失败次数过多" in page.content.decode()
     assert "_auth_user_id" not in client.session
-    api = client.post("/api/v1/auth/token/", {"username": clerk.username, "password": PASSWORD},
-                      content_type="application/json", REMOTE_ADDR="10.99.0.2")
+    api = client.post(
+        "/api/v1/auth/token/",
+        {"username": clerk.username, "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="10.99.0.2",
+    )
     assert api.status_code == 429 and "该账户近期登录失败次数过多" in api.json()["detail"]
     assert not clerk.api_tokens.exists()
     other = ClerkFactory(organisation=clerk.organisation, username="clerk-other")  # other accounts are unaffected
-    assert client.post(reverse("login"), {"username": other.username, "password": PASSWORD},
-                       REMOTE_ADDR="10.99.0.1").status_code == 302
+    assert (
+        client.post(
+            reverse("login"), {"username": other.username, "password": PASSWORD}, REMOTE_ADDR="10.99.0.1"
+        ).status_code
+        == 302
+    )
 
 
 def test_the_axes_records_are_read_only_and_unlocking_is_audited(client, clerk):
     admin = UserFactory(role="admin", username="admin-axes", is_staff=True, is_superuser=True)
-    attempt = AccessAttempt.objects.create(username=clerk.username, ip_address="10.1.1.1", user_agent="x",
-                                           path_info="/accounts/login/", http_accept="*/*", failures_since_start=5)
-    log = AccessLog.objects.create(username=clerk.username, ip_address="10.1.1.1", user_agent="x",
-                                   path_info="/accounts/login/", http_accept="*/*")
+    attempt = AccessAttempt.objects.create(
+        username=clerk.username,
+        ip_address="10.1.1.1",
+        user_agent="x",
+        path_info="/accounts/login/",
+        http_accept="*/*",
+        failures_since_start=5,
+    )
+    log = AccessLog.objects.create(
+        username=clerk.username, ip_address="10.1.1.1", user_agent="x", path_info="/accounts/login/", http_accept="*/*"
+    )
     client.force_login(admin)
     for model, obj in [("accessattempt", attempt), ("accesslog", log), ("accessfailurelog", None)]:
         if obj is not None:

@@ -39,8 +39,9 @@ def totp_clerk(db):
 
 def test_a_totp_user_gets_no_token_without_the_code(client, totp_clerk):
     user, device = totp_clerk
-    response = client.post(TOKEN_URL, {"username": user.username, "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        TOKEN_URL, {"username": user.username, "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "请同时填写验证器应用显示的6位动态口令" in str(response.json())
     assert not user.api_tokens.exists()
@@ -48,14 +49,20 @@ def test_a_totp_user_gets_no_token_without_the_code(client, totp_clerk):
 
 def test_a_wrong_code_is_refused_and_the_right_one_gets_a_token(client, totp_clerk):
     user, device = totp_clerk
-    wrong = client.post(TOKEN_URL, {"username": user.username, "password": PASSWORD, "otp": _code(device, wrong=True)},
-                        content_type="application/json")
+    wrong = client.post(
+        TOKEN_URL,
+        {"username": user.username, "password": PASSWORD, "otp": _code(device, wrong=True)},
+        content_type="application/json",
+    )
     assert wrong.status_code == 400 and "动态口令错误" in wrong.json()["otp"][0]
     assert not user.api_tokens.exists()
     _fresh(device)
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=60)):
-        right = client.post(TOKEN_URL, {"username": user.username, "password": PASSWORD, "otp": _code(device)},
-                            content_type="application/json")
+        right = client.post(
+            TOKEN_URL,
+            {"username": user.username, "password": PASSWORD, "otp": _code(device)},
+            content_type="application/json",
+        )
         assert right.status_code == 200
         body = right.json()
         assert set(body) == {"token", "expires_at"} and body["expires_at"]
@@ -75,8 +82,9 @@ def test_the_admin_login_wants_the_code_too(client):
     assert client.get(reverse("admin:index")).status_code == 302
     _fresh(device)
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=60)):
-        response = client.post(reverse("admin:login"), {"username": admin.username, "password": PASSWORD,
-                                                        "otp_token": _code(device)})
+        response = client.post(
+            reverse("admin:login"), {"username": admin.username, "password": PASSWORD, "otp_token": _code(device)}
+        )
         assert response.status_code == 302 and client.session["_auth_user_id"] == str(admin.pk)
         assert client.session["otp_device_id"] == device.persistent_id  # the session is verified
         assert client.get(reverse("admin:index")).status_code == 200
@@ -84,8 +92,9 @@ def test_the_admin_login_wants_the_code_too(client):
 
 def test_an_administrator_without_a_device_is_sent_to_enrol_and_gets_no_token(client):
     admin = UserFactory(role="admin", username="admin-new", is_staff=True, is_superuser=True, otp_enrolled=False)
-    refused = client.post(TOKEN_URL, {"username": admin.username, "password": PASSWORD},
-                          content_type="application/json")
+    refused = client.post(
+        TOKEN_URL, {"username": admin.username, "password": PASSWORD}, content_type="application/json"
+    )
     assert refused.status_code == 400 and "须启用双重验证" in str(refused.json())
     assert not admin.api_tokens.exists()
     login = client.post(reverse("login"), {"username": admin.username, "password": PASSWORD})
@@ -102,9 +111,14 @@ def test_an_administrator_without_a_device_is_sent_to_enrol_and_gets_no_token(cl
 @override_settings(LINKAGE_OTP_REQUIRED_ROLES=["committee", "leader"])
 def test_the_required_roles_are_a_setting(client):
     committee = CommitteeUserFactory(username="committee-new", otp_enrolled=False)
-    refused = client.post(TOKEN_URL, {"username": committee.username, "password": PASSWORD},
-                          content_type="application/json")
+    refused = client.post(
+        TOKEN_URL, {"username": committee.username, "password": PASSWORD}, content_type="application/json"
+    )
     assert refused.status_code == 400 and "须启用双重验证" in str(refused.json())
     clerk = ClerkFactory(organisation=CourtFactory(), username="clerk-free")  # not listed: the password suffices
-    assert client.post(TOKEN_URL, {"username": clerk.username, "password": PASSWORD},
-                       content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            TOKEN_URL, {"username": clerk.username, "password": PASSWORD}, content_type="application/json"
+        ).status_code
+        == 200
+    )

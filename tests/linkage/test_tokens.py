@@ -22,8 +22,9 @@ TOKEN_URL = "/api/v1/auth/token/"
 
 
 def _login(client, user, **extra):
-    return client.post(TOKEN_URL, {"username": user.username, "password": PASSWORD},
-                       content_type="application/json", **extra)
+    return client.post(
+        TOKEN_URL, {"username": user.username, "password": PASSWORD}, content_type="application/json", **extra
+    )
 
 
 def _units(client, key, **extra):
@@ -45,8 +46,11 @@ def test_the_key_is_in_no_column_of_the_database(client, clerk):
     response = _login(client, clerk)
     key = response.json()["token"]
     assert _units(client, key) == 200
-    text_columns = [field.column for field in ApiToken._meta.concrete_fields
-                    if isinstance(field, (models.CharField, models.TextField))]
+    text_columns = [
+        field.column
+        for field in ApiToken._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+    ]
     table = connection.ops.quote_name(ApiToken._meta.db_table)
     with connection.cursor() as cursor:
         for column in text_columns:
@@ -75,8 +79,9 @@ def test_a_system_account_gets_a_token_without_expiry_from_the_admin(admin_clien
     form = admin_client.post(changelist, {"action": "issue_system_token", "_selected_action": [system.pk]})
     assert form.status_code == 200 and 'name="token_name"' in form.content.decode()
     assert not ApiToken.objects.exists()
-    page = admin_client.post(changelist, {"action": "issue_system_token", "_selected_action": [system.pk],
-                                          "token_name": "公安局接口"})
+    page = admin_client.post(
+        changelist, {"action": "issue_system_token", "_selected_action": [system.pk], "token_name": "公安局接口"}
+    )
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     token = ApiToken.objects.get()
     assert (token.user, token.name, token.expires_at) == (system, "公安局接口", None)
@@ -93,8 +98,9 @@ def test_a_system_account_gets_a_token_without_expiry_from_the_admin(admin_clien
 
 def test_the_admin_cannot_mint_a_token_for_another_person(admin_client, clerk):
     changelist = reverse("admin:members_user_changelist")
-    response = admin_client.post(changelist, {"action": "issue_system_token", "_selected_action": [clerk.pk],
-                                              "token_name": "冒用"}, follow=True)
+    response = admin_client.post(
+        changelist, {"action": "issue_system_token", "_selected_action": [clerk.pk], "token_name": "冒用"}, follow=True
+    )
     assert "不是单位系统账户" in response.content.decode()
     assert not ApiToken.objects.exists()
     admin = UserFactory(role="admin")
@@ -110,12 +116,15 @@ def test_changing_the_password_revokes_the_tokens(client, clerk):
     key = _login(client, clerk).json()["token"]
     other = tokens.issue_for_login(user=ClerkFactory(organisation=clerk.organisation)).key
     client.force_login(clerk)
-    weak = client.post(reverse("password-change"), {"old_password": PASSWORD, "new_password1": "12345678",
-                                                    "new_password2": "12345678"})
+    weak = client.post(
+        reverse("password-change"), {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
     assert weak.status_code == 200 and "密码" in weak.content.decode()
     assert _units(client, key) == 200  # refused change: nothing revoked
-    done = client.post(reverse("password-change"), {"old_password": PASSWORD, "new_password1": "Hz7-qv!Lr2026x",
-                                                    "new_password2": "Hz7-qv!Lr2026x"})
+    done = client.post(
+        reverse("password-change"),
+        {"old_password": PASSWORD, "new_password1": "Hz7-qv!Lr2026x", "new_password2": "Hz7-qv!Lr2026x"},
+    )
     assert done.status_code == 302 and done["Location"] == reverse("password-change-done")
     assert client.get(reverse("password-change-done")).status_code == 200  # still logged in
     assert _units(client.__class__(), key) == 401
@@ -138,6 +147,10 @@ def test_a_token_login_is_audited_like_a_page_login(client, clerk):
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="login")
     assert (entry.user, entry.path, entry.client_address, entry.user_agent) == (
-        clerk, TOKEN_URL, "10.9.8.7", "unit-system/1.0")
+        clerk,
+        TOKEN_URL,
+        "10.9.8.7",
+        "unit-system/1.0",
+    )
     clerk.refresh_from_db()
     assert clerk.last_login is not None
