@@ -154,3 +154,30 @@ def test_a_token_login_is_audited_like_a_page_login(client, clerk):
     )
     clerk.refresh_from_db()
     assert clerk.last_login is not None
+
+
+def test_the_migration_hashes_old_drf_tokens_and_drops_their_table(client, clerk):
+    """linkage/migrations/0006: DRF's plain-text keys become hashed ApiTokens that work until the TTL, a deactivated
+    user's is revoked, and the old table is gone."""
+    import importlib
+
+    from django.apps import apps
+
+    inactive = ClerkFactory(organisation=clerk.organisation, is_active=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp with time zone NOT NULL,"
+            " user_id bigint NOT NULL)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s), (%s, %s, %s)",
+            ["a" * 40, timezone.now(), clerk.pk, "b" * 40, timezone.now(), inactive.pk],
+        )
+    migration = importlib.import_module("linkage.migrations.0006_hash_drf_tokens")
+    with connection.schema_editor() as editor:
+        migration.hash_old_tokens(apps, editor)
+    assert "authtoken_token" not in connection.introspection.table_names()
+    assert _units(client, "a" * 40) == 200
+    moved = ApiToken.objects.get(user=clerk)
+    assert moved.key_hash == tokens.hash_key("a" * 40) and moved.expires_at is not None
+    assert ApiToken.objects.get(user=inactive).revoked_at is not None
