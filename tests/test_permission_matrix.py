@@ -144,7 +144,8 @@ TABLE = {
     "login": Row(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
     "logout": Row(get=everyone(405), post=everyone(LOGIN)),
     "otp-settings": Row(get=page(200), post=page(200)),
-    "otp-qr": Row(get=page(200)),
+    # The administrator has enrolled (LINKAGE_OTP_REQUIRED_ROLES): the QR code is shown only while enrolling.
+    "otp-qr": Row(get=page(200, admin=404)),
     "password-change": Row(get=page(200), post=page(200)),
     "password-change-done": Row(get=page(200)),
     "set_language": Row(get=everyone(302), post=everyone(302), data={"language": "zh-hans", "next": "/"}),
