@@ -112,6 +112,7 @@ class EnrolmentMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (user is not None and enrolment_required(user) and not request.path.startswith(self.ALLOWED)
+                and not (hasattr(user, "is_verified") and user.is_verified())  # logged in with a code: enrolled
                 and _confirmed_device(user) is None):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
