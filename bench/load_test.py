@@ -110,12 +110,12 @@ def prepare_world(path):
     import listings_bench
     from django.contrib.auth.hashers import make_password
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from assistance.models import Notice
     from blacklist.models import Listing
     from cases.models import Party
     from linkage.identifiers import resident_id_check_char
+    from linkage.tokens import issue_for_login
     from members.models import Organisation, User
 
     User.objects.filter(username__startswith="bench-").update(password=make_password("load-pass-2026"))
@@ -140,14 +140,14 @@ def prepare_world(path):
         by_state = {"served": [], "acknowledged": []}
         for pk, state in open_notices.values_list("pk", "state"):
             by_state[state].append(pk)
-        liaisons.append({"token": Token.objects.get_or_create(user=user)[0].key, **by_state,
+        liaisons.append({"token": issue_for_login(user=user).key, **by_state,
                          "notices": by_state["served"] + by_state["acknowledged"]})
     clerk = User.objects.get(username="bench-clerk")
     cases = [{"id": case_id, "debtor": party_id}
              for party_id, case_id in Party.objects.filter(role="debtor").values_list("pk", "case_id")[:1000]]
     world = {
         "liaisons": liaisons,
-        "clerk_token": Token.objects.get_or_create(user=clerk)[0].key,
+        "clerk_token": issue_for_login(user=clerk).key,
         "cases": cases,
         "unit_codes": list(Organisation.objects.filter(code__startswith="bench-u").values_list("code", flat=True)),
         "surnames": listings_bench.SURNAMES, "given_names": listings_bench.GIVEN_NAMES,

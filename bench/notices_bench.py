@@ -340,10 +340,10 @@ def run_measurements(args):
     from django.core.paginator import Paginator
     from django.db.models import Count
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from assistance.documents import notice_pdf
     from assistance.models import Notice, NoticeItem
+    from linkage.tokens import issue_for_login
     from members.models import User
 
     # The liaison of the unit with the most open notices: the heaviest inbox.
@@ -373,8 +373,7 @@ def run_measurements(args):
     def client_for(user):
         client = Client()
         client.force_login(user)
-        token, _ = Token.objects.get_or_create(user=user)
-        return client, {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        return client, {"HTTP_AUTHORIZATION": f"Token {issue_for_login(user=user).key}"}
 
     pages = [
         ("页面 /inbox/（联络员）", "/inbox/", liaison, TARGETS_MS["inbox"]),

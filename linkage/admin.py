@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import calendar_services
+from . import admin_auth, calendar_services  # noqa: F401 (admin_auth registers its models)
 from .models import AuditEntry, CalendarDay, CalendarYear, Delivery, DeliveryState, Reminder
 
 

@@ -6,6 +6,7 @@ class LinkageConfig(AppConfig):
     verbose_name = "平台公共"
 
     def ready(self):
-        from . import audit
+        from . import audit, tokens
 
         audit.connect_signals()
+        tokens.connect_signals()

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 AUDITED_APPS = {"linkage", "members", "cases", "assistance", "blacklist", "meetings", "assessment"}
 # Models whose rows are themselves a log, or too frequent to be worth a second row each.
 UNAUDITED_MODELS = {"linkage.auditentry", "linkage.notification", "linkage.delivery", "linkage.reminder"}
-MASKED_FIELDS = {"password"}
+MASKED_FIELDS = {"password", "key_hash"}
 SKIPPED_PATH_PREFIXES = ("/static/", "/favicon.ico")
 
 

@@ -52,6 +52,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "登录"
     LOGOUT = "logout", "退出"
     LOGIN_FAILED = "login_failed", "登录失败"
+    UNLOCK = "unlock", "解除登录锁定"
 
 
 class AuditEntry(models.Model):
@@ -183,3 +184,27 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_name or self.recipient_key}"
+
+
+class ApiToken(models.Model):
+    """An API token, kept as the SHA-256 of its key: the key itself is shown once, when the token is issued, and is
+    in no table. Never deleted: a token stops working when it expires or is revoked (linkage/tokens.py)."""
+
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=8, help_text="令牌的前8个字符，仅用于辨认，不能用于认证。")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.PROTECT,
+                             related_name="api_tokens")
+    name = models.CharField("名称", max_length=100, blank=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True, help_text="为空表示不过期（仅单位系统账户）。")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_live")]
+
+    def __str__(self):
+        return f"{self.prefix}… {self.name or self.user_id}"

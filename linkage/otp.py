@@ -1,7 +1,8 @@
 """The optional second factor: a time-based one-time password (TOTP, RFC 6238) from an authenticator app.
 
-A user who has enrolled (``/accounts/otp/``) must give the app's current 6-digit code with the password; a user who
-has not logs in with the password alone. Enrolling shows a QR code (and the key, for typing in), and takes effect
+A user who has enrolled (``/accounts/otp/``) must give the app's current 6-digit code with the password, on the login
+page, the admin's login page and the API's token endpoint alike; a user who has not logs in with the password alone,
+except that a role listed in LINKAGE_OTP_REQUIRED_ROLES is sent to enrol first and gets no API token until it has. Enrolling shows a QR code (and the key, for typing in), and takes effect
 once the user has typed one correct code. Turning it off needs a current code too. django-otp throttles wrong codes.
 """
 
@@ -10,13 +11,13 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 from django_otp.util import random_hex
@@ -38,24 +39,88 @@ def _check_code(device, code):
     return None
 
 
-class LoginForm(AuthenticationForm):
-    otp_token = forms.CharField(label="动态口令", required=False, max_length=8,
-                                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+def enrolment_required(user):
+    """Whether the user's role must use the second factor (LINKAGE_OTP_REQUIRED_ROLES: "administrator" — the admin
+    role or a superuser —, "committee", "leader", "clerk", "liaison")."""
+    from django.conf import settings
+
+    roles = set(settings.LINKAGE_OTP_REQUIRED_ROLES)
+    if not roles or user is None or not user.is_authenticated:
+        return False
+    if "administrator" in roles and (getattr(user, "is_administrator", False) or user.is_superuser):
+        return True
+    return getattr(user, "role", None) in roles
+
+
+ENROL_FIRST = "您的账户须启用双重验证后才能使用本系统：请登录网页，在“双重验证”页面绑定验证器应用。"
+
+
+def second_factor_problem(user, code, *, api=False):
+    """None when the user may be let in with this one-time code (or without one, when they have no device); else a
+    Chinese message. A page login of a user who must enrol but has not is let in (EnrolmentMiddleware then sends
+    them to enrol); the API refuses them a token (api=True). Sets user.otp_device, so django-otp marks the session
+    verified at login."""
+    device = _confirmed_device(user)
+    if device is None:
+        return ENROL_FIRST if api and enrolment_required(user) else None
+    if not code:
+        return "此账户已启用双重验证，请同时填写验证器应用显示的6位动态口令。"
+    problem = _check_code(device, code)
+    if problem is None:
+        user.otp_device = device
+    return problem
+
+
+class SecondFactorMixin:
+    """The one-time code, checked after the password by the login page and the admin's login alike."""
 
     def clean(self):
         cleaned = super().clean()
         user = self.get_user()
-        if user is not None and user_has_device(user):
-            device = _confirmed_device(user)
-            code = cleaned.get("otp_token")
-            if not code:
-                raise forms.ValidationError("此账户已启用双重验证，请同时填写验证器应用显示的6位动态口令。",
-                                            code="otp_required")
-            problem = _check_code(device, code)
+        if user is not None:
+            problem = second_factor_problem(user, cleaned.get("otp_token"))
             if problem:
                 raise forms.ValidationError(problem, code="otp_invalid")
-            user.otp_device = device  # django-otp records the verified device in the session at login
         return cleaned
+
+
+def _otp_field():
+    return forms.CharField(label="动态口令", required=False, max_length=8,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class LoginForm(SecondFactorMixin, AuthenticationForm):
+    otp_token = _otp_field()
+
+
+class AdminLoginForm(SecondFactorMixin, AdminAuthenticationForm):
+    """/admin/login/: the same password and one-time code as the login page (admin.site.login_form)."""
+
+    otp_token = _otp_field()
+
+
+class EnrolmentMiddleware:
+    """A logged-in user whose role must use the second factor (LINKAGE_OTP_REQUIRED_ROLES) and who has no confirmed
+    device is sent to enrol before anything else (the API answers 403 in Chinese)."""
+
+    ALLOWED = ("/accounts/otp/", "/accounts/logout/", "/accounts/password/", "/static/", "/i18n/", "/favicon.ico",
+               "/admin/logout/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and enrolment_required(user) and not request.path.startswith(self.ALLOWED)
+                and not (hasattr(user, "is_verified") and user.is_verified())  # logged in with a code: enrolled
+                and _confirmed_device(user) is None):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": ENROL_FIRST}, status=403)
+            messages.warning(request, "您的账户角色要求启用双重验证：请先绑定验证器应用。")
+            return redirect("otp-settings")
+        return self.get_response(request)
 
 
 class CodeForm(forms.Form):
@@ -131,7 +196,10 @@ def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     from django.http import JsonResponse
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = f"该账户从此地址连续登录失败次数过多，已暂停登录{minutes}分钟；请稍后再试，或联系系统管理员解除锁定。"
+    if getattr(request, "linkage_account_locked", False):  # linkage.lockout: too many failures from any address
+        message = f"该账户近期登录失败次数过多，已暂停登录{minutes}分钟；请稍后再试，或联系系统管理员解除锁定。"
+    else:
+        message = f"该账户从此地址连续登录失败次数过多，已暂停登录{minutes}分钟；请稍后再试，或联系系统管理员解除锁定。"
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", {"message": message}, status=429)

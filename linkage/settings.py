@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -75,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linkage.otp.EnrolmentMiddleware",  # a role that must use the second factor enrols before anything else
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linkage.audit.AuditMiddleware",
     "linkage.middleware.BoundedWorkMiddleware",
@@ -135,6 +135,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
+    "linkage.lockout.AccountLockoutBackend",  # then the per-account limit, across addresses
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -349,8 +350,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "linkage.otp.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "linkage.audit.client_address"
 AXES_VERBOSE = False
-# Optional second factor (django-otp, TOTP): a user who has enrolled an authenticator app must give its code.
+AXES_ENABLE_ADMIN = False  # registered read-only by linkage/admin_auth.py
+# Per account, whatever the addresses: LINKAGE_LOGIN_ACCOUNT_FAILURE_LIMIT failures within the cool-off time lock the
+# account itself (linkage/lockout.py); 0 turns this off.
+LINKAGE_LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LINKAGE_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+# Second factor (django-otp, TOTP): a user who has enrolled an authenticator app must give its code (login page,
+# admin login, API token). The roles listed here must enrol before using the app and get no API token until they
+# have: administrator, committee, leader, clerk, liaison (comma-separated; empty for none).
 OTP_TOTP_ISSUER = "执行联动"
+LINKAGE_OTP_REQUIRED_ROLES = env.list("LINKAGE_OTP_REQUIRED_ROLES", default=["administrator"])
+# API tokens (linkage/tokens.py): a person's token expires after this many days; a unit's system account's token
+# (minted by an administrator) does not.
+LINKAGE_TOKEN_TTL = datetime.timedelta(days=env.int("LINKAGE_TOKEN_TTL_DAYS", default=30))
 
 # Client address: behind a reverse proxy set LINKAGE_TRUSTED_PROXY_COUNT so X-Forwarded-For is used.
 TRUSTED_PROXY_COUNT = env.int("LINKAGE_TRUSTED_PROXY_COUNT", default=0)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("accounts/password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("accounts/otp/", otp.settings_page, name="otp-settings"),
     path("accounts/otp/qr.svg", otp.qr_code, name="otp-qr"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from assistance import selectors as notice_selectors
@@ -17,6 +18,18 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A user changes their own password (the old one, then the new one twice, checked by AUTH_PASSWORD_VALIDATORS).
+    The session stays logged in; every API token of the user is revoked (linkage.tokens, on the password's change)."""
+
+    template_name = "registration/change_password.html"
+    success_url = reverse_lazy("password-change-done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/change_password_done.html"
 
 
 @login_required

@@ -1,8 +1,12 @@
 """Back office for administrators: the roster with inline contacts, users, change requests (read-only here;
 the committee decides them on its page). Nothing is deleted: units are deactivated."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
+
+from linkage import tokens
+from linkage.errors import ApplicationError
 
 from . import services
 from .models import Contact, ContactChangeRequest, Jurisdiction, Measure, Organisation, User
@@ -70,15 +74,42 @@ class ContactChangeRequestAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(NoDeleteMixin, BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "organisation", "liaison_role", "is_active"]
-    list_filter = ["role", "is_active", "liaison_role"]
+    list_display = ["username", "full_name", "role", "organisation", "liaison_role", "is_system_account", "is_active"]
+    list_filter = ["role", "is_active", "is_system_account", "liaison_role"]
     search_fields = ["username", "full_name", "organisation__name"]
     autocomplete_fields = ["organisation"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role", "mobile"]}),
+        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role", "mobile", "is_system_account"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
-        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role"]}),
+        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role", "is_system_account"]}),
     ]
+    actions = ["issue_system_token"]
+
+    @admin.action(description="为所选单位系统账户签发API令牌（不过期）")
+    def issue_system_token(self, request, queryset):
+        """Asks for the token's name, then shows the key once (the database keeps only its hash). Only for one
+        unit system account at a time: an administrator cannot mint a token for a person (linkage.tokens)."""
+        users = list(queryset[:2])
+        if len(users) != 1:
+            self.message_user(request, "请只选择一个单位系统账户。", messages.ERROR)
+            return None
+        user = users[0]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "account": user,
+                   "title": "签发API令牌"}
+        if "token_name" in request.POST:
+            try:
+                issued = tokens.issue_system_token(actor=request.user, user=user, name=request.POST["token_name"])
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return None
+            response = TemplateResponse(request, "admin/members/user/issued_token.html",
+                                        {**context, "key": issued.key, "token": issued.token})
+            response["Cache-Control"] = "no-store"
+            return response
+        if not user.is_system_account:
+            self.message_user(request, f"“{user.username}”不是单位系统账户：不能为他人签发令牌。", messages.ERROR)
+            return None
+        return TemplateResponse(request, "admin/members/user/issue_token.html", context)

@@ -262,6 +262,10 @@ class User(AbstractUser):
     )
     liaison_role = models.CharField("联络员角色", max_length=1, choices=ContactRole.choices, blank=True)
     mobile = models.CharField("手机", max_length=20, blank=True)
+    is_system_account = models.BooleanField(
+        "单位系统账户", default=False,
+        help_text="成员单位对接系统使用的账户（非自然人）：由管理员创建并命名，其API令牌由管理员签发且不过期。",
+    )
 
     objects = UserManager()
 

@@ -102,12 +102,11 @@ def client_for(client):
 @pytest.fixture
 def api_for():
     """Return a DRF API client authenticated as the given user by token."""
-    from rest_framework.authtoken.models import Token
+    from linkage import tokens
 
     def make(user):
         api = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue_for_login(user=user).key}")
         return api
 
     return make

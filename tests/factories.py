@@ -65,6 +65,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
 
+    @factory.post_generation
+    def otp_enrolled(self, create, extracted, **kwargs):
+        """A role that must use the second factor (LINKAGE_OTP_REQUIRED_ROLES) has enrolled an authenticator app, as
+        it must before using the app; otp_enrolled=False makes one who has not, True enrols any role."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from linkage.otp import enrolment_required
+
+        if create and extracted is not False and (extracted or enrolment_required(self)):
+            TOTPDevice.objects.create(user=self, name="验证器应用", confirmed=True)
+
 
 class ClerkFactory(UserFactory):
     role = "clerk"

@@ -272,9 +272,11 @@ def _admin_rows(w):
     from django.contrib.contenttypes.models import ContentType
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from linkage import tokens
     from linkage.models import Delivery, Reminder
 
     w.group = Group.objects.create(name="测试组")
+    w.api_token = tokens.issue_for_login(user=w.liaison_y).token
     w.totp_device = TOTPDevice.objects.create(user=w.admin, name="验证器应用", confirmed=False)
     attempt = {"username": "pm-nobody", "ip_address": "127.0.0.1", "user_agent": "matrix", "path_info": "/"}
     w.access_attempt = AccessAttempt.objects.create(**attempt, http_accept="*/*", failures_since_start=1)

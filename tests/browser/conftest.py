@@ -1,5 +1,6 @@
 """Headless Chromium (Debian's, driven by Playwright) against a live server on loopback."""
 
+import base64
 import os
 import shutil
 from pathlib import Path
@@ -56,11 +57,26 @@ def new_page(browser, live_server):
 
 
 def login(page, username, password="demo-pass-2026"):
+    """Log in through the page, as a person would: with the authenticator's current code when the account has
+    enrolled one, and enrolling first when its role must (LINKAGE_OTP_REQUIRED_ROLES sends it to /accounts/otp/)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        page.fill("#id_otp_token", f"{totp(device.bin_key):06d}")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base_url}/")
+    page.wait_for_url(lambda url: url in (f"{page.base_url}/", f"{page.base_url}/accounts/otp/"))
+    if page.url.endswith("/accounts/otp/"):
+        secret = page.text_content("#otp-secret").replace(" ", "")
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        page.fill("#id_otp_token", f"{totp(key):06d}")
+        page.click("#otp-enable")
+        page.wait_for_selector("#otp-state.text-success")
+        page.goto(f"{page.base_url}/")
 
 
 def screenshot(page, name):

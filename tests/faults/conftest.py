@@ -410,11 +410,10 @@ def web_server(tmp_path):
 
 def token_session(user):
     """A requests session authenticated by the user's API token (committed: the server is another process)."""
-    from rest_framework.authtoken.models import Token
+    from linkage import tokens
 
-    token, _ = Token.objects.get_or_create(user=user)
     session = requests.Session()
-    session.headers["Authorization"] = f"Token {token.key}"
+    session.headers["Authorization"] = f"Token {tokens.issue_for_login(user=user).key}"
     return session
 
 

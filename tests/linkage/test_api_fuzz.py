@@ -13,9 +13,9 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
+from linkage.tokens import issue_for_login
 from tests.assistance.helpers import draft_notice, file_case
 from tests.factories import (
     ClerkFactory,
@@ -54,7 +54,7 @@ def tokens(db, in_process):
                  items=[{"property_kind": "bank_account", "identifier": "6222000011112222", "holder": "工商银行",
                          "amount": "150000", "description": "查询银行存款"}])
     users = {"clerk": clerk, "liaison": LiaisonFactory(organisation=unit), "committee": CommitteeUserFactory()}
-    return {role: Token.objects.create(user=user).key for role, user in users.items()}
+    return {role: issue_for_login(user=user).key for role, user in users.items()}
 
 
 @pytest.mark.django_db

@@ -25,3 +25,6 @@ class Command(BaseCommand):
             role = account.role + (f"（{account.liaison_role}角）" if account.liaison_role else "")
             self.stdout.write(f"{account.username.ljust(width)}  {role:<14}  {account.organisation}")
         self.stdout.write(self.style.SUCCESS(f"共 {len(accounts)} 个账号。"))
+        if settings.LINKAGE_OTP_REQUIRED_ROLES:
+            roles = "、".join(settings.LINKAGE_OTP_REQUIRED_ROLES)
+            self.stdout.write(f"须启用双重验证的角色（LINKAGE_OTP_REQUIRED_ROLES：{roles}）首次登录后先绑定验证器应用。")
