@@ -16,6 +16,8 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from rest_framework import serializers
@@ -28,7 +30,8 @@ TEXT_MAX = 10000
 DOCUMENT_MAX = 50000
 
 BIDI_CONTROLS = frozenset(
-    [chr(code) for code in range(0x202A, 0x202F)] + [chr(code) for code in range(0x2066, 0x206A)]
+    [chr(code) for code in range(0x202A, 0x202F)]
+    + [chr(code) for code in range(0x2066, 0x206A)]
     + ["\u200e", "\u200f", "\u061c"]
 )
 # Letters that render as nothing although Unicode does not class them as format or space characters.
@@ -48,7 +51,8 @@ class TextLengthValidator:
         length = len(value or "")
         if length > self.limit:
             raise ValidationError(
-                f"{self.label}不能超过{self.limit}字（现有{length}字）。", code="max_length",
+                f"{self.label}不能超过{self.limit}字（现有{length}字）。",
+                code="max_length",
                 params={"limit_value": self.limit, "show_value": length},
             )
 
@@ -104,9 +108,22 @@ class BoundedTextField(models.TextField):
     def validators(self):
         return [*super().validators, TextLengthValidator(self.max_chars, self.verbose_name)]
 
-    def db_check(self, connection):
-        function = "char_length" if connection.vendor == "postgresql" else "length"
-        return f"{function}({connection.ops.quote_name(self.column)}) <= {int(self.max_chars)}"
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        """The model gets a CHECK constraint on the column's character length, so the database holds the limit too
+        (one per field, named after the model and the field; added once, also to the models migrations render)."""
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        if cls._meta.abstract:
+            return
+        constraint_name = f"{cls._meta.app_label}_{cls._meta.model_name}_{name}_chars"[:63]
+        if not any(constraint.name == constraint_name for constraint in cls._meta.constraints):
+            cls._meta.constraints = [
+                *cls._meta.constraints,
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(name), self.max_chars),
+                    name=constraint_name,
+                    violation_error_message=f"{self.verbose_name}不能超过{self.max_chars}字。",
+                ),
+            ]
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": FormTextField, "max_chars": self.max_chars, **kwargs})
