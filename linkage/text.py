@@ -124,6 +124,8 @@ class BoundedTextField(models.TextField):
                     violation_error_message=f"{self.verbose_name}不能超过{self.max_chars}字。",
                 ),
             ]
+            # Migrations read a model's options from its Meta: the constraint must be seen there too.
+            cls._meta.original_attrs["constraints"] = cls._meta.constraints
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": FormTextField, "max_chars": self.max_chars, **kwargs})
