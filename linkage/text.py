@@ -169,3 +169,15 @@ class ApiTextField(serializers.CharField):
         super().__init__(label=label, **kwargs)
         self.validators.append(TextLengthValidator(self.max_chars, message_label or model_label or label))
         self.max_length = self.max_chars  # documented in the schema; the check is the validator above
+
+
+def bounded_text(value, *, limit, label, field=None):
+    """The length rule for a service that takes text outside a form or a serializer (a button's reason)."""
+    from linkage.errors import ApplicationError
+
+    value = value or ""
+    try:
+        TextLengthValidator(limit, label)(value)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], field=field) from None
+    return value
