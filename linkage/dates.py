@@ -54,3 +54,13 @@ def check_past_date(value, label):
     except ValidationError as error:
         return error.messages[0]
     return None
+
+
+def require_past_date(value, label, field=None):
+    """`check_past_date` for services: a refusal is an ApplicationError naming the field; the value is returned."""
+    from linkage.errors import ApplicationError
+
+    message = check_past_date(value, label)
+    if message:
+        raise ApplicationError(message, field=field)
+    return value

@@ -181,3 +181,13 @@ def bounded_text(value, *, limit, label, field=None):
     except ValidationError as error:
         raise ApplicationError(error.messages[0], field=field) from None
     return value
+
+
+def require_name(value, label, field=None):
+    """`check_name` for services: a refusal is an ApplicationError naming the field; the value is returned."""
+    from linkage.errors import ApplicationError
+
+    message = check_name(value, label)
+    if message:
+        raise ApplicationError(message, field=field)
+    return value
