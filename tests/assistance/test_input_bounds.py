@@ -59,7 +59,7 @@ def test_a_million_character_note_is_a_form_error_on_the_draft_page(clerk, case,
         "items-0-property_kind": "bank_account", "items-0-description": "查询银行存款", "save": "1",
     }
     response = client.post(reverse("assistance:draft", args=[case.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "其他事项不能超过2000字（现有1000000字）" in response.content.decode()
     assert not Notice.objects.exists()
 
