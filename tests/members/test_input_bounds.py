@@ -57,3 +57,18 @@ def test_an_overlong_duty_text_is_refused_by_the_model(unit):
     with pytest.raises(ValidationError) as error:
         unit.full_clean()
     assert error.value.message_dict["duties"] == ["职责不能超过10000字（现有1000000字）。"]
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ({"name": "\u200b"}, "name", "全称不能只由空白或不可见字符组成。"),
+    ({"short_name": "市场\u202e局"}, "short_name", "简称含有文字方向控制字符，请删除后重新填写。"),
+    ({"duties": HUGE}, "duties", "职责不能超过10000字（现有1000000字）。"),
+])
+def test_the_units_api_takes_the_models_rules(api_for, admin_user, unit, body, field, message):
+    """A ModelSerializer picks up the model field's validators: the same rule and message as the admin."""
+    before = (unit.name, unit.short_name, unit.duties)
+    response = api_for(admin_user).patch(f"/api/v1/units/{unit.pk}/", body, format="json")
+    assert response.status_code == 400
+    assert message in response.json()[field]
+    unit.refresh_from_db()
+    assert (unit.name, unit.short_name, unit.duties) == before
