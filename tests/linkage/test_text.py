@@ -106,3 +106,10 @@ def test_a_name_with_a_bidirectional_control_is_refused(control):
 @pytest.mark.parametrize("name", ["阿卜杜拉·买买提", "王堃", "李喆", "欧阳娜娜", "Zhang San", "广州市某某有限公司（分公司）"])
 def test_real_names_are_accepted(name):
     NameValidator("姓名")(name)
+
+
+def test_a_composed_message_body_is_cut_to_the_limit_not_refused():
+    from linkage.notify import Message
+
+    message = Message(kind="minutes_published", title="纪要", body="第1项 " + "落实" * TEXT_MAX)
+    assert len(message.body) == TEXT_MAX and message.body.endswith("…")
