@@ -279,6 +279,10 @@ def _clean_change(key, value):
     max_length = Listing._meta.get_field(key).max_length
     if max_length and len(text) > max_length:
         raise ApplicationError(f"{label}不应超过{max_length}个字。", field="changes")
+    try:  # the model field's own rules: a visible name without direction controls, a bounded text
+        Listing._meta.get_field(key).run_validators(text)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], field="changes")
     return text
 
 

@@ -88,3 +88,16 @@ def test_a_real_name_is_accepted_as_applicant(clerk, listing):
                            {"applicant": "阿卜杜拉·买买提", "content": "姓名有误"})
     assert response.status_code == 302
     assert CorrectionRequest.objects.get().applicant == "阿卜杜拉·买买提"
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"name": "张\u202e伟"}, "姓名或名称含有文字方向控制字符"),
+    ({"facts": HUGE}, "失信行为具体情形不能超过10000字（现有1000000字）"),
+])
+def test_a_correction_keeps_the_models_rules(api_for, clerk, listing, changes, message):
+    response = api_for(clerk).post(f"/api/v1/listings/{listing.pk}/correct/",
+                                   {"changes": changes, "reason": "更正"}, format="json")
+    assert response.status_code == 400
+    assert message in str(response.json())
+    listing.refresh_from_db()
+    assert listing.name == "张伟" and listing.facts == "转移财产"
