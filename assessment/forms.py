@@ -3,18 +3,20 @@ Chinese refusals are shown on the form."""
 
 from django import forms
 
+from linkage.text import REASON_MAX, FormTextField
+
 from .criteria import RULE_CHOICES
 from .models import CriterionGroup, CriterionSource, NominationKind
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = FormTextField(max_chars=REASON_MAX, label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ScoreForm(forms.Form):
     criterion = forms.ChoiceField(label="考评项目")
     points = forms.DecimalField(label="得分", max_digits=5, decimal_places=2, min_value=0)
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = FormTextField(max_chars=REASON_MAX, label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,7 +28,7 @@ class NominationForm(forms.Form):
     unit = forms.TypedChoiceField(label="单位", coerce=int)
     person_name = forms.CharField(label="个人姓名（表彰个人时填写）", required=False, max_length=30)
     person_position = forms.CharField(label="职务", required=False, max_length=50)
-    evidence = forms.CharField(label="事实和依据", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    evidence = FormTextField(max_chars=REASON_MAX, label="事实和依据", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +38,7 @@ class NominationForm(forms.Form):
 class DecisionForm(forms.Form):
     approved = forms.TypedChoiceField(label="决定", choices=[("yes", "确定"), ("no", "不予确定")],
                                       coerce=lambda value: value == "yes", widget=forms.RadioSelect)
-    reason = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = FormTextField(max_chars=REASON_MAX, label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CriterionForm(forms.Form):

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
+
 
 class AssessmentState(models.TextChoices):
     PREPARING = "preparing", "准备中"
@@ -133,7 +135,7 @@ class ScoreEntry(models.Model):
                                   related_name="entries")
     stage = models.CharField("环节", max_length=20, choices=ScoreStage.choices)
     points = models.DecimalField("得分", max_digits=5, decimal_places=2)
-    reason = models.TextField("理由")
+    reason = BoundedTextField("理由", max_chars=REASON_MAX)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评分人", on_delete=models.PROTECT,
                                    related_name="+")
     entered_at = models.DateTimeField("评分时间")
@@ -175,9 +177,9 @@ class Nomination(models.Model):
                                    related_name="nominations")
     kind = models.CharField("类别", max_length=20, choices=NominationKind.choices)
     unit = models.ForeignKey("members.Organisation", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
-    person_name = models.CharField("个人姓名", max_length=30, blank=True)
+    person_name = models.CharField("个人姓名", max_length=30, blank=True, validators=[NameValidator("个人姓名")])
     person_position = models.CharField("职务", max_length=50, blank=True)
-    evidence = models.TextField("事实和依据")
+    evidence = BoundedTextField("事实和依据", max_chars=REASON_MAX)
     metrics = models.JSONField("提出时的考评指标", default=dict, blank=True)
     state = models.CharField("状态", max_length=20, choices=NominationState.choices,
                              default=NominationState.PROPOSED)
@@ -187,7 +189,7 @@ class Nomination(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
-    decision_reason = models.TextField("决定意见", blank=True)
+    decision_reason = BoundedTextField("决定意见", blank=True, max_chars=REASON_MAX)
 
     class Meta:
         verbose_name = "表彰与批评建议"
@@ -217,7 +219,7 @@ class ScoreboardVersion(models.Model):
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定稿人", on_delete=models.PROTECT,
                                      related_name="+")
     finalised_at = models.DateTimeField("定稿时间")
-    reason = models.TextField("说明", blank=True)
+    reason = BoundedTextField("说明", blank=True, max_chars=REASON_MAX)
     reopened_at = models.DateTimeField("重新打开时间", null=True, blank=True)
 
     class Meta:
@@ -244,7 +246,7 @@ class AssessmentEvent(models.Model):
     action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=20, blank=True)
     to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = models.TextField("理由", blank=True)
+    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
     unit = models.ForeignKey("members.Organisation", verbose_name="单位", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
     nomination = models.ForeignKey(Nomination, verbose_name="建议", null=True, blank=True, on_delete=models.PROTECT,

@@ -4,6 +4,7 @@ built by `assessment.board`; these serializers document it and pass it through."
 from rest_framework import serializers
 
 from linkage.api import NamedChoiceField
+from linkage.text import REASON_MAX, ApiTextField
 
 from .models import AssessmentState, CriterionGroup, CriterionSource, NominationKind, NominationState
 
@@ -130,7 +131,7 @@ class AssessmentScoreInSerializer(serializers.Serializer):
     unit = serializers.IntegerField(label="单位", help_text="单位 id")
     criterion = serializers.CharField(label="考评项目", help_text="考评项目代码")
     points = serializers.DecimalField(label="得分", max_digits=5, decimal_places=2)
-    reason = serializers.CharField(label="理由", max_length=2000)
+    reason = ApiTextField(max_chars=REASON_MAX, label="理由")
 
 
 class AssessmentScoresInSerializer(serializers.Serializer):
@@ -138,7 +139,7 @@ class AssessmentScoresInSerializer(serializers.Serializer):
 
 
 class AssessmentReasonInSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="理由", required=False, allow_blank=True, max_length=2000)
+    reason = ApiTextField(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True)
 
 
 class AssessmentNominationInSerializer(serializers.Serializer):
@@ -146,9 +147,9 @@ class AssessmentNominationInSerializer(serializers.Serializer):
     unit = serializers.IntegerField(label="单位", help_text="单位 id")
     person_name = serializers.CharField(label="个人姓名", required=False, allow_blank=True, max_length=30)
     person_position = serializers.CharField(label="职务", required=False, allow_blank=True, max_length=50)
-    evidence = serializers.CharField(label="事实和依据", max_length=2000)
+    evidence = ApiTextField(max_chars=REASON_MAX, label="事实和依据")
 
 
 class AssessmentDecisionInSerializer(serializers.Serializer):
     approved = serializers.BooleanField(label="决定", help_text="true 确定，false 不予确定")
-    reason = serializers.CharField(label="意见", required=False, allow_blank=True, max_length=2000)
+    reason = ApiTextField(max_chars=REASON_MAX, label="意见", required=False, allow_blank=True)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
+from linkage.text import REASON_MAX, require_name
 from members.models import Organisation
 from members.selectors import jurisdiction_id_of
 
@@ -39,7 +40,7 @@ from .models import (
     ScoreStage,
 )
 
-MAX_REASON = 2000
+MAX_REASON = REASON_MAX
 
 
 # ---------------------------------------------------------------------------------------------- who may
@@ -369,6 +370,7 @@ def propose_nomination(*, actor, assessment, kind, unit, evidence, person_name="
     if kind == NominationKind.COMMEND_PERSON:
         if not person_name:
             raise ApplicationError("表彰个人须填写姓名。", field="person_name")
+        require_name(person_name, "个人姓名", "person_name")
         if len(person_name) > 30 or len(person_position) > 50:
             raise ApplicationError("姓名不超过30字，职务不超过50字。", field="person_name")
     else:

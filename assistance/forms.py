@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import BootstrapFormMixin
+from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Measure
 
 from .models import LiftGround, Notice, NoticeState, PropertyKind, ReplyOutcome
@@ -75,7 +76,7 @@ class DraftForm(BootstrapFormMixin, forms.Form):
     legal_basis = forms.CharField(
         label="法律依据", max_length=300, required=False, initial=Notice._meta.get_field("legal_basis").default
     )
-    note = forms.CharField(label="其他事项", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = FormTextField(max_chars=REASON_MAX, label="其他事项", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     ruling_files = MultipleFileField(label="执行裁定书扫描件", help_text="可选；PDF 或图片，可多选。")
 
     def __init__(self, *args, case, units, **kwargs):
@@ -108,7 +109,8 @@ ITEM_CONTENT_FIELDS = ("identifier", "holder", "amount", "share", "period_months
 
 class ReplyForm(BootstrapFormMixin, forms.Form):
     outcome = forms.ChoiceField(label="办理结果", choices=ReplyOutcome.choices)
-    text = forms.CharField(
+    text = FormTextField(
+        max_chars=TEXT_MAX,
         label="说明",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

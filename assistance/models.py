@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from linkage.choices import ChoiceLabels
+from linkage.dates import PastDateValidator
+from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField
 
 from .querysets import NoticeQuerySet
 
@@ -148,7 +150,7 @@ class Notice(ChoiceLabels, models.Model):
     legal_basis = models.CharField(
         "法律依据", max_length=300, default="《中华人民共和国民事诉讼法》第二百五十三条、第二百五十四条"
     )
-    note = models.TextField("其他事项", blank=True)
+    note = BoundedTextField("其他事项", blank=True, max_chars=REASON_MAX)
     state = models.CharField("状态", max_length=20, choices=NoticeState.choices, default=NoticeState.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
@@ -173,7 +175,7 @@ class Notice(ChoiceLabels, models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
     lift_ground = models.CharField("解除原因", max_length=30, choices=LiftGround.choices, blank=True)
-    lift_reason = models.TextField("解除说明", blank=True)
+    lift_reason = BoundedTextField("解除说明", blank=True, max_chars=REASON_MAX)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     supersedes = models.ForeignKey(
         "self", verbose_name="替代的通知书", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -261,7 +263,7 @@ class NoticeItem(ChoiceLabels, models.Model):
     amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
     share = models.CharField("份额", max_length=50, blank=True)
     period_months = models.PositiveSmallIntegerField("期限（月）", null=True, blank=True)
-    description = models.TextField("协助事项")
+    description = BoundedTextField("协助事项", max_chars=REASON_MAX)
 
     class Meta:
         verbose_name = "协助事项"
@@ -289,7 +291,7 @@ class NoticeEvent(ChoiceLabels, models.Model):
     action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=20, blank=True)
     to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = models.TextField("理由", blank=True)
+    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
     data = models.JSONField("数据", default=dict, blank=True)
 
     class Meta:
@@ -326,7 +328,7 @@ class Reply(ChoiceLabels, models.Model):
 
     notice = models.OneToOneField(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="reply")
     outcome = models.CharField("办理结果", max_length=20, choices=ReplyOutcome.choices)
-    text = models.TextField("说明", blank=True)
+    text = BoundedTextField("说明", blank=True, max_chars=TEXT_MAX)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="回复人", on_delete=models.PROTECT, related_name="+"
     )
@@ -364,7 +366,7 @@ class ReplyResult(ChoiceLabels, models.Model):
     start_on = models.DateField("起始日期", null=True, blank=True)
     end_on = models.DateField("届满日期", null=True, blank=True)
     location = models.CharField("地点", max_length=200, blank=True)
-    found_at = models.DateTimeField("发现时间", null=True, blank=True)
+    found_at = models.DateTimeField("发现时间", null=True, blank=True, validators=[PastDateValidator("发现时间")])
     registration_number = models.CharField("登记编号", max_length=100, blank=True)
 
     class Meta:
@@ -434,7 +436,7 @@ class ExtensionRequest(ChoiceLabels, models.Model):
         Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="extension_requests"
     )
     days = models.PositiveSmallIntegerField("延长工作日数")
-    reason = models.TextField("理由")
+    reason = BoundedTextField("理由", max_chars=REASON_MAX)
     state = models.CharField("状态", max_length=20, choices=RequestState.choices, default=RequestState.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
@@ -445,7 +447,7 @@ class ExtensionRequest(ChoiceLabels, models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
-    decision_reason = models.TextField("决定理由", blank=True)
+    decision_reason = BoundedTextField("决定理由", blank=True, max_chars=REASON_MAX)
     previous_due_at = models.DateTimeField("原期限", null=True, blank=True)
     new_due_at = models.DateTimeField("新期限", null=True, blank=True)
 
@@ -480,7 +482,7 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
     notice = models.ForeignKey(
         Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="review_suggestions"
     )
-    reason = models.TextField("审查建议")
+    reason = BoundedTextField("审查建议", max_chars=REASON_MAX)
     state = models.CharField("状态", max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
     resolution = models.CharField("处理方式", max_length=20, choices=ReviewResolution.choices, blank=True)
     raised_by = models.ForeignKey(
@@ -492,7 +494,7 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField("审查时间", null=True, blank=True)
-    decision_reason = models.TextField("审查意见", blank=True)
+    decision_reason = BoundedTextField("审查意见", blank=True, max_chars=REASON_MAX)
 
     class Meta:
         verbose_name = "审查建议"

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from cases.models import Party, PartyKind
 from linkage.api import FastRepresentationMixin, NamedChoiceField
 from linkage.choices import label_of
+from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
 from .models import (
     Attachment,
@@ -377,7 +378,7 @@ class NoticeItemInputSerializer(serializers.Serializer):
     period_months = serializers.IntegerField(
         label="期限（月）", required=False, allow_null=True, help_text="冻结、查封的期限，1至36个月"
     )
-    description = serializers.CharField(label="协助事项", required=False, allow_blank=True)
+    description = ApiTextField(max_chars=REASON_MAX, label="协助事项", required=False, allow_blank=True)
 
 
 class NoticeCreateSerializer(serializers.Serializer):
@@ -396,7 +397,7 @@ class NoticeCreateSerializer(serializers.Serializer):
     items = NoticeItemInputSerializer(label="协助事项", many=True)
     ruling_number = serializers.CharField(label="执行裁定书文号", max_length=60)
     legal_basis = serializers.CharField(label="法律依据", max_length=300, required=False, allow_blank=True)
-    note = serializers.CharField(label="其他事项", required=False, allow_blank=True)
+    note = ApiTextField(max_chars=REASON_MAX, label="其他事项", required=False, allow_blank=True)
     attachments = serializers.ListField(
         label="附件",
         child=serializers.FileField(),
@@ -408,7 +409,7 @@ class NoticeCreateSerializer(serializers.Serializer):
 class NoticeAmendSerializer(serializers.Serializer):
     ruling_number = serializers.CharField(label="执行裁定书文号", max_length=60)
     legal_basis = serializers.CharField(label="法律依据", max_length=300)
-    note = serializers.CharField(label="其他事项", allow_blank=True)
+    note = ApiTextField(max_chars=REASON_MAX, label="其他事项", allow_blank=True)
 
 
 class ReplyResultInputSerializer(serializers.Serializer):
@@ -446,7 +447,7 @@ class ReplyInputSerializer(serializers.Serializer):
         required=False,
         help_text="按措施结构化：查询为 asset，冻结/查封为 freeze，查找为 location……；multipart 时传 JSON 字符串",
     )
-    text = serializers.CharField(label="说明", required=False, allow_blank=True)
+    text = ApiTextField(max_chars=TEXT_MAX, label="说明", required=False, allow_blank=True)
     attachments = serializers.ListField(
         label="附件",
         child=serializers.FileField(),
@@ -457,16 +458,16 @@ class ReplyInputSerializer(serializers.Serializer):
 
 class ExtensionRequestInputSerializer(serializers.Serializer):
     days = serializers.IntegerField(label="延长工作日数", help_text="1至30个工作日")
-    reason = serializers.CharField(label="理由", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True, default="")
 
 
 class ExtensionDecisionSerializer(serializers.Serializer):
     granted = serializers.BooleanField(label="是否同意")
-    reason = serializers.CharField(label="理由", required=False, allow_blank=True, default="", help_text="不同意时必填")
+    reason = ApiTextField(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True, default="", help_text="不同意时必填")
 
 
 class ReviewSuggestionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="审查建议", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="审查建议", required=False, allow_blank=True, default="")
 
 
 REVIEW_DECISIONS = {
@@ -494,7 +495,7 @@ class ReviewDecisionSerializer(serializers.Serializer):
         help_text="upheld 与 withdrawn：成立并撤回；amended：成立并重新起草；not_upheld：不成立（期限不变）。"
         "可代替 upheld 与 resolution 使用",
     )
-    reason = serializers.CharField(label="审查意见", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="审查意见", required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         upheld, resolution = attrs.get("upheld"), attrs.get("resolution", "")
@@ -512,16 +513,16 @@ class ReviewDecisionSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="理由", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True, default="")
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="撤回理由", required=False, allow_blank=True, default="", help_text="必填")
+    reason = ApiTextField(max_chars=REASON_MAX, label="撤回理由", required=False, allow_blank=True, default="", help_text="必填")
 
 
 class LiftSerializer(serializers.Serializer):
     ground = serializers.ChoiceField(label="解除原因", choices=LiftGround.choices)
-    reason = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="说明", required=False, allow_blank=True, default="")
 
 
 class DraftResultSerializer(serializers.Serializer):

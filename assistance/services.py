@@ -15,6 +15,7 @@ from blacklist.restrictions import ensure_special_notifications
 from cases.models import Case, Party, PartyRole
 from cases.services import require_clerk_of
 from linkage import audit
+from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
 from linkage.prepared import PreparedQuery, compiled_once
@@ -371,6 +372,8 @@ def _clean_results(notice, outcome, results):
                 value = _date_or_none(value, name, "results")
             elif field == "found_at":
                 value = _datetime_or_none(value, name, "results")
+                if value is not None:
+                    require_past_date(value, name, "results")
             elif field == "property_kind":
                 value = value or ""
                 if value and value not in PropertyKind.values:

@@ -3,6 +3,7 @@
 from django import forms
 
 from cases.forms import BootstrapFormMixin
+from linkage.text import TEXT_MAX, FormTextField
 
 from .models import CorrectionState, DeletionGround, ListingGround, ListingState
 
@@ -16,7 +17,7 @@ class ProposeForm(BootstrapFormMixin, forms.Form):
                                     error_messages={"required": "请选择被执行人。"})
     ground = forms.TypedChoiceField(label="失信情形", choices=[("", "请选择"), *ListingGround.choices], coerce=int,
                                     error_messages={"required": "请选择失信情形。"})
-    facts = forms.CharField(label="失信行为具体情形", widget=forms.Textarea(attrs={"rows": 3}),
+    facts = FormTextField(max_chars=TEXT_MAX, label="失信行为具体情形", widget=forms.Textarea(attrs={"rows": 3}),
                             error_messages={"required": "请写明失信行为的具体情形。"})
     period_years = forms.IntegerField(label="纳入期限（年）", required=False,
                                       help_text="第二至六项为2年，情节严重的可延长1至3年；第一项不填")
@@ -66,7 +67,7 @@ class CorrectionFilterForm(BootstrapFormMixin, forms.Form):
 class CorrectionRequestForm(BootstrapFormMixin, forms.Form):
     applicant = forms.CharField(label="申请人", max_length=100, error_messages={"required": "请填写申请人。"})
     contact = forms.CharField(label="联系方式", max_length=100, required=False)
-    content = forms.CharField(label="纠正事项和理由", widget=forms.Textarea(attrs={"rows": 3}),
+    content = FormTextField(max_chars=TEXT_MAX, label="纠正事项和理由", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "请写明申请纠正的事项和理由。"})
     received_on = forms.DateField(label="收到日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text="不填为今天；审查期限为收到之日起15日",

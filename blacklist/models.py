@@ -7,6 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linkage.dates import PastDateValidator
+from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
+
 
 class ListingGround(models.IntegerChoices):
     REFUSES = 1, "有履行能力而拒不履行生效法律文书确定义务"
@@ -62,28 +65,30 @@ class Listing(models.Model):
     court = models.ForeignKey("members.Organisation", verbose_name="执行法院", on_delete=models.PROTECT,
                               related_name="listings")
     ground = models.PositiveSmallIntegerField("失信情形", choices=ListingGround.choices)
-    facts = models.TextField("失信行为具体情形")
+    facts = BoundedTextField("失信行为具体情形", max_chars=TEXT_MAX)
     period_years = models.PositiveSmallIntegerField("纳入期限（年）", null=True, blank=True,
                                                     help_text="第二至六项情形为2年，情节严重的可延长1至3年；第一项不设期限")
     state = models.CharField("状态", max_length=20, choices=ListingState.choices, default=ListingState.PROPOSED)
     # Published fields (法释〔2017〕7号 art. 6).
-    name = models.CharField("姓名或名称", max_length=100)
+    name = models.CharField("姓名或名称", max_length=100, validators=[NameValidator("姓名或名称")])
     name_pinyin = models.CharField("姓名拼音", max_length=300, blank=True, db_index=True,
                                    help_text="无声调全拼，用于同音字建议")
     id_number = models.CharField("公民身份号码", max_length=18, blank=True, db_index=True)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
-    legal_representative = models.CharField("法定代表人或负责人", max_length=30, blank=True)
+    legal_representative = models.CharField(
+        "法定代表人或负责人", max_length=30, blank=True, validators=[NameValidator("法定代表人或负责人")]
+    )
     sex = models.CharField("性别", max_length=2, blank=True)
     age = models.PositiveSmallIntegerField("年龄", null=True, blank=True)
-    obligation = models.TextField("生效法律文书确定的义务")
+    obligation = BoundedTextField("生效法律文书确定的义务", max_chars=TEXT_MAX)
     performed_amount = models.DecimalField("已履行（元）", max_digits=16, decimal_places=2)
     unperformed_amount = models.DecimalField("未履行（元）", max_digits=16, decimal_places=2)
     basis_issuer = models.CharField("执行依据制作单位", max_length=100)
     basis_number = models.CharField("执行依据文号", max_length=80)
     case_number = models.CharField("案号", max_length=60)
-    filed_on = models.DateField("立案时间")
+    filed_on = models.DateField("立案时间", validators=[PastDateValidator("立案时间")])
     court_name = models.CharField("执行法院", max_length=100)
-    decided_on = models.DateField("决定日期")
+    decided_on = models.DateField("决定日期", validators=[PastDateValidator("决定日期")])
     published_on = models.DateField("发布时间", null=True, blank=True)
     ends_on = models.DateField("届满日期", null=True, blank=True)
     # Workflow.
@@ -93,7 +98,7 @@ class Listing(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     deletion_ground = models.CharField("删除事由", max_length=30, choices=DeletionGround.choices, blank=True)
-    ground_arose_on = models.DateField("事由发生日期", null=True, blank=True)
+    ground_arose_on = models.DateField("事由发生日期", null=True, blank=True, validators=[PastDateValidator("事由发生日期")])
     removal_due_at = models.DateTimeField("应删除期限", null=True, blank=True,
                                           help_text="删除、撤销或到期后应在3个工作日内完成")
     ended_at = models.DateTimeField("移出名单时间", null=True, blank=True)
@@ -146,7 +151,7 @@ class ListingEvent(models.Model):
     action = models.CharField("操作", max_length=20)
     from_state = models.CharField("原状态", max_length=20, blank=True)
     to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = models.TextField("理由", blank=True)
+    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
     pushed = models.BooleanField("推送联合惩戒单位", default=False, db_index=True)
     data = models.JSONField("数据", default=dict, blank=True)
 
@@ -269,12 +274,12 @@ class RestrictionOrder(models.Model):
     listing = models.OneToOneField(Listing, verbose_name="失信名单", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="restriction_order")
     bound_persons = models.JSONField("受约束人员", default=list, blank=True)
-    issued_on = models.DateField("发布日期")
+    issued_on = models.DateField("发布日期", validators=[PastDateValidator("发布日期")])
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT,
                                   related_name="+")
     state = models.CharField("状态", max_length=10, choices=RestrictionState.choices, default=RestrictionState.ACTIVE)
-    lifted_on = models.DateField("解除日期", null=True, blank=True)
-    lift_reason = models.TextField("解除理由", blank=True)
+    lifted_on = models.DateField("解除日期", null=True, blank=True, validators=[PastDateValidator("解除日期")])
+    lift_reason = BoundedTextField("解除理由", blank=True, max_chars=REASON_MAX)
 
     class Meta:
         verbose_name = "限制消费令"
@@ -304,10 +309,10 @@ class SpecialDebtorNotification(models.Model):
     kind = models.CharField("类别", max_length=20, choices=SpecialDebtorKind.choices)
     recipient = models.CharField("通报对象", max_length=100)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
-    done_on = models.DateField("通报日期", null=True, blank=True)
+    done_on = models.DateField("通报日期", null=True, blank=True, validators=[PastDateValidator("通报日期")])
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="通报人", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    note = models.TextField("通报情况", blank=True)
+    note = BoundedTextField("通报情况", blank=True, max_chars=REASON_MAX)
 
     class Meta:
         verbose_name = "特殊主体通报"
@@ -331,22 +336,26 @@ class CorrectionRequest(models.Model):
 
     listing = models.ForeignKey(Listing, verbose_name="名单", on_delete=models.PROTECT,
                                 related_name="correction_requests")
-    applicant = models.CharField("申请人", max_length=100)
+    applicant = models.CharField("申请人", max_length=100, validators=[NameValidator("申请人")])
     contact = models.CharField("联系方式", max_length=100, blank=True)
-    content = models.TextField("纠正事项和理由")
-    received_on = models.DateField("收到日期")
+    content = BoundedTextField("纠正事项和理由", max_chars=TEXT_MAX)
+    received_on = models.DateField("收到日期", validators=[PastDateValidator("收到日期")])
     due_on = models.DateField("审查期限")
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                     related_name="+")
     state = models.CharField("状态", max_length=20, choices=CorrectionState.choices, default=CorrectionState.PENDING)
-    decided_on = models.DateField("审查日期", null=True, blank=True)
+    decided_on = models.DateField("审查日期", null=True, blank=True, validators=[PastDateValidator("审查日期")])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审查人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    decision_reason = models.TextField("审查意见", blank=True)
-    reconsideration_requested_on = models.DateField("申请复议日期", null=True, blank=True)
+    decision_reason = BoundedTextField("审查意见", blank=True, max_chars=REASON_MAX)
+    reconsideration_requested_on = models.DateField(
+        "申请复议日期", null=True, blank=True, validators=[PastDateValidator("申请复议日期")]
+    )
     reconsideration_due_on = models.DateField("复议期限", null=True, blank=True)
-    reconsideration_decided_on = models.DateField("复议决定日期", null=True, blank=True)
-    reconsideration_result = models.TextField("复议结果", blank=True)
+    reconsideration_decided_on = models.DateField(
+        "复议决定日期", null=True, blank=True, validators=[PastDateValidator("复议决定日期")]
+    )
+    reconsideration_result = BoundedTextField("复议结果", blank=True, max_chars=REASON_MAX)
 
     class Meta:
         verbose_name = "纠错申请"

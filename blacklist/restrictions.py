@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from cases.models import PartyKind, PartyRole
 from cases.services import require_clerk_of
+from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, TransitionNotAllowed
+from linkage.text import REASON_MAX, bounded_text
 
 from .models import RestrictionOrder, RestrictionState, SpecialDebtorKind, SpecialDebtorNotification
 
@@ -75,7 +77,8 @@ def lift_restriction_order(*, actor, order, reason, with_listing=False):
         raise TransitionNotAllowed("该限制消费令已解除。", state=order.state)
     if not (reason or "").strip():
         raise ApplicationError("请填写解除理由。", field="reason")
-    order.state, order.lifted_on, order.lift_reason = RestrictionState.LIFTED, timezone.localdate(), reason.strip()
+    reason = bounded_text(reason.strip(), limit=REASON_MAX, label="解除理由", field="reason")
+    order.state, order.lifted_on, order.lift_reason = RestrictionState.LIFTED, timezone.localdate(), reason
     order.save(update_fields=["state", "lifted_on", "lift_reason"])
     return order
 
@@ -125,9 +128,8 @@ def complete_special_notification(*, actor, notification, done_on=None, note="")
     require_clerk_of(actor, notification.case.court_id)
     if notification.done_on is not None:
         raise TransitionNotAllowed("该通报已记录完成。", state="done")
-    done_on = done_on or timezone.localdate()
-    if done_on > timezone.localdate():
-        raise ApplicationError("通报日期不能晚于今天。", field="done_on")
-    notification.done_on, notification.done_by, notification.note = done_on, actor, (note or "").strip()
+    done_on = require_past_date(done_on or timezone.localdate(), "通报日期", "done_on")
+    note = bounded_text((note or "").strip(), limit=REASON_MAX, label="通报情况", field="note")
+    notification.done_on, notification.done_by, notification.note = done_on, actor, note
     notification.save(update_fields=["done_on", "done_by", "note"])
     return notification

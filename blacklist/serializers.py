@@ -6,6 +6,7 @@ Input serializers parse and document; the rules (who may, which state, which val
 from rest_framework import serializers
 
 from linkage.api import NamedChoiceField
+from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
 from .models import DeletionGround, Listing, ListingEvent, ListingGround, ListingState
 from .services import ACTION_NAMES, CORRECTABLE
@@ -129,7 +130,7 @@ class AcknowledgementSerializer(serializers.Serializer):
 class ListingCreateSerializer(serializers.Serializer):
     debtor = serializers.IntegerField(label="被执行人", help_text="案件当事人（被执行人）id")
     ground = serializers.ChoiceField(label="失信情形", choices=ListingGround.choices)
-    facts = serializers.CharField(label="失信行为具体情形")
+    facts = ApiTextField(max_chars=TEXT_MAX, label="失信行为具体情形")
     period_years = serializers.IntegerField(label="纳入期限（年）", required=False, allow_null=True,
                                             help_text="第二至六项为2至5年，缺省2年；第一项不填")
     decided_on = serializers.DateField(label="决定日期", required=False, allow_null=True)
@@ -139,20 +140,20 @@ class ListingCreateSerializer(serializers.Serializer):
 
 
 class ListingReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="理由", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True, default="")
 
 
 class DeleteSerializer(serializers.Serializer):
     ground = serializers.ChoiceField(label="删除事由", choices=DeletionGround.choices)
     arose_on = serializers.DateField(label="事由发生日期")
-    reason = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="说明", required=False, allow_blank=True, default="")
 
 
 class RevokeSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="错误纳入的情形", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="错误纳入的情形", required=False, allow_blank=True, default="")
     error_found_on = serializers.DateField(label="发现错误日期", required=False, allow_null=True)
 
 
 class CorrectSerializer(serializers.Serializer):
     changes = serializers.DictField(label="更正内容", help_text=f"可更正：{'、'.join(CORRECTABLE)}")
-    reason = serializers.CharField(label="更正理由", required=False, allow_blank=True, default="")
+    reason = ApiTextField(max_chars=REASON_MAX, label="更正理由", required=False, allow_blank=True, default="")

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from cases.models import PartyKind, PartyRole
 from cases.services import require_clerk_of
+from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import age_on, sex_from_resident_id
+from linkage.text import require_name
 from linkage.workdays import TIMEZONE, add_working_days
 from members.selectors import jurisdiction_id_of
 
@@ -116,7 +118,7 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
         raise ApplicationError("失信情形应为第一至第六项之一。", field="ground")
     if not (facts or "").strip():
         raise ApplicationError("请写明失信行为的具体情形。", field="facts")
-    decided_on = decided_on or timezone.localdate()
+    decided_on = require_past_date(decided_on or timezone.localdate(), "决定日期", "decided_on")
     if debtor.kind == PartyKind.PERSON and age_on(debtor.id_number, decided_on) < 18:
         raise ApplicationError("被执行人在决定之日未满十八周岁，不得纳入失信被执行人名单。", field="debtor")
     if ground == ListingGround.REFUSES:
@@ -215,8 +217,9 @@ def delete_listing(*, actor, listing, ground, arose_on, reason=""):
     _require_court_staff_of(actor, listing.court_id)
     if ground not in DeletionGround.values:
         raise ApplicationError("请选择法定的删除事由。", field="ground")
-    if not isinstance(arose_on, datetime.date) or arose_on > timezone.localdate():
-        raise ApplicationError("事由发生日期不能晚于今天。", field="arose_on")
+    if not isinstance(arose_on, datetime.date):
+        raise ApplicationError("请填写事由发生日期。", field="arose_on")
+    require_past_date(arose_on, "事由发生日期", "arose_on")
     due_at = removal_deadline(arose_on)
     now = timezone.now()
     _lift_restriction_with(listing, actor, f"失信名单删除：{DeletionGround(ground).label}")
@@ -233,7 +236,7 @@ def revoke_listing(*, actor, listing, reason, error_found_on=None):
     _require_court_staff_of(actor, listing.court_id)
     if not (reason or "").strip():
         raise ApplicationError("请写明错误纳入的情形。", field="reason")
-    found = error_found_on or timezone.localdate()
+    found = require_past_date(error_found_on or timezone.localdate(), "发现错误日期", "error_found_on")
     due_at = removal_deadline(found)
     now = timezone.now()
     _lift_restriction_with(listing, actor, "失信名单撤销")
@@ -277,6 +280,10 @@ def _clean_change(key, value):
     max_length = Listing._meta.get_field(key).max_length
     if max_length and len(text) > max_length:
         raise ApplicationError(f"{label}不应超过{max_length}个字。", field="changes")
+    try:  # the model field's own rules: a visible name without direction controls, a bounded text
+        Listing._meta.get_field(key).run_validators(text)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], field="changes")
     return text
 
 
@@ -349,9 +356,10 @@ def receive_correction_request(*, actor, listing, applicant, content, received_o
     _require_court_staff_of(actor, listing.court_id)
     if not (applicant or "").strip():
         raise ApplicationError("请填写申请人。", field="applicant")
+    require_name(applicant.strip(), "申请人", "applicant")
     if not (content or "").strip():
         raise ApplicationError("请写明申请纠正的事项和理由。", field="content")
-    received_on = received_on or timezone.localdate()
+    received_on = require_past_date(received_on or timezone.localdate(), "收到日期", "received_on")
     if received_on > timezone.localdate():
         raise ApplicationError("收到日期不能晚于今天。", field="received_on")
     from .models import CorrectionRequest
@@ -376,7 +384,7 @@ def decide_correction_request(*, actor, request, corrected, reason, changes=None
         raise TransitionNotAllowed("该纠错申请已审查。", state=request.state)
     if not (reason or "").strip():
         raise ApplicationError("请填写审查意见。", field="reason")
-    decided_on = decided_on or timezone.localdate()
+    decided_on = require_past_date(decided_on or timezone.localdate(), "审查日期", "decided_on")
     if decided_on > timezone.localdate():
         raise ApplicationError("审查日期不能晚于今天。", field="decided_on")
     if decided_on < request.received_on:
@@ -403,7 +411,7 @@ def request_reconsideration(*, actor, request, requested_on=None):
     _require_court_staff_of(actor, request.listing.court_id)
     if request.state != CorrectionState.REJECTED or request.reconsideration_requested_on:
         raise TransitionNotAllowed("只有被驳回且尚未申请复议的纠错申请可以申请复议。", state=request.state)
-    requested_on = requested_on or timezone.localdate()
+    requested_on = require_past_date(requested_on or timezone.localdate(), "申请复议日期", "requested_on")
     if requested_on > timezone.localdate():
         raise ApplicationError("申请复议日期不能晚于今天。", field="requested_on")
     if requested_on < request.decided_on:

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from linkage.api import FastRepresentationMixin, NamedChoiceField, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.prepared import ID_LIMIT, PreparedQuery, compiled_once, role_of, set_prefetched, stand_in_user
+from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
 from . import services
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
@@ -128,7 +129,7 @@ class CaseCreateSerializer(serializers.Serializer):
     filed_on = serializers.DateField(label="立案日期")
     applicants = PartyInputSerializer(many=True, label="申请执行人")
     debtors = PartyInputSerializer(many=True, label="被执行人")
-    obligation = serializers.CharField(label="生效法律文书确定的义务", required=False, allow_blank=True)
+    obligation = ApiTextField(max_chars=TEXT_MAX, label="生效法律文书确定的义务", required=False, allow_blank=True)
     is_major = serializers.BooleanField(label="重大、疑难、复杂案件", required=False, default=False)
     officer_name = serializers.CharField(label="承办人", max_length=30, required=False, allow_blank=True)
     officer_phone = serializers.CharField(label="承办人联系电话", max_length=30, required=False, allow_blank=True)
@@ -139,7 +140,7 @@ class CaseUpdateSerializer(serializers.Serializer):
 
     amount = serializers.DecimalField(label="申请执行标的", max_digits=16, decimal_places=2, min_value=0)
     performed_amount = serializers.DecimalField(label="已履行金额", max_digits=16, decimal_places=2, min_value=0)
-    obligation = serializers.CharField(label="生效法律文书确定的义务", allow_blank=True)
+    obligation = ApiTextField(max_chars=TEXT_MAX, label="生效法律文书确定的义务", allow_blank=True)
     basis_issuer = serializers.CharField(label="执行依据作出单位", max_length=100)
     basis_number = serializers.CharField(label="执行依据文号", max_length=80)
     filed_on = serializers.DateField(label="立案日期")
@@ -150,7 +151,8 @@ class CaseUpdateSerializer(serializers.Serializer):
 
 class CaseStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(label="案件状态", choices=CaseStatus.choices)
-    reason = serializers.CharField(
+    reason = ApiTextField(
+        max_chars=REASON_MAX,
         label="理由",
         required=False,
         allow_blank=True,

@@ -3,6 +3,8 @@ service's, and a service refusal comes back as a form error through `linkage.for
 
 from django import forms
 
+from linkage.text import TEXT_MAX, FormTextField
+
 from .models import CaseStatus, PartyKind
 
 PARTY_FLAG_FIELDS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
@@ -62,7 +64,8 @@ class CaseForm(BootstrapFormMixin, forms.Form):
     basis_number = forms.CharField(
         label="执行依据文号", max_length=80, widget=forms.TextInput(attrs={"placeholder": "（2025）粤0103民初456号"})
     )
-    obligation = forms.CharField(
+    obligation = FormTextField(
+        max_chars=TEXT_MAX,
         label="生效法律文书确定的义务", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     officer_name = forms.CharField(label="承办人", max_length=30, required=False, help_text="留空则为登记人本人。")

@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 
 from linkage.choices import ChoiceLabels
+from linkage.dates import PastDateValidator
 from linkage.identifiers import validate_case_number
+from linkage.text import TEXT_MAX, BoundedTextField, NameValidator
 
 from .querysets import CaseQuerySet, PartyQuerySet
 
@@ -31,13 +33,13 @@ class Case(ChoiceLabels, models.Model):
     )
     amount = models.DecimalField("申请执行标的（元）", max_digits=16, decimal_places=2)
     performed_amount = models.DecimalField("已履行金额（元）", max_digits=16, decimal_places=2, default=0)
-    obligation = models.TextField("生效法律文书确定的义务", blank=True)
+    obligation = BoundedTextField("生效法律文书确定的义务", blank=True, max_chars=TEXT_MAX)
     basis_issuer = models.CharField("执行依据作出单位", max_length=100)
     basis_number = models.CharField("执行依据文号", max_length=80)
-    filed_on = models.DateField("立案日期")
+    filed_on = models.DateField("立案日期", validators=[PastDateValidator("立案日期")])
     status = models.CharField("案件状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.IN_PROGRESS)
     is_major = models.BooleanField("重大、疑难、复杂案件", default=False)
-    officer_name = models.CharField("承办人", max_length=30, blank=True)
+    officer_name = models.CharField("承办人", max_length=30, blank=True, validators=[NameValidator("承办人")])
     officer_phone = models.CharField("承办人联系电话", max_length=30, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
@@ -87,10 +89,12 @@ class Party(ChoiceLabels, models.Model):
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="parties")
     role = models.CharField("诉讼地位", max_length=20, choices=PartyRole.choices)
     kind = models.CharField("类型", max_length=20, choices=PartyKind.choices)
-    name = models.CharField("姓名或名称", max_length=100)
+    name = models.CharField("姓名或名称", max_length=100, validators=[NameValidator("姓名或名称")])
     id_number = models.CharField("公民身份号码", max_length=18, blank=True)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    legal_representative = models.CharField("法定代表人或负责人", max_length=30, blank=True)
+    legal_representative = models.CharField(
+        "法定代表人或负责人", max_length=30, blank=True, validators=[NameValidator("法定代表人或负责人")]
+    )
     address = models.CharField("住所地", max_length=200, blank=True)
     subdistrict = models.ForeignKey(
         "members.Organisation", verbose_name="户籍或住所地街道", null=True, blank=True, on_delete=models.PROTECT,

@@ -6,12 +6,14 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import (
     normalize_case_number,
     normalize_credit_code,
     normalize_resident_id,
 )
+from linkage.text import require_name
 
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
 
@@ -36,12 +38,12 @@ def _decimal(value, field, label):
 
 
 def _date(value, field, label):
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise ApplicationError(f"{label}格式应为 YYYY-MM-DD。", field=field)
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value))
+        except (TypeError, ValueError):
+            raise ApplicationError(f"{label}格式应为 YYYY-MM-DD。", field=field)
+    return require_past_date(value, label, field)
 
 
 def clean_party(data, *, role, index):
@@ -54,6 +56,8 @@ def clean_party(data, *, role, index):
     name = (data.get("name") or "").strip()
     if not name:
         raise ApplicationError(f"{label}：请填写姓名或名称。", field=field)
+    require_name(name, f"{label}的姓名或名称", field)
+    require_name(data.get("legal_representative") or "", f"{label}的法定代表人或负责人", field)
     cleaned = {"role": role, "kind": kind, "name": name, "id_number": "", "credit_code": "",
                "legal_representative": (data.get("legal_representative") or "").strip(),
                "address": (data.get("address") or "").strip()}
@@ -101,7 +105,8 @@ def create_case(*, actor, number, amount, basis_issuer, basis_number, filed_on, 
         number=number, court_id=actor.organisation_id, amount=_decimal(amount, "amount", "申请执行标的"),
         basis_issuer=basis_issuer.strip(), basis_number=basis_number.strip(),
         filed_on=_date(filed_on, "filed_on", "立案日期"), obligation=(obligation or "").strip(),
-        is_major=bool(is_major), officer_name=(officer_name or actor.display_name).strip(),
+        is_major=bool(is_major), officer_name=require_name((officer_name or actor.display_name).strip(), "承办人",
+                                                          "officer_name"),
         officer_phone=(officer_phone or "").strip(), created_by=actor,
     )
     try:
@@ -125,6 +130,8 @@ def update_case(*, actor, case, **changes):
     for key in ("amount", "performed_amount"):
         if key in changes:
             changes[key] = _decimal(changes[key], key, Case._meta.get_field(key).verbose_name)
+    if "officer_name" in changes:
+        changes["officer_name"] = require_name((changes["officer_name"] or "").strip(), "承办人", "officer_name")
     if "filed_on" in changes:
         changes["filed_on"] = _date(changes["filed_on"], "filed_on", "立案日期")
     for key, value in changes.items():

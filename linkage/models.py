@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField
+
 
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", "法定节假日（休息）"
@@ -100,7 +102,7 @@ class Notification(models.Model):
     )
     kind = models.CharField("类别", max_length=30)
     title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
+    body = BoundedTextField("内容", blank=True, max_chars=TEXT_MAX)
     link = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -134,14 +136,14 @@ class Delivery(models.Model):
     address = models.CharField("地址", max_length=200)
     recipient_name = models.CharField("接收人", max_length=50, blank=True)
     subject = models.CharField("标题", max_length=200)
-    body = models.TextField("内容")
+    body = BoundedTextField("内容", max_chars=TEXT_MAX)
     notification = models.ForeignKey(
         Notification, verbose_name="站内通知", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField("状态", max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
-    last_error = models.TextField("最近错误", blank=True)
+    last_error = BoundedTextField("最近错误", blank=True, max_chars=REASON_MAX)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from .bulk import insert_rows
 from .models import Delivery, DeliveryChannel, DeliveryState, Notification
+from .text import TEXT_MAX
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,11 @@ class Message:
     title: str
     body: str
     link: str = ""
+
+    def __post_init__(self):
+        # A body is composed from bounded texts but may join many (a unit's decisions): it is cut, not refused.
+        if len(self.body) > TEXT_MAX:
+            self.body = self.body[: TEXT_MAX - 1] + "…"
 
 
 def notify(recipients, message, *, sms=True, email=True):

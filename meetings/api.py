@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from linkage.api import NamedChoiceField, StrictBooleanFilter, WriteRolePermission, validated
 from linkage.parsers import BoundedJSONParser
+from linkage.text import TEXT_MAX, ApiTextField
 
 from . import services
 from .models import (
@@ -128,7 +129,7 @@ class DecisionDetailSerializer(DecisionSerializer):
 
 
 class DecisionReplyInputSerializer(serializers.Serializer):
-    text = serializers.CharField(label="落实情况", required=False, allow_blank=True, default="")
+    text = ApiTextField(max_chars=TEXT_MAX, label="落实情况", required=False, allow_blank=True, default="")
     attachment = serializers.FileField(label="附件", required=False, help_text="PDF 或图片扫描件（multipart）")
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import BootstrapFormMixin
+from linkage.text import DOCUMENT_MAX, REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Organisation
 
 from .models import AttendanceStatus, CoordinationGround, MeetingKind, MeetingState
@@ -62,11 +63,11 @@ class AttendanceRecordForm(BootstrapFormMixin, forms.Form):
 
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = FormTextField(max_chars=REASON_MAX, label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SummaryForm(BootstrapFormMixin, forms.Form):
-    summary = forms.CharField(label="纪要正文（会议概况和议定意见）", required=False,
+    summary = FormTextField(max_chars=DOCUMENT_MAX, label="纪要正文（会议概况和议定意见）", required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
 
 
@@ -77,7 +78,7 @@ class PublishForm(BootstrapFormMixin, forms.Form):
 
 class DecisionForm(BootstrapFormMixin, forms.Form):
     responsible_unit = UnitChoiceField(label="责任单位", queryset=Organisation.objects.none())
-    task = forms.CharField(label="议定事项", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    task = FormTextField(max_chars=REASON_MAX, label="议定事项", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     due_on = forms.DateField(label="完成期限", widget=DATE)
     item = forms.ModelChoiceField(label="所属议题", queryset=None, required=False, empty_label="（不属于具体议题）")
 
@@ -103,9 +104,9 @@ class CoordinationForm(BootstrapFormMixin, forms.Form):
     ground = forms.ChoiceField(label="提请理由", choices=CoordinationGround.choices)
     title = forms.CharField(label="议题", max_length=200, required=False,
                             help_text="留空则为“案号+执行协调”")
-    description = forms.CharField(label="案件情况和需协调的问题", required=False,
+    description = FormTextField(max_chars=TEXT_MAX, label="案件情况和需协调的问题", required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    enforcement_plan = forms.CharField(label="执行方案", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    enforcement_plan = FormTextField(max_chars=TEXT_MAX, label="执行方案", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     units = UnitsField(label="需协调的单位", queryset=Organisation.objects.none(), required=False)
     notices = forms.ModelMultipleChoiceField(label="关联通知书", queryset=None, required=False,
                                              widget=forms.CheckboxSelectMultiple)
@@ -121,9 +122,9 @@ class CoordinationForm(BootstrapFormMixin, forms.Form):
 class DisputeForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="争议事项", max_length=200, required=False)
     units = UnitsField(label="争议单位（至少两个）", queryset=Organisation.objects.none(), required=False)
-    description = forms.CharField(label="争议情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = FormTextField(max_chars=TEXT_MAX, label="争议情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     consultation_started_on = forms.DateField(label="磋商开始日期", widget=DATE)
-    consultation_summary = forms.CharField(label="磋商情况（时间、参加人员、各方意见）", required=False,
+    consultation_summary = FormTextField(max_chars=TEXT_MAX, label="磋商情况（时间、参加人员、各方意见）", required=False,
                                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, organisation, **kwargs):
@@ -133,17 +134,17 @@ class DisputeForm(BootstrapFormMixin, forms.Form):
 
 class ReviewItemForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="议题", max_length=200, required=False, help_text="留空则自动生成")
-    description = forms.CharField(label="争议情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = FormTextField(max_chars=TEXT_MAX, label="争议情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class DecisionReplyForm(BootstrapFormMixin, forms.Form):
-    text = forms.CharField(label="落实情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text = FormTextField(max_chars=TEXT_MAX, label="落实情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     attachment = forms.FileField(label="附件（PDF 或图片扫描件，可选）", required=False,
                                  widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
 
 
 class SendBackForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label="退回理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = FormTextField(max_chars=REASON_MAX, label="退回理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     due_on = forms.DateField(label="新的完成期限（可选）", required=False, widget=DATE)
 
 
@@ -157,4 +158,4 @@ class ReportCreateForm(BootstrapFormMixin, forms.Form):
 
 class ReportEditForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="标题", max_length=200)
-    text = forms.CharField(label="报告正文", widget=forms.Textarea(attrs={"rows": 20}), required=False)
+    text = FormTextField(max_chars=DOCUMENT_MAX, label="报告正文", widget=forms.Textarea(attrs={"rows": 20}), required=False)

@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from linkage.dates import PastDateValidator
+from linkage.text import DOCUMENT_MAX, REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
+
 from .querysets import AgendaItemQuerySet, AnnualReportQuerySet, DecisionQuerySet, MeetingQuerySet
 
 # ------------------------------------------------------------------------------------------------ meetings
@@ -70,11 +73,11 @@ class Meeting(models.Model):
     title = models.CharField("会议名称", max_length=200)
     starts_at = models.DateTimeField("召开时间")
     place = models.CharField("会议地点", max_length=200)
-    convenor = models.CharField("召集人", max_length=100)
-    chair = models.CharField("主持人", max_length=100)
+    convenor = models.CharField("召集人", max_length=100, validators=[NameValidator("召集人")])
+    chair = models.CharField("主持人", max_length=100, validators=[NameValidator("主持人")])
     state = models.CharField("状态", max_length=20, choices=MeetingState.choices, default=MeetingState.DRAFT)
     document_number = models.CharField("纪要文号", max_length=60, blank=True)
-    summary = models.TextField("纪要正文", blank=True, help_text="会议概况和议定意见；议定事项逐项列于其后")
+    summary = BoundedTextField("纪要正文", blank=True, help_text="会议概况和议定意见；议定事项逐项列于其后", max_chars=DOCUMENT_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
     )
@@ -124,7 +127,7 @@ class Attendance(models.Model):
     organisation = models.ForeignKey(
         "members.Organisation", verbose_name="单位", on_delete=models.PROTECT, related_name="meeting_attendances"
     )
-    person_name = models.CharField("姓名", max_length=30, blank=True)
+    person_name = models.CharField("姓名", max_length=30, blank=True, validators=[NameValidator("姓名")])
     position = models.CharField("职务", max_length=50, blank=True)
     status = models.CharField("出席情况", max_length=20, choices=AttendanceStatus.choices,
                               default=AttendanceStatus.ATTENDING)
@@ -199,21 +202,23 @@ class AgendaItem(models.Model):
         "members.Jurisdiction", verbose_name="辖区", on_delete=models.PROTECT, related_name="agenda_items"
     )
     title = models.CharField("议题", max_length=200)
-    description = models.TextField("情况说明")
+    description = BoundedTextField("情况说明", max_chars=TEXT_MAX)
     case = models.ForeignKey(
         "cases.Case", verbose_name="案件", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
     )
     ground = models.CharField("提请理由", max_length=20, choices=CoordinationGround.choices, blank=True)
-    enforcement_plan = models.TextField("执行方案", blank=True)
+    enforcement_plan = BoundedTextField("执行方案", blank=True, max_chars=TEXT_MAX)
     units = models.ManyToManyField(
         "members.Organisation", verbose_name="涉及单位", blank=True, related_name="agenda_items"
     )
     notices = models.ManyToManyField(
         "assistance.Notice", verbose_name="关联通知书", blank=True, related_name="agenda_items"
     )
-    consultation_started_on = models.DateField("磋商开始日期", null=True, blank=True)
+    consultation_started_on = models.DateField(
+        "磋商开始日期", null=True, blank=True, validators=[PastDateValidator("磋商开始日期")]
+    )
     consultation_due_at = models.DateTimeField("磋商时限届满", null=True, blank=True)
-    consultation_summary = models.TextField("磋商情况", blank=True)
+    consultation_summary = BoundedTextField("磋商情况", blank=True, max_chars=TEXT_MAX)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提请人", on_delete=models.PROTECT, related_name="+"
     )
@@ -231,7 +236,7 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    decision_reason = models.TextField("审核意见", blank=True)
+    decision_reason = BoundedTextField("审核意见", blank=True, max_chars=REASON_MAX)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = AgendaItemQuerySet.as_manager()
@@ -301,7 +306,7 @@ class Decision(models.Model):
     responsible_unit = models.ForeignKey(
         "members.Organisation", verbose_name="责任单位", on_delete=models.PROTECT, related_name="meeting_decisions"
     )
-    task = models.TextField("议定事项")
+    task = BoundedTextField("议定事项", max_chars=REASON_MAX)
     due_on = models.DateField("完成期限")
     state = models.CharField("状态", max_length=20, choices=DecisionState.choices, default=DecisionState.OPEN)
     created_by = models.ForeignKey(
@@ -353,7 +358,7 @@ class DecisionReply(models.Model):
     kept."""
 
     decision = models.ForeignKey(Decision, verbose_name="议定事项", on_delete=models.PROTECT, related_name="replies")
-    text = models.TextField("落实情况")
+    text = BoundedTextField("落实情况", max_chars=TEXT_MAX)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="回复人", on_delete=models.PROTECT, related_name="+"
     )
@@ -410,7 +415,7 @@ class AnnualReport(models.Model):
     )
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("标题", max_length=200)
-    text = models.TextField("报告正文")
+    text = BoundedTextField("报告正文", max_chars=DOCUMENT_MAX)
     figures = models.JSONField("年度数据", default=dict, blank=True)
     state = models.CharField("状态", max_length=10, choices=ReportState.choices, default=ReportState.DRAFT)
     created_by = models.ForeignKey(
@@ -454,7 +459,7 @@ class EventBase(models.Model):
     action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=20, blank=True)
     to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = models.TextField("理由", blank=True)
+    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
     data = models.JSONField("数据", default=dict, blank=True)
 
     ACTIONS = {}

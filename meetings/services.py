@@ -15,9 +15,11 @@ from django.utils import timezone
 from assistance.attachments import inspect_upload
 from assistance.models import Notice, ReviewState
 from cases.models import Case
+from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import normalize_document_number
 from linkage.notify import Message, Recipient, notify
+from linkage.text import REASON_MAX, TEXT_MAX, require_name
 from linkage.workdays import TIMEZONE, add_working_days
 from members.models import Contact, Organisation, User
 from members.selectors import jurisdiction_id_of
@@ -68,8 +70,12 @@ def _text(value, label, field, *, required=True, max_length=None):
     if required and not value:
         raise ApplicationError(f"请填写{label}。", field=field)
     if max_length and len(value) > max_length:
-        raise ApplicationError(f"{label}不能超过{max_length}个字。", field=field)
+        raise ApplicationError(f"{label}不能超过{max_length}字（现有{len(value)}字）。", field=field)
     return value
+
+
+def _name(value, label, field, *, required=True, max_length=None):
+    return require_name(_text(value, label, field, required=required, max_length=max_length), label, field)
 
 
 def _date(value, label, field):
@@ -203,9 +209,9 @@ def _clean_meeting_fields(data):
     if "place" in data:
         cleaned["place"] = _text(data["place"], "会议地点", "place", max_length=200)
     if "convenor" in data:
-        cleaned["convenor"] = _text(data["convenor"], "召集人", "convenor", max_length=100)
+        cleaned["convenor"] = _name(data["convenor"], "召集人", "convenor", max_length=100)
     if "chair" in data:
-        cleaned["chair"] = _text(data["chair"], "主持人", "chair", max_length=100)
+        cleaned["chair"] = _name(data["chair"], "主持人", "chair", max_length=100)
     return cleaned
 
 
@@ -261,7 +267,7 @@ def add_attendance(*, actor, meeting, organisation, person_name="", position="",
         raise ApplicationError("请选择本辖区在册的成员单位。", field="organisation")
     if status not in AttendanceStatus.values:
         raise ApplicationError("出席情况只能是出席、请假或列席。", field="status")
-    person_name = _text(person_name, "参会人员姓名", "person_name", required=False, max_length=30)
+    person_name = _name(person_name, "参会人员姓名", "person_name", required=False, max_length=30)
     position = _text(position, "职务", "position", required=False, max_length=50)
     try:
         with transaction.atomic():
@@ -291,7 +297,7 @@ def record_attendance(*, actor, attendance, status, person_name=None, position=N
         raise ApplicationError("出席情况只能是出席、请假或列席。", field="status")
     changes = {"status": status}
     if person_name is not None:
-        changes["person_name"] = _text(person_name, "参会人员姓名", "person_name", required=False, max_length=30)
+        changes["person_name"] = _name(person_name, "参会人员姓名", "person_name", required=False, max_length=30)
     if position is not None:
         changes["position"] = _text(position, "职务", "position", required=False, max_length=50)
     before = {key: getattr(attendance, key) for key in changes}
@@ -312,7 +318,7 @@ def withdraw_attendance(*, actor, attendance, reason):
     _require_committee(actor, meeting.jurisdiction_id)
     if meeting.state not in (MeetingState.DRAFT, MeetingState.SCHEDULED) or attendance.withdrawn_at:
         raise TransitionNotAllowed("会议召开后不能取消邀请；未到会的请登记为请假。", state=meeting.state)
-    reason = _text(reason, "取消邀请的理由", "reason")
+    reason = _text(reason, "取消邀请的理由", "reason", max_length=REASON_MAX)
     attendance.withdrawn_at = timezone.now()
     attendance.save(update_fields=["withdrawn_at"])
     _meeting_event(meeting, "attendance_removed", actor, reason=reason,
@@ -381,7 +387,7 @@ def cancel_meeting(*, actor, meeting, reason):
     meeting = _lock_meeting(meeting)
     _require_committee(actor, meeting.jurisdiction_id)
     _check(meeting, MEETING_TRANSITIONS, "cancel", MEETING_ACTIONS, "会议")
-    reason = _text(reason, "取消理由", "reason")
+    reason = _text(reason, "取消理由", "reason", max_length=REASON_MAX)
     was_scheduled = meeting.state == MeetingState.SCHEDULED
     _move(meeting, MEETING_TRANSITIONS, MEETING_ACTIONS, "会议", "cancel", actor, _meeting_event, reason=reason,
           cancelled_at=timezone.now())
@@ -511,8 +517,8 @@ def propose_case_coordination(*, actor, case, ground, enforcement_plan, descript
         raise ApplicationError(f"案件状态为“{case.get_status_display()}”，无需提请协调。", field="case")
     if ground not in CoordinationGround.values:
         raise ApplicationError("请选择提请理由：重大疑难复杂、可能影响社会稳定或涉及多个协助执行部门。", field="ground")
-    plan = _text(enforcement_plan, "执行方案", "enforcement_plan")
-    description = _text(description, "案件情况和需协调的问题", "description")
+    plan = _text(enforcement_plan, "执行方案", "enforcement_plan", max_length=TEXT_MAX)
+    description = _text(description, "案件情况和需协调的问题", "description", max_length=TEXT_MAX)
     units = _clean_units(units, case.court.jurisdiction_id)
     if ground == CoordinationGround.MULTIPLE_UNITS and len(units) < 2:
         raise ApplicationError("涉及多个协助执行部门的案件，请选择至少两个涉及单位。", field="units")
@@ -548,9 +554,10 @@ def escalate_dispute(*, actor, units, title, description, consultation_started_o
     if actor.is_liaison and organisation.pk not in {unit.pk for unit in units}:
         raise PermissionDenied("成员单位只能提交本单位作为争议一方的争议事项。")
     title = _text(title, "争议事项", "title", max_length=200)
-    description = _text(description, "争议情况", "description")
-    summary = _text(consultation_summary, "磋商情况（时间、参加人员和各方意见）", "consultation_summary")
-    started_on = _date(consultation_started_on, "磋商开始日期", "consultation_started_on")
+    description = _text(description, "争议情况", "description", max_length=TEXT_MAX)
+    summary = _text(consultation_summary, "磋商情况（时间、参加人员和各方意见）", "consultation_summary", max_length=TEXT_MAX)
+    started_on = require_past_date(_date(consultation_started_on, "磋商开始日期", "consultation_started_on"),
+                                   "磋商开始日期", "consultation_started_on")
     today = timezone.localdate()
     if started_on > today:
         raise ApplicationError("磋商开始日期不能晚于今天。", field="consultation_started_on")
@@ -597,7 +604,7 @@ def propose_contested_review(*, actor, notice, description, title=""):
     suggestion = notice.review_suggestions.filter(state__in=CONTESTED_REVIEW_STATES).order_by("-raised_at").first()
     if suggestion is None:
         raise ApplicationError("该通知书没有待审查或未被采纳的审查建议，不能作为争议提请。", field="notice")
-    description = _text(description, "争议情况", "description")
+    description = _text(description, "争议情况", "description", max_length=TEXT_MAX)
     if AgendaItem.objects.filter(notices=notice, kind=ItemKind.REVIEW,
                                  state__in=[ItemState.PROPOSED, ItemState.ACCEPTED]).exists():
         raise ApplicationError("该通知书的审查建议争议已提请，尚待会议审议。", field="notice")
@@ -659,7 +666,7 @@ def decline_item(*, actor, item, reason):
     item = _lock_item(item)
     _require_committee(actor, item.jurisdiction_id)
     _check(item, ITEM_TRANSITIONS, "decline", ITEM_ACTIONS, "议题")
-    reason = _text(reason, "不予列入的理由", "reason")
+    reason = _text(reason, "不予列入的理由", "reason", max_length=REASON_MAX)
     return _move(item, ITEM_TRANSITIONS, ITEM_ACTIONS, "议题", "decline", actor, _item_event, reason=reason,
                  decided_by=actor, decided_at=timezone.now(), decision_reason=reason)
 
@@ -671,7 +678,7 @@ def withdraw_item(*, actor, item, reason):
     if not ((actor.is_clerk or actor.is_liaison) and actor.organisation_id == item.proposing_organisation_id):
         raise PermissionDenied("只有提请单位可以撤回。")
     _check(item, ITEM_TRANSITIONS, "withdraw", ITEM_ACTIONS, "议题")
-    reason = _text(reason, "撤回理由", "reason")
+    reason = _text(reason, "撤回理由", "reason", max_length=REASON_MAX)
     return _move(item, ITEM_TRANSITIONS, ITEM_ACTIONS, "议题", "withdraw", actor, _item_event, reason=reason)
 
 
@@ -715,7 +722,7 @@ def cancel_decision(*, actor, decision, reason):
     needed (while it is still open); it stays in the history."""
     decision = _lock_decision(decision)
     _require_committee(actor, decision.meeting.jurisdiction_id)
-    reason = _text(reason, "撤销理由", "reason")
+    reason = _text(reason, "撤销理由", "reason", max_length=REASON_MAX)
     _move(decision, DECISION_TRANSITIONS, DECISION_ACTIONS, "议定事项", "cancel", actor, _decision_event,
           reason=reason, cancelled_at=timezone.now())
     _meeting_event(decision.meeting, "decision_cancelled", actor, reason=reason, data={"decision": decision.pk})
@@ -763,7 +770,7 @@ def send_back_decision(*, actor, decision, reason, due_on=None):
     decision = _lock_decision(decision)
     _require_committee(actor, decision.meeting.jurisdiction_id)
     _check(decision, DECISION_TRANSITIONS, "send_back", DECISION_ACTIONS, "议定事项")
-    reason = _text(reason, "退回理由", "reason")
+    reason = _text(reason, "退回理由", "reason", max_length=REASON_MAX)
     fields = {}
     data = {}
     if due_on not in (None, ""):

@@ -1,5 +1,7 @@
 from django import forms
 
+from linkage.text import REASON_MAX, FormTextField
+
 from .models import ContactRole, OrganisationKind
 
 
@@ -16,9 +18,9 @@ class ContactChangeRequestForm(forms.Form):
     landline = forms.CharField(label="固定电话", max_length=30, required=False)
     mobile = forms.CharField(label="手机", max_length=20, required=False)
     email = forms.EmailField(label="电子邮箱", required=False)
-    reason = forms.CharField(label="变更原因", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = FormTextField(max_chars=REASON_MAX, label="变更原因", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "驳回")])
-    reason = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = FormTextField(max_chars=REASON_MAX, label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))

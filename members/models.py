@@ -5,6 +5,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
+from linkage.dates import PastDateValidator
+from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
+
 from .querysets import ContactQuerySet, OrganisationQuerySet
 
 
@@ -14,7 +17,7 @@ class Jurisdiction(models.Model):
     document_number = models.CharField("依据文件文号", max_length=50, blank=True)
     document_title = models.CharField("依据文件标题", max_length=200, blank=True)
     issuer = models.CharField("发文机关", max_length=100, blank=True)
-    issued_on = models.DateField("成文日期", null=True, blank=True)
+    issued_on = models.DateField("成文日期", null=True, blank=True, validators=[PastDateValidator("成文日期")])
 
     class Meta:
         verbose_name = "辖区"
@@ -93,12 +96,12 @@ class Organisation(models.Model):
         Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="organisations"
     )
     code = models.SlugField("代码", max_length=50, unique=True, help_text="稳定标识，用于接口和账号名")
-    name = models.CharField("全称", max_length=100)
-    short_name = models.CharField("简称", max_length=50)
+    name = models.CharField("全称", max_length=100, validators=[NameValidator("全称")])
+    short_name = models.CharField("简称", max_length=50, validators=[NameValidator("简称")])
     kind = models.CharField("类别", max_length=30, choices=OrganisationKind.choices)
     level = models.CharField("层级", max_length=20, choices=OrganisationLevel.choices)
     active = models.BooleanField("在册", default=True)
-    duties = models.TextField("职责", blank=True, help_text="依据文件中该单位条款的原文")
+    duties = BoundedTextField("职责", blank=True, help_text="依据文件中该单位条款的原文", max_chars=TEXT_MAX)
     duties_source = models.CharField("职责出处", max_length=100, blank=True)
     measures = models.ManyToManyField(Measure, verbose_name="可协助措施", blank=True, related_name="organisations")
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
@@ -141,7 +144,7 @@ class Contact(models.Model):
         Organisation, verbose_name="单位", on_delete=models.PROTECT, related_name="contacts"
     )
     role = models.CharField("角色", max_length=1, choices=ContactRole.choices)
-    name = models.CharField("姓名", max_length=30)
+    name = models.CharField("姓名", max_length=30, validators=[NameValidator("姓名")])
     position = models.CharField("职务", max_length=50, blank=True)
     landline = models.CharField("固定电话", max_length=30, blank=True)
     mobile = models.CharField("手机", max_length=20, blank=True)
@@ -207,12 +210,12 @@ class ContactChangeRequest(models.Model):
         Organisation, verbose_name="单位", on_delete=models.PROTECT, related_name="contact_change_requests"
     )
     role = models.CharField("角色", max_length=1, choices=ContactRole.choices)
-    name = models.CharField("新联系人姓名", max_length=30)
+    name = models.CharField("新联系人姓名", max_length=30, validators=[NameValidator("新联系人姓名")])
     position = models.CharField("职务", max_length=50, blank=True)
     landline = models.CharField("固定电话", max_length=30, blank=True)
     mobile = models.CharField("手机", max_length=20, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
-    reason = models.TextField("变更原因")
+    reason = BoundedTextField("变更原因", max_chars=REASON_MAX)
     state = models.CharField(
         "状态", max_length=20, choices=ChangeRequestState.choices, default=ChangeRequestState.PENDING
     )
@@ -224,7 +227,7 @@ class ContactChangeRequest(models.Model):
         "members.User", verbose_name="审批人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_reason = models.TextField("审批意见", blank=True)
+    decision_reason = BoundedTextField("审批意见", blank=True, max_chars=REASON_MAX)
 
     class Meta:
         verbose_name = "联系人变更申请"
@@ -255,7 +258,7 @@ class User(AbstractUser):
     """An account. Clerks and leaders belong to a court, liaisons to a unit and one contact role,
     committee reviewers to the committee."""
 
-    full_name = models.CharField("姓名", max_length=30, blank=True)
+    full_name = models.CharField("姓名", max_length=30, blank=True, validators=[NameValidator("姓名")])
     role = models.CharField("角色", max_length=20, choices=UserRole.choices)
     organisation = models.ForeignKey(
         Organisation, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from linkage.errors import ApplicationError
+from linkage.text import require_name
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Area code (3-4 digits starting with 0) and a 7-8 digit number, optional extension; or a bare local number.
@@ -20,6 +21,7 @@ def clean_contact_fields(*, name, position="", landline="", mobile="", email="")
     email = (email or "").strip()
     if not name:
         raise ApplicationError("请填写联系人姓名。", field="name")
+    require_name(name, "联系人姓名", "name")
     if len(name) > 30:
         raise ApplicationError("姓名不能超过30个字。", field="name")
     if len(position) > 50:
