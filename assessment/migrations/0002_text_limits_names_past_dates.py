@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessment', '0001_initial'),
-        ('members', '0004_text_limits_names_past_dates'),
+        ('members', '0005_text_limits_names_past_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

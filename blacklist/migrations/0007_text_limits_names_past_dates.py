@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('blacklist', '0006_public_search_indexes'),
         ('cases', '0004_text_limits_names_past_dates'),
-        ('members', '0004_text_limits_names_past_dates'),
+        ('members', '0005_text_limits_names_past_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

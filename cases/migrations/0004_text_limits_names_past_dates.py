@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_party_ordering_without_join'),
-        ('members', '0004_text_limits_names_past_dates'),
+        ('members', '0005_text_limits_names_past_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

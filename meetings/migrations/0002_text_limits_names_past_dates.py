@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         ('assistance', '0008_text_limits_names_past_dates'),
         ('cases', '0004_text_limits_names_past_dates'),
         ('meetings', '0001_initial'),
-        ('members', '0004_text_limits_names_past_dates'),
+        ('members', '0005_text_limits_names_past_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

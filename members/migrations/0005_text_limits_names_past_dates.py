@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0003_contact_leader_role'),
+        ('members', '0004_user_is_system_account'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('linkage', '0004_notifications_reminders'),
+        ('linkage', '0006_hash_drf_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
