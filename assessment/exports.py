@@ -7,10 +7,10 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from linkage.exports import new_workbook
 from linkage.pdf import content_disposition, pdf_response, render_pdf
 from members.models import Organisation, OrganisationKind
 
@@ -98,7 +98,7 @@ def _number(text):
 
 
 def scoreboard_workbook(board):
-    workbook = Workbook()
+    workbook = new_workbook()
     ranking = workbook.active
     ranking.title = "考评结果"
     title = f"{board['jurisdiction']['name']}{board['year']}年度执行联动工作考评结果"

@@ -9,10 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from linkage.errors import ApplicationError
+from linkage.exports import new_workbook
 
 from . import screening
 from .models import ListingGround, ScreeningSource
@@ -96,7 +95,7 @@ RESULT_COLUMNS = [("行号", 8), ("姓名或名称", 20), ("公民身份号码",
 def screening_results_xlsx(request, pk):
     batch = _batch(request, pk)
     grounds = dict(ListingGround.choices)
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet("筛查结果")
     for index, (_header, width) in enumerate(RESULT_COLUMNS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -104,7 +103,7 @@ def screening_results_xlsx(request, pk):
     for result in screening.results_hits_first(batch).iterator(chunk_size=2000):
         listing = result.listing
         sheet.append([
-            result.row_number, ILLEGAL_CHARACTERS_RE.sub("", result.name), result.id_number, result.credit_code,
+            result.row_number, result.name, result.id_number, result.credit_code,
             "是" if result.hit else "否", ("是" if result.name_matches else "否") if result.hit else "",
             listing.case_number if listing else "", listing.court_name if listing else "",
             grounds.get(listing.ground, "") if listing else "",

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import QuerySet
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from linkage.errors import ApplicationError, PermissionDenied
+from linkage.exports import SafeWorkbook, new_workbook, xlsx_text
 
 from . import services
 from .models import (
@@ -212,10 +212,8 @@ def _write_header(sheet, columns, row=1):
 
 def _write_row(sheet, row_number, values, *, text_columns=(), alignment=WRAP_TOP):
     for index, value in enumerate(values, start=1):
-        if isinstance(value, str):
-            # Control characters pasted from word processors are not allowed in an .xlsx cell.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell = sheet.cell(row=row_number, column=index, value=value)
+        # Control characters pasted from word processors are not allowed in an .xlsx cell.
+        cell = sheet.cell(row=row_number, column=index, value=xlsx_text(value))
         cell.border = BORDER
         cell.alignment = alignment
         if index in text_columns:
@@ -242,12 +240,12 @@ def _add_options_sheet(workbook):
     }
 
 
-def roster_workbook(queryset) -> Workbook:
+def roster_workbook(queryset) -> SafeWorkbook:
     """The roster, one row per unit, in the layout ``import_roster`` reads back."""
     rows = organisation_rows(queryset)
     measures = measure_names_by_unit([row["id"] for row in rows])
     kinds, levels = dict(OrganisationKind.choices), dict(OrganisationLevel.choices)
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = ROSTER_SHEET
     _write_header(sheet, ROSTER_COLUMNS)
@@ -281,10 +279,10 @@ def roster_workbook(queryset) -> Workbook:
     return workbook
 
 
-def directory_workbook(queryset) -> Workbook:
+def directory_workbook(queryset) -> SafeWorkbook:
     """The contact directory: one row per current contact (and per missing role of a member unit)."""
     entries = directory_entries(queryset)
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = DIRECTORY_SHEET
     _write_header(sheet, DIRECTORY_COLUMNS)
@@ -309,12 +307,12 @@ def receipt_title(jurisdiction_name):
     return f"{prefix}{RECEIPT_TITLE}"
 
 
-def receipt_workbook(organisations) -> Workbook:
+def receipt_workbook(organisations) -> SafeWorkbook:
     """The 联系人名单回执 of the Liwan seed's 附件2: a title with the jurisdiction, the header 单位 / 姓名 / 职务 /
     固定电话 / 手机, two rows per unit (the current A, then B, contact, or blank) and the 注 line."""
     rows = organisation_rows(organisations)
     contacts = current_contacts_by_unit([row["id"] for row in rows])
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = RECEIPT_SHEET
     width = len(RECEIPT_COLUMNS)

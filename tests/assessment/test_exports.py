@@ -146,3 +146,26 @@ def test_exports_hold_the_page_figures_live_and_finalised(client_for, committee_
 
 def test_court_exports_too(client_for, clerk, scored):
     check_same_figures(client_for(clerk))
+
+
+def test_scoreboard_xlsx_writes_formula_like_text_as_text(client_for, clerk, notices, unit, other_unit, court):
+    """A unit name, a score's reason and a nomination's evidence typed as `=1+1` (or `@SUM(A1)`, `-2+3`) reach the
+    workbook as text shown as typed, never as a formula Excel or LibreOffice would evaluate."""
+    Organisation.objects.filter(pk=unit.pk).update(name="=1+1")
+    notices.notice(unit, at(2025, 3, 3), acknowledged=at(2025, 3, 3, 11), replied=at(2025, 3, 4))
+    assessment = services.open_assessment(actor=clerk, jurisdiction=court.jurisdiction, year=YEAR)
+    services.start_scoring(actor=clerk, assessment=assessment)
+    services.enter_court_score(actor=clerk, assessment=assessment, unit=unit, criterion="reply_quality",
+                               points="7.25", reason="@SUM(A1)")
+    services.propose_nomination(actor=clerk, assessment=assessment, kind="commend_unit", unit=other_unit,
+                                evidence="-2+3")
+
+    response = client_for(clerk).get(reverse("assessment:xlsx", args=[YEAR]))
+
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    typed = {cell.value: cell for cell in cells if cell.value in ("=1+1", "@SUM(A1)", "-2+3")}
+    assert set(typed) == {"=1+1", "@SUM(A1)", "-2+3"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in typed.values())

@@ -316,6 +316,21 @@ def test_pages_single_check_upload_and_download(liaison, service_listings, clien
     assert values[1][6] == "（2026）粤0103执555号"
 
 
+def test_results_xlsx_writes_formula_like_names_as_text(liaison, client_for):
+    """An applicant's name typed as `=1+1` (or `-1+2`, `@SUM(1)`) comes back in the results workbook as text."""
+    batch = screen_applicants(actor=liaison, source=ScreeningSource.UPLOAD, applicants=[
+        {"name": "=1+1", "id_number": resident_id(1)}, {"name": "-1+2", "id_number": resident_id(2)},
+        {"name": "@SUM(1)", "id_number": resident_id(3)}])
+
+    download = client_for(liaison).get(reverse("blacklist:screening-results-xlsx", args=[batch.pk]))
+
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    names = {row[1].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert set(names) == {"=1+1", "-1+2", "@SUM(1)"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in names.values())
+
+
 def test_pages_are_for_liaisons_only(clerk, client_for):
     assert client_for(clerk).get(reverse("blacklist:screening-list")).status_code == 404
 

@@ -318,6 +318,57 @@ def test_export_query_count_is_constant(name, count, liwan, admin_user, client_f
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Formula injection: text typed as `=1+1` is text in every export (linkage/exports.py)
+
+
+def formula_cells(workbook):
+    return [cell.coordinate for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+            if cell.data_type == "f"]
+
+
+def assert_text_cell(workbook, value):
+    found = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+             if cell.value == value]
+    assert found, value
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in found), value
+
+
+def test_roster_xlsx_writes_formula_like_text_as_text_and_imports_it_back_unchanged(liwan, admin_user, client_for):
+    make_unit(liwan, index=1, name="=1+1", duties="+cmd|' /C calc'!A0", duties_source="@SUM(1+1)")
+    before = roster_snapshot()
+
+    workbook = open_workbook(client_for(admin_user).get(reverse("members:roster-xlsx")))
+
+    assert formula_cells(workbook) == []
+    for value in ("=1+1", "+cmd|' /C calc'!A0", "@SUM(1+1)"):
+        assert_text_cell(workbook, value)
+    result = exports.import_roster(as_upload(workbook), actor=admin_user, jurisdiction=liwan)
+    assert not result.changed and roster_snapshot() == before
+
+
+def test_directory_xlsx_writes_formula_like_text_as_text(liwan, clerk, client_for):
+    unit = make_unit(liwan, index=1, contacts="")
+    factories.ContactFactory(organisation=unit, role="A", name="=1+1", position="-2+3", mobile="13800000001")
+
+    workbook = open_workbook(client_for(clerk).get(reverse("members:directory-xlsx")))
+
+    assert formula_cells(workbook) == []
+    assert_text_cell(workbook, "=1+1")
+    assert_text_cell(workbook, "-2+3")
+
+
+def test_receipt_xlsx_writes_formula_like_text_as_text(liwan, liaison, client_for):
+    unit = make_unit(liwan, index=1, contacts="B", name="=HYPERLINK(\"http://x\",\"y\")")
+    factories.ContactFactory(organisation=unit, role="A", name="=1+1", position="\t=2+2", mobile="13800000001")
+
+    workbook = open_workbook(client_for(liaison).get(reverse("members:receipt-xlsx"), {"unit": unit.code}))
+
+    assert formula_cells(workbook) == []
+    for value in ("=1+1", "\t=2+2", unit.name):
+        assert_text_cell(workbook, value)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Roster import
 
 
