@@ -1,5 +1,7 @@
 """Things every app shares: the working-day calendar and the audit trail."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -126,6 +128,9 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", "待发送"
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
+    # The gateway took the request but its answer never came (timeout): the message may or may not have gone out.
+    # Never re-sent blindly; the retry scan asks the gateway's status endpoint with the delivery's idempotency key.
+    UNKNOWN = "unknown", "结果待核实"
 
 
 class Delivery(models.Model):
@@ -141,7 +146,10 @@ class Delivery(models.Model):
         Notification, verbose_name="站内通知", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField("状态", max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    # Sent with every attempt (Idempotency-Key header and body field): a gateway that sees it twice sends once.
+    idempotency_key = models.UUIDField("幂等键", default=uuid.uuid4, unique=True, editable=False)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    status_checks = models.PositiveSmallIntegerField("核实次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
     last_error = BoundedTextField("最近错误", blank=True, max_chars=REASON_MAX)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)

@@ -1,16 +1,24 @@
 """Sending messages: in-app notifications, email through Django's mail backends, SMS through a small gateway
 interface. `notify()` writes the in-app rows and the email/SMS `Delivery` rows in the caller's transaction and
 queues their sending after commit; `deliver()` sends one delivery exactly once per attempt, and a failed send is
-retried with backoff by `retry_due_deliveries()` — it never blocks the other deliveries."""
+retried with backoff by `retry_due_deliveries()` — it never blocks the other deliveries.
+
+Each delivery carries its own idempotency key (`Delivery.idempotency_key`), sent with every attempt — to the SMS
+gateway as the `Idempotency-Key` header and the `idempotency_key` body field, in an email as its Message-ID — so a
+retry is recognised by the gateway as the same message. A send whose answer never came (`SMS_GATEWAY_TIMEOUT`) may
+have gone out: it is marked unknown (结果待核实) and `check_unknown_deliveries()` asks the gateway's status endpoint
+(`SMS_GATEWAY_STATUS_URL`) instead of sending it again; only a message the gateway says it never got is re-sent."""
 
 import datetime
 import json
 import logging
+import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -24,6 +32,12 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 QUEUE_CHUNK = 200  # deliveries per queued task: a scan that reminds thousands sends a few messages
 BACKOFF_MINUTES = (1, 5, 15, 60)
+MAX_STATUS_CHECKS = 8  # then the delivery stays unknown, for the administrator to look at
+STATUS_SENT, STATUS_FAILED, STATUS_MISSING = "sent", "failed", "missing"
+
+
+class DeliveryOutcomeUnknown(Exception):
+    """The request may have reached the gateway, but its answer did not come back in time."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,8 @@ def notify_many(batch, *, sms=True, email=True):
         if sms and recipient.mobile:
             deliveries.append({"channel": DeliveryChannel.SMS, "address": recipient.mobile,
                                "body": _sms_text(message), **common})
-    queue_deliveries(insert_rows(Delivery, deliveries, returning_ids=True))
+    # bulk_create, not insert_rows: each row needs its own idempotency key (the model's default, called per row).
+    queue_deliveries([delivery.pk for delivery in Delivery.objects.bulk_create([Delivery(**row) for row in deliveries])])
     results, index = [], 0
     for recipients, _message in batch:
         results.append({recipient.key: by_position[index + i] for i, recipient in enumerate(recipients)})
@@ -126,28 +141,70 @@ def queue_deliveries(ids):
 class LoggingSMSGateway:
     """Default SMS gateway: writes the message to the log (development, tests, intranets without SMS)."""
 
-    def send(self, mobile, text):
-        logger.info("SMS to %s: %s", mobile, text)
+    def send(self, mobile, text, *, idempotency_key=""):
+        logger.info("SMS to %s [%s]: %s", mobile, idempotency_key, text)
+
+    def status(self, idempotency_key):
+        return STATUS_SENT  # the log never loses an answer
 
 
 class HttpSMSGateway:
-    """Posts JSON {"mobile", "text"} to an HTTP gateway (`SMS_GATEWAY_URL`, optional bearer `SMS_GATEWAY_TOKEN`);
-    any answer other than 2xx is a failure."""
+    """Posts JSON {"mobile", "text", "idempotency_key"} with the header `Idempotency-Key` to an HTTP gateway
+    (`SMS_GATEWAY_URL`, optional bearer `SMS_GATEWAY_TOKEN`), waiting at most `SMS_GATEWAY_TIMEOUT` seconds; any
+    answer other than 2xx is a failure, no answer in time is an unknown outcome (`DeliveryOutcomeUnknown`).
 
-    def __init__(self, url=None, token=None, timeout=10):
+    `status(key)` asks `SMS_GATEWAY_STATUS_URL` (GET, `?idempotency_key=…`) what became of a message: a 404 means the
+    gateway never got it; a 200 with JSON {"state": …} of sent/delivered/accepted means it went out, failed/rejected
+    that it did not; anything else (or no status URL) means it cannot tell yet."""
+
+    def __init__(self, url=None, token=None, timeout=None, status_url=None):
         self.url = url or settings.SMS_GATEWAY_URL
         self.token = token if token is not None else settings.SMS_GATEWAY_TOKEN
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else settings.SMS_GATEWAY_TIMEOUT
+        self.status_url = status_url if status_url is not None else settings.SMS_GATEWAY_STATUS_URL
 
-    def send(self, mobile, text):
-        body = json.dumps({"mobile": mobile, "text": text}, ensure_ascii=False).encode()
-        request = urllib.request.Request(self.url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json; charset=utf-8"})
+    def _request(self, url, idempotency_key, data=None):
+        request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET",
+                                         headers={"Idempotency-Key": idempotency_key})
+        if data is not None:
+            request.add_header("Content-Type", "application/json; charset=utf-8")
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
-            if not 200 <= response.status < 300:
-                raise RuntimeError(f"短信网关返回 {response.status}")
+        return request
+
+    def send(self, mobile, text, *, idempotency_key=""):
+        body = json.dumps({"mobile": mobile, "text": text, "idempotency_key": idempotency_key},
+                          ensure_ascii=False).encode()
+        request = self._request(self.url, idempotency_key, body)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
+                if not 200 <= response.status < 300:
+                    raise RuntimeError(f"短信网关返回 {response.status}")
+        except TimeoutError as error:  # the request went out, the answer did not come back
+            raise DeliveryOutcomeUnknown(f"短信网关 {self.timeout} 秒内未应答") from error
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):  # timed out while sending: it may have arrived
+                raise DeliveryOutcomeUnknown(f"短信网关 {self.timeout} 秒内未应答") from error
+            raise
+
+    def status(self, idempotency_key):
+        if not self.status_url:
+            return None
+        separator = "&" if "?" in self.status_url else "?"
+        url = f"{self.status_url}{separator}{urllib.parse.urlencode({'idempotency_key': idempotency_key})}"
+        try:
+            with urllib.request.urlopen(self._request(url, idempotency_key), timeout=self.timeout) as response:  # noqa: S310
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return STATUS_MISSING if error.code == 404 else None
+        except (OSError, ValueError):  # unreachable, timed out, not JSON: ask again later
+            return None
+        state = str(answer.get("state") or answer.get("status") or "").lower()
+        if state in ("sent", "delivered", "accepted"):
+            return STATUS_SENT
+        if state in ("failed", "rejected"):
+            return STATUS_FAILED
+        return None
 
 
 def sms_gateway():
@@ -155,6 +212,16 @@ def sms_gateway():
 
 
 # ----------------------------------------------------------------------------------------------- delivering
+
+
+def _send_email(delivery, key):
+    message = EmailMessage(delivery.subject, delivery.body, settings.DEFAULT_FROM_EMAIL, [delivery.address],
+                           headers={"Message-ID": f"<{key}@linkage>", "X-Idempotency-Key": key})
+    message.send()
+
+
+def _backoff(minutes, count):
+    return datetime.timedelta(minutes=minutes[min(count - 1, len(minutes) - 1)])
 
 
 def deliver(delivery_id):
@@ -172,25 +239,72 @@ def deliver(delivery_id):
         if delivery.next_attempt_at and delivery.next_attempt_at > now:
             return None
         delivery.attempts += 1
+        key = str(delivery.idempotency_key)
         try:
             if delivery.channel == DeliveryChannel.EMAIL:
-                send_mail(delivery.subject, delivery.body, settings.DEFAULT_FROM_EMAIL, [delivery.address])
+                _send_email(delivery, key)
             else:
-                sms_gateway().send(delivery.address, delivery.body)
+                sms_gateway().send(delivery.address, delivery.body, idempotency_key=key)
+        except DeliveryOutcomeUnknown as error:  # it may have gone out: ask, do not send again
+            delivery.state = DeliveryState.UNKNOWN
+            delivery.last_error = f"结果待核实：{error}"[:2000]
+            delivery.next_attempt_at = now + _backoff(BACKOFF_MINUTES, 1)
         except Exception as error:  # any gateway failure: record and retry later
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
             if delivery.attempts >= MAX_ATTEMPTS:
                 delivery.state = DeliveryState.FAILED
                 delivery.next_attempt_at = None
             else:
-                wait = BACKOFF_MINUTES[min(delivery.attempts - 1, len(BACKOFF_MINUTES) - 1)]
-                delivery.next_attempt_at = now + datetime.timedelta(minutes=wait)
+                delivery.next_attempt_at = now + _backoff(BACKOFF_MINUTES, delivery.attempts)
         else:
             delivery.state = DeliveryState.SENT
             delivery.sent_at = now
             delivery.last_error = ""
         delivery.save(update_fields=["attempts", "state", "sent_at", "last_error", "next_attempt_at"])
         return delivery.state
+
+
+def check_delivery(delivery_id):
+    """Ask the gateway what became of a delivery whose answer never came: sent → sent; never received or failed →
+    pending again (the retry sends it with the same key); cannot tell → ask later, up to `MAX_STATUS_CHECKS`, then
+    it stays unknown for the administrator. Returns the new state, or None when there was nothing to do."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id, state=DeliveryState.UNKNOWN)
+            .first()
+        )
+        if delivery is None:
+            return None
+        now = timezone.now()
+        verdict = sms_gateway().status(str(delivery.idempotency_key))
+        delivery.status_checks += 1
+        if verdict == STATUS_SENT:
+            delivery.state, delivery.sent_at, delivery.next_attempt_at = DeliveryState.SENT, now, None
+            delivery.last_error = ""
+        elif verdict in (STATUS_MISSING, STATUS_FAILED):
+            delivery.last_error = "网关未收到该短信" if verdict == STATUS_MISSING else "网关报告发送失败"
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
+            else:
+                delivery.state, delivery.next_attempt_at = DeliveryState.PENDING, None
+        elif delivery.status_checks >= MAX_STATUS_CHECKS:
+            delivery.next_attempt_at = None  # stays unknown: the administrator looks at it
+        else:
+            delivery.next_attempt_at = now + _backoff(BACKOFF_MINUTES, delivery.status_checks + 1)
+        delivery.save(update_fields=["state", "sent_at", "last_error", "next_attempt_at", "status_checks"])
+        return delivery.state
+
+
+def check_unknown_deliveries(now=None, limit=500):
+    """Check the unknown deliveries whose time has come (the periodic retry task runs this first)."""
+    now = now or timezone.now()
+    ids = list(
+        Delivery.objects.filter(state=DeliveryState.UNKNOWN, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return [check_delivery(pk) for pk in ids]
 
 
 def retry_due_deliveries(now=None, limit=500):

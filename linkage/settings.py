@@ -242,6 +242,10 @@ DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", def
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+# Seconds to wait for the gateway's answer; past it the send is "unknown" (结果待核实) and checked, not re-sent.
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+# Where to ask what became of a message (GET ?idempotency_key=…); empty: unknown sends wait for the administrator.
+SMS_GATEWAY_STATUS_URL = env.str("SMS_GATEWAY_STATUS_URL", default="")
 LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
 # Bounded work per request: JSON nesting depth (deeper is a 400) and the wall-clock seconds a PDF may take to lay out
 # (longer: the render process is killed and the page answers 503).

@@ -31,4 +31,7 @@ def deliver_many_task(delivery_ids):
 
 @shared_task(name="linkage.tasks.retry_deliveries", ignore_result=True)
 def retry_deliveries_task():
-    return len(notify.retry_due_deliveries())
+    """Every few minutes: first ask the gateway about sends whose answer never came (a message it never got becomes
+    pending again), then send what is due — so a message is re-sent only when the gateway says it did not have it."""
+    checked = notify.check_unknown_deliveries()
+    return len(checked) + len(notify.retry_due_deliveries())

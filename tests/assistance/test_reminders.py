@@ -10,13 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from assistance import reminders, services
 from assistance.models import Notice, NoticeEvent
 from cases import services as case_services
-from linkage import calendar_services, notify
+from linkage import calendar_services, notify, tasks
 from linkage.models import CalendarYear, Delivery, DeliveryState, Notification, Reminder
 from tests import factories
+from tests.sms_stub import SMSStub
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -206,7 +208,7 @@ def test_calendar_reminder_reaches_administrators_once_a_year(admin_user):
 class FailingGateway:
     calls = 0
 
-    def send(self, mobile, text):
+    def send(self, mobile, text, *, idempotency_key=""):
         FailingGateway.calls += 1
         raise ConnectionError("网关不可达")
 
@@ -243,7 +245,8 @@ def test_http_sms_gateway_posts_to_the_configured_url():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             length = int(self.headers["Content-Length"])
-            received.append((self.headers.get("Authorization"), json.loads(self.rfile.read(length))))
+            received.append((self.headers.get("Authorization"), self.headers.get("Idempotency-Key"),
+                             json.loads(self.rfile.read(length))))
             self.send_response(200)
             self.end_headers()
 
@@ -254,13 +257,116 @@ def test_http_sms_gateway_posts_to_the_configured_url():
     thread = threading.Thread(target=server.handle_request)
     thread.start()
     gateway = notify.HttpSMSGateway(url=f"http://127.0.0.1:{server.server_port}/send", token="secret")
-    gateway.send("13800000000", "【执行联动】测试")
+    gateway.send("13800000000", "【执行联动】测试", idempotency_key="k-1")
     thread.join(5)
     server.server_close()
-    assert received == [("Bearer secret", {"mobile": "13800000000", "text": "【执行联动】测试"})]
+    assert received == [("Bearer secret", "k-1", {"mobile": "13800000000", "text": "【执行联动】测试",
+                                                  "idempotency_key": "k-1"})]
 
 
 def test_overdue_queryset_backs_the_lists(world):
     notice = serve(world, at(2026, 9, 30, 10))
     assert list(Notice.objects.overdue(on=at(2026, 10, 11, 0, 0))) == [notice]
     assert list(Notice.objects.due_between(at(2026, 10, 10), at(2026, 10, 11))) == [notice]
+
+
+# ------------------------------------------------------------------------ idempotency: a message reaches a person once
+
+CLIENT_TIMEOUT, STUB_DELAY = 0.4, 1.2
+
+
+@pytest.fixture
+def stub(settings):
+    gateway = SMSStub(delay=STUB_DELAY)
+    settings.SMS_GATEWAY = "linkage.notify.HttpSMSGateway"
+    settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_STATUS_URL = gateway.url, gateway.status_url
+    settings.SMS_GATEWAY_TIMEOUT = CLIENT_TIMEOUT
+    settings.SMS_GATEWAY_TOKEN = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield gateway
+    gateway.close()
+
+
+def run_retry_task(minutes_later, times=1):
+    """The periodic retry task's body, as beat would run it `minutes_later` from now."""
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=minutes_later), tick=True):
+        for _ in range(times):
+            tasks.retry_deliveries_task()
+
+
+def remind_liaison_a(world, capture):
+    """The real reminder path: the scan writes the reminder and its deliveries, sending starts after commit."""
+    notice = serve(world, at(2026, 9, 30, 10))
+    started = datetime.datetime.now()
+    with capture(execute=True):
+        reminders.scan_notice_reminders(at(2026, 10, 9, 9))
+    assert sent(notice, "before_due") == ["甲联络"]
+    return (datetime.datetime.now() - started).total_seconds()
+
+
+def test_a_reminder_whose_answer_times_out_reaches_the_phone_once(world, stub, django_capture_on_commit_callbacks):
+    """The gateway sends the SMS but answers after the client has given up: the delivery is "unknown", the retry
+    task asks the status endpoint instead of sending again, and the phone has the reminder once."""
+    elapsed = remind_liaison_a(world, django_capture_on_commit_callbacks)
+
+    sms = Delivery.objects.get(channel="sms", address="13800000001")
+    assert elapsed < STUB_DELAY  # the worker was not held for the slow gateway
+    assert sms.state == DeliveryState.UNKNOWN and sms.get_state_display() == "结果待核实"
+    assert Delivery.objects.get(channel="email", address="a@unit.cn").state == DeliveryState.SENT
+    for minutes in (2, 10, 30, 90):  # beat runs the retry task again and again
+        run_retry_task(minutes, times=2)
+
+    sms.refresh_from_db()
+    assert sms.state == DeliveryState.SENT and sms.attempts == 1
+    assert [mobile for mobile, _ in stub.phone] == ["13800000001"]
+    key = str(sms.idempotency_key)
+    assert stub.posts == [(key, {"mobile": "13800000001", "text": sms.body, "idempotency_key": key})]
+    assert stub.status_queries == [key]
+
+
+def test_a_send_the_gateway_never_got_is_sent_again_with_the_same_key(world, stub,
+                                                                       django_capture_on_commit_callbacks):
+    stub.lose_next = 1  # the first request is lost: no SMS, no answer
+    remind_liaison_a(world, django_capture_on_commit_callbacks)
+    sms = Delivery.objects.get(channel="sms")
+    assert sms.state == DeliveryState.UNKNOWN and stub.phone == []
+
+    run_retry_task(2)  # status: never received → pending again → sent in the same run, with the same key
+
+    sms.refresh_from_db()
+    assert stub.phone == [("13800000001", sms.body)]
+    assert [header for header, _ in stub.posts] == [str(sms.idempotency_key)] * 2
+    assert sms.state in (DeliveryState.UNKNOWN, DeliveryState.SENT)  # the second answer is slow too
+    run_retry_task(10)
+    sms.refresh_from_db()
+    assert sms.state == DeliveryState.SENT and sms.attempts == 2 and len(stub.phone) == 1
+
+
+def test_a_failed_send_is_retried_with_the_same_key_and_each_delivery_has_its_own(world, stub,
+                                                                                   django_capture_on_commit_callbacks):
+    stub.delay, stub.fail_next = 0, 1  # a quick gateway that answers 500 once
+    remind_liaison_a(world, django_capture_on_commit_callbacks)
+    sms = Delivery.objects.get(channel="sms")
+    assert sms.state == DeliveryState.PENDING and stub.phone == []
+
+    run_retry_task(2)
+
+    sms.refresh_from_db()
+    assert sms.state == DeliveryState.SENT and stub.phone == [("13800000001", sms.body)]
+    assert [header for header, _ in stub.posts] == [str(sms.idempotency_key)] * 2
+    keys = list(Delivery.objects.values_list("idempotency_key", flat=True))
+    assert len(keys) == len(set(keys)) >= 2
+    email = mail.outbox[-1]
+    assert email.extra_headers["X-Idempotency-Key"] == str(Delivery.objects.get(channel="email").idempotency_key)
+
+
+def test_without_a_status_endpoint_an_unknown_send_is_not_sent_again(world, stub, settings,
+                                                                     django_capture_on_commit_callbacks):
+    settings.SMS_GATEWAY_STATUS_URL = ""
+    remind_liaison_a(world, django_capture_on_commit_callbacks)
+    for minutes in (2, 10, 30, 90, 200, 400, 800, 1600, 3200):
+        run_retry_task(minutes)
+
+    sms = Delivery.objects.get(channel="sms")
+    assert sms.state == DeliveryState.UNKNOWN and sms.next_attempt_at is None  # left for the administrator
+    assert len(stub.posts) == 1 and len(stub.phone) == 1
