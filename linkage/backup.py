@@ -31,6 +31,7 @@ FORMAT_VERSION = 1
 DUMP_NAME = "database.dump"
 MANIFEST_NAME = "manifest.json"
 MEDIA_DIR = "media"
+BACKUP_FILE_MODE = 0o600
 
 
 class BackupError(Exception):
@@ -154,7 +155,12 @@ def create_backup(output_dir, *, now=None) -> Path:
         }
         (work / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         partial = archive.with_suffix(".partial")
-        with tarfile.open(partial, "w:gz") as tar:
+        # Full identity numbers and addresses: only the owner may read the archive (0600), whatever the umask, from
+        # the moment the file exists.
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, BACKUP_FILE_MODE)
+        os.fchmod(descriptor, BACKUP_FILE_MODE)
+        with os.fdopen(descriptor, "wb") as stream, tarfile.open(fileobj=stream, mode="w:gz") as tar:
             tar.add(work / MANIFEST_NAME, arcname=MANIFEST_NAME)
             tar.add(work / DUMP_NAME, arcname=DUMP_NAME)
             for name in files:  # exactly the files the manifest lists

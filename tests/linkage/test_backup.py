@@ -101,3 +101,20 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus.write_bytes(b"hello")
     with pytest.raises(CommandError, match="不是有效的备份文件"):
         call_command("restore", str(bogus), yes=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_archive_is_readable_by_its_owner_only(reference_data, media, tmp_path):
+    """The archive holds full identity numbers: mode 0600 even under a permissive umask."""
+    import os
+    import stat
+
+    previous = os.umask(0o002)
+    try:
+        call_command("backup", output=str(tmp_path / "backups"))
+    finally:
+        os.umask(previous)
+
+    (archive,) = (tmp_path / "backups").glob("*.tar.gz")
+    assert stat.S_IMODE(os.stat(archive).st_mode) == 0o600
+    assert read_manifest(archive)["format"] == 1
