@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
@@ -212,6 +213,18 @@ def server_error(request):
     return default_server_error(request)
 
 
+JSON_PARSE_ERROR = "请求内容不是有效的 JSON，无法解析。"
+PARSE_ERROR = "请求内容无法解析，请检查格式后重试。"
+CSRF_FAILED = "安全校验失败（CSRF）：请刷新页面后重试。"
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the refused form post in Chinese (a page; JSON under /api/), nothing changed."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": CSRF_FAILED}, status=403)
+    return render(request, "403_csrf.html", status=403)
+
+
 def exception_handler(exc, context):
     """ApplicationError → 400/403/409 with a Chinese message; Django ValidationError → 400 by field;
     everything else as DRF does it (with its zh-hans messages)."""
@@ -229,6 +242,11 @@ def exception_handler(exc, context):
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到。")
+    elif isinstance(exc, exceptions.ParseError):  # DRF's detail quotes the parser's English error
+        json_error = str(exc.detail).startswith("JSON parse error")
+        exc = exceptions.ParseError(JSON_PARSE_ERROR if json_error else PARSE_ERROR)
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        exc = exceptions.PermissionDenied(CSRF_FAILED)
     return drf_exception_handler(exc, context)
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("assessment/", include("assessment.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 handler404 = "linkage.api.not_found"

@@ -1,9 +1,13 @@
+from pathlib import Path
+
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 
 from assistance import selectors as notice_selectors
 from members import selectors as member_selectors
@@ -114,3 +118,12 @@ def calendar(request):
             "deadline": deadline,
         },
     )
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
+
+
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page links (the pages link /static/favicon.ico)."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
