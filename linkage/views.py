@@ -55,6 +55,9 @@ def home(request):
         context["calendar_last_year"] = last_year
         context["calendar_next_missing"] = last_year is None or last_year < today.year + 1
         context["failed_deliveries"] = Delivery.objects.filter(state=DeliveryState.FAILED).count()
+        # Unknown sends the status checks could not settle: never re-sent by the app, so a person must look.
+        context["unknown_deliveries"] = Delivery.objects.filter(state=DeliveryState.UNKNOWN,
+                                                                next_attempt_at__isnull=True).count()
     if user.is_liaison:
         context["own_unit"] = (
             member_selectors.roster(include_inactive=True).filter(pk=user.organisation_id).first()

@@ -360,7 +360,7 @@ def test_a_failed_send_is_retried_with_the_same_key_and_each_delivery_has_its_ow
     assert email.extra_headers["X-Idempotency-Key"] == str(Delivery.objects.get(channel="email").idempotency_key)
 
 
-def test_without_a_status_endpoint_an_unknown_send_is_not_sent_again(world, stub, settings,
+def test_without_a_status_endpoint_an_unknown_send_is_not_sent_again(world, stub, settings, admin_user, client_for,
                                                                      django_capture_on_commit_callbacks):
     settings.SMS_GATEWAY_STATUS_URL = ""
     remind_liaison_a(world, django_capture_on_commit_callbacks)
@@ -370,3 +370,4 @@ def test_without_a_status_endpoint_an_unknown_send_is_not_sent_again(world, stub
     sms = Delivery.objects.get(channel="sms")
     assert sms.state == DeliveryState.UNKNOWN and sms.next_attempt_at is None  # left for the administrator
     assert len(stub.posts) == 1 and len(stub.phone) == 1
+    assert "条短信网关未答复、多次核实仍无结果" in client_for(admin_user).get("/").content.decode()
