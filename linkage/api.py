@@ -215,6 +215,7 @@ def server_error(request):
 
 JSON_PARSE_ERROR = "请求内容不是有效的 JSON，无法解析。"
 PARSE_ERROR = "请求内容无法解析，请检查格式后重试。"
+DRF_PARSE_ERRORS = ("JSON parse error", "Multipart form parse error", "Malformed request", "格式错误的请求")
 CSRF_FAILED = "安全校验失败（CSRF）：请刷新页面后重试。"
 
 
@@ -242,7 +243,8 @@ def exception_handler(exc, context):
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到。")
-    elif isinstance(exc, exceptions.ParseError):  # DRF's detail quotes the parser's English error
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith(DRF_PARSE_ERRORS):
+        # DRF's own details quote the parser's English error; the project's (e.g. too deep JSON) are kept.
         json_error = str(exc.detail).startswith("JSON parse error")
         exc = exceptions.ParseError(JSON_PARSE_ERROR if json_error else PARSE_ERROR)
     elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
