@@ -13,7 +13,7 @@ def give_each_delivery_a_key(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("linkage", "0004_notifications_reminders"),
+        ("linkage", "0007_text_limits_names_past_dates"),
     ]
 
     operations = [
