@@ -3,49 +3,37 @@ scoreboard), which check the state and record who did it; nothing is deleted."""
 
 from django.contrib import admin
 
+from linkage.admin_mixins import ReadOnlyModelAdmin
+
 from .models import Assessment, AssessmentEvent, Criterion, Nomination, ScoreboardVersion, ScoreEntry
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
+class AssessmentAdmin(ReadOnlyModelAdmin):
     list_display = ["jurisdiction", "year", "state", "updated_at"]
     list_filter = ["state", "year"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ReadOnlyAdmin):
+class CriterionAdmin(ReadOnlyModelAdmin):
     list_display = ["assessment", "name", "group", "points", "source", "method", "active"]
     list_filter = ["assessment"]
 
 
 @admin.register(ScoreEntry)
-class ScoreEntryAdmin(ReadOnlyAdmin):
+class ScoreEntryAdmin(ReadOnlyModelAdmin):
     list_display = ["assessment", "unit", "criterion", "stage", "points", "entered_by", "entered_at", "is_current"]
     list_filter = ["assessment", "stage", "is_current"]
 
 
 @admin.register(Nomination)
-class NominationAdmin(ReadOnlyAdmin):
+class NominationAdmin(ReadOnlyModelAdmin):
     list_display = ["assessment", "kind", "unit", "person_name", "state", "proposed_at", "decided_at"]
     list_filter = ["assessment", "kind", "state"]
 
 
 @admin.register(ScoreboardVersion)
-class ScoreboardVersionAdmin(ReadOnlyAdmin):
+class ScoreboardVersionAdmin(ReadOnlyModelAdmin):
     list_display = ["assessment", "number", "finalised_by", "finalised_at", "reopened_at"]
     exclude = ["data"]
 
@@ -54,6 +42,6 @@ class ScoreboardVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AssessmentEvent)
-class AssessmentEventAdmin(ReadOnlyAdmin):
+class AssessmentEventAdmin(ReadOnlyModelAdmin):
     list_display = ["at", "assessment", "actor", "action", "from_state", "to_state", "unit", "reason"]
     list_filter = ["action"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from . import admin_auth, calendar_services  # noqa: F401 (admin_auth registers its models)
+from .admin_mixins import ReadOnlyModelAdmin
 from .models import AuditEntry, CalendarDay, CalendarYear, Delivery, DeliveryState, Reminder
 
 
@@ -18,8 +19,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        saved = calendar_services.save_calendar_day(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name,
-                                                    source=obj.source or "管理员录入")
+        saved = calendar_services.save_calendar_day(
+            actor=request.user, date=obj.date, kind=obj.kind, name=obj.name, source=obj.source or "管理员录入"
+        )
         obj.pk = saved.pk
 
 
@@ -36,7 +38,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Searchable, never editable: the audit log is evidence."""
 
     list_display = ["at", "username", "action", "method", "path", "status_code", "client_address", "object_repr"]
@@ -45,18 +47,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["content_type"]
     show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from . import audit, tokens
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import ApiToken
 from .otp import AdminLoginForm
 
@@ -16,7 +17,7 @@ admin.site.login_template = "admin/login_otp.html"
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Tokens by prefix, owner and dates; the key is in no table, so it is nowhere here. Revoking is the only
     change; a system account's token is minted from the user list (UserAdmin's action), a person's only by
     logging in through the API."""
@@ -29,15 +30,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["revoke_selected"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description="吊销所选令牌")
     def revoke_selected(self, request, queryset):
         count = 0
@@ -47,21 +39,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self.message_user(request, f"已吊销{count}个令牌。", messages.SUCCESS)
 
 
-class ReadOnlyMixin:
-    """Lockout records and login logs are evidence: viewed, never edited or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(ReadOnlyMixin, axes_admin.AccessAttemptAdmin):
+class AccessAttemptAdmin(ReadOnlyAdminMixin, axes_admin.AccessAttemptAdmin):
     actions = ["unlock"]
 
     @admin.action(description="解除所选记录的登录锁定")
@@ -87,10 +66,10 @@ class AccessAttemptAdmin(ReadOnlyMixin, axes_admin.AccessAttemptAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyMixin, axes_admin.AccessLogAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessLogAdmin):
     pass
 
 
 @admin.register(AccessFailureLog)
-class AccessFailureLogAdmin(ReadOnlyMixin, axes_admin.AccessFailureLogAdmin):
+class AccessFailureLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessFailureLogAdmin):
     pass

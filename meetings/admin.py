@@ -3,18 +3,9 @@ adds, edits or deletes rows itself."""
 
 from django.contrib import admin
 
+from linkage.admin_mixins import ReadOnlyAdminMixin
+
 from .models import AgendaItem, AnnualReport, Attendance, Decision, DecisionEvent, Meeting, MeetingEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttendanceInline(admin.TabularInline):
@@ -38,7 +29,7 @@ class MeetingEventInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "state", "document_number", "jurisdiction"]
     list_filter = ["state", "kind", "jurisdiction"]
     search_fields = ["title", "document_number"]
@@ -46,7 +37,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(ReadOnlyAdmin):
+class AgendaItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "state", "proposing_organisation", "meeting", "proposed_at"]
     list_filter = ["state", "kind"]
     search_fields = ["title"]
@@ -63,13 +54,13 @@ class DecisionEventInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["meeting", "position", "responsible_unit", "due_on", "state", "replied_at", "done_at"]
     list_filter = ["state"]
     inlines = [DecisionEventInline]
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(ReadOnlyAdmin):
+class AnnualReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "court", "year", "state", "sent_at"]
     list_filter = ["state", "year"]
