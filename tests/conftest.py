@@ -10,11 +10,16 @@ from . import factories
 
 def pytest_configure(config):
     """Each xdist worker keeps its cache keys apart: one Redis database serves the whole run, and the public search's
-    rate limit counts per client address, so two workers searching from 127.0.0.1 would share one counter."""
+    rate limit counts per client address, so two workers searching from 127.0.0.1 would share one counter.
+
+    Passwords are hashed with a cheap hasher in this process: factories set a password on every user (a permission
+    world has twenty), and the production PBKDF2 costs ~0.3 s a hash on this machine. Servers the tests start in
+    another process (faults, Celery workers) keep the production hashers; they authenticate by token."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
-        from django.conf import settings
-
         settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
 
 

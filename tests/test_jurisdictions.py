@@ -44,7 +44,6 @@ def _lay_out(html, **kwargs):
 
 @pytest.fixture
 def world(db, settings, monkeypatch):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr("linkage.pdf_process.lay_out", _lay_out)
     w = build_world()
     # A report the first jurisdiction's court has sent to its committee (the world's own is still a draft).

@@ -36,10 +36,8 @@ INQUIRY_ITEM = {"property_kind": "bank_account", "description": "查询被执行
 
 
 @pytest.fixture(autouse=True)
-def media_root_and_fast_hasher(settings, tmp_path):
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Factories set a password on every user; these tests log in by token, so the slow default hasher buys nothing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pdf_upload(name="回执.pdf", content=SMALL_PDF, content_type="application/pdf"):

@@ -21,12 +21,6 @@ def run(*args):
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # create_demo_accounts sets a password on ~50 accounts; the production hasher makes that half a minute.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def liwan_with_accounts(db):
     run("load_jurisdiction", "liwan")

@@ -29,12 +29,6 @@ CASE_BODY = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # Factories set a password on every user; these tests log in by token.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _rows():
     return Case.objects.count(), Party.objects.count()
 

@@ -26,7 +26,6 @@ def _subclasses(cls):
 
 @pytest.fixture
 def world(db, settings, monkeypatch):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PUBLIC_SEARCH_RATE_PER_MINUTE = 1_000_000
     monkeypatch.setattr("linkage.pdf_process.lay_out", _LaidOutPdf.lay_out)
     return build_world()

@@ -18,12 +18,6 @@ def at(*args):
     return datetime.datetime(*args, tzinfo=SH)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Ten accounts per test: a cheap hasher keeps the suite within the machine's two cores."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class World(dict):
     __getattr__ = dict.__getitem__
 
