@@ -7,7 +7,6 @@ input). The API never writes a row itself.
 """
 
 import json
-from types import SimpleNamespace
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,8 +14,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters import rest_framework as filters
-from django_filters.constants import EMPTY_VALUES
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -31,15 +28,6 @@ from cases.models import Case, Party
 from linkage import parsers as bounded_json
 from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
-from linkage.prepared import (
-    ID_LIMIT,
-    PreparedPage,
-    PreparedQuery,
-    compiled_once,
-    role_of,
-    set_prefetched,
-    stand_in_user,
-)
 from members.models import Organisation
 
 from . import services
@@ -208,6 +196,13 @@ EVENT_COLUMNS = (
 )
 
 
+def _known_empty(notice, name):
+    """`notice.<name>.all()` answers an empty list without a query, as prefetch_related would leave it (the detail's
+    EXISTS already said there is nothing to fetch)."""
+    manager = getattr(notice, name)
+    notice.__dict__.setdefault("_prefetched_objects_cache", {})[name] = manager.none()
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="协助执行通知书列表",
@@ -294,62 +289,6 @@ class NoticeViewSet(
             ),
         }
 
-    # The list's SQL by shape (role, filters given, overdue's value): compiled once per process (linkage.prepared).
-    _prepared_lists = {}
-    use_prepared_list = True  # switched off by tests/assistance/test_prepared_list.py to get the ORM's answer
-
-    def list(self, request, *args, **kwargs):
-        rows = self._prepared_list(request)
-        if rows is None:
-            return super().list(request, *args, **kwargs)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def _prepared_list(self, request):
-        """The list as get_queryset and the filters would give it, read through SQL compiled once per shape; None
-        where the ORM's own path should answer (a role that sees nothing, a case id beyond any id)."""
-        if not self.use_prepared_list:
-            return None
-        user = request.user
-        role = role_of(user)
-        form = self._filter_form()(request.query_params)  # the filters' own fields and messages
-        if not form.is_valid():
-            raise translate_validation(form.errors)
-        given = {name: value for name, value in form.cleaned_data.items() if value not in EMPTY_VALUES}
-        if not any(role) or not -ID_LIMIT <= given.get("case", 0) < ID_LIMIT:
-            return None
-        overdue = given.pop("overdue", None)
-        prepared = compiled_once(self._prepared_lists, (role, overdue, tuple(sorted(given))),
-                                 lambda sentinels: self._prepare_list(sentinels, role, overdue, given))
-        values = {**given, "organisation": user.organisation_id, "now": request.linkage_now}
-        return PreparedPage(*prepared, values)
-
-    @classmethod
-    def _filter_form(cls):
-        """NoticeFilter's form class, built once: a FilterSet deep-copies its filters and builds their fields and a
-        form class anew for every request, only to validate the same few query parameters."""
-        form = cls.__dict__.get("_filter_form_class")
-        if form is None:
-            fields = {name: filter_.field for name, filter_ in cls.filterset_class.base_filters.items()}
-            form = cls._filter_form_class = type("NoticeFilterForm", (cls.filterset_class._meta.form,), fields)
-        return form
-
-    def _prepare_list(self, sentinels, role, overdue, given):
-        """The list's queryset and its count's, written with stand-ins (get_queryset and NoticeFilter, as for any
-        other action), compiled."""
-        stand_in = stand_in_user(role, sentinels)
-        filterset = NoticeFilter(queryset=Notice.objects.none(),
-                                 request=SimpleNamespace(linkage_now=sentinels.datetime("now")))
-        filterset.form.cleaned_data = {name: sentinels.like(name, value) for name, value in given.items()}
-        if overdue is not None:
-            filterset.form.cleaned_data["overdue"] = overdue
-        else:
-            del sentinels.slots["now"]
-        queryset = filterset.filter_queryset(Notice.objects.visible_to(stand_in))
-        rows = self._with_list_relations(queryset).only(*LIST_COLUMNS)
-        rows = rows.order_by(*self._list_ordering(stand_in))
-        return PreparedQuery(rows, sentinels), PreparedQuery(queryset.order_by().values("pk"), sentinels)
-
     @staticmethod
     def _list_ordering(user):
         return (F("due_at").asc(nulls_last=True), "id") if user.is_liaison else ("-created_at", "-id")
@@ -382,61 +321,12 @@ class NoticeViewSet(
             for name, prefetch in self._sublist_prefetches().items()
         })
 
-    # A detail's SQL (the notice's row, its history) by role: compiled once per process (linkage.prepared).
-    _prepared_details = {}
-    use_prepared_detail = True  # switched off by tests/assistance/test_prepared_list.py to get the ORM's answer
-
-    def _prepared_detail(self, pk):
-        """The one notice `pk` with its history, as the ORM's path reads them, through SQL compiled once per role;
-        None where the ORM's own path should answer (a role that sees nothing)."""
-        user = self.request.user
-        role = role_of(user)
-        if not self.use_prepared_detail or not any(role):
-            return None
-        if not 0 < int(pk) < ID_LIMIT:
-            return []
-
-        def build(sentinels):
-            stand_in, notice = stand_in_user(role, sentinels), sentinels.int("notice")
-            return (PreparedQuery(self._detail_queryset(stand_in).filter(pk=notice), sentinels),
-                    PreparedQuery(self._events().filter(notice_id=notice), sentinels))
-
-        prepared = compiled_once(self._prepared_details, role, build)
-        values = {"organisation": user.organisation_id, "notice": int(pk)}
-        notices = prepared[0].instances(values)
-        for notice in notices:
-            set_prefetched(notice, "events", prepared[1].instances(values), reverse=NoticeEvent.notice.field)
-            if getattr(notice, "reply", None) is not None:  # select_related cached it, or its absence
-                prefetch_related_objects([notice], "reply__results")
-        return notices
-
-    _prepared_objects = {}
-
-    def get_object(self):
-        """The notice an action works on, as the ORM's get_object finds it (visible to the caller, else 404), through
-        SQL compiled once per role; the PDFs (which read its relations) and a query with filters take the ORM's path."""
-        user = self.request.user
-        role = role_of(user)
-        if (not self.use_prepared_detail or self.action in ("pdf", "lifting_pdf") or self.request.query_params
-                or not any(role)):
-            return super().get_object()
-        pk = int(self.kwargs["pk"])
-        prepared = compiled_once(self._prepared_objects, role, lambda sentinels: PreparedQuery(
-            Notice.objects.visible_to(stand_in_user(role, sentinels)).filter(pk=sentinels.int("notice")), sentinels))
-        found = prepared.instances({"organisation": user.organisation_id, "notice": pk}) if 0 < pk < ID_LIMIT else []
-        if not found:
-            raise Http404
-        self.check_object_permissions(self.request, found[0])
-        return found[0]
-
     def _detail_notices(self, pks):
         """Notices with everything their detail shows, by id, leaving out those the caller cannot see."""
-        notices = self._prepared_detail(pks[0]) if len(pks) == 1 else None
-        if notices is None:
-            notices = list(
-                self._detail_queryset(self.request.user).filter(pk__in=pks).order_by("id")
-                .prefetch_related("reply__results", Prefetch("events", queryset=self._events()))
-            )
+        notices = list(
+            self._detail_queryset(self.request.user).filter(pk__in=pks).order_by("id")
+            .prefetch_related("reply__results", Prefetch("events", queryset=self._events()))
+        )
         Notice.attach_items(notices)
         for name, prefetch in self._sublist_prefetches().items():
             having = [notice for notice in notices if getattr(notice, f"has_{name}")]
@@ -444,7 +334,7 @@ class NoticeViewSet(
                 prefetch_related_objects(having, prefetch)
             for notice in notices:
                 if not getattr(notice, f"has_{name}"):
-                    set_prefetched(notice, name, [])  # known empty: reading it asks (and compiles) nothing
+                    _known_empty(notice, name)
         return notices
 
     def _detail_notice(self, pk):

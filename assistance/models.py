@@ -220,9 +220,10 @@ class Notice(ChoiceLabels, models.Model):
     @staticmethod
     def attach_items(notices):
         """Read the items of these notices in one query and attach them (see item_list); returns the notices."""
-        from linkage.bulk import children_by_parent
-
-        by_notice = children_by_parent(NoticeItem, "notice", [notice.pk for notice in notices])
+        by_notice = {notice.pk: [] for notice in notices}
+        if by_notice:
+            for item in NoticeItem.objects.filter(notice_id__in=list(by_notice)):  # in the model's Meta.ordering
+                by_notice[item.notice_id].append(item)
         for notice in notices:
             notice._attached_items = by_notice[notice.pk]
         return notices

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Party, PartyKind
-from linkage.api import FastRepresentationMixin, NamedChoiceField
+from linkage.api import NamedChoiceField
 from linkage.choices import label_of
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
@@ -40,7 +40,7 @@ def _name(user):
     return user.display_name if user is not None else ""
 
 
-class DebtorSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class DebtorSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(choices=PartyKind.choices, enum_name="PartyKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     identifier = serializers.CharField(read_only=True, help_text="公民身份号码或统一社会信用代码")
@@ -51,7 +51,7 @@ class DebtorSerializer(FastRepresentationMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoticeItemSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class NoticeItemSerializer(serializers.ModelSerializer):
     property_kind_display = serializers.CharField(source="get_property_kind_display", read_only=True)
 
     class Meta:
@@ -70,7 +70,7 @@ class NoticeItemSerializer(FastRepresentationMixin, serializers.ModelSerializer)
         read_only_fields = fields
 
 
-class AttachmentSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class AttachmentSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(choices=AttachmentKind.choices, enum_name="AttachmentKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     uploaded_by = serializers.SerializerMethodField()
@@ -102,7 +102,7 @@ class AttachmentSerializer(FastRepresentationMixin, serializers.ModelSerializer)
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class ReplyResultSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class ReplyResultSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(choices=ResultKind.choices, enum_name="ResultKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -127,7 +127,7 @@ class ReplyResultSerializer(FastRepresentationMixin, serializers.ModelSerializer
         read_only_fields = fields
 
 
-class ReplySerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class ReplySerializer(serializers.ModelSerializer):
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     results = ReplyResultSerializer(many=True, read_only=True)
     replied_by = serializers.SerializerMethodField()
@@ -148,7 +148,7 @@ class ReplySerializer(FastRepresentationMixin, serializers.ModelSerializer):
         return AttachmentSerializer(attachments, many=True, context=self.context).data
 
 
-class ExtensionRequestSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class ExtensionRequestSerializer(serializers.ModelSerializer):
     state = NamedChoiceField(choices=RequestState.choices, enum_name="ExtensionRequestStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     requested_by = serializers.SerializerMethodField()
@@ -180,7 +180,7 @@ class ExtensionRequestSerializer(FastRepresentationMixin, serializers.ModelSeria
         return _name(request.decided_by)
 
 
-class ReviewSuggestionSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class ReviewSuggestionSerializer(serializers.ModelSerializer):
     state = NamedChoiceField(choices=ReviewState.choices, enum_name="ReviewStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     resolution_display = serializers.CharField(source="get_resolution_display", read_only=True)
@@ -212,7 +212,7 @@ class ReviewSuggestionSerializer(FastRepresentationMixin, serializers.ModelSeria
         return _name(suggestion.decided_by)
 
 
-class NoticeEventSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class NoticeEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField(help_text="操作人姓名；系统操作为空")
     actor_organisation = serializers.SerializerMethodField(help_text="操作人所属单位简称")
     action_display = serializers.CharField(read_only=True)
@@ -245,7 +245,7 @@ class NoticeEventSerializer(FastRepresentationMixin, serializers.ModelSerializer
         return organisation.short_name if organisation is not None else ""
 
 
-class NoticeSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class NoticeSerializer(serializers.ModelSerializer):
     """A notice as the list shows it: everything but its history and its sub-objects (see the detail)."""
 
     case_number = serializers.CharField(source="case.number", read_only=True)

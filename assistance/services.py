@@ -6,8 +6,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
-from django.db.transaction import TransactionManagementError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -18,7 +17,6 @@ from linkage import audit
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
-from linkage.prepared import PreparedQuery, compiled_once
 from linkage.workdays import add_working_days
 from members.models import Measure, Organisation
 
@@ -77,23 +75,13 @@ RESULT_FIELD_LABELS = {field.name: str(field.verbose_name) for field in ReplyRes
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-_LOCK = {}
-
-
 def _lock(notice):
     """The notice, locked for the rest of the transaction (its row only: the court, unit, case and measure it
-    reads are not locked, so changes to other notices of the same court or unit do not queue behind it). Its SQL is
-    compiled once per process (linkage.prepared): every state change starts here."""
-    connection = connections[Notice.objects.db]
-    if connection.get_autocommit():  # what the ORM says when select_for_update is compiled outside a transaction
-        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-    prepared = compiled_once(_LOCK, connection.alias, lambda sentinels: PreparedQuery(
-        Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court")
-        .filter(pk=sentinels.int("notice")), sentinels))
-    rows = prepared.instances({"notice": notice.pk})
-    if not rows:
-        raise Notice.DoesNotExist("Notice matching query does not exist.")
-    return audit.remember_loaded(rows[0])
+    reads are not locked, so changes to other notices of the same court or unit do not queue behind it): every state
+    change starts here."""
+    locked = (Notice.objects.select_for_update(of=("self",)).select_related("unit", "measure", "case", "court")
+              .get(pk=notice.pk))
+    return audit.remember_loaded(locked)
 
 
 def _check_move(notice, action):

@@ -22,7 +22,6 @@ from redis.exceptions import RedisError
 from linkage.audit import client_address
 from linkage.choices import label_of
 from linkage.identifiers import normalize_credit_code, normalize_resident_id
-from linkage.prepared import PreparedQuery, compiled_once
 
 from .models import Listing, ListingGround, ListingState
 
@@ -157,24 +156,6 @@ def _identifier_queryset(numbers, credit_code, name):
             .values(*PUBLISHED_FIELDS))
 
 
-_PREPARED_IDENTIFIER_SEARCH = {}
-
-
-def _prepared_identifier_search(numbers, with_credit_code, with_name):
-    """The search by identifier compiled once per shape (how many ID numbers, whether a credit code and a name take
-    part) and process (linkage.prepared): compiling it was a third of the request's cost."""
-    def build(sentinels):
-        # Not planned once on the server when a credit code takes part: most listings are people, whose credit code
-        # is empty, and a plan made without the value expects half the list to match and reads all of it (a
-        # million rows) instead of the credit code's index.
-        return PreparedQuery(_identifier_queryset(
-            [sentinels.str(f"number{index}") for index in range(numbers)],
-            sentinels.str("credit_code") if with_credit_code else None,
-            sentinels.str("name") if with_name else None), sentinels, server_prepared=not with_credit_code)
-
-    return compiled_once(_PREPARED_IDENTIFIER_SEARCH, (numbers, with_credit_code, with_name), build)
-
-
 def _next_string(prefix):
     """The smallest string above every string that starts with `prefix`, in code-point order."""
     code = ord(prefix[-1]) + 1
@@ -203,21 +184,6 @@ def name_search_queryset(name, upper=False):
 def _suggestions_queryset(name, pinyin):
     return (Listing.objects.filter(state=ListingState.PUBLISHED, name_pinyin=pinyin).exclude(name=name)
             .order_by("name").values_list("name", flat=True).distinct()[:MAX_SUGGESTIONS])
-
-
-_PREPARED_NAME_SEARCH = {}
-
-
-def _prepared_name_search(bounded):
-    """The search by name and its suggestions, compiled once per process (linkage.prepared): the public search is
-    the most frequent request there is, and compiling its two queries was a third of its cost. `bounded`: whether
-    the name has an upper bound (_next_string), which changes the SQL."""
-    def build(sentinels):
-        name, upper = sentinels.str("name"), sentinels.str("upper") if bounded else None
-        return (PreparedQuery(name_search_queryset(name, upper).values(*PUBLISHED_FIELDS), sentinels),
-                PreparedQuery(_suggestions_queryset(name, sentinels.str("pinyin")), sentinels))
-
-    return compiled_once(_PREPARED_NAME_SEARCH, bounded, build)
 
 
 def _row(values):
@@ -264,21 +230,15 @@ def run_query(query, *, limit=20):
     identifier = query.number is not None or query.credit_code is not None
     if identifier:
         numbers = (query.number,) if query.number is not None else ()
-        prepared_rows = _prepared_identifier_search(len(numbers), query.credit_code is not None, bool(name))
-        values = {**{f"number{index}": number for index, number in enumerate(numbers)},
-                  "credit_code": query.credit_code, "name": name}
+        rows = _identifier_queryset(numbers, query.credit_code, name or None)
     else:  # by name alone
-        upper = _next_string(name)
-        prepared_rows, prepared_suggestions = _prepared_name_search(upper is not None)
-        values = {"name": name, "upper": upper}
-    found = [_row(dict(zip(PUBLISHED_FIELDS, row, strict=True)))
-             for row in prepared_rows.rows(values, suffix=" LIMIT %s", extra=[limit + 1])]
+        rows = name_search_queryset(name).values(*PUBLISHED_FIELDS)
+    found = [_row(values) for values in rows[: limit + 1]]
     truncated = len(found) > limit
     found = found[:limit]
     suggestions = []
     if not identifier and _CHINESE_NAME.fullmatch(name):
-        suggestions = [suggestion for (suggestion,) in prepared_suggestions.rows({**values,
-                                                                                   "pinyin": name_pinyin(name)})]
+        suggestions = list(_suggestions_queryset(name, name_pinyin(name)))
     if truncated:
         message = TRUNCATED.format(limit=limit)
     elif not found:

@@ -11,14 +11,12 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from linkage.api import FastRepresentationMixin
-
 from . import public_captcha
 from .public import PROMPT, TOO_MANY_MESSAGE, rate_limited, retry_after
 from .public_guard import guarded_search
 
 
-class PublicDebtorSerializer(FastRepresentationMixin, serializers.Serializer):
+class PublicDebtorSerializer(serializers.Serializer):
     name = serializers.CharField(label="姓名或名称")
     id_number = serializers.CharField(label="公民身份号码（部分隐去）", allow_blank=True)
     credit_code = serializers.CharField(label="统一社会信用代码", allow_blank=True)
@@ -41,7 +39,7 @@ class PublicDebtorSerializer(FastRepresentationMixin, serializers.Serializer):
     published_on = serializers.DateField(label="发布时间", allow_null=True)
 
 
-class PublicSearchResponseSerializer(FastRepresentationMixin, serializers.Serializer):
+class PublicSearchResponseSerializer(serializers.Serializer):
     count = serializers.IntegerField(label="本次返回的条数（不是总数）")
     truncated = serializers.BooleanField(label="是否还有更多符合条件的记录未返回")
     results = PublicDebtorSerializer(many=True)

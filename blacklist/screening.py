@@ -23,7 +23,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from linkage.bulk import insert_rows
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import normalize_credit_code, normalize_resident_id
 from linkage.notify import Message, Recipient, notify_many
@@ -304,19 +303,19 @@ def screen_applicants(*, actor, applicants, source, file_name="") -> ScreeningBa
     hits = [outcome for outcome in outcomes if outcome[4] is not None]
     batch = ScreeningBatch.objects.create(unit_id=actor.organisation_id, submitted_by=actor, source=source,
                                           file_name=(file_name or "")[:200], total=len(outcomes), hits=len(hits))
-    result_ids = insert_rows(ScreeningResult, [
-        {"batch_id": batch.pk, "row_number": row, "name": name[:100], "id_number": id_number,
-         "credit_code": credit_code, "hit": listing is not None, "name_matches": matches,
-         "listing_id": listing["id"] if listing else None}
+    results = ScreeningResult.objects.bulk_create([
+        ScreeningResult(batch_id=batch.pk, row_number=row, name=name[:100], id_number=id_number,
+                        credit_code=credit_code, hit=listing is not None, name_matches=matches,
+                        listing_id=listing["id"] if listing else None)
         for row, name, id_number, credit_code, listing, matches, _candidates in outcomes
-    ], returning_ids=bool(hits))
+    ], batch_size=5000)
     if hits:
-        insert_rows(ScreeningHit, [
-            {"result_id": result_id, "listing_id": candidate["id"],
-             "name_matches": name_key(candidate["name"]) == name_key(name)}
-            for result_id, (_row, name, *_rest, candidates) in zip(result_ids, outcomes, strict=True)
+        ScreeningHit.objects.bulk_create([
+            ScreeningHit(result_id=result.pk, listing_id=candidate["id"],
+                         name_matches=name_key(candidate["name"]) == name_key(name))
+            for result, (_row, name, *_rest, candidates) in zip(results, outcomes, strict=True)
             for candidate in candidates
-        ])
+        ], batch_size=5000)
         _report_hits(actor, batch, hits)
     return batch
 

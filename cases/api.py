@@ -5,23 +5,21 @@ jurisdiction's, read-only; anybody else none, so another court's case is a 404).
 `cases/services.py`; the serializers here only shape the input and the output.
 """
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from linkage.api import FastRepresentationMixin, NamedChoiceField, WriteRolePermission, validated
+from linkage.api import NamedChoiceField, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.prepared import ID_LIMIT, PreparedQuery, compiled_once, role_of, set_prefetched, stand_in_user
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
 from . import services
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
 
 
-class PartySerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class PartySerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(choices=PartyKind.choices, enum_name="PartyKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     identifier = serializers.CharField(read_only=True, help_text="公民身份号码或统一社会信用代码")
@@ -73,7 +71,7 @@ class PartyInputSerializer(serializers.Serializer):
     is_party_government_organ = serializers.BooleanField(label="党政机关", required=False, default=False)
 
 
-class CaseSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+class CaseSerializer(serializers.ModelSerializer):
     court = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="执行法院的单位代码")
     court_name = serializers.CharField(source="court.name", read_only=True)
     applicants = serializers.SerializerMethodField()
@@ -203,42 +201,6 @@ class CaseViewSet(viewsets.ModelViewSet):
     def _detail(self, case):
         case = self.get_queryset().get(pk=case.pk)
         return self.get_serializer(case).data
-
-    # A case's detail (its row and court, its parties) by role: SQL compiled once per process (linkage.prepared).
-    _prepared_details = {}
-    use_prepared_detail = True  # switched off by tests/assistance/test_prepared_list.py to get the ORM's answer
-
-    def retrieve(self, request, *args, **kwargs):
-        case = self._prepared_case(request, kwargs["pk"])
-        if case is False:
-            return super().retrieve(request, *args, **kwargs)
-        if case is None:
-            raise Http404
-        self.check_object_permissions(request, case)
-        return Response(self.get_serializer(case).data)
-
-    def _prepared_case(self, request, pk):
-        """The case as get_object would find it, with its court and parties; None if the caller cannot see it; False
-        where the ORM's path should answer (filters given in the query, a role other than court staff: the committee's
-        rule reads its jurisdiction, see linkage.prepared.ROLE_FLAGS)."""
-        user = request.user
-        role = role_of(user)
-        if not self.use_prepared_detail or request.query_params or not user.is_court_staff:
-            return False
-        if not 0 < int(pk) < ID_LIMIT:
-            return None
-
-        def build(sentinels):
-            stand_in, case = stand_in_user(role, sentinels), sentinels.int("case")
-            return (PreparedQuery(Case.objects.visible_to(stand_in).select_related("court").filter(pk=case), sentinels),
-                    PreparedQuery(Party.objects.filter(case_id=case), sentinels))
-
-        prepared = compiled_once(self._prepared_details, role, build)
-        values = {"organisation": user.organisation_id, "case": int(pk)}
-        case = next(iter(prepared[0].instances(values)), None)
-        if case is not None:
-            set_prefetched(case, "parties", prepared[1].instances(values), reverse=Party.case.field)
-        return case
 
     def create(self, request, *args, **kwargs):
         if not request.user.is_clerk:  # refused before the body is read; create_case holds the same rule

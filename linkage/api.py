@@ -1,23 +1,17 @@
 """Shared API plumbing: pagination, the error conventions of docs/api.md."""
 
-import datetime
-import functools
-import types
-from collections.abc import Mapping
 
 import django_filters.rest_framework
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework import ISO_8601, exceptions, fields, relations, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -54,150 +48,6 @@ class Pagination(PageNumberPagination):
         if len(raw) > 1 or (raw and not raw[0].strip()):
             raise ValidationError({self.page_query_param: ["页码应为一个正整数。"]})
         return super().get_page_number(request, paginator)
-
-
-class _Generic(Exception):
-    """The fast path met something it does not reproduce exactly: DRF's own path renders the object instead."""
-
-
-_SIMPLE_CALLABLES = (types.MethodType, types.FunctionType, functools.partial)
-# Fields whose to_representation depends on the value alone (no request, no context): the plan may keep one.
-_PURE_FIELDS = (fields.CharField, fields.IntegerField, fields.FloatField, fields.DecimalField, fields.BooleanField,
-                fields.DateTimeField, fields.DateField, fields.TimeField, fields.ChoiceField, fields.JSONField,
-                fields.UUIDField, fields.ReadOnlyField, fields.DictField, fields.ListField, relations.SlugRelatedField,
-                relations.StringRelatedField)
-
-
-def _iso_datetime(field):
-    """Whether `field` is DRF's own DateTimeField writing ISO 8601 in the current time zone (no format or time zone
-    of its own), which _fast_render reproduces."""
-    from django.conf import settings
-    from rest_framework.settings import api_settings
-
-    output = getattr(field, "format", api_settings.DATETIME_FORMAT)
-    return (type(field) is fields.DateTimeField and settings.USE_TZ and not hasattr(field, "timezone")
-            and isinstance(output, str) and output.lower() == ISO_8601)
-
-
-class FastRepresentationMixin:
-    """The read path of a serializer without DRF's per-request cost: DRF builds every field of a ModelSerializer
-    anew for each request (field mapping, deep copies) and looks up each value with introspection (inspect.signature
-    for every callable source, for every row). Here the fields are read once per class into a plan — for each field
-    how to fetch its value (an attribute path, the foreign key's column, a get_<name> method, a nested serializer)
-    and the field whose to_representation turns it into JSON — and each object is rendered from the plan.
-
-    The output is DRF's own, value for value: the same fields convert the values; a field the plan cannot reproduce
-    exactly (one depending on the request, a source of "*") sends the whole class down DRF's path, and so does any
-    object whose attribute path fails (DRF's SkipField and default rules then apply). Serializers whose fields depend
-    on the request or context (fields added in __init__) must not use it. tests/linkage/test_fast_representation.py
-    renders every API response that uses it both ways and compares them."""
-
-    fast_representation = True  # switched off by the equivalence test to get DRF's rendering
-
-    def to_representation(self, instance):
-        cls = type(self)
-        plan = cls.__dict__.get("_fast_plan")
-        if plan is None:
-            plan = cls._fast_plan = self._compile_fast_plan()
-        if plan is False or not FastRepresentationMixin.fast_representation:
-            return super().to_representation(instance)
-        try:
-            return self._fast_render(plan, instance)
-        except _Generic:
-            return super().to_representation(instance)
-
-    def _compile_fast_plan(self):
-        plan = []
-        for field in self._readable_fields:
-            name = field.field_name
-            if isinstance(field, serializers.SerializerMethodField):
-                plan.append((name, "method", field.method_name, None))
-            elif field.source == "*":
-                return False
-            elif isinstance(field, (serializers.ListSerializer, serializers.BaseSerializer)):
-                child = field.child if isinstance(field, serializers.ListSerializer) else field
-                if not isinstance(child, FastRepresentationMixin):
-                    return False
-                plan.append((name, "many" if isinstance(field, serializers.ListSerializer) else "one",
-                             tuple(field.source_attrs), type(child)))
-            elif isinstance(field, relations.PrimaryKeyRelatedField):
-                if field.pk_field is not None or len(field.source_attrs) != 1:
-                    return False
-                try:
-                    column = self.Meta.model._meta.get_field(field.source).attname
-                except Exception:  # noqa: BLE001 - not a model field: DRF's path
-                    return False
-                plan.append((name, "column", column, None))
-            elif _iso_datetime(field):
-                plan.append((name, "datetime", tuple(field.source_attrs), field))
-            elif isinstance(field, _PURE_FIELDS):
-                plan.append((name, "value", tuple(field.source_attrs), field))
-            else:
-                return False
-        return tuple(plan)
-
-    def _fast_child(self, name, child_class):
-        children = self.__dict__.setdefault("_fast_children", {})
-        child = children.get(name)
-        if child is None:
-            child = children[name] = child_class(context=self.context)
-        return child
-
-    @staticmethod
-    def _fetch(instance, attrs):
-        """DRF's fields.get_attribute (an attribute, or a key of a dict); where DRF would go on to its SkipField and default rules (a
-        missing attribute, None part-way along the path) the object goes down DRF's path."""
-        for attr in attrs:
-            if instance is None:
-                raise _Generic
-            try:
-                instance = instance[attr] if isinstance(instance, Mapping) else getattr(instance, attr)
-            except ObjectDoesNotExist:
-                return None
-            except (AttributeError, KeyError):
-                raise _Generic from None
-            if isinstance(instance, _SIMPLE_CALLABLES):
-                try:
-                    instance = instance()
-                except TypeError:  # one that needs arguments: DRF hands it over uncalled
-                    raise _Generic from None
-        return instance
-
-    def _fast_render(self, plan, instance):
-        result = {}
-        zone = None
-        for name, kind, how, field in plan:
-            if kind == "method":
-                result[name] = getattr(self, how)(instance)
-            elif kind == "column":
-                result[name] = getattr(instance, how)
-            else:
-                value = self._fetch(instance, how)
-                if value is None:
-                    result[name] = None
-                elif kind == "value":
-                    result[name] = field.to_representation(value)
-                elif kind == "datetime":
-                    # DRF's DateTimeField.to_representation for an aware datetime in ISO 8601, with the current time
-                    # zone looked up once per object instead of once per field; anything else goes to DRF's.
-                    if type(value) is datetime.datetime and value.utcoffset() is not None:
-                        if zone is None:
-                            zone = timezone.get_current_timezone()
-                        try:
-                            text = value.astimezone(zone).isoformat()
-                        except OverflowError:
-                            text = field.to_representation(value)  # DRF's "overflow" error
-                        result[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
-                    else:
-                        result[name] = field.to_representation(value)
-                else:
-                    child = self._fast_child(name, field)
-                    if kind == "one":
-                        result[name] = child.to_representation(value)
-                    else:
-                        items = value.all() if isinstance(value, models.manager.BaseManager) else value
-                        result[name] = [child.to_representation(item) for item in items]
-        return result
 
 
 def not_found(request, exception=None):

@@ -19,8 +19,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from . import statements
-
 logger = logging.getLogger(__name__)
 
 AUDITED_APPS = {"linkage", "members", "cases", "assistance", "blacklist", "meetings", "assessment"}
@@ -124,36 +122,11 @@ def record(action, *, context=None, status_code=None, instance=None, changes=Non
     return entry
 
 
-_INSERT = {}
-
-
 def _insert(entry):
-    """Write an entry with an INSERT whose SQL is built once per process from the model's fields (each value still
-    prepared by its field, as Model.save does). The ORM would compile the same statement anew for every entry — one
-    per request and one or more per change; the entry's id is not read back (nobody uses it), and no signal is sent
-    (the log is not itself logged)."""
-    from django.db import connections
-
+    """Write an entry with bulk_create: one INSERT, no signal sent (the log is not itself logged)."""
     from .models import AuditEntry
 
-    connection = connections[AuditEntry.objects.db]
-    fields, sql = _insert_statement(connection)
-    params = [field.get_db_prep_save(field.pre_save(entry, add=True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        statements.execute(cursor, sql, params)
-
-
-def _insert_statement(connection):
-    """The fields an entry's INSERT writes, and its SQL, for this database connection (built once)."""
-    from .models import AuditEntry
-
-    if connection.alias not in _INSERT:
-        fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
-        quote = connection.ops.quote_name
-        _INSERT[connection.alias] = (fields, (
-            f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"))
-    return _INSERT[connection.alias]
+    AuditEntry.objects.bulk_create([entry])
 
 
 def _jsonable(value):

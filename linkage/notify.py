@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .bulk import insert_rows
 from .models import Delivery, DeliveryChannel, DeliveryState, Notification
 from .text import TEXT_MAX
 
@@ -82,15 +81,15 @@ def notify(recipients, message, *, sms=True, email=True):
 
 
 def notify_many(batch, *, sms=True, email=True):
-    """`notify` for many messages at once, in a few multi-row INSERTs whatever the batch size: `batch` is a list
+    """`notify` for many messages at once, in a few multi-row INSERTs (bulk_create) whatever the batch size: `batch` is a list
     of (recipients, message). Returns, per item, {recipient key: notification id or None}."""
     pending = [(recipient, message) for recipients, message in batch for recipient in recipients]
     with_account = [(recipient, message) for recipient, message in pending if recipient.user_id]
-    notification_ids = insert_rows(Notification, [
-        {"recipient_id": recipient.user_id, "kind": message.kind, "title": message.title[:200],
-         "body": message.body, "link": message.link, "read_at": None}
+    notification_ids = [notification.pk for notification in Notification.objects.bulk_create([
+        Notification(recipient_id=recipient.user_id, kind=message.kind, title=message.title[:200],
+                     body=message.body, link=message.link, read_at=None)
         for recipient, message in with_account
-    ], returning_ids=True)
+    ], batch_size=5000)]
     notification_of = {id(pair): nid for pair, nid in zip(with_account, notification_ids, strict=True)}
     by_position = [notification_of.get(id(pair)) for pair in pending]
     deliveries = []
@@ -103,7 +102,7 @@ def notify_many(batch, *, sms=True, email=True):
         if sms and recipient.mobile:
             deliveries.append({"channel": DeliveryChannel.SMS, "address": recipient.mobile,
                                "body": _sms_text(message), **common})
-    # bulk_create, not insert_rows: each row needs its own idempotency key (the model's default, called per row).
+    # Each delivery gets its own idempotency key (the model's default, called per row).
     queue_deliveries([delivery.pk for delivery in Delivery.objects.bulk_create([Delivery(**row) for row in deliveries])])
     results, index = [], 0
     for recipients, _message in batch:

@@ -1,10 +1,10 @@
 """Pagination whose count stays cheap on very long lists, for the API and the HTML lists alike."""
 
+import json
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
-
-from .prepared import planner_rows
 
 
 class CappedCountPaginator(Paginator):
@@ -18,9 +18,6 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        if hasattr(queryset, "capped_count"):  # a list read through prepared queries (linkage.prepared)
-            count, self.estimated = queryset.capped_count(self.EXACT_COUNT_LIMIT)
-            return count
         if not hasattr(queryset, "query"):
             return super().count
         bounded = queryset.order_by()[: self.EXACT_COUNT_LIMIT + 1].count()
@@ -31,3 +28,9 @@ class CappedCountPaginator(Paginator):
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             return planner_rows(cursor.fetchone()[0], bounded)
+
+
+def planner_rows(plan, bounded):
+    """The planner's row estimate from EXPLAIN (FORMAT JSON), never below the rows already counted."""
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return max(int(plan[0]["Plan"]["Plan Rows"]), bounded)

@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .bulk import insert_rows
 from .models import Reminder
 from .notify import Message, Recipient, notify_many
 
@@ -37,13 +36,13 @@ def send_reminders(batch, *, content_type):
             fresh_batch.append((subject_id, kind, due_at, fresh, message() if callable(message) else message))
     notified = notify_many([(recipients, message) for _, _, _, recipients, message in fresh_batch])
     rows = [
-        {"content_type_id": content_type.pk, "object_id": subject_id, "kind": kind, "due_at": due_at,
-         "recipient_key": recipient.key, "recipient_name": recipient.name[:60],
-         "notification_id": notifications.get(recipient.key)}
+        Reminder(content_type_id=content_type.pk, object_id=subject_id, kind=kind, due_at=due_at,
+                 recipient_key=recipient.key, recipient_name=recipient.name[:60],
+                 notification_id=notifications.get(recipient.key))
         for (subject_id, kind, due_at, recipients, _), notifications in zip(fresh_batch, notified, strict=True)
         for recipient in recipients
     ]
-    insert_rows(Reminder, rows)
+    Reminder.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 

@@ -112,25 +112,6 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if USING_POSTGRES:
-    # Django's backend with a health check that asks the socket, not the server (linkage/db/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "linkage.db.postgresql"
-    # Keep the join order the ORM writes (the filtered table first, then its foreign keys) instead of letting the
-    # planner search every order: the notice list, detail and inbox join 6 to 9 tables, and searching their orders
-    # cost more than running them (about 3 ms of planning against 0.2 ms of execution for a notice's detail, at
-    # 1,000,000 notices). Measured with every benchmark under bench/ (no plan got slower); set
-    # DATABASE_JOIN_COLLAPSE_LIMIT=8 (PostgreSQL's default) to give the planner its search back.
-    _collapse = env.int("DATABASE_JOIN_COLLAPSE_LIMIT", default=1)
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c join_collapse_limit={_collapse}".strip()
-# The hottest statements are prepared once per connection (linkage/statements.py); set DATABASE_SERVER_PREPARED=false
-# behind a pooler in transaction mode, where a connection's prepared statements do not follow the client. They are
-# planned once, generically (plan_cache_mode applies to prepared statements only, and only those are prepared): in
-# PostgreSQL's own choice (auto) a page's LIMIT and OFFSET, unknown to a generic plan, made every run plan anew.
-DATABASE_SERVER_PREPARED = USING_POSTGRES and env.bool("DATABASE_SERVER_PREPARED", default=True)
-if DATABASE_SERVER_PREPARED:
-    _options["options"] += " -c plan_cache_mode=force_generic_plan"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"

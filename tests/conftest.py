@@ -38,16 +38,6 @@ def clear_own_cache():
         cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_estimates():
-    """Each test starts without the list estimates an earlier one kept (linkage.prepared.capped_count)."""
-    from linkage.prepared import forget_estimates
-
-    forget_estimates()
-    yield
-    forget_estimates()
-
-
 @pytest.fixture
 def court(db):
     return factories.CourtFactory()

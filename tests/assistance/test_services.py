@@ -22,7 +22,7 @@ from assistance.models import (
 )
 from cases import services as case_services
 from cases.models import CaseStatus
-from linkage import audit, statements
+from linkage import audit
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.models import AuditEntry
 from tests import factories
@@ -188,7 +188,7 @@ def test_a_move_reads_its_notice_once_and_logs_the_change(clerk, leader, case, t
     liaison = factories.LiaisonFactory(organisation=two_units[0])
     with django_assert_num_queries(7) as captured:  # savepoint, SELECT ... FOR UPDATE, UPDATE, INSERT ×3, release
         services.acknowledge_notice(actor=liaison, notice=notice)
-    executed = [statements.source(query["sql"]) for query in captured.captured_queries]  # prepared: EXECUTE …
+    executed = [query["sql"] for query in captured.captured_queries]
     locked = [sql for sql in executed if "FOR UPDATE" in sql]
     assert len(locked) == 1 and locked[0].endswith('FOR UPDATE OF "assistance_notice"')
     change = AuditEntry.objects.filter(action="update", content_type__model="notice", object_id=str(notice.pk)).first()

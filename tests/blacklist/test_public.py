@@ -227,64 +227,34 @@ def test_name_search_can_use_the_state_name_index():
     assert "Index Cond" in plan and "name" in plan.split("Index Cond")[1].split("\n")[0]
 
 
-def test_prepared_name_search_answers_as_the_orm_does(clerk, leader, listed):
-    """The name search runs SQL compiled once (linkage.prepared): its rows and suggestions are the ORM's, for
-    names with LIKE's own characters (escaped, as the ORM escapes them), at the top of Unicode (no upper bound)."""
-    from blacklist.public import _CHINESE_NAME, PUBLISHED_FIELDS, _row, _suggestions_queryset, name_search_queryset
-    from blacklist.services import name_pinyin
-
+def test_name_search_takes_like_characters_literally_and_reaches_the_top_of_unicode(clerk, leader, listed):
+    """A name with LIKE's own characters matches them as characters (escaped, not wildcards); a name at the top of
+    Unicode (no upper bound for the index range) is still found; one more row than the limit marks it truncated."""
     make_listings(clerk, leader, [{"kind": "person", "name": name, "id_number": resident_id(30 + number)}
                                   for number, name in enumerate(["张%伟", "张_伟", "张\\伟", "张伟_", "\U0010ffff甲"])],
                   number=601)
-    names = ["张伟", "张玮", "张%", "张_", "张%伟", "张_伟", "张\\", "张\\伟", "张伟_", "张伟%", "张", "某某贸易",
-             "\U0010ffff甲", "\U0010ffff\U0010ffff", "张伟强", "李四"]
-    for name in names:
-        for limit in (1, 20):
-            result = public_search(name=name, limit=limit)
-            if len(name) < 2:
-                assert not result.searched
-                continue
-            orm = [_row(values) for values in name_search_queryset(name).values(*PUBLISHED_FIELDS)[:limit + 1]]
-            assert result.results == orm[:limit] and result.truncated == (len(orm) > limit), name
-            expected = list(_suggestions_queryset(name, name_pinyin(name))) if _CHINESE_NAME.fullmatch(name) else []
-            assert result.suggestions == expected, name
     assert [row["name"] for row in public_search(name="张%伟").results] == ["张%伟"]  # % is a character, not a wildcard
     assert [row["name"] for row in public_search(name="张_").results] == ["张_伟"]
+    assert [row["name"] for row in public_search(name="张\\").results] == ["张\\伟"]
+    assert [row["name"] for row in public_search(name="\U0010ffff甲").results] == ["\U0010ffff甲"]
+    assert public_search(name="李四").results == []
+    assert not public_search(name="张").searched
     assert public_search(name="张伟").suggestions == ["张玮"]
+    everything = public_search(name="张伟", limit=20)
+    assert len(everything.results) >= 2 and not everything.truncated
+    one = public_search(name="张伟", limit=1)
+    assert one.truncated and one.results == everything.results[:1]
 
 
-def test_prepared_identifier_search_answers_as_the_orm_does(listed):
-    """The identifier search runs SQL compiled once per shape (a resident ID number with the exact name, a credit
-    code with or without a name prefix, both): its rows are those the ORM reads with the same queryset, for every
-    kind of identifier and name."""
-    from blacklist.public import _identifier_queryset, _row, parse_query
-
-    typed = [ZHANG_WEI, ZHANG_WEI.lower(), LEGACY_ZHANG_WEI, resident_id(2), resident_id(4), resident_id(5),
-             CREDIT_CODE, CREDIT_CODE.lower(), "110105194912310021"]
-    for identifier in typed:
-        for name in ("", "张", "张伟", "张%", "某某", "李", "某某贸易有限公司"):
-            query = parse_query(name=name, identifier=identifier)
-            if query.message:
-                assert query.number is None and query.credit_code is None, (identifier, name)
-                continue
-            for limit in (1, 20):
-                result = public_search(identifier=identifier, name=name, limit=limit)
-                numbers = [query.number] if query.number else []
-                orm = [_row(values) for values in
-                       _identifier_queryset(numbers, query.credit_code, name or None)[:limit + 1]]
-                assert result.results == orm[:limit] and result.truncated == (len(orm) > limit), (identifier, name)
+def test_identifier_search_needs_the_exact_name_for_a_resident_id_and_a_prefix_for_a_credit_code(listed):
+    """A resident ID number (new or legacy form, any case) finds its listing only with the exact name; a credit code
+    (any case) finds its listing alone or with a prefix of its name; a listing taken off the list is not found."""
+    assert [row["name"] for row in public_search(identifier=ZHANG_WEI, name="张伟").results] == ["张伟"]
+    assert [row["name"] for row in public_search(identifier=ZHANG_WEI.lower(), name="张伟").results] == ["张伟"]
     assert [row["name"] for row in public_search(identifier=LEGACY_ZHANG_WEI, name="张伟").results] == ["张伟"]
+    assert public_search(identifier=ZHANG_WEI, name="张").results == []
     assert public_search(identifier=resident_id(4), name="张伟").results == []  # deleted from the list
-    assert [row["name"] for row in public_search(identifier=CREDIT_CODE, name="某某").results] == ["某某贸易有限公司"]
-
-
-def test_a_search_by_credit_code_is_planned_for_its_value():
-    """A credit code is empty for every person on the list: a plan made once without the value (a server-side
-    prepared statement) expects half the list to match and reads all of it. Those shapes are compiled once but
-    planned by PostgreSQL for each value; the others are prepared on the server too."""
-    from blacklist.public import _prepared_identifier_search
-
-    for numbers, with_name in ((0, False), (0, True), (1, True)):
-        assert _prepared_identifier_search(numbers, True, with_name).server_prepared is False
-        if numbers:
-            assert _prepared_identifier_search(numbers, False, with_name).server_prepared is True
+    for code in (CREDIT_CODE, CREDIT_CODE.lower()):
+        assert [row["name"] for row in public_search(identifier=code).results] == ["某某贸易有限公司"]
+        assert [row["name"] for row in public_search(identifier=code, name="某某").results] == ["某某贸易有限公司"]
+    assert public_search(identifier=CREDIT_CODE, name="李").results == []
