@@ -22,7 +22,6 @@ from assistance.models import (
 )
 from cases import services as case_services
 from cases.models import CaseStatus
-from linkage import audit
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.models import AuditEntry
 from tests import factories
@@ -171,9 +170,14 @@ def test_a_move_whose_audit_entry_cannot_be_written_is_rolled_back(clerk, leader
     notice = served_notice(clerk, leader, case, two_units[0])
     liaison = factories.LiaisonFactory(organisation=two_units[0])
     entries = AuditEntry.objects.count()
-    fields, sql = audit._insert_statement(connection)
-    monkeypatch.setitem(audit._INSERT, connection.alias, (fields, sql.replace('"changes"', '"no_such_column"')))
-    with pytest.raises(ProgrammingError):
+    table = f'INSERT INTO "{AuditEntry._meta.db_table}"'
+
+    def broken_audit_insert(execute, sql, params, many, context):
+        if sql.startswith(table):
+            sql = sql.replace('"changes"', '"no_such_column"')
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(broken_audit_insert), pytest.raises(ProgrammingError):
         services.acknowledge_notice(actor=liaison, notice=notice)
     notice.refresh_from_db()
     assert (notice.state, notice.acknowledged_by) == (NoticeState.SERVED, None)
