@@ -223,15 +223,16 @@ def _backoff(minutes, count):
     return datetime.timedelta(minutes=minutes[min(count - 1, len(minutes) - 1)])
 
 
+def _claim(delivery_id, state):
+    """The delivery locked for this worker if it is still in `state`; None if another worker holds it or it moved."""
+    return Delivery.objects.select_for_update(skip_locked=True).filter(pk=delivery_id, state=state).first()
+
+
 def deliver(delivery_id):
     """Send one pending delivery. Claims the row (skipping one another worker holds), sends, records the result.
     Returns the delivery's new state, or None when there was nothing to do."""
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, state=DeliveryState.PENDING)
-            .first()
-        )
+        delivery = _claim(delivery_id, DeliveryState.PENDING)
         if delivery is None:
             return None
         now = timezone.now()
@@ -268,11 +269,7 @@ def check_delivery(delivery_id):
     pending again (the retry sends it with the same key); cannot tell → ask later, up to `MAX_STATUS_CHECKS`, then
     it stays unknown for the administrator. Returns the new state, or None when there was nothing to do."""
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, state=DeliveryState.UNKNOWN)
-            .first()
-        )
+        delivery = _claim(delivery_id, DeliveryState.UNKNOWN)
         if delivery is None:
             return None
         now = timezone.now()

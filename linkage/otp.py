@@ -84,8 +84,8 @@ class SecondFactorMixin:
         return cleaned
 
 
-def _otp_field():
-    return forms.CharField(label="动态口令", required=False, max_length=8,
+def _otp_field(*, required=False):
+    return forms.CharField(label="动态口令", required=required, max_length=8,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
@@ -124,8 +124,7 @@ class EnrolmentMiddleware:
 
 
 class CodeForm(forms.Form):
-    otp_token = forms.CharField(label="动态口令", max_length=8,
-                                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    otp_token = _otp_field(required=True)
 
 
 def _pending_device(user):
