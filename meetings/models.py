@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from linkage.dates import PastDateValidator
+from linkage.statemachine import EventBase
 from linkage.text import DOCUMENT_MAX, REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
 from .querysets import AgendaItemQuerySet, AnnualReportQuerySet, DecisionQuerySet, MeetingQuerySet
@@ -446,51 +447,6 @@ class AnnualReport(models.Model):
 
 
 # ------------------------------------------------------------------------------------------------ events
-
-
-class EventBase(models.Model):
-    """One step of a history: who did what, when, from which state to which, and why. Rows are never changed."""
-
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action = models.CharField("操作", max_length=30)
-    from_state = models.CharField("原状态", max_length=20, blank=True)
-    to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
-    data = models.JSONField("数据", default=dict, blank=True)
-
-    ACTIONS = {}
-    STATES = None
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action_display}"
-
-    @property
-    def action_display(self):
-        return self.ACTIONS.get(self.action, self.action)
-
-    def _state_label(self, value):
-        if not value or self.STATES is None:
-            return value
-        try:
-            return self.STATES(value).label
-        except ValueError:
-            return value
-
-    @property
-    def from_state_display(self):
-        return self._state_label(self.from_state)
-
-    @property
-    def to_state_display(self):
-        return self._state_label(self.to_state)
 
 
 class MeetingEvent(EventBase):
