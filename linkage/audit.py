@@ -11,6 +11,7 @@ import contextvars
 import datetime
 import decimal
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -87,7 +88,7 @@ class AuditMiddleware:
 
 
 
-def record(action, *, context=None, status_code=None, instance=None, changes=None, user=None):
+def record(action, *, context=None, status_code=None, instance=None, changes=None, user=None, model=None):
     """Write one audit entry.
 
     Inside a transaction (every change a service makes) the entry is part of it: if it cannot be written, the
@@ -108,6 +109,9 @@ def record(action, *, context=None, status_code=None, instance=None, changes=Non
         user_agent=context.user_agent if context else "",
         changes=changes or {},
     )
+    if model is not None:  # a bulk write: the entry names the model, the ids are in `changes`
+        entry.content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        entry.object_repr = f"{changes.get('count', 0)}条{model._meta.verbose_name}"[:300]
     if instance is not None:
         entry.content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
         entry.object_id = str(instance.pk)
@@ -132,7 +136,7 @@ def _insert(entry):
 def _jsonable(value):
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
@@ -220,3 +224,68 @@ def connect_signals():
     user_logged_in.connect(_logged_in, dispatch_uid="audit_login")
     user_logged_out.connect(_logged_out, dispatch_uid="audit_logout")
     user_login_failed.connect(_login_failed, dispatch_uid="audit_login_failed")
+
+
+# ------------------------------------------------------------------------------------------------ bulk writes
+# `bulk_create`, `bulk_update` and `update()` send no model signals, so the signals above cannot see them. Every model
+# of the audited apps gets its rows through `AuditedQuerySet` (a system check, `linkage.checks`, refuses a model whose
+# default manager does not), which writes one entry per bulk write: the rows' ids and, for updates, each row's
+# values before and after. The log's own tables are the exception (`AuditEntry`).
+
+BULK_DETAIL_LIMIT = 1000  # rows whose before/after values are kept in one entry; beyond it, the ids and new values
+_in_bulk_update = contextvars.ContextVar("audit_in_bulk_update", default=False)  # Django's bulk_update calls update()
+
+
+def _is_bulk_audited(model):
+    meta = model._meta
+    return meta.app_label in AUDITED_APPS and meta.label_lower != "linkage.auditentry"
+
+
+def _record_bulk(action, model, ids, changes):
+    record(action, changes={"model": model._meta.label_lower, "count": len(ids), "ids": ids, **changes},
+           instance=None, model=model)
+
+
+class AuditedQuerySet(models.QuerySet):
+    """A queryset whose bulk writes are recorded in the audit trail, inside the same transaction."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created and _is_bulk_audited(self.model):
+            rows = [_field_values(obj) for obj in created[:BULK_DETAIL_LIMIT]]
+            _record_bulk("bulk_create", self.model, [_jsonable(obj.pk) for obj in created], {"new": rows})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        token = _in_bulk_update.set(True)
+        try:
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+        finally:
+            _in_bulk_update.reset(token)
+        if objs and _is_bulk_audited(self.model):
+            names = [self.model._meta.get_field(name).attname for name in fields]
+            rows = {str(obj.pk): {name: _jsonable(getattr(obj, name)) for name in names}
+                    for obj in objs[:BULK_DETAIL_LIMIT]}
+            _record_bulk("bulk_update", self.model, [_jsonable(obj.pk) for obj in objs], {"new": rows})
+        return count
+
+    def update(self, **kwargs):
+        if not _is_bulk_audited(self.model) or _in_bulk_update.get():
+            return super().update(**kwargs)
+        names = [self.model._meta.get_field(name).attname for name in kwargs]
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = {row["pk"]: row for row in self.values("pk", *names)}
+            if not before:
+                return 0
+            rows = self.model._base_manager.using(self.db).filter(pk__in=list(before))
+            count = rows.update(**kwargs)
+            detail = {}
+            if len(before) <= BULK_DETAIL_LIMIT:
+                for row in rows.values("pk", *names):
+                    old = before[row["pk"]]
+                    detail[str(row["pk"])] = {name: [_jsonable(old[name]), _jsonable(row[name])] for name in names
+                                              if old[name] != row[name]}
+            _record_bulk("bulk_update", self.model, [_jsonable(pk) for pk in before], {"fields": names,
+                                                                                       "changed": detail})
+        return count

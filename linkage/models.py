@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from linkage.audit import AuditedQuerySet
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField
 
 
@@ -23,6 +24,8 @@ class CalendarDay(models.Model):
     source = models.CharField("来源", max_length=100, help_text="如 chinese-calendar 或国务院办公厅通知文号")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "日历调整日"
         verbose_name_plural = "工作日历"
@@ -38,6 +41,8 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField("年份", unique=True)
     source = models.CharField("来源", max_length=100)
     loaded_at = models.DateTimeField("载入时间", auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "已载入年度"
@@ -57,6 +62,8 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "退出"
     LOGIN_FAILED = "login_failed", "登录失败"
     UNLOCK = "unlock", "解除登录锁定"
+    BULK_CREATE = "bulk_create", "批量新增"
+    BULK_UPDATE = "bulk_update", "批量修改"
 
 
 class AuditEntry(models.Model):
@@ -109,6 +116,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "站内通知"
         verbose_name_plural = "站内通知"
@@ -155,6 +164,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "短信/邮件发送"
         verbose_name_plural = "短信/邮件发送"
@@ -180,6 +191,8 @@ class Reminder(models.Model):
         Notification, verbose_name="站内通知", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "提醒记录"
@@ -209,6 +222,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField("过期时间", null=True, blank=True, help_text="为空表示不过期（仅单位系统账户）。")
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "API令牌"
