@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "blacklist",
     "meetings",
     "assessment",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,7 @@ api_v1 = [
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),  # first: most requests are API calls (see api_v1's own order)
-    path("", views.home, name="home"),
+    path("", include("dashboard.urls")),  # the work bench, "home"
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),

@@ -9,12 +9,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from assistance import selectors as notice_selectors
-from members import selectors as member_selectors
-from members.models import Organisation
-
 from . import workdays
-from .models import CalendarDay, CalendarYear, Delivery, DeliveryState
+from .models import CalendarDay, CalendarYear
 from .otp import LoginForm
 
 
@@ -34,49 +30,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/change_password_done.html"
-
-
-@login_required
-def home(request):
-    """Each role's work bench: what is waiting for this user."""
-    user = request.user
-    today = timezone.localdate()
-    context = {"today": today, "now": timezone.now()}
-    if user.is_committee or user.is_administrator:
-        context["pending_changes"] = member_selectors.pending_change_requests_for(user)[:10]
-        context["pending_changes_count"] = member_selectors.pending_change_requests_for(user).count()
-        units = Organisation.objects.active().member_units()
-        if user.is_committee and not user.is_administrator:  # a committee follows its own jurisdiction's units
-            units = units.filter(jurisdiction_id=member_selectors.jurisdiction_id_of(user))
-        context["incomplete_units"] = list(units.incomplete()[:10])
-        context["incomplete_count"] = units.incomplete().count()
-    if user.is_administrator:
-        last_year = workdays.last_known_year()
-        context["calendar_last_year"] = last_year
-        context["calendar_next_missing"] = last_year is None or last_year < today.year + 1
-        context["failed_deliveries"] = Delivery.objects.filter(state=DeliveryState.FAILED).count()
-        # Unknown sends the status checks could not settle: never re-sent by the app, so a person must look.
-        context["unknown_deliveries"] = Delivery.objects.filter(state=DeliveryState.UNKNOWN,
-                                                                next_attempt_at__isnull=True).count()
-    if user.is_liaison:
-        context["own_unit"] = (
-            member_selectors.roster(include_inactive=True).filter(pk=user.organisation_id).first()
-        )
-        context["own_changes"] = member_selectors.change_requests_visible_to(user)[:5]
-        context["inbox_counts"] = notice_selectors.inbox_counts(user)
-    if user.is_court_staff:
-        context["court_work"] = notice_selectors.court_workload(user)
-        from blacklist.models import Listing
-        from blacklist.services import removal_breaches
-
-        context["removals_due"] = list(
-            Listing.objects.filter(court_id=user.organisation_id, state__in=["published", "shielded"],
-                                   removal_due_at__isnull=False).order_by("removal_due_at")[:10]
-        )
-        context["removal_breach_count"] = removal_breaches(court_id=user.organisation_id).count()
-    if user.is_committee:
-        context["overdue_by_unit"] = notice_selectors.overdue_by_unit(user)
-    return render(request, "home.html", context)
 
 
 RULE_CHOICES = [("working_days", "个工作日"), ("calendar_days", "日（自然日）"), ("hours", "小时")]
