@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from linkage.models import Reminder
 from linkage.notify import Message, Recipient
-from linkage.reminders import send_reminders
+from linkage.reminders import next_working_day, reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
 from members.models import Contact, Organisation, User
 
@@ -47,13 +47,6 @@ def _local(moment):
     return timezone.localtime(moment, TIMEZONE)
 
 
-def _next_working_day(calendar, day):
-    day += datetime.timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day += datetime.timedelta(days=1)
-    return day
-
-
 def _working_days_after(calendar, first, last):
     """Working days d with first < d <= last."""
     count, day = 0, first + datetime.timedelta(days=1)
@@ -61,16 +54,6 @@ def _working_days_after(calendar, first, last):
         count += calendar.is_working_day(day)
         day += datetime.timedelta(days=1)
     return count
-
-
-def reminder_window(now, calendar):
-    """None when reminders may not go out now (a non-working day, or before the morning hour); else the horizon:
-    notices due before it are candidates (the close of the next working day)."""
-    local = _local(now)
-    if not calendar.is_working_day(local.date()) or local.hour < settings.REMINDER_HOUR:
-        return None
-    next_day = _next_working_day(calendar, local.date())
-    return datetime.datetime.combine(next_day, datetime.time(23, 59, 59), tzinfo=TIMEZONE)
 
 
 def _close_of(day):
@@ -200,7 +183,7 @@ def send_unit_digests(now=None):
         return {"skipped": True, "units": 0, "reminders": 0}
     last_day = today
     for _ in range(settings.DIGEST_HORIZON_WORKING_DAYS):
-        last_day = _next_working_day(calendar, last_day)
+        last_day = next_working_day(calendar, last_day)
     horizon = datetime.datetime.combine(last_day, datetime.time(23, 59, 59), tzinfo=TIMEZONE)
     digest_key = datetime.datetime.combine(today, datetime.time(0, 0), tzinfo=TIMEZONE)
     with transaction.atomic():

@@ -30,9 +30,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance.reminders import reminder_window
 from linkage.notify import Message, Recipient
-from linkage.reminders import send_reminders
+from linkage.reminders import reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
 from members.models import Contact, Organisation
 

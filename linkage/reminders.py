@@ -1,15 +1,39 @@
 """Sending a reminder exactly once. A reminder is a `Reminder` row unique on (subject, kind, deadline, recipient);
 `send_reminders` skips the recipients that already have their row and inserts the rest in the caller's
-transaction, so a redelivered or concurrent scan sends nothing twice (the constraint is the last word)."""
+transaction, so a redelivered or concurrent scan sends nothing twice (the constraint is the last word).
+
+`reminder_window` is when every ladder (notices, list pushes, meeting decisions) may send: working days from the
+morning hour (`settings.REMINDER_HOUR`) on."""
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Reminder
 from .notify import Message, Recipient, notify_many
+from .workdays import TIMEZONE
+
+
+def next_working_day(calendar, day):
+    """The first working day after `day` in a `WorkingCalendar`."""
+    day += datetime.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def reminder_window(now, calendar):
+    """None when reminders may not go out now (a non-working day, or before the morning hour); else the horizon:
+    subjects due before it are candidates (the close of the next working day)."""
+    local = timezone.localtime(now, TIMEZONE)
+    if not calendar.is_working_day(local.date()) or local.hour < settings.REMINDER_HOUR:
+        return None
+    next_day = next_working_day(calendar, local.date())
+    return datetime.datetime.combine(next_day, datetime.time(23, 59, 59), tzinfo=TIMEZONE)
 
 
 def already_sent(content_type, object_ids, kinds=None):
@@ -48,9 +72,9 @@ def send_reminders(batch, *, content_type):
 
 def remind_administrators_of_calendar(next_year):
     """Once a year, tell every administrator that next year's holiday schedule must be loaded."""
-    from members.models import User
-
     from .models import CalendarYear
+
+    User = get_user_model()
 
     content_type = ContentType.objects.get_for_model(CalendarYear)
     due_at = timezone.make_aware(datetime.datetime(next_year - 1, 11, 1))

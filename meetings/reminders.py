@@ -17,9 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance.reminders import STAGE_LABELS, STAGE_ROLES, reminder_window, stage_bounds
+from assistance.reminders import STAGE_LABELS, STAGE_ROLES, stage_bounds
 from linkage.notify import Message, Recipient
-from linkage.reminders import send_reminders
+from linkage.reminders import reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
 from members.models import Contact, User
 
