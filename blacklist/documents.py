@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from assistance.documents import chinese_date
+from linkage.numerals import chinese_date
 from linkage.pdf import render_pdf
 
 from .models import Listing, ListingGround, ListingState

@@ -10,7 +10,7 @@ Each `*_context` gathers the facts a document shows, worded as on the document; 
 
 from django.utils import timezone
 
-from assistance.documents import chinese_ordinal
+from linkage.numerals import chinese_ordinal
 from linkage.pdf import render_pdf
 from linkage.workdays import TIMEZONE
 from members.models import Organisation
