@@ -6,8 +6,11 @@ class AssistanceConfig(AppConfig):
     verbose_name = "协助执行"
 
     def ready(self):
+        from cases.signals import case_status_changed
         from linkage.calendar_services import calendar_changed
 
         from .deadlines import on_calendar_changed
+        from .receivers import lift_measures_of_ended_case
 
         calendar_changed.connect(on_calendar_changed, dispatch_uid="assistance_recompute_deadlines")
+        case_status_changed.connect(lift_measures_of_ended_case, dispatch_uid="assistance_lift_ended_case")

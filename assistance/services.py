@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from blacklist.restrictions import ensure_special_notifications
 from cases.models import Case, Party, PartyRole
 from cases.services import require_clerk_of
+from cases.signals import measure_drafted
 from linkage import audit
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
@@ -219,7 +219,8 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
     """A clerk drafts one request to one or several units: one notice per unit, one batch.
 
     Each unit must be an active member unit able to carry out the measure; the debtor must be a debtor of the
-    case; the ruling number is validated. Nothing is written unless every notice is valid.
+    case; the ruling number is validated. Nothing is written unless every notice is valid. Sends
+    `cases.signals.measure_drafted` first (a special debtor's notification duties, blacklist).
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
@@ -254,7 +255,7 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
     except ValidationError as error:
         raise ApplicationError(f"执行裁定书文号：{error.messages[0]}", field="ruling_number")
     items = _clean_items(items)
-    ensure_special_notifications(debtor)
+    measure_drafted.send(sender=Notice, debtor=debtor, actor=actor)  # a special debtor's notification duties
     batch = NoticeBatch.objects.create(case=case, created_by=actor)
     notices = []
     for unit in units:

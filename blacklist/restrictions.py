@@ -110,7 +110,8 @@ FLAG_KINDS = {
 
 def ensure_special_notifications(debtor):
     """Create the clerk's notification tasks a special debtor calls for (once per debtor and kind). Called when
-    a debtor is listed or a notice against it is drafted. Returns the tasks that exist for the debtor."""
+    a debtor is listed or a notice against it is drafted (`cases.signals.measure_drafted`). Returns the tasks that
+    exist for the debtor."""
     recipients = None
     for flag, kind in FLAG_KINDS.items():
         if getattr(debtor, flag):

@@ -16,6 +16,7 @@ from linkage.identifiers import (
 from linkage.text import require_name
 
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
+from .signals import case_performed, case_status_changed
 
 PARTY_FLAGS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
 CASE_EDITABLE = ("amount", "performed_amount", "obligation", "basis_issuer", "basis_number", "filed_on", "is_major",
@@ -121,7 +122,9 @@ def create_case(*, actor, number, amount, basis_issuer, basis_number, filed_on, 
 
 @transaction.atomic
 def update_case(*, actor, case, **changes):
-    """A clerk corrects its own court's case details (not the number or the court)."""
+    """A clerk corrects its own court's case details (not the number or the court). When the performed amount
+    reaches the amount, sends `case_performed` in this transaction (blacklist records a ground for deleting the
+    case's listings)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
     unknown = set(changes) - set(CASE_EDITABLE)
@@ -141,10 +144,7 @@ def update_case(*, actor, case, **changes):
     if changes:
         case.save(update_fields=[*changes, "updated_at"])
     if "performed_amount" in changes and case.amount and case.performed_amount >= case.amount:
-        from blacklist.services import record_removal_ground
-
-        for listing in case.listings.filter(state__in=["published", "shielded"]):
-            record_removal_ground(actor=actor, listing=listing, ground="performed")
+        case_performed.send(sender=Case, case=case, actor=actor)
     return case
 
 
@@ -162,11 +162,10 @@ def add_party(*, actor, case, role, **data):
 
 @transaction.atomic
 def set_case_status(*, actor, case, status, reason=""):
-    """A clerk records how the case stands. When it is concluded or terminated, every measure still in force
-    is lifted and each unit gets a lifting notice (公安县工作办法 第三十五条)."""
-    from assistance import services as assistance_services
-    from assistance.models import LiftGround
-
+    """A clerk records how the case stands, and sends `case_status_changed` in this transaction when it changed:
+    when the case is concluded or terminated every measure still in force is lifted and each unit gets a lifting
+    notice (公安县工作办法 第三十五条, assistance); a concluded, terminated or suspended case's listings get a ground
+    for deletion (blacklist)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
     if status not in CaseStatus.values:
@@ -175,18 +174,5 @@ def set_case_status(*, actor, case, status, reason=""):
         return case
     case.status = status
     case.save(update_fields=["status", "updated_at"])
-    if status in (CaseStatus.CONCLUDED, CaseStatus.TERMINATED):
-        for notice in case.notices.filter(state__in=["served", "acknowledged", "replied", "closed"]):
-            assistance_services.lift_notice(
-                actor=actor, notice=notice, ground=LiftGround.CONCLUDED,
-                reason=reason or f"案件{CaseStatus(status).label}",
-            )
-    # A ground for deleting the case's listings arises today; the court must delete them within 3 working days.
-    ground = {CaseStatus.CONCLUDED: "performed", CaseStatus.TERMINATED: "terminated",
-              CaseStatus.SUSPENDED: "suspended"}.get(status)
-    if ground:
-        from blacklist.services import record_removal_ground
-
-        for listing in case.listings.filter(state__in=["published", "shielded"]):
-            record_removal_ground(actor=actor, listing=listing, ground=ground)
+    case_status_changed.send(sender=Case, case=case, actor=actor, status=status, reason=reason)
     return case
