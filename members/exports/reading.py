@@ -146,16 +146,3 @@ def read_cell(values, columns, header):
     if position is None or position >= len(values):
         return ""
     return cell_text(values[position])
-
-
-def _label_key(text):
-    """Labels compared without spaces, case, or the difference between half- and full-width parentheses."""
-    return compact(text).replace("(", "（").replace(")", "）").lower()
-
-
-def _label_lookup(choices):
-    lookup = {}
-    for value, label in choices:
-        lookup[_label_key(label)] = value
-        lookup[_label_key(value)] = value
-    return lookup
