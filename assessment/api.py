@@ -17,6 +17,7 @@ from linkage.api import validated
 from linkage.errors import ApplicationError, TransitionNotAllowed
 
 from . import selectors, services
+from .machines import is_court_of
 from .models import Nomination
 from .serializers import (
     AssessmentBoardSerializer,
@@ -113,7 +114,7 @@ class ScoresView(_YearView):
         year, jurisdiction, assessment = self.context(request, year)
         data = validated(AssessmentScoresInSerializer, request.data)
         assessment = self.existing(request, jurisdiction, assessment, "评分")
-        court = services.is_court_of(request.user, jurisdiction.pk)
+        court = is_court_of(request.user, jurisdiction.pk)
         service = services.enter_court_score if court else services.adjust_score
         with transaction.atomic():
             for index, entry in enumerate(data["scores"], start=1):
@@ -144,8 +145,7 @@ def _move_view(name, summary, description, service_name):
                     service(actor=request.user, assessment=assessment)
                 else:
                     assessment = self.existing(request, jurisdiction, assessment, summary.split("（")[0])
-                    kwargs = {"reason": data.get("reason", "")} if service_name != "start_scoring" else {}
-                    service(actor=request.user, assessment=assessment, **kwargs)
+                    service(actor=request.user, assessment=assessment, reason=data.get("reason", ""))
             return self.board_response(request, year, jurisdiction)
 
     MoveView.__name__ = f"{name.title().replace('_', '')}View"

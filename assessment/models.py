@@ -1,7 +1,7 @@
 """The annual assessment (年度考评) of member units' cooperation (荔政法〔2017〕72号 五: the court scores every unit each
 year, the committee decides the scores, good units and people are commended, passive and slow units named).
 
-One `Assessment` per jurisdiction and year carries the workflow (`ALLOWED_TRANSITIONS`), its criteria and weights
+One `Assessment` per jurisdiction and year carries the workflow (its table: `assessment/machines.py`), its criteria and weights
 (`Criterion`), the scores people entered (`ScoreEntry`: the court's manual items, the committee's adjustments, each
 with a reason), the commendations and criticism with their evidence (`Nomination`), and every change as an
 `AssessmentEvent`. The metrics themselves are never stored: they are computed from the notices, reminders, list
@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
+from linkage.statemachine import EventBase
+from linkage.text import REASON_MAX, BoundedTextField, NameValidator
 
 
 class AssessmentState(models.TextChoices):
@@ -24,14 +25,6 @@ class AssessmentState(models.TextChoices):
     SUBMITTED = "submitted", "政法委审核中"
     FINALISED = "finalised", "已定稿"
 
-
-ALLOWED_TRANSITIONS = {
-    "start_scoring": ({AssessmentState.PREPARING}, AssessmentState.SCORING),
-    "submit": ({AssessmentState.SCORING}, AssessmentState.SUBMITTED),
-    "return": ({AssessmentState.SUBMITTED}, AssessmentState.SCORING),
-    "finalise": ({AssessmentState.SUBMITTED}, AssessmentState.FINALISED),
-    "reopen": ({AssessmentState.FINALISED}, AssessmentState.SUBMITTED),
-}
 
 ACTION_NAMES = {
     "create": "建立年度考评",
@@ -234,34 +227,21 @@ class ScoreboardVersion(models.Model):
         return f"{self.assessment} 第{self.number}版"
 
 
-class AssessmentEvent(models.Model):
+class AssessmentEvent(EventBase):
     """One step of an assessment's history: who, when, which move, from which state to which, why, and about which
     unit or nomination. Rows are never changed."""
 
     assessment = models.ForeignKey(Assessment, verbose_name="年度考评", on_delete=models.PROTECT,
                                    related_name="events")
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    action = models.CharField("操作", max_length=30)
-    from_state = models.CharField("原状态", max_length=20, blank=True)
-    to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
     unit = models.ForeignKey("members.Organisation", verbose_name="单位", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
     nomination = models.ForeignKey(Nomination, verbose_name="建议", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="events")
-    data = models.JSONField("数据", default=dict, blank=True)
+    ACTIONS = ACTION_NAMES
+    STATES = AssessmentState
 
-    class Meta:
+    class Meta(EventBase.Meta):
         verbose_name = "考评记录"
         verbose_name_plural = "考评记录"
         ordering = ["assessment", "at", "id"]
         indexes = [models.Index(fields=["assessment", "at"], name="assessment_event_at")]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action_display}"
-
-    @property
-    def action_display(self):
-        return ACTION_NAMES.get(self.action, self.action)

@@ -10,8 +10,8 @@ from django.http import Http404
 from members.models import Jurisdiction
 
 from .board import assessed_units, build_board
+from .machines import is_committee_of, is_court_of
 from .models import Assessment, AssessmentState, ScoreboardVersion
-from .services import is_committee_of, is_court_of
 
 
 def jurisdiction_for(user, code=None):

@@ -1,33 +1,27 @@
 """Every change to an assessment is one service here: keyword-only arguments, an actor, one transaction. Each locks
-the assessment row, checks the move against `ALLOWED_TRANSITIONS` (or the state the change needs) and raises
-`TransitionNotAllowed` (409) when the state does not allow it, checks the actor's role, validates the input with a
-Chinese message naming the field (nothing is written when it fails), and records an `AssessmentEvent` with who,
-when and why. Nothing is ever deleted: a replaced score stays as a non-current row, a withdrawn nomination stays
+the assessment row and checks the change against the table in `assessment/machines.py`: the actor's role (403), then
+the state (`TransitionNotAllowed`, 409); it validates the input with a Chinese message naming the field (nothing is
+written when it fails), and records an `AssessmentEvent` with who, when and why. Nothing is ever deleted: a replaced score stays as a non-current row, a withdrawn nomination stays
 withdrawn, a reopened board keeps its finalised version.
 
-Who does what (荔政法〔2017〕72号 五、2-4): the administrator edits the criteria before scoring starts; the court
-(its clerks and leaders) starts scoring, scores the manual items, proposes commendations and criticism, and submits;
-the committee returns the scores to the court or adjusts them, decides the nominations, finalises, and may reopen.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
+from linkage import parsing
+from linkage.errors import ApplicationError, PermissionDenied
 from linkage.text import REASON_MAX, require_name
 from members.models import Organisation
-from members.selectors import jurisdiction_id_of
 
 from .board import assessed_units, build_board
 from .criteria import DEFAULT_CRITERIA, RULES, TOTAL_POINTS
+from .machines import ASSESSMENT, NOMINATION, is_committee_of, is_court_of
 from .metrics import compute_metrics
 from .models import (
-    ACTION_NAMES,
-    ALLOWED_TRANSITIONS,
     Assessment,
-    AssessmentEvent,
     AssessmentState,
     Criterion,
     CriterionGroup,
@@ -43,69 +37,6 @@ from .models import (
 MAX_REASON = REASON_MAX
 
 
-# ---------------------------------------------------------------------------------------------- who may
-
-
-def is_court_of(actor, jurisdiction_id):
-    return bool(actor.is_authenticated and actor.is_court_staff and jurisdiction_id_of(actor) == jurisdiction_id)
-
-
-def is_committee_of(actor, jurisdiction_id):
-    return bool(actor.is_authenticated and actor.is_committee and jurisdiction_id_of(actor) == jurisdiction_id)
-
-
-def _require_court(actor, assessment):
-    if not is_court_of(actor, assessment.jurisdiction_id):
-        raise PermissionDenied("只有本辖区人民法院的执行员或执行局领导可以办理。")
-
-
-def _require_committee(actor, assessment):
-    if not is_committee_of(actor, assessment.jurisdiction_id):
-        raise PermissionDenied("只有本辖区政法委可以办理。")
-
-
-def _require_administrator(actor):
-    if not (actor.is_authenticated and actor.is_administrator):
-        raise PermissionDenied("只有系统管理员可以修改考评项目和分值。")
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-
-
-def _lock(assessment):
-    return Assessment.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=assessment.pk)
-
-
-def _state_error(assessment, what):
-    return TransitionNotAllowed(
-        f"年度考评当前状态为“{assessment.get_state_display()}”，不能{what}。", state=assessment.state
-    )
-
-
-def _require_state(assessment, states, what):
-    if assessment.state not in states:
-        raise _state_error(assessment, what)
-
-
-def _event(assessment, action, actor, *, from_state="", to_state="", reason="", unit=None, nomination=None,
-           data=None):
-    return AssessmentEvent.objects.create(
-        assessment=assessment, at=timezone.now(), actor=actor, action=action, from_state=from_state,
-        to_state=to_state, reason=reason or "", unit=unit, nomination=nomination, data=data or {},
-    )
-
-
-def _move(assessment, action, actor, *, reason="", data=None):
-    allowed_from, to_state = ALLOWED_TRANSITIONS[action]
-    if assessment.state not in allowed_from:
-        raise _state_error(assessment, ACTION_NAMES[action])
-    from_state = assessment.state
-    assessment.state = to_state
-    assessment.save(update_fields=["state", "updated_at"])
-    _event(assessment, action, actor, from_state=from_state, to_state=to_state, reason=reason, data=data)
-    return assessment
-
-
 def _reason(reason, label="理由", *, required=True):
     text = (reason or "").strip()
     if required and not text:
@@ -113,20 +44,6 @@ def _reason(reason, label="理由", *, required=True):
     if len(text) > MAX_REASON:
         raise ApplicationError(f"{label}不能超过{MAX_REASON}字。", field="reason")
     return text
-
-
-def _points(value, maximum, label):
-    try:
-        points = Decimal(str(value).strip())
-    except (InvalidOperation, TypeError, ValueError):
-        raise ApplicationError(f"{label}的得分应为数字。", field="points")
-    if not points.is_finite():
-        raise ApplicationError(f"{label}的得分应为数字。", field="points")
-    if points < 0 or points > maximum:
-        raise ApplicationError(f"{label}的得分应在0至{maximum}分之间。", field="points")
-    if points != points.quantize(Decimal("0.01")):
-        raise ApplicationError(f"{label}的得分最多保留两位小数。", field="points")
-    return points
 
 
 def check_year(year):
@@ -164,7 +81,7 @@ def open_assessment(*, actor, jurisdiction, year):
                   method=method, description=description, sort_order=index * 10)
         for index, (code, name, group, points, source, method, description) in enumerate(DEFAULT_CRITERIA)
     ])
-    _event(assessment, "create", actor, to_state=assessment.state, data={"year": year})
+    ASSESSMENT.record(assessment, "create", actor, to_state=assessment.state, data={"year": year})
     return assessment
 
 
@@ -173,9 +90,8 @@ def update_criteria(*, actor, assessment, criteria, reason=""):
     """The administrator replaces the year's scheme before scoring starts. `criteria` is a list of dicts with
     `code`, `name`, `group`, `points`, `source` and, for an automatic item, `method`; the points must add up to 100.
     A criterion left out is deactivated (kept, since nothing is deleted); the old and new schemes go in the event."""
-    _require_administrator(actor)
-    assessment = _lock(assessment)
-    _require_state(assessment, {AssessmentState.PREPARING}, "修改考评项目（评分开始后考评项目和分值不能再改）")
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "criteria_updated", actor)
     if not criteria:
         raise ApplicationError("至少需要一个考评项目。", field="criteria")
     cleaned, codes, total = [], set(), Decimal(0)
@@ -199,12 +115,8 @@ def update_criteria(*, actor, assessment, criteria, reason=""):
         method = (row.get("method") or "").strip() if source == CriterionSource.AUTO else ""
         if source == CriterionSource.AUTO and method not in RULES:
             raise ApplicationError(f"{label}：自动计分项目须选择计分规则。", field="criteria")
-        try:
-            points = Decimal(str(row.get("points")).strip())
-        except (InvalidOperation, TypeError, ValueError):
-            raise ApplicationError(f"{label}：分值应为数字。", field="criteria")
-        if not points.is_finite() or points <= 0 or points > TOTAL_POINTS or points != points.quantize(Decimal("0.01")):
-            raise ApplicationError(f"{label}：分值应为大于0、不超过100的数，最多两位小数。", field="criteria")
+        points = parsing.points(row.get("points"), f"{label}：分值", "criteria", maximum=TOTAL_POINTS,
+                                above_minimum=True)
         total += points
         cleaned.append({"code": code, "name": name[:60], "group": group, "source": source, "method": method,
                         "points": points, "description": (row.get("description") or "").strip()[:300]})
@@ -222,18 +134,17 @@ def update_criteria(*, actor, assessment, criteria, reason=""):
         if criterion.active:
             criterion.active = False
             criterion.save(update_fields=["active"])
-    _event(assessment, "criteria_updated", actor, reason=_reason(reason, required=False),
+    ASSESSMENT.record(assessment, "criteria_updated", actor, reason=_reason(reason, required=False),
            data={"before": [{**c, "points": str(c["points"])} for c in before],
                  "after": [{**c, "points": str(c["points"])} for c in cleaned]})
     return assessment
 
 
 @transaction.atomic
-def start_scoring(*, actor, assessment):
+def start_scoring(*, actor, assessment, reason=""):
     """The court starts scoring: from now on the criteria and weights are fixed."""
-    assessment = _lock(assessment)
-    _require_court(actor, assessment)
-    return _move(assessment, "start_scoring", actor)
+    assessment = ASSESSMENT.lock(assessment)
+    return ASSESSMENT.move(assessment, "start_scoring", actor, reason=_reason(reason, required=False))
 
 
 def _criterion(assessment, code):
@@ -262,18 +173,17 @@ def _enter(assessment, actor, *, unit, criterion, stage, points, reason):
 @transaction.atomic
 def enter_court_score(*, actor, assessment, unit, criterion, points, reason):
     """The court scores one unit on one of its manual items, with the reason (replacing its earlier score)."""
-    assessment = _lock(assessment)
-    _require_court(actor, assessment)
-    _require_state(assessment, {AssessmentState.SCORING}, "评分（请先开始评分；提交后由政法委调整）")
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "score_entered", actor)
     criterion = _criterion(assessment, criterion)
     if criterion.source != CriterionSource.COURT:
         raise ApplicationError(f"“{criterion.name}”不是法院评分项目。", field="criterion")
     unit = _unit(assessment, unit)
-    points = _points(points, criterion.points, f"“{criterion.name}”")
+    points = parsing.points(points, f"“{criterion.name}”的得分", "points", maximum=criterion.points)
     reason = _reason(reason, "评分理由")
     entry = _enter(assessment, actor, unit=unit, criterion=criterion, stage=ScoreStage.COURT, points=points,
                    reason=reason)
-    _event(assessment, "score_entered", actor, reason=reason, unit=unit,
+    ASSESSMENT.record(assessment, "score_entered", actor, reason=reason, unit=unit,
            data={"criterion": criterion.code, "criterion_name": criterion.name, "points": str(points)})
     return entry
 
@@ -282,16 +192,15 @@ def enter_court_score(*, actor, assessment, unit, criterion, points, reason):
 def adjust_score(*, actor, assessment, unit, criterion, points, reason):
     """The committee, reviewing the submitted scores, sets a unit's score on any criterion with the reason; the
     adjustment overrides the metric's or the court's score (its own judgement item is scored the same way)."""
-    assessment = _lock(assessment)
-    _require_committee(actor, assessment)
-    _require_state(assessment, {AssessmentState.SUBMITTED}, "调整分数（法院提交后、定稿前方可调整）")
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "score_adjusted", actor)
     criterion = _criterion(assessment, criterion)
     unit = _unit(assessment, unit)
-    points = _points(points, criterion.points, f"“{criterion.name}”")
+    points = parsing.points(points, f"“{criterion.name}”的得分", "points", maximum=criterion.points)
     reason = _reason(reason, "调整理由")
     entry = _enter(assessment, actor, unit=unit, criterion=criterion, stage=ScoreStage.COMMITTEE, points=points,
                    reason=reason)
-    _event(assessment, "score_adjusted", actor, reason=reason, unit=unit,
+    ASSESSMENT.record(assessment, "score_adjusted", actor, reason=reason, unit=unit,
            data={"criterion": criterion.code, "criterion_name": criterion.name, "points": str(points)})
     return entry
 
@@ -299,29 +208,25 @@ def adjust_score(*, actor, assessment, unit, criterion, points, reason):
 @transaction.atomic
 def submit_scores(*, actor, assessment, reason=""):
     """The court submits its scores and proposals to the committee (报区委政法委)."""
-    assessment = _lock(assessment)
-    _require_court(actor, assessment)
-    return _move(assessment, "submit", actor, reason=_reason(reason, required=False))
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "submit", actor)
+    return ASSESSMENT.move(assessment, "submit", actor, reason=_reason(reason, required=False))
 
 
 @transaction.atomic
 def return_to_court(*, actor, assessment, reason):
     """The committee sends the scores back to the court, saying why."""
-    assessment = _lock(assessment)
-    _require_committee(actor, assessment)
-    if assessment.state not in ALLOWED_TRANSITIONS["return"][0]:
-        raise _state_error(assessment, ACTION_NAMES["return"])
-    return _move(assessment, "return", actor, reason=_reason(reason, "退回理由"))
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "return", actor)
+    return ASSESSMENT.move(assessment, "return", actor, reason=_reason(reason, "退回理由"))
 
 
 @transaction.atomic
 def finalise(*, actor, assessment, reason="", as_of=None):
     """The committee finalises: the whole board (metrics, scores, ranks, nominations, chart data) is frozen as the
     next `ScoreboardVersion`; later data changes never alter it. Pending nominations must be decided first."""
-    assessment = _lock(assessment)
-    _require_committee(actor, assessment)
-    if assessment.state not in ALLOWED_TRANSITIONS["finalise"][0]:
-        raise _state_error(assessment, ACTION_NAMES["finalise"])
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "finalise", actor)
     pending = assessment.nominations.filter(state=NominationState.PROPOSED).count()
     if pending:
         raise ApplicationError(f"还有{pending}项表彰或批评建议尚未确定，请先作出决定再定稿。")
@@ -336,20 +241,18 @@ def finalise(*, actor, assessment, reason="", as_of=None):
                   "finalised_at": timezone.localtime(now).isoformat(), "finalised_by": actor.display_name})
     ScoreboardVersion.objects.create(assessment=assessment, number=number, data=board, finalised_by=actor,
                                      finalised_at=now, reason=reason)
-    return _move(assessment, "finalise", actor, reason=reason, data={"version": number})
+    return ASSESSMENT.move(assessment, "finalise", actor, reason=reason, data={"version": number})
 
 
 @transaction.atomic
 def reopen(*, actor, assessment, reason):
     """The committee reopens a finalised board (back to review); the finalised version is kept, and finalising
     again writes the next version."""
-    assessment = _lock(assessment)
-    _require_committee(actor, assessment)
-    if assessment.state not in ALLOWED_TRANSITIONS["reopen"][0]:
-        raise _state_error(assessment, ACTION_NAMES["reopen"])
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "reopen", actor)
     reason = _reason(reason, "重新打开的理由")
     assessment.versions.filter(reopened_at__isnull=True).update(reopened_at=timezone.now())
-    return _move(assessment, "reopen", actor, reason=reason)
+    return ASSESSMENT.move(assessment, "reopen", actor, reason=reason)
 
 
 # ------------------------------------------------------------------------------------- commendation, criticism
@@ -359,9 +262,8 @@ def reopen(*, actor, assessment, reason):
 def propose_nomination(*, actor, assessment, kind, unit, evidence, person_name="", person_position=""):
     """The court proposes a unit or a person for commendation, or a passive or slow unit for criticism, with the
     facts; the unit's current figures are kept with it as evidence."""
-    assessment = _lock(assessment)
-    _require_court(actor, assessment)
-    _require_state(assessment, {AssessmentState.SCORING, AssessmentState.SUBMITTED}, "提出表彰或批评建议")
+    assessment = ASSESSMENT.lock(assessment)
+    ASSESSMENT.check(assessment, "nomination_proposed", actor)
     if kind not in NominationKind.values:
         raise ApplicationError("请选择建议类别：表彰单位、表彰个人或通报批评。", field="kind")
     unit = _unit(assessment, unit)
@@ -385,30 +287,27 @@ def propose_nomination(*, actor, assessment, kind, unit, evidence, person_name="
         assessment=assessment, kind=kind, unit=unit, person_name=person_name, person_position=person_position,
         evidence=evidence, metrics=metrics, proposed_by=actor, proposed_at=timezone.now(),
     )
-    _event(assessment, "nomination_proposed", actor, reason=evidence, unit=unit, nomination=nomination,
+    ASSESSMENT.record(assessment, "nomination_proposed", actor, reason=evidence, unit=unit, nomination=nomination,
            data={"kind": kind, "person_name": person_name})
     return nomination
 
 
 def _lock_nomination(nomination):
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-    return nomination, _lock(nomination.assessment)
+    nomination.assessment = ASSESSMENT.lock(nomination.assessment)
+    return nomination, nomination.assessment
 
 
 @transaction.atomic
 def withdraw_nomination(*, actor, nomination, reason):
     """The court withdraws its proposal before the committee decides it."""
     nomination, assessment = _lock_nomination(nomination)
-    _require_court(actor, assessment)
-    _require_state(assessment, {AssessmentState.SCORING, AssessmentState.SUBMITTED}, "撤回建议")
-    if nomination.state != NominationState.PROPOSED:
-        raise TransitionNotAllowed(f"该建议当前状态为“{nomination.get_state_display()}”，不能撤回。",
-                                   state=nomination.state)
+    ASSESSMENT.check(assessment, "nomination_withdrawn", actor)
+    NOMINATION.check(nomination, "withdraw", actor)
     reason = _reason(reason, "撤回理由")
-    nomination.state = NominationState.WITHDRAWN
-    nomination.decision_reason = reason
-    nomination.save(update_fields=["state", "decision_reason"])
-    _event(assessment, "nomination_withdrawn", actor, reason=reason, unit=nomination.unit, nomination=nomination)
+    NOMINATION.move(nomination, "withdraw", actor, decision_reason=reason)
+    ASSESSMENT.record(assessment, "nomination_withdrawn", actor, reason=reason, unit=nomination.unit,
+                      nomination=nomination)
     return nomination
 
 
@@ -416,17 +315,13 @@ def withdraw_nomination(*, actor, nomination, reason):
 def decide_nomination(*, actor, nomination, approved, reason=""):
     """The committee decides a proposal (研究确定): approved or not, with a reason when it is not."""
     nomination, assessment = _lock_nomination(nomination)
-    _require_committee(actor, assessment)
-    _require_state(assessment, {AssessmentState.SUBMITTED}, "决定表彰或批评建议（法院提交后、定稿前方可决定）")
-    if nomination.state != NominationState.PROPOSED:
-        raise TransitionNotAllowed(f"该建议当前状态为“{nomination.get_state_display()}”，不能再作决定。",
-                                   state=nomination.state)
+    action = "nomination_approved" if approved is True else "nomination_rejected"
+    ASSESSMENT.check(assessment, action, actor)
+    NOMINATION.check(nomination, "approve", actor)
     if not isinstance(approved, bool):
         raise ApplicationError("请选择确定或不予确定。", field="approved")
     reason = _reason(reason, "不予确定的理由", required=not approved)
-    nomination.state = NominationState.APPROVED if approved else NominationState.REJECTED
-    nomination.decided_by, nomination.decided_at, nomination.decision_reason = actor, timezone.now(), reason
-    nomination.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    _event(assessment, "nomination_approved" if approved else "nomination_rejected", actor, reason=reason,
-           unit=nomination.unit, nomination=nomination)
+    NOMINATION.move(nomination, "approve" if approved else "reject", actor, decided_by=actor,
+                    decided_at=timezone.now(), decision_reason=reason)
+    ASSESSMENT.record(assessment, action, actor, reason=reason, unit=nomination.unit, nomination=nomination)
     return nomination

@@ -25,17 +25,20 @@ from members.models import Measure
 from . import charts, exports, presentation, selectors, services
 from .board import assessed_units, criteria_of, unit_trend
 from .forms import CriteriaFormSet, DecisionForm, NominationForm, ReasonForm, ScoreForm
+from .machines import ASSESSMENT, is_committee_of, is_court_of
 from .metrics import metric_label, notices_behind
-from .models import AssessmentState, CriterionSource, Nomination, ScoreEntry
+from .models import Assessment, CriterionSource, Nomination, ScoreEntry
 from .sources import record_rows
 
 NOTICES_PER_PAGE = 50
+# The moves of the year's assessment the board offers as buttons: the service, the button's text, whether the
+# reason must be given. Who may press which, and when, is the machine's (`ASSESSMENT.actions_for`).
 MOVES = {
-    "start_scoring": ("开始评分", "court", False),
-    "submit": ("提交政法委审核", "court", False),
-    "return": ("退回法院", "committee", True),
-    "finalise": ("定稿", "committee", False),
-    "reopen": ("重新打开", "committee", True),
+    "start_scoring": (services.start_scoring, "开始评分", False),
+    "submit": (services.submit_scores, "提交政法委审核", False),
+    "return": (services.return_to_court, "退回法院", True),
+    "finalise": (services.finalise, "定稿", False),
+    "reopen": (services.reopen, "重新打开", True),
 }
 
 
@@ -77,21 +80,18 @@ def _board_url(request, jurisdiction, year):
 
 
 def _role(user, jurisdiction):
-    if services.is_court_of(user, jurisdiction.pk):
+    if is_court_of(user, jurisdiction.pk):
         return "court"
-    if services.is_committee_of(user, jurisdiction.pk):
+    if is_committee_of(user, jurisdiction.pk):
         return "committee"
     if user.is_administrator:
         return "admin"
     return "liaison" if user.is_liaison else ""
 
 
-def _moves(role, assessment):
-    state = assessment.state if assessment is not None else AssessmentState.PREPARING
-    from .models import ALLOWED_TRANSITIONS
-
-    return [(name, label, needs_reason) for name, (label, who, needs_reason) in MOVES.items()
-            if who == role and state in ALLOWED_TRANSITIONS[name][0]]
+def _actions(user, jurisdiction, year, assessment):
+    """What the user may do on the year's assessment now (before it exists, it is being prepared)."""
+    return ASSESSMENT.actions_for(user, assessment or Assessment(jurisdiction=jurisdiction, year=year))
 
 
 # ----------------------------------------------------------------------------------------------- pages
@@ -121,7 +121,7 @@ def board(request, year, version=None):
     assessment = selectors.assessment_of(jurisdiction, year)
     data = presentation.decorate(selectors.board_for(jurisdiction, year, assessment, version=version))
     role = _role(user, jurisdiction)
-    state = assessment.state if assessment else AssessmentState.PREPARING
+    actions = [] if version else _actions(user, jurisdiction, year, assessment)
     context = {
         "board": data,
         "assessment": assessment,
@@ -134,14 +134,14 @@ def board(request, year, version=None):
         "charts": charts.board_charts(data),
         "notice_headers": presentation.NOTICE_COLUMNS,
         "cooperation_headers": presentation.COOPERATION_COLUMNS,
-        "moves": [] if version else _moves(role, assessment),
+        "moves": [(name, label, needs_reason) for name, (_, label, needs_reason) in MOVES.items() if name in actions],
         "versions": list(assessment.versions.order_by("-number")) if assessment else [],
         "events": list(assessment.events.select_related("actor", "unit").order_by("-at", "-id")[:50])
         if assessment else [],
         "nomination_form": NominationForm(units=assessed_units(jurisdiction))
-        if role == "court" and state in (AssessmentState.SCORING, AssessmentState.SUBMITTED) and not version else None,
-        "decide": role == "committee" and state == AssessmentState.SUBMITTED and not version,
-        "withdraw": role == "court" and state in (AssessmentState.SCORING, AssessmentState.SUBMITTED) and not version,
+        if "nomination_proposed" in actions else None,
+        "decide": "nomination_approved" in actions,
+        "withdraw": "nomination_withdrawn" in actions,
         "decision_form": DecisionForm(),
         "reason_form": ReasonForm(),
     }
@@ -165,11 +165,11 @@ def _unit_context(request, year, unit_id, *, score_form=None):
     presentation.decorate(data)
     row = selectors.row_of(data, unit.pk)
     role = _role(user, jurisdiction)
-    state = assessment.state if assessment else AssessmentState.PREPARING
+    actions = _actions(user, jurisdiction, year, assessment)
     form_criteria = []
-    if role == "court" and state == AssessmentState.SCORING:
+    if "score_entered" in actions:
         form_criteria = [c for c in data["criteria"] if c["source"] == CriterionSource.COURT]
-    elif role == "committee" and state == AssessmentState.SUBMITTED:
+    elif "score_adjusted" in actions:
         form_criteria = data["criteria"]
     if form_criteria and score_form is None:
         score_form = ScoreForm(criteria=form_criteria)
@@ -252,26 +252,17 @@ def move(request, year, action):
     jurisdiction = _jurisdiction(request)
     if not selectors.may_see_board(request.user, jurisdiction):
         raise Http404
-    form = ReasonForm(request.POST)
-    reason = form.data.get("reason", "")
+    service, label, _ = MOVES[action]
 
-    def perform(*, actor):
+    def perform(*, actor, reason):
         assessment = selectors.assessment_of(jurisdiction, year)
         if assessment is None:
             assessment = services.open_assessment(actor=actor, jurisdiction=jurisdiction, year=year)
-        if action == "start_scoring":
-            return services.start_scoring(actor=actor, assessment=assessment)
-        if action == "submit":
-            return services.submit_scores(actor=actor, assessment=assessment, reason=reason)
-        if action == "return":
-            return services.return_to_court(actor=actor, assessment=assessment, reason=reason)
-        if action == "finalise":
-            return services.finalise(actor=actor, assessment=assessment, reason=reason)
-        return services.reopen(actor=actor, assessment=assessment, reason=reason)
+        return service(actor=actor, assessment=assessment, reason=reason)
 
-    _, done = run_action(request, perform, actor=request.user)
+    _, done = run_action(request, perform, actor=request.user, reason=request.POST.get("reason", ""))
     if done:
-        messages.success(request, f"已{MOVES[action][0]}。")
+        messages.success(request, f"已{label}。")
     return redirect(_board_url(request, jurisdiction, year))
 
 
@@ -285,7 +276,7 @@ def criteria(request, year):
         raise Http404
     assessment = selectors.assessment_of(jurisdiction, year)
     rows = criteria_of(assessment)
-    editable = user.is_administrator and (assessment is None or assessment.state == AssessmentState.PREPARING)
+    editable = "criteria_updated" in _actions(user, jurisdiction, year, assessment)
     formset, error = None, None
     if editable:
         initial = [{key: row[key] for key in ("code", "name", "group", "points", "source", "method", "description")}

@@ -8,6 +8,7 @@ make which move" is written once, beside the states it joins. Every event model 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import models
@@ -25,13 +26,14 @@ class Role:
 
     test: Callable
     message: str
+    refusal: Callable | None = None  # (actor, row) -> the message, when one message cannot fit every refusal
 
     def allows(self, actor, obj):
         return actor is not None and bool(self.test(actor, obj))
 
     def require(self, actor, obj):
         if not self.allows(actor, obj):
-            raise PermissionDenied(self.message)
+            raise PermissionDenied(self.refusal(actor, obj) if self.refusal else self.message)
 
 
 def leader_of(attribute, message="只有本院执行局领导可以办理此事项。"):
@@ -54,6 +56,22 @@ def liaison_of(attribute, message="只有该协助执行单位的联络员可以
     return Role(lambda actor, obj: actor.is_liaison and actor.organisation_id == getattr(obj, attribute), message)
 
 
+def committee_of(attribute, message="只有政法委可以办理此事项。", elsewhere="只能办理本辖区的事项。", *,
+                 administrator=False):
+    """A reviewer of the committee of the jurisdiction the row names in `attribute` (dotted, e.g.
+    "meeting.jurisdiction_id"); with `administrator`, the system administrator too. `elsewhere` is the refusal
+    for a committee reviewer of another jurisdiction, `message` for anybody else."""
+    jurisdiction_of_row = attrgetter(attribute)
+
+    def test(actor, obj):
+        if administrator and actor.is_administrator:
+            return True
+        return (actor.is_committee and actor.organisation_id is not None
+                and actor.organisation.jurisdiction_id == jurisdiction_of_row(obj))
+
+    return Role(test, message, lambda actor, obj: elsewhere if actor.is_committee else message)
+
+
 def anyone(message=""):
     """No role is needed beyond the service's own checks (system moves, moves checked elsewhere)."""
     return Role(lambda actor, obj: True, message)
@@ -65,18 +83,21 @@ def anyone(message=""):
 @dataclass(frozen=True)
 class Move:
     """One move of a table: the states it starts from, the state it leads to (None: the state stays, as for an
-    amendment), its Chinese name (a verb: 签发) and who may make it (None: any actor the service accepts)."""
+    amendment), its Chinese name (a verb: 签发), who may make it (None: any actor the service accepts) and, when
+    the table's usual refusal says too little, its own (`{state}` stands for the row's state, displayed)."""
 
     sources: frozenset
     target: str | None
     label: str
     role: Role | None = None
+    refusal: str = ""
 
-    def __init__(self, sources, target, label, role=None):
+    def __init__(self, sources, target, label, role=None, refusal=""):
         object.__setattr__(self, "sources", frozenset(sources))
         object.__setattr__(self, "target", target)
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "role", role)
+        object.__setattr__(self, "refusal", refusal)
 
 
 @dataclass
@@ -110,7 +131,9 @@ class Machine:
         state = self._state(obj)
         if state not in move.sources:
             display = getattr(obj, f"get_{self.state_field}_display")()
-            raise TransitionNotAllowed(f"{self.noun}当前状态为“{display}”，不能{move.label}。", state=state)
+            message = move.refusal.format(state=display) if move.refusal else \
+                f"{self.noun}当前状态为“{display}”，不能{move.label}。"
+            raise TransitionNotAllowed(message, state=state)
         return move
 
     def allows(self, obj, action):
@@ -141,6 +164,11 @@ class Machine:
             **{self.event_field: obj}, at=at or timezone.now(), actor=actor, action=action, from_state=from_state,
             to_state=to_state, reason=reason or "", data=data or {}, **extra,
         )
+
+    def note(self, obj, action, actor, **kwargs):
+        """Write an event that leaves the row's state as it is (an amendment, a record added to the row)."""
+        state = self._state(obj)
+        return self.record(obj, action, actor, from_state=state, to_state=state, **kwargs)
 
     def move(self, obj, action, actor, *, reason="", data=None, at=None, event=None, role=True, **fields):
         """Check the move (state and role), apply it with its field changes, save them and record the event.

@@ -2,9 +2,9 @@
 coordination, a dispute between units, a contested review suggestion), the decisions it takes and follows up like
 notices, and the court's annual report to the committee.
 
-Every state machine is a table here (`MEETING_TRANSITIONS`, `ITEM_TRANSITIONS`, `DECISION_TRANSITIONS`,
-`REPORT_TRANSITIONS`); every move is one service in `meetings/services.py` that locks the row, checks the move and
-writes an event row (who, when, from, to, why). Nothing is deleted: a mistaken row is cancelled or withdrawn.
+Each stateful model's table (its moves and who may make each) is a `linkage.statemachine.Machine` in
+`meetings/machines.py`; the history labels are the `*_ACTIONS` here. Every move is one service in
+`meetings/services/` that locks the row, checks the move and writes an event row (who, when, from, to, why). Nothing is deleted: a mistaken row is cancelled or withdrawn.
 Overdue is never stored: it is derived from `Decision.due_on` and the clock (`DecisionQuerySet.overdue`).
 """
 
@@ -40,12 +40,6 @@ class MeetingState(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-MEETING_TRANSITIONS = {
-    "schedule": ({MeetingState.DRAFT}, MeetingState.SCHEDULED),
-    "hold": ({MeetingState.SCHEDULED}, MeetingState.HELD),
-    "publish": ({MeetingState.HELD}, MeetingState.PUBLISHED),
-    "cancel": ({MeetingState.DRAFT, MeetingState.SCHEDULED}, MeetingState.CANCELLED),
-}
 MEETING_ACTIONS = {
     "create": "创建会议",
     "update": "修改会议信息",
@@ -175,13 +169,6 @@ class ItemState(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-ITEM_TRANSITIONS = {
-    "accept": ({ItemState.PROPOSED}, ItemState.ACCEPTED),
-    "decline": ({ItemState.PROPOSED}, ItemState.DECLINED),
-    "withdraw": ({ItemState.PROPOSED}, ItemState.WITHDRAWN),
-    "discuss": ({ItemState.ACCEPTED}, ItemState.DISCUSSED),
-    "release": ({ItemState.ACCEPTED}, ItemState.PROPOSED),
-}
 ITEM_ACTIONS = {
     "propose": "提请",
     "accept": "列入会议议程",
@@ -276,12 +263,6 @@ class DecisionState(models.TextChoices):
     CANCELLED = "cancelled", "已撤销"
 
 
-DECISION_TRANSITIONS = {
-    "reply": ({DecisionState.OPEN}, DecisionState.REPLIED),
-    "complete": ({DecisionState.REPLIED}, DecisionState.DONE),
-    "send_back": ({DecisionState.REPLIED}, DecisionState.OPEN),
-    "cancel": ({DecisionState.OPEN}, DecisionState.CANCELLED),
-}
 DECISION_ACTIONS = {
     "create": "记录议定事项",
     "reply": "回复落实情况",
@@ -402,7 +383,6 @@ class ReportState(models.TextChoices):
     SENT = "sent", "已报送"
 
 
-REPORT_TRANSITIONS = {"send": ({ReportState.DRAFT}, ReportState.SENT)}
 REPORT_ACTIONS = {"create": "生成报告", "edit": "修改报告", "regenerate": "重新生成数据", "send": "报送政法委"}
 
 

@@ -2,23 +2,22 @@
 reports, and their PDFs.
 
 Every read goes through the model's `visible_to(user)`, so whatever a user may not see is a 404, never a 403.
-Every move is one POST calling the one service in its own transaction; a refusal shows the service's Chinese
-message at the form and changes nothing.
+The forms and buttons a page offers are the moves `machines.*.actions_for(user, row)` gives. Every move is one POST
+to `act`, which looks the move up in its page's table (form → service) and calls the one service in its own
+transaction; a refusal shows the service's Chinese message at the form and changes nothing.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from assistance.models import Notice
 from cases.models import Case
-from linkage.errors import ApplicationError
+from linkage.forms import Action, act, action_forms, first_error, run_action, run_service
 from linkage.pdf import pdf_response
-from members.selectors import jurisdiction_id_of
 
 from . import selectors, services
 from .forms import (
@@ -38,38 +37,20 @@ from .forms import (
     SendBackForm,
     SummaryForm,
 )
+from .machines import DECISION, ITEM, MEETING, REPORT, committee
 from .models import (
     AgendaItem,
     AnnualReport,
     Attendance,
     Decision,
     DecisionReplyAttachment,
-    DecisionState,
     ItemKind,
     ItemState,
     Meeting,
     MeetingState,
-    ReportState,
 )
 
 PER_PAGE = 20
-
-
-def _call(form, service, **kwargs):
-    """Call a service in its own transaction; a refusal becomes an error on the named field or on the form."""
-    try:
-        with transaction.atomic():
-            return service(**kwargs)
-    except ApplicationError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None
-
-
-def _first_error(form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}：{errors[0]}" if label else errors[0]
-    return "提交的内容有误。"
 
 
 # --------------------------------------------------------------------------------------------- meetings
@@ -95,7 +76,7 @@ def meeting_create(request):
         raise Http404
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = _call(form, services.create_meeting, actor=user, **form.cleaned_data)
+        meeting = run_service(form, services.create_meeting, actor=user, **form.cleaned_data)
         if meeting is not None:
             messages.success(request, "会议已创建（筹备中）。请增加参会单位、列入议题，然后发出会议通知。")
             return redirect("meetings:detail", pk=meeting.pk)
@@ -109,174 +90,97 @@ def _visible_meeting(user, pk):
     return meeting
 
 
-def _meeting_page(request, meeting, *, bound=None, status=200):
+MEETING_PAGE = {
+    "schedule": Action("schedule", services.schedule_meeting, "会议通知已发出，参会单位的联络员已收到站内通知。"),
+    "hold": Action("hold", services.hold_meeting, "已登记会议召开。请登记出席情况和议定事项，然后印发会议纪要。"),
+    "cancel": Action("cancel", services.cancel_meeting, "会议已取消，议题已退回待审核。",
+                     lambda data, files, meeting: ReasonForm(data)),
+    "attendance": Action("attendance_added", services.add_attendance,
+                         lambda attendance: f"已增加参会单位：{attendance.organisation.name}。",
+                         lambda data, files, meeting: AttendanceAddForm(data, meeting=meeting)),
+    "decision": Action("decision_added", services.add_decision,
+                       lambda decision: f"已记录议定事项第{decision.position}项（{decision.responsible_unit.short_name}）。",
+                       lambda data, files, meeting: DecisionForm(data, meeting=meeting)),
+    "summary": Action("summary_updated", services.update_summary, "纪要正文已保存。",
+                      lambda data, files, meeting: SummaryForm(data, initial={"summary": meeting.summary})),
+    "publish": Action("publish", services.publish_minutes,
+                      lambda meeting: f"会议纪要（{meeting.document_number}）已印发，责任单位已收到议定事项。",
+                      lambda data, files, meeting: PublishForm(data)),
+}
+
+
+def _meeting_page(request, pk, *, bound=None, status=200):
     user = request.user
+    meeting = _visible_meeting(user, pk)
     bound = bound or {}
-    may_manage = user.is_committee and jurisdiction_id_of(user) == meeting.jurisdiction_id
-    forms = {}
-    if may_manage and meeting.is_open_for_records:
-        forms["attendance"] = bound.get("attendance") or AttendanceAddForm(meeting=meeting)
+    actions = MEETING.actions_for(user, meeting)
+    forms = action_forms(actions, MEETING_PAGE, meeting, bound)
+    if "attendance_changed" in actions:
         forms["records"] = [
             (row, bound.get(f"record-{row.pk}") or AttendanceRecordForm(
                 prefix=f"a{row.pk}", initial={"status": row.status, "person_name": row.person_name,
                                               "position": row.position}))
             for row in meeting.current_attendances
         ]
-    if may_manage and meeting.state == MeetingState.HELD:
-        forms["decision"] = bound.get("decision") or DecisionForm(meeting=meeting)
-        forms["summary"] = bound.get("summary") or SummaryForm(initial={"summary": meeting.summary})
-        forms["publish"] = bound.get("publish") or PublishForm()
-    if may_manage and meeting.state in (MeetingState.DRAFT, MeetingState.SCHEDULED):
-        forms["cancel"] = bound.get("cancel") or ReasonForm()
     pending = []
-    if may_manage and meeting.state in (MeetingState.DRAFT, MeetingState.SCHEDULED):
+    if "item_accepted" in actions:
         pending = list(AgendaItem.objects.visible_to(user).pending().filter(jurisdiction_id=meeting.jurisdiction_id)
                        .with_list_relations().order_by("proposed_at"))
-    own = user.organisation_id
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting,
-        "may_manage": may_manage,
+        "may_manage": committee.allows(user, meeting),
+        "actions": actions,
         "forms": forms,
         "pending_items": pending,
         # A unit reads the decisions in the published minutes; before that only the committee sees them.
         "decisions": [d for d in meeting.decision_rows if user.is_committee or meeting.state == MeetingState.PUBLISHED],
         "events": meeting.events.select_related("actor").order_by("at", "id") if user.is_committee else [],
-        "own_unit": own,
+        "own_unit": user.organisation_id,
     }, status=status)
 
 
 @login_required
 def meeting_detail(request, pk):
-    return _meeting_page(request, _visible_meeting(request.user, pk))
-
-
-def _meeting_post(request, pk, name, form, perform, success):
-    """A meeting move with a small form: valid input goes to the service; bad input or a refusal shows the page
-    again with the message at the form (400), and nothing is written."""
-    meeting = _visible_meeting(request.user, pk)
-    if form is None or form.is_valid():
-        result = perform(meeting, form)
-        if result is not None:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect("meetings:detail", pk=meeting.pk)
-    if form is not None:
-        messages.error(request, _first_error(form))
-        return _meeting_page(request, _visible_meeting(request.user, pk), bound={name: form}, status=400)
-    return redirect("meetings:detail", pk=meeting.pk)
-
-
-def _action(request, service, **kwargs):
-    try:
-        with transaction.atomic():
-            return service(**kwargs)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return None
+    return _meeting_page(request, pk)
 
 
 @login_required
 @require_POST
-def meeting_schedule(request, pk):
+def meeting_action(request, pk, name):
+    """Schedule, hold, cancel; invite a unit, record a decision, write and publish the minutes."""
     meeting = _visible_meeting(request.user, pk)
-    if _action(request, services.schedule_meeting, actor=request.user, meeting=meeting):
-        messages.success(request, "会议通知已发出，参会单位的联络员已收到站内通知。")
-    return redirect("meetings:detail", pk=pk)
+    return act(request, MEETING_PAGE, name, meeting, keyword="meeting", detail="meetings:detail", page=_meeting_page)
 
 
-@login_required
-@require_POST
-def meeting_hold(request, pk):
-    meeting = _visible_meeting(request.user, pk)
-    if _action(request, services.hold_meeting, actor=request.user, meeting=meeting):
-        messages.success(request, "已登记会议召开。请登记出席情况和议定事项，然后印发会议纪要。")
-    return redirect("meetings:detail", pk=pk)
-
-
-@login_required
-@require_POST
-def meeting_cancel(request, pk):
-    form = ReasonForm(request.POST)
-    return _meeting_post(
-        request, pk, "cancel", form,
-        lambda meeting, form: _call(form, services.cancel_meeting, actor=request.user, meeting=meeting,
-                                    reason=form.cleaned_data["reason"]),
-        "会议已取消，议题已退回待审核。",
-    )
-
-
-@login_required
-@require_POST
-def attendance_add(request, pk):
-    meeting = _visible_meeting(request.user, pk)
-    form = AttendanceAddForm(request.POST, meeting=meeting)
-    return _meeting_post(
-        request, pk, "attendance", form,
-        lambda meeting, form: _call(form, services.add_attendance, actor=request.user, meeting=meeting,
-                                    **form.cleaned_data),
-        lambda attendance: f"已增加参会单位：{attendance.organisation.name}。",
-    )
+def _visible_attendance(user, pk):
+    return get_object_or_404(Attendance.objects.filter(meeting__in=Meeting.objects.visible_to(user))
+                             .select_related("organisation"), pk=pk)
 
 
 @login_required
 @require_POST
 def attendance_record(request, pk):
-    attendance = get_object_or_404(Attendance.objects.filter(
-        meeting__in=Meeting.objects.visible_to(request.user)).select_related("organisation"), pk=pk)
+    attendance = _visible_attendance(request.user, pk)
     form = AttendanceRecordForm(request.POST, prefix=f"a{attendance.pk}")
-    return _meeting_post(
-        request, attendance.meeting_id, f"record-{attendance.pk}", form,
-        lambda meeting, form: _call(form, services.record_attendance, actor=request.user, attendance=attendance,
-                                    **form.cleaned_data),
-        lambda row: f"已登记：{row.organisation.short_name} {row.get_status_display()}。",
-    )
+    if form.is_valid():
+        row = run_service(form, services.record_attendance, actor=request.user, attendance=attendance,
+                          **form.cleaned_data)
+        if row is not None:
+            messages.success(request, f"已登记：{row.organisation.short_name} {row.get_status_display()}。")
+            return redirect("meetings:detail", pk=attendance.meeting_id)
+    messages.error(request, first_error(form))
+    return _meeting_page(request, attendance.meeting_id, bound={f"record-{attendance.pk}": form}, status=400)
 
 
 @login_required
 @require_POST
 def attendance_withdraw(request, pk):
-    attendance = get_object_or_404(Attendance.objects.filter(
-        meeting__in=Meeting.objects.visible_to(request.user)), pk=pk)
-    if _action(request, services.withdraw_attendance, actor=request.user, attendance=attendance,
-               reason=request.POST.get("reason") or "邀请有误"):
+    attendance = _visible_attendance(request.user, pk)
+    _, done = run_action(request, services.withdraw_attendance, actor=request.user, attendance=attendance,
+                         reason=request.POST.get("reason") or "邀请有误")
+    if done:
         messages.success(request, "已取消邀请。")
     return redirect("meetings:detail", pk=attendance.meeting_id)
-
-
-@login_required
-@require_POST
-def decision_add(request, pk):
-    meeting = _visible_meeting(request.user, pk)
-    form = DecisionForm(request.POST, meeting=meeting)
-    return _meeting_post(
-        request, pk, "decision", form,
-        lambda meeting, form: _call(form, services.add_decision, actor=request.user, meeting=meeting,
-                                    **form.cleaned_data),
-        lambda decision: f"已记录议定事项第{decision.position}项（{decision.responsible_unit.short_name}）。",
-    )
-
-
-@login_required
-@require_POST
-def meeting_summary(request, pk):
-    form = SummaryForm(request.POST)
-    return _meeting_post(
-        request, pk, "summary", form,
-        lambda meeting, form: _call(form, services.update_summary, actor=request.user, meeting=meeting,
-                                    summary=form.cleaned_data["summary"]),
-        "纪要正文已保存。",
-    )
-
-
-@login_required
-@require_POST
-def meeting_publish(request, pk):
-    form = PublishForm(request.POST)
-    return _meeting_post(
-        request, pk, "publish", form,
-        lambda meeting, form: _call(form, services.publish_minutes, actor=request.user, meeting=meeting,
-                                    document_number=form.cleaned_data["document_number"]),
-        lambda meeting: f"会议纪要（{meeting.document_number}）已印发，责任单位已收到议定事项。",
-    )
 
 
 @login_required
@@ -360,7 +264,7 @@ def item_propose(request, kind):
         kwargs = lambda cleaned: {"notice": notice, **cleaned}  # noqa: E731
         service = services.propose_contested_review
     if data is not None and form.is_valid():
-        item = _call(form, service, actor=user, **kwargs(form.cleaned_data))
+        item = run_service(form, service, actor=user, **kwargs(form.cleaned_data))
         if item is not None:
             messages.success(request, "已提请联席会议审议，待政法委审核列入议程。")
             return redirect("meetings:item-detail", pk=item.pk)
@@ -374,23 +278,24 @@ def _visible_item(user, pk):
                                                            "meeting", "decided_by"), pk=pk)
 
 
-def _item_page(request, item, *, bound=None, status=200):
+ITEM_PAGE = {
+    "accept": Action("accept", services.accept_item, "已列入会议议程。",
+                     lambda data, files, item: AcceptItemForm(data, item=item)),
+    "decline": Action("decline", services.decline_item, "已决定不予列入，提请单位可在议题页看到理由。",
+                      lambda data, files, item: ReasonForm(data)),
+    "withdraw": Action("withdraw", services.withdraw_item, "已撤回。", lambda data, files, item: ReasonForm(data)),
+}
+
+
+def _item_page(request, pk, *, bound=None, status=200):
     user = request.user
-    bound = bound or {}
-    forms = {}
-    may_decide = user.is_committee and jurisdiction_id_of(user) == item.jurisdiction_id
-    if may_decide and item.state == ItemState.PROPOSED:
-        forms["accept"] = bound.get("accept") or AcceptItemForm(item=item)
-        forms["decline"] = bound.get("decline") or ReasonForm()
-    if item.state == ItemState.PROPOSED and (user.is_clerk or user.is_liaison) \
-            and user.organisation_id == item.proposing_organisation_id:
-        forms["withdraw"] = bound.get("withdraw") or ReasonForm()
+    item = _visible_item(user, pk)
     visible_notices = Notice.objects.visible_to(user)
     notices = item.notices.filter(pk__in=visible_notices.values("pk")).select_related("unit", "measure", "case")
     case_visible = item.case_id and Case.objects.visible_to(user).filter(pk=item.case_id).exists()
     return render(request, "meetings/item_detail.html", {
         "item": item,
-        "forms": forms,
+        "forms": action_forms(ITEM.actions_for(user, item), ITEM_PAGE, item, bound or {}),
         "units": item.units.order_by("sort_order", "id"),
         "notices": notices,
         "case_visible": case_visible,
@@ -401,43 +306,18 @@ def _item_page(request, item, *, bound=None, status=200):
 
 @login_required
 def item_detail(request, pk):
-    return _item_page(request, _visible_item(request.user, pk))
+    return _item_page(request, pk)
 
 
-def _item_post(request, pk, name, form_factory, service, success, **extra):
+@login_required
+@require_POST
+def item_action(request, pk, name):
+    """Accept an item onto a meeting's agenda, decline it, or withdraw it."""
     item = _visible_item(request.user, pk)
-    form = form_factory(item)
-    if form.is_valid():
-        done = _call(form, service, actor=request.user, item=item, **form.cleaned_data, **extra)
-        if done is not None:
-            messages.success(request, success)
-            return redirect("meetings:item-detail", pk=item.pk)
-    messages.error(request, _first_error(form))
-    return _item_page(request, _visible_item(request.user, pk), bound={name: form}, status=400)
-
-
-@login_required
-@require_POST
-def item_accept(request, pk):
-    response = _item_post(request, pk, "accept", lambda item: AcceptItemForm(request.POST, item=item),
-                          services.accept_item, "已列入会议议程。")
-    if response.status_code == 302 and request.POST.get("back") == "meeting":  # the button on the meeting page
-        return redirect("meetings:detail", pk=request.POST.get("meeting"))
+    response = act(request, ITEM_PAGE, name, item, keyword="item", detail="meetings:item-detail", page=_item_page)
+    if name == "accept" and response.status_code == 302 and request.POST.get("back") == "meeting":
+        return redirect("meetings:detail", pk=request.POST.get("meeting"))  # the button on the meeting page
     return response
-
-
-@login_required
-@require_POST
-def item_decline(request, pk):
-    return _item_post(request, pk, "decline", lambda item: ReasonForm(request.POST), services.decline_item,
-                      "已决定不予列入，提请单位可在议题页看到理由。")
-
-
-@login_required
-@require_POST
-def item_withdraw(request, pk):
-    return _item_post(request, pk, "withdraw", lambda item: ReasonForm(request.POST), services.withdraw_item,
-                      "已撤回。")
 
 
 # -------------------------------------------------------------------------------------------- decisions
@@ -465,23 +345,23 @@ def _visible_decision(user, pk):
                              pk=pk)
 
 
-def _decision_page(request, decision, *, bound=None, status=200):
+DECISION_PAGE = {
+    "reply": Action("reply", services.reply_to_decision, "已回复落实情况，待政法委确认。",
+                    lambda data, files, decision: DecisionReplyForm(data, files)),
+    "complete": Action("complete", services.complete_decision, "已确认办结。",
+                       lambda data, files, decision: ReasonForm(data)),
+    "send_back": Action("send_back", services.send_back_decision, "已退回责任单位继续落实。",
+                        lambda data, files, decision: SendBackForm(data)),
+    "cancel": Action("cancel", services.cancel_decision, "议定事项已撤销。", lambda data, files, decision: ReasonForm(data)),
+}
+
+
+def _decision_page(request, pk, *, bound=None, status=200):
     user = request.user
-    bound = bound or {}
-    forms = {}
-    published = decision.meeting.state == MeetingState.PUBLISHED
-    member = (user.is_liaison or user.is_clerk) and user.organisation_id == decision.responsible_unit_id
-    committee = user.is_committee and jurisdiction_id_of(user) == decision.meeting.jurisdiction_id
-    if member and published and decision.state == DecisionState.OPEN:
-        forms["reply"] = bound.get("reply") or DecisionReplyForm()
-    if committee and decision.state == DecisionState.REPLIED:
-        forms["complete"] = bound.get("complete") or ReasonForm()
-        forms["send_back"] = bound.get("send_back") or SendBackForm()
-    if committee and decision.state == DecisionState.OPEN:
-        forms["cancel"] = bound.get("cancel") or ReasonForm()
+    decision = _visible_decision(user, pk)
     return render(request, "meetings/decision_detail.html", {
         "decision": decision,
-        "forms": forms,
+        "forms": action_forms(DECISION.actions_for(user, decision), DECISION_PAGE, decision, bound or {}),
         "replies": decision.replies.select_related("replied_by", "attachment").order_by("replied_at", "id"),
         "events": decision.events.select_related("actor").order_by("at", "id"),
         "meeting_visible": Meeting.objects.visible_to(user).filter(pk=decision.meeting_id).exists(),
@@ -490,65 +370,16 @@ def _decision_page(request, decision, *, bound=None, status=200):
 
 @login_required
 def decision_detail(request, pk):
-    return _decision_page(request, _visible_decision(request.user, pk))
+    return _decision_page(request, pk)
 
 
-def _decision_post(request, pk, name, form, perform, success):
+@login_required
+@require_POST
+def decision_action(request, pk, name):
+    """Reply to a decision (its unit), confirm it done, send it back or cancel it (the committee)."""
     decision = _visible_decision(request.user, pk)
-    if form.is_valid():
-        if perform(decision, form) is not None:
-            messages.success(request, success)
-            return redirect("meetings:decision-detail", pk=decision.pk)
-    messages.error(request, _first_error(form))
-    return _decision_page(request, _visible_decision(request.user, pk), bound={name: form}, status=400)
-
-
-@login_required
-@require_POST
-def decision_reply(request, pk):
-    form = DecisionReplyForm(request.POST, request.FILES)
-    return _decision_post(
-        request, pk, "reply", form,
-        lambda decision, form: _call(form, services.reply_to_decision, actor=request.user, decision=decision,
-                                     text=form.cleaned_data["text"], attachment=form.cleaned_data["attachment"]),
-        "已回复落实情况，待政法委确认。",
-    )
-
-
-@login_required
-@require_POST
-def decision_complete(request, pk):
-    form = ReasonForm(request.POST)
-    return _decision_post(
-        request, pk, "complete", form,
-        lambda decision, form: _call(form, services.complete_decision, actor=request.user, decision=decision,
-                                     reason=form.cleaned_data["reason"]),
-        "已确认办结。",
-    )
-
-
-@login_required
-@require_POST
-def decision_send_back(request, pk):
-    form = SendBackForm(request.POST)
-    return _decision_post(
-        request, pk, "send_back", form,
-        lambda decision, form: _call(form, services.send_back_decision, actor=request.user, decision=decision,
-                                     **form.cleaned_data),
-        "已退回责任单位继续落实。",
-    )
-
-
-@login_required
-@require_POST
-def decision_cancel(request, pk):
-    form = ReasonForm(request.POST)
-    return _decision_post(
-        request, pk, "cancel", form,
-        lambda decision, form: _call(form, services.cancel_decision, actor=request.user, decision=decision,
-                                     reason=form.cleaned_data["reason"]),
-        "议定事项已撤销。",
-    )
+    return act(request, DECISION_PAGE, name, decision, keyword="decision", detail="meetings:decision-detail",
+                page=_decision_page)
 
 
 @login_required
@@ -580,7 +411,7 @@ def report_list(request):
     if request.method == "POST" and form is None:  # only a clerk drafts a report; nobody else may post here
         raise Http404
     if request.method == "POST" and form is not None and form.is_valid():
-        report = _call(form, services.create_annual_report, actor=user, year=form.cleaned_data["year"])
+        report = run_service(form, services.create_annual_report, actor=user, year=form.cleaned_data["year"])
         if report is not None:
             messages.success(request, "已根据本年度数据生成报告草稿，请修改后报送。")
             return redirect("meetings:report-detail", pk=report.pk)
@@ -593,22 +424,29 @@ def _visible_report(user, pk):
                              pk=pk)
 
 
+REPORT_PAGE = {
+    "send": Action("send", services.send_annual_report, "报告已报送区委政法委。"),
+    "regenerate": Action("regenerate", services.regenerate_annual_report, "已按最新数据重新生成报告。"),
+}
+
+
 @login_required
 def report_detail(request, pk):
+    """The report, and for its court's clerk while it is a draft, the form that edits it (POST here)."""
     user = request.user
     report = _visible_report(user, pk)
-    may_edit = user.is_clerk and user.organisation_id == report.court_id and report.state == ReportState.DRAFT
+    may_edit = "edit" in REPORT.actions_for(user, report)
     form = None
     status = 200
     if may_edit:
         form = ReportEditForm(request.POST or None, initial={"title": report.title, "text": report.text})
         if request.method == "POST":
             if form.is_valid():
-                done = _call(form, services.edit_annual_report, actor=user, report=report, **form.cleaned_data)
+                done = run_service(form, services.edit_annual_report, actor=user, report=report, **form.cleaned_data)
                 if done is not None:
                     messages.success(request, "报告已保存。")
                     return redirect("meetings:report-detail", pk=report.pk)
-            messages.error(request, _first_error(form))
+            messages.error(request, first_error(form))
             status = 400
     elif request.method == "POST":
         raise Http404
@@ -620,20 +458,10 @@ def report_detail(request, pk):
 
 @login_required
 @require_POST
-def report_send(request, pk):
+def report_action(request, pk, name):
+    """Send the report to the committee, or generate its figures and text again."""
     report = _visible_report(request.user, pk)
-    if _action(request, services.send_annual_report, actor=request.user, report=report):
-        messages.success(request, "报告已报送区委政法委。")
-    return redirect("meetings:report-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def report_regenerate(request, pk):
-    report = _visible_report(request.user, pk)
-    if _action(request, services.regenerate_annual_report, actor=request.user, report=report):
-        messages.success(request, "已按最新数据重新生成报告。")
-    return redirect("meetings:report-detail", pk=pk)
+    return act(request, REPORT_PAGE, name, report, keyword="report", detail="meetings:report-detail", page=None)
 
 
 @login_required

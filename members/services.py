@@ -1,14 +1,15 @@
 """Writes to the roster. Each service is one transaction, checks who may do it, and records the change
-(the audit trail records every row written; contact history is kept in Contact rows, never deleted)."""
-
-import datetime
+(the audit trail records every row written; contact history is kept in Contact rows, never deleted). A contact
+change moves through the table in `members/machines.py`."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
+from linkage import parsing
+from linkage.errors import ApplicationError, PermissionDenied
 
+from .machines import CONTACT_CHANGE, may_request_for
 from .models import (
     ChangeRequestState,
     Contact,
@@ -18,7 +19,6 @@ from .models import (
     User,
     UserRole,
 )
-from .selectors import jurisdiction_id_of
 from .validators import clean_contact_fields
 
 CONTACT_FIELDS = ("name", "position", "landline", "mobile", "email")
@@ -43,7 +43,7 @@ def assign_contact(*, actor, organisation, role, name, position="", landline="",
     """
     _check_role(role)
     fields = clean_contact_fields(name=name, position=position, landline=landline, mobile=mobile, email=email)
-    started_on = started_on or _today()
+    started_on = parsing.date(started_on, "任职起始日期", "started_on") or _today()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     current = Contact.objects.select_for_update().filter(organisation=organisation, role=role).current().first()
     if current is not None:
@@ -68,12 +68,6 @@ def assign_contact(*, actor, organisation, role, name, position="", landline="",
         raise ApplicationError("该单位已有现任同角色联系人，请稍后重试。", field="role")
 
 
-def _may_request_for(actor, organisation):
-    if actor.is_administrator:
-        return True
-    return actor.is_liaison and actor.organisation_id == organisation.pk
-
-
 @transaction.atomic
 def request_contact_change(*, actor, organisation, role, reason, name, position="", landline="", mobile="",
                            email=""):
@@ -82,7 +76,7 @@ def request_contact_change(*, actor, organisation, role, reason, name, position=
     The committee decides (荔政法〔2017〕72号 三（三）: changes are approved by the joint meeting).
     Only one pending request per unit and role.
     """
-    if not _may_request_for(actor, organisation):
+    if not may_request_for(actor, organisation):
         raise PermissionDenied("只能为本单位申请变更联系人。")
     if not organisation.active:
         raise ApplicationError("该单位已停用，不能申请变更联系人。")
@@ -103,29 +97,11 @@ def request_contact_change(*, actor, organisation, role, reason, name, position=
         raise ApplicationError("该单位该角色已有待审批的变更申请，请等待审批或先撤回。", field="role")
 
 
-def _lock_pending(change_request, action):
-    locked = ContactChangeRequest.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=change_request.pk)
-    if locked.state != ChangeRequestState.PENDING:
-        raise TransitionNotAllowed(
-            f"该申请当前状态为“{locked.get_state_display()}”，不能{action}。", state=locked.state
-        )
-    return locked
-
-
-def _require_committee_of(actor, organisation):
-    """The committee decides the changes of its own jurisdiction's units only; the administrator any unit's (the
-    organisation of a request never changes, so this holds before the request is locked)."""
-    if not (actor.is_committee or actor.is_administrator):
-        raise PermissionDenied("联系人变更由政法委审批。")
-    if actor.is_committee and not actor.is_administrator and jurisdiction_id_of(actor) != organisation.jurisdiction_id:
-        raise PermissionDenied("只能审批本辖区成员单位的联系人变更。")
-
-
 @transaction.atomic
 def approve_contact_change(*, actor, change_request, reason=""):
     """The committee approves: the new contact takes the role today, the old one's term ends today."""
-    _require_committee_of(actor, change_request.organisation)
-    request = _lock_pending(change_request, "批准")
+    request = CONTACT_CHANGE.lock(change_request)
+    CONTACT_CHANGE.check(request, "approve", actor)
     account = (
         User.objects.filter(role=UserRole.LIAISON, organisation=request.organisation, liaison_role=request.role)
         .order_by("id")
@@ -139,40 +115,26 @@ def approve_contact_change(*, actor, change_request, reason=""):
         change_request=request,
         **{key: getattr(request, key) for key in CONTACT_FIELDS},
     )
-    request.state = ChangeRequestState.APPROVED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_reason = (reason or "").strip()
-    request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    return request
+    return CONTACT_CHANGE.move(request, "approve", actor, decided_by=actor, decided_at=timezone.now(),
+                               decision_reason=(reason or "").strip())
 
 
 @transaction.atomic
 def reject_contact_change(*, actor, change_request, reason):
     """The committee rejects, with a reason; the current contact stays."""
-    _require_committee_of(actor, change_request.organisation)
+    request = CONTACT_CHANGE.lock(change_request)
+    CONTACT_CHANGE.moves["reject"].role.require(actor, request)
     if not (reason or "").strip():
         raise ApplicationError("驳回时请填写理由。", field="reason")
-    request = _lock_pending(change_request, "驳回")
-    request.state = ChangeRequestState.REJECTED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_reason = reason.strip()
-    request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    return request
+    return CONTACT_CHANGE.move(request, "reject", actor, decided_by=actor, decided_at=timezone.now(),
+                               decision_reason=reason.strip())
 
 
 @transaction.atomic
 def cancel_contact_change(*, actor, change_request):
     """The unit withdraws its own pending request."""
-    if not _may_request_for(actor, change_request.organisation):
-        raise PermissionDenied("只能撤回本单位的申请。")
-    request = _lock_pending(change_request, "撤回")
-    request.state = ChangeRequestState.CANCELLED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.save(update_fields=["state", "decided_by", "decided_at"])
-    return request
+    request = CONTACT_CHANGE.lock(change_request)
+    return CONTACT_CHANGE.move(request, "cancel", actor, decided_by=actor, decided_at=timezone.now())
 
 
 ORGANISATION_EDITABLE = ("name", "short_name", "kind", "level", "duties", "duties_source", "sort_order")
@@ -233,14 +195,3 @@ def _full_clean(instance, exclude=None):
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise ApplicationError(messages[0], field=None if field == "__all__" else field)
-
-
-def contact_started_on(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ApplicationError("任职起始日期格式应为 YYYY-MM-DD。", field="started_on")

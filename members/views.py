@@ -12,6 +12,7 @@ from linkage.forms import run_action, run_service
 
 from . import selectors, services
 from .forms import ContactChangeRequestForm, DecisionForm, RosterFilterForm
+from .machines import CONTACT_CHANGE, may_request_for
 from .models import ChangeRequestState, Organisation
 
 
@@ -36,7 +37,15 @@ def directory(request):
 
 
 def _may_request_change(user, organisation):
-    return user.is_administrator or (user.is_liaison and user.organisation_id == organisation.pk)
+    return may_request_for(user, organisation)
+
+
+def _with_actions(user, requests):
+    """The requests, each carrying the moves the user may make on it now (the buttons of its row)."""
+    requests = list(requests)
+    for change in requests:
+        change.actions = CONTACT_CHANGE.actions_for(user, change)
+    return requests
 
 
 @login_required
@@ -54,7 +63,7 @@ def organisation_detail(request, code):
             "organisation": organisation,
             "history": selectors.contact_history(organisation),
             "current": [c for c in selectors.contact_history(organisation) if c.is_current],
-            "change_requests": change_requests[:20],
+            "change_requests": _with_actions(request.user, change_requests[:20]),
             "may_request_change": _may_request_change(request.user, organisation),
         },
     )
@@ -88,6 +97,7 @@ def change_requests(request):
     if state in ChangeRequestState.values:
         visible = visible.filter(state=state)
     page = Paginator(visible, 30).get_page(request.GET.get("page"))
+    page.object_list = _with_actions(request.user, page.object_list)
     return render(
         request,
         "members/change_requests.html",

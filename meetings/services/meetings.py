@@ -1,0 +1,271 @@
+"""The meeting itself: preparing it, inviting the units and recording who came, the notice, holding it, the
+minutes' text and their publication, calling it off. Only the committee of the meeting's jurisdiction acts here;
+`machines.MEETING` says in which states."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from linkage import parsing
+from linkage.errors import ApplicationError, TransitionNotAllowed
+from linkage.identifiers import normalize_document_number
+from linkage.notify import Message, notify
+from linkage.text import REASON_MAX
+from linkage.workdays import TIMEZONE
+from members.models import Organisation
+from members.selectors import jurisdiction_id_of
+
+from ..machines import ITEM, MEETING, committee
+from ..models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    DecisionState,
+    ItemState,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+)
+from .common import active_attendances, name, text, unit_recipients
+
+MEETING_FIELDS = ("kind", "title", "starts_at", "place", "convenor", "chair")
+
+
+def _clean_meeting_fields(data):
+    cleaned = {}
+    if "kind" in data:
+        if data["kind"] not in MeetingKind.values:
+            raise ApplicationError("请选择会议类型：年度总结会议、案件协调会议、争议协调会议或临时会议。", field="kind")
+        cleaned["kind"] = data["kind"]
+    if "title" in data:
+        cleaned["title"] = text(data["title"], "会议名称", "title", max_length=200)
+    if "starts_at" in data:
+        cleaned["starts_at"] = parsing.moment(data["starts_at"], "召开时间", "starts_at", required=True)
+    if "place" in data:
+        cleaned["place"] = text(data["place"], "会议地点", "place", max_length=200)
+    if "convenor" in data:
+        cleaned["convenor"] = name(data["convenor"], "召集人", "convenor", max_length=100)
+    if "chair" in data:
+        cleaned["chair"] = name(data["chair"], "主持人", "chair", max_length=100)
+    return cleaned
+
+
+@transaction.atomic
+def create_meeting(*, actor, kind, title, starts_at, place, convenor, chair):
+    """The committee prepares a meeting of its jurisdiction (state 筹备中): nobody else sees it until its notice
+    goes out."""
+    committee.require(actor, Meeting(jurisdiction_id=jurisdiction_id_of(actor)))
+    fields = _clean_meeting_fields(
+        {"kind": kind, "title": title, "starts_at": starts_at, "place": place, "convenor": convenor, "chair": chair}
+    )
+    meeting = Meeting.objects.create(jurisdiction_id=jurisdiction_id_of(actor), created_by=actor, **fields)
+    MEETING.record(meeting, "create", actor, to_state=MeetingState.DRAFT,
+                   data={"kind": meeting.kind, "starts_at": meeting.starts_at.isoformat()})
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(*, actor, meeting, **changes):
+    """The committee corrects the meeting's particulars before it is held (a changed date or place after the
+    notice went out is told to the invited units again)."""
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "update", actor)
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
+    cleaned = _clean_meeting_fields(changes)
+    changed = {key: value for key, value in cleaned.items() if getattr(meeting, key) != value}
+    if changed:
+        MEETING.move(meeting, "update", actor, data={"fields": sorted(changed)}, **changed)
+        if meeting.state == MeetingState.SCHEDULED and {"starts_at", "place"} & set(changed):
+            _notify_meeting(meeting, kind="meeting_changed", title_prefix="【会议变更】")
+    return meeting
+
+
+def _check_status(status):
+    if status not in AttendanceStatus.values:
+        raise ApplicationError("出席情况只能是出席、请假或列席。", field="status")
+
+
+@transaction.atomic
+def add_attendance(*, actor, meeting, organisation, person_name="", position="", status=AttendanceStatus.ATTENDING):
+    """The committee invites a unit (and names who it sends) to a meeting before its minutes are published.
+    A unit is on a meeting once."""
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "attendance_added", actor)
+    if not isinstance(organisation, Organisation) or organisation.jurisdiction_id != meeting.jurisdiction_id \
+            or not organisation.active:
+        raise ApplicationError("请选择本辖区在册的成员单位。", field="organisation")
+    _check_status(status)
+    person_name = name(person_name, "参会人员姓名", "person_name", required=False, max_length=30)
+    position = text(position, "职务", "position", required=False, max_length=50)
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(
+                meeting=meeting, organisation=organisation, person_name=person_name, position=position, status=status
+            )
+    except IntegrityError:
+        raise ApplicationError(f"“{organisation.name}”已在参会单位中。", field="organisation")
+    MEETING.note(meeting, "attendance_added", actor,
+                 data={"attendance": attendance.pk, "organisation": organisation.pk, "status": status,
+                       "person_name": person_name})
+    if meeting.state == MeetingState.SCHEDULED:
+        _notify_meeting(meeting, kind="meeting_notice", title_prefix="【会议通知】", only=[organisation.pk])
+    return attendance
+
+
+@transaction.atomic
+def record_attendance(*, actor, attendance, status, person_name=None, position=None):
+    """The committee records who came: 出席, 请假 or 列席, and the person's name and position."""
+    meeting = MEETING.lock(attendance.meeting)
+    attendance = Attendance.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=attendance.pk)
+    MEETING.check(meeting, "attendance_changed", actor)
+    if attendance.withdrawn_at:
+        raise TransitionNotAllowed(f"会议当前状态为“{meeting.get_state_display()}”，不能再登记出席情况。",
+                                   state=meeting.state)
+    _check_status(status)
+    changes = {"status": status}
+    if person_name is not None:
+        changes["person_name"] = name(person_name, "参会人员姓名", "person_name", required=False, max_length=30)
+    if position is not None:
+        changes["position"] = text(position, "职务", "position", required=False, max_length=50)
+    before = {key: getattr(attendance, key) for key in changes}
+    for key, value in changes.items():
+        setattr(attendance, key, value)
+    attendance.save(update_fields=list(changes))
+    MEETING.note(meeting, "attendance_changed", actor,
+                 data={"attendance": attendance.pk, "organisation": attendance.organisation_id, "before": before,
+                       "after": changes})
+    return attendance
+
+
+@transaction.atomic
+def withdraw_attendance(*, actor, attendance, reason):
+    """An invitation sent by mistake is withdrawn before the meeting is held; the row stays, marked."""
+    meeting = MEETING.lock(attendance.meeting)
+    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    move = MEETING.check(meeting, "attendance_removed", actor)
+    if attendance.withdrawn_at:
+        raise TransitionNotAllowed(move.refusal, state=meeting.state)
+    reason = text(reason, "取消邀请的理由", "reason", max_length=REASON_MAX)
+    attendance.withdrawn_at = timezone.now()
+    attendance.save(update_fields=["withdrawn_at"])
+    MEETING.note(meeting, "attendance_removed", actor, reason=reason,
+                 data={"attendance": attendance.pk, "organisation": attendance.organisation_id})
+    return attendance
+
+
+def _notify_meeting(meeting, *, kind, title_prefix, only=None):
+    units = list(active_attendances(meeting).values_list("organisation_id", flat=True))
+    if only is not None:
+        units = [unit for unit in units if unit in only]
+    recipients = unit_recipients(units)
+    if not recipients:
+        return {}
+    starts = timezone.localtime(meeting.starts_at, TIMEZONE)
+    message = Message(
+        kind=kind,
+        title=f"{title_prefix}{meeting.title}",
+        body=(f"定于{starts:%Y年%m月%d日 %H:%M}在{meeting.place}召开{meeting.title}（{meeting.get_kind_display()}），"
+              f"召集人：{meeting.convenor}，主持人：{meeting.chair}。请贵单位按时参加；不能参加的，请提前向会议召集单位请假。"),
+        link=reverse("meetings:detail", args=[meeting.pk]),
+    )
+    return notify(recipients, message)
+
+
+@transaction.atomic
+def schedule_meeting(*, actor, meeting):
+    """The committee sends the meeting notice (会议通知): the meeting becomes visible to the invited units, whose
+    liaisons are told in the app (and by email/SMS where the roster has an address). Needs at least one unit."""
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "schedule", actor)
+    if not active_attendances(meeting).exists():
+        raise ApplicationError("请先确定参会单位，再发出会议通知。", field="attendance")
+    MEETING.move(meeting, "schedule", actor, scheduled_at=timezone.now())
+    _notify_meeting(meeting, kind="meeting_notice", title_prefix="【会议通知】")
+    return meeting
+
+
+@transaction.atomic
+def hold_meeting(*, actor, meeting):
+    """The committee records that the meeting took place (not before its day); attendance and decisions are
+    then recorded until the minutes are published."""
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "hold", actor)
+    if timezone.localtime(meeting.starts_at, TIMEZONE).date() > timezone.localdate():
+        raise ApplicationError(
+            f"会议定于{timezone.localtime(meeting.starts_at, TIMEZONE):%Y年%m月%d日}召开，尚未到会期，不能登记为已召开。",
+            field="starts_at",
+        )
+    return MEETING.move(meeting, "hold", actor, held_at=timezone.now())
+
+
+@transaction.atomic
+def cancel_meeting(*, actor, meeting, reason):
+    """The committee calls a meeting off before it is held; its agenda items go back to the pending proposals."""
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "cancel", actor)
+    reason = text(reason, "取消理由", "reason", max_length=REASON_MAX)
+    was_scheduled = meeting.state == MeetingState.SCHEDULED
+    MEETING.move(meeting, "cancel", actor, reason=reason, cancelled_at=timezone.now())
+    for item in AgendaItem.objects.select_for_update().filter(meeting=meeting, state=ItemState.ACCEPTED):
+        ITEM.move(item, "release", actor, reason=reason, data={"meeting": meeting.pk}, meeting=None, position=None)
+    if was_scheduled:
+        _notify_meeting(meeting, kind="meeting_cancelled", title_prefix="【会议取消】")
+    return meeting
+
+
+@transaction.atomic
+def update_summary(*, actor, meeting, summary):
+    """The committee writes the minutes' body (会议概况和议定意见) before publishing them."""
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "summary_updated", actor)
+    meeting.summary = (summary or "").strip()
+    meeting.save(update_fields=["summary", "updated_at"])
+    MEETING.note(meeting, "summary_updated", actor, data={"length": len(meeting.summary)})
+    return meeting
+
+
+@transaction.atomic
+def publish_minutes(*, actor, meeting, document_number, summary=None):
+    """The committee publishes the minutes (印发会议纪要) under a unique document number (荔政法〔2026〕3号). The
+    decisions become binding: each responsible unit sees its decisions in its inbox and the reminder ladder
+    starts; the items on the agenda are marked discussed; the units on the meeting and the responsible units are
+    told in the app."""
+    meeting = MEETING.lock(meeting)
+    MEETING.check(meeting, "publish", actor)
+    try:
+        document_number = normalize_document_number(document_number or "")
+    except ValidationError as error:
+        raise ApplicationError(f"纪要文号：{error.messages[0]}", field="document_number")
+    if Meeting.objects.filter(document_number=document_number).exclude(pk=meeting.pk).exists():
+        raise ApplicationError(f"文号 {document_number} 已被使用。", field="document_number")
+    if not active_attendances(meeting).filter(status=AttendanceStatus.ATTENDING).exists():
+        raise ApplicationError("请先登记出席单位，再印发会议纪要。", field="attendance")
+    if summary is not None:
+        meeting.summary = (summary or "").strip()
+    MEETING.move(meeting, "publish", actor, data={"document_number": document_number},
+                 document_number=document_number, summary=meeting.summary, published_at=timezone.now())
+    for item in AgendaItem.objects.select_for_update().filter(meeting=meeting, state=ItemState.ACCEPTED):
+        ITEM.move(item, "discuss", actor, data={"meeting": meeting.pk, "document_number": document_number})
+    _notify_publication(meeting)
+    return meeting
+
+
+def _notify_publication(meeting):
+    decisions = list(meeting.decisions.exclude(state=DecisionState.CANCELLED).select_related("responsible_unit"))
+    attending = set(active_attendances(meeting).values_list("organisation_id", flat=True))
+    responsible = {decision.responsible_unit_id for decision in decisions}
+    for unit_id in attending | responsible:
+        recipients = unit_recipients([unit_id])
+        if not recipients:
+            continue
+        own = [decision for decision in decisions if decision.responsible_unit_id == unit_id]
+        body = f"{meeting.title}会议纪要（{meeting.document_number}）已印发。"
+        if own:
+            body += "贵单位负责落实：" + "；".join(
+                f"第{decision.position}项 {decision.task}（{decision.due_on:%Y年%m月%d日}前）" for decision in own
+            ) + "。请按期落实并在线回复落实情况。"
+        notify(recipients, Message(kind="minutes_published", title=f"【会议纪要】{meeting.title}", body=body,
+                                   link=reverse("meetings:detail", args=[meeting.pk])))
