@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from blacklist.restrictions import ensure_special_notifications
+from blacklist.restrictions.services import ensure_special_notifications
 from cases.models import Case, Party, PartyRole
 from cases.services import require_clerk_of
 from linkage import audit

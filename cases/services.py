@@ -141,7 +141,7 @@ def update_case(*, actor, case, **changes):
     if changes:
         case.save(update_fields=[*changes, "updated_at"])
     if "performed_amount" in changes and case.amount and case.performed_amount >= case.amount:
-        from blacklist.services import record_removal_ground
+        from blacklist.listings.services import record_removal_ground
 
         for listing in case.listings.filter(state__in=["published", "shielded"]):
             record_removal_ground(actor=actor, listing=listing, ground="performed")
@@ -185,7 +185,7 @@ def set_case_status(*, actor, case, status, reason=""):
     ground = {CaseStatus.CONCLUDED: "performed", CaseStatus.TERMINATED: "terminated",
               CaseStatus.SUSPENDED: "suspended"}.get(status)
     if ground:
-        from blacklist.services import record_removal_ground
+        from blacklist.listings.services import record_removal_ground
 
         for listing in case.listings.filter(state__in=["published", "shielded"]):
             record_removal_ground(actor=actor, listing=listing, ground=ground)

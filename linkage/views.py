@@ -66,8 +66,8 @@ def home(request):
         context["inbox_counts"] = notice_selectors.inbox_counts(user)
     if user.is_court_staff:
         context["court_work"] = notice_selectors.court_workload(user)
+        from blacklist.listings.services import removal_breaches
         from blacklist.models import Listing
-        from blacklist.services import removal_breaches
 
         context["removals_due"] = list(
             Listing.objects.filter(court_id=user.organisation_id, state__in=["published", "shielded"],

@@ -20,8 +20,8 @@ from linkage.api import WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
 from members.selectors import jurisdiction_id_of
 
+from ..models import Listing, ListingEvent, ListingGround, ListingState
 from . import selectors, services
-from .models import Listing, ListingEvent, ListingGround, ListingState
 from .serializers import (
     AcknowledgementSerializer,
     CorrectSerializer,
