@@ -1,7 +1,12 @@
 """The dishonest-debtor list (失信被执行人名单, 法释〔2017〕7号): listings with their published fields, their
 state machine and events. The events are also the push feed to joint-punishment units: every publish, delete,
-revoke, shield, correct and expiry is one `ListingEvent`, written in commit order (see services), so a unit that
-reads the feed from a cursor misses nothing and sees nothing twice."""
+revoke, shield, correct and expiry is one `ListingEvent`, written in commit order (see `ListingMachine`), so a
+unit that reads the feed from a cursor misses nothing and sees nothing twice.
+
+Each stateful model's moves, and the role who may make each, are one `linkage.statemachine.Machine` here:
+`LISTING_MACHINE`, `CORRECTION_MACHINE`, `RESTRICTION_MACHINE`. Services move through them; pages and the API ask
+them which actions to offer. (A special-debtor notification has no states: it is done once, `done_on`.)
+The models are shared by the sub-packages (listings, corrections, screening, public, restrictions)."""
 
 from dataclasses import dataclass, field
 

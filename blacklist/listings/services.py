@@ -18,7 +18,15 @@ from linkage.identifiers import age_on, normalize_credit_code, normalize_residen
 from linkage.workdays import TIMEZONE, add_working_days
 from members.selectors import jurisdiction_id_of
 
-from ..models import LISTING_MACHINE, DeletionGround, Listing, ListingAcknowledgement, ListingGround, ListingState
+from ..models import (
+    LISTING_MACHINE,
+    RESTRICTION_MACHINE,
+    DeletionGround,
+    Listing,
+    ListingAcknowledgement,
+    ListingGround,
+    ListingState,
+)
 from ..restrictions import services as restrictions
 from .selectors import may_acknowledge, pushed_events
 
@@ -119,7 +127,7 @@ def approve_listing(*, actor, listing, reason=""):
 
 def _lift_restriction_with(listing, actor, reason):
     order = getattr(listing, "restriction_order", None)
-    if order is not None and order.state == "active":
+    if order is not None and RESTRICTION_MACHINE.allows(order, "lift"):
         restrictions.lift_restriction_order(actor=actor, order=order, reason=reason, with_listing=True)
 
 
@@ -248,6 +256,13 @@ def correct_listing(*, actor, listing, changes, reason):
         event={"pushed": listing.state != ListingState.PROPOSED}, **fields,
     )
 
+
+
+# The service of each move a user makes, for the pages and the API (expiry is the periodic task's).
+MOVE_SERVICES = {
+    "approve": approve_listing, "withdraw": withdraw_listing, "shield": shield_listing,
+    "unshield": unshield_listing, "delete": delete_listing, "revoke": revoke_listing, "correct": correct_listing,
+}
 
 def expire_due_listings(today=None):
     """The periodic task: every published or shielded listing whose fixed period has ended is moved off the list

@@ -24,16 +24,11 @@ from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, Reas
 
 LISTINGS_PER_PAGE = 20
 
-# The moves a user can make from the listing's page: action → (service, form class). Which of them a user is offered
-# is `LISTING_MACHINE.actions_for` (the state and the role, from the one table); expiry is the system's.
-ACTIONS = {
-    "approve": (services.approve_listing, ReasonForm),
-    "withdraw": (services.withdraw_listing, ReasonForm),
-    "shield": (services.shield_listing, ReasonForm),
-    "unshield": (services.unshield_listing, ReasonForm),
-    "delete": (services.delete_listing, DeleteForm),
-    "revoke": (services.revoke_listing, RevokeForm),
-    "correct": (services.correct_listing, CorrectForm),
+# The form of each move a user can make from the listing's page (its service is `services.MOVE_SERVICES[action]`).
+# Which of them a user is offered is `LISTING_MACHINE.actions_for` (the state and the role, from the one table).
+FORMS = {
+    "approve": ReasonForm, "withdraw": ReasonForm, "shield": ReasonForm, "unshield": ReasonForm,
+    "delete": DeleteForm, "revoke": RevokeForm, "correct": CorrectForm,
 }
 
 
@@ -42,7 +37,7 @@ def _visible(user, pk):
 
 
 def _available(user, listing):
-    return [name for name in LISTING_MACHINE.actions_for(user, listing) if name in ACTIONS]
+    return [name for name in LISTING_MACHINE.actions_for(user, listing) if name in FORMS]
 
 
 @login_required
@@ -86,7 +81,7 @@ def _detail_context(request, listing, forms=None):
     forms = forms or {}
     # A refused form is shown with its message even when the move is not offered to this user.
     available += [name for name in forms if name not in available]
-    action_forms = [(name, LISTING_MACHINE.label(name), forms.get(name) or ACTIONS[name][1](prefix=name))
+    action_forms = [(name, LISTING_MACHINE.label(name), forms.get(name) or FORMS[name](prefix=name))
                     for name in available]
     now = timezone.now()
     removal = None
@@ -117,17 +112,16 @@ def listing_detail(request, pk):
 def listing_action(request, pk, name):
     user = request.user
     listing = _visible(user, pk)
-    if name not in ACTIONS:
+    if name not in FORMS:
         raise Http404
-    service, form_class = ACTIONS[name]
-    form = form_class(request.POST, prefix=name)
+    form = FORMS[name](request.POST, prefix=name)
     if form.is_valid():
         data = dict(form.cleaned_data)
         if name == "correct":
             data = {"changes": {data["field"]: data["value"]}, "reason": data["reason"]}
         if name in ("approve", "withdraw", "shield", "unshield"):
             data = {"reason": data.get("reason", "")}
-        if run_service(form, service, actor=user, listing=listing, **data) is not None:
+        if run_service(form, services.MOVE_SERVICES[name], actor=user, listing=listing, **data) is not None:
             messages.success(request, f"已{LISTING_MACHINE.label(name)}。")
             return redirect("blacklist:listing-detail", pk=listing.pk)
     listing.refresh_from_db()
