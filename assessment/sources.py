@@ -15,15 +15,15 @@ from members.models import Organisation
 
 from .yearspan import Ordinals, Window
 
-JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")  # as blacklist.selectors: who reads the feed
+JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")  # as blacklist.listings.selectors: who reads the feed
 
 
 
 def push_metrics(unit_ids, window, ordinals):
     """{unit_id: (pushes, acknowledged, acknowledged in time)} for the joint-punishment units among `unit_ids`; a
-    unit counts the pushes of its own jurisdiction only (those it received, `blacklist.selectors.pushed_events`)."""
+    unit counts the pushes of its own jurisdiction only (those it received, `blacklist.listings.selectors.pushed_events`)."""
+    from blacklist.listings.selectors import pushed_events
     from blacklist.models import ListingAcknowledgement
-    from blacklist.selectors import pushed_events
 
     joint = dict(Organisation.objects.filter(pk__in=unit_ids, measures__code__in=JOINT_PUNISHMENT_MEASURES)
                  .values_list("pk", "jurisdiction_id").distinct())
@@ -96,8 +96,8 @@ def record_rows(kind, unit_id, year, *, as_of=None):
     """The list pushes, screenings or meeting decisions behind one unit's figures, as plain dicts for the page."""
     window = Window(year, as_of)
     if kind == "pushes":
+        from blacklist.listings.selectors import pushed_events
         from blacklist.models import ListingAcknowledgement
-        from blacklist.selectors import pushed_events
 
         jurisdiction_id = (Organisation.objects.filter(pk=unit_id, measures__code__in=JOINT_PUNISHMENT_MEASURES)
                            .values_list("jurisdiction_id", flat=True).first())

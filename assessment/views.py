@@ -357,7 +357,7 @@ def _hide_what_is_not_theirs(user, kind, unit_id, rows):
     shown only to whom may see that record itself: another court's listing, a meeting decision the viewer is not
     party to, a unit's own screening file stay unnamed (the count and the dates still explain the figure)."""
     if kind == "pushes":
-        from blacklist.selectors import listings_visible_to, may_read_feed
+        from blacklist.listings.selectors import listings_visible_to, may_read_feed
 
         if user.organisation_id == unit_id and may_read_feed(user):  # the unit received these pushes itself
             return rows

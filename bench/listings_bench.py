@@ -47,7 +47,7 @@ def insert_listings(cursor, *, case, party, court, clerk, today, total):
     """`total` published listings in one INSERT … SELECT generate_series, on 1,000 consecutive cases and parties
     starting at the ids given. (debtor, case) pairs are unique (one live listing per debtor and case): debtor
     g % 1000, case g / 1000."""
-    from blacklist.services import name_pinyin
+    from blacklist.listings.services import name_pinyin
 
     cursor.execute(
         """
@@ -116,7 +116,7 @@ def main():
         from django.db import connection
 
         from blacklist.models import Listing
-        from blacklist.public import PUBLISHED_FIELDS, name_search_queryset, public_search
+        from blacklist.public.search import PUBLISHED_FIELDS, name_search_queryset, public_search
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()")

@@ -91,7 +91,7 @@ def main():
         from django.test.utils import CaptureQueriesContext
 
         from blacklist.models import ScreeningResult, ScreeningSource
-        from blacklist.screening import screen_applicants
+        from blacklist.screening.services import screen_applicants
         from linkage.models import Notification
 
         started = time.perf_counter()

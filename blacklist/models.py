@@ -1,13 +1,22 @@
 """The dishonest-debtor list (失信被执行人名单, 法释〔2017〕7号): listings with their published fields, their
 state machine and events. The events are also the push feed to joint-punishment units: every publish, delete,
-revoke, shield, correct and expiry is one `ListingEvent`, written in commit order (see services), so a unit that
-reads the feed from a cursor misses nothing and sees nothing twice."""
+revoke, shield, correct and expiry is one `ListingEvent`, written in commit order (see `ListingMachine`), so a
+unit that reads the feed from a cursor misses nothing and sees nothing twice.
+
+Each stateful model's moves, and the role who may make each, are one `linkage.statemachine.Machine` here:
+`LISTING_MACHINE`, `CORRECTION_MACHINE`, `RESTRICTION_MACHINE`. Services move through them; pages and the API ask
+them which actions to offer. (A special-debtor notification has no states: it is done once, `done_on`.)
+The models are shared by the sub-packages (listings, corrections, screening, public, restrictions)."""
+
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 from linkage.dates import PastDateValidator
+from linkage.errors import TransitionNotAllowed
+from linkage.statemachine import EventBase, Machine, Move, Role, court_staff_of, leader_of
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
 
@@ -33,15 +42,28 @@ class ListingState(models.TextChoices):
 # States in which the debtor is on the public list and punished.
 ACTIVE_STATES = (ListingState.PUBLISHED,)
 
-LISTING_TRANSITIONS = {
-    "approve": ({ListingState.PROPOSED}, ListingState.PUBLISHED),
-    "withdraw": ({ListingState.PROPOSED}, ListingState.WITHDRAWN),
-    "shield": ({ListingState.PUBLISHED}, ListingState.SHIELDED),
-    "unshield": ({ListingState.SHIELDED}, ListingState.PUBLISHED),
-    "delete": ({ListingState.PUBLISHED, ListingState.SHIELDED}, ListingState.DELETED),
-    "revoke": ({ListingState.PUBLISHED, ListingState.SHIELDED}, ListingState.REVOKED),
-    "expire": ({ListingState.PUBLISHED, ListingState.SHIELDED}, ListingState.EXPIRED),
+# Who may move a listing: its court's bureau leader approves; its court's staff (clerks and leaders) make the other
+# moves; expiry is the periodic task's alone (no user is offered it).
+COURT_LEADER = leader_of("court_id", "只有本院执行局领导可以批准。")
+COURT_STAFF = court_staff_of("court_id", "只有本院执行人员可以办理。")
+SYSTEM = Role(lambda actor, obj: False, "到期移出由系统办理。")
+
+LIVE = (ListingState.PUBLISHED, ListingState.SHIELDED)
+LISTING_MOVES = {
+    "approve": Move({ListingState.PROPOSED}, ListingState.PUBLISHED, "批准发布", COURT_LEADER),
+    "withdraw": Move({ListingState.PROPOSED}, ListingState.WITHDRAWN, "撤回", COURT_STAFF),
+    "shield": Move({ListingState.PUBLISHED}, ListingState.SHIELDED, "屏蔽", COURT_STAFF),
+    "unshield": Move({ListingState.SHIELDED}, ListingState.PUBLISHED, "解除屏蔽", COURT_STAFF),
+    "delete": Move(LIVE, ListingState.DELETED, "删除", COURT_STAFF),
+    "revoke": Move(LIVE, ListingState.REVOKED, "撤销", COURT_STAFF),
+    "expire": Move(LIVE, ListingState.EXPIRED, "到期移出", SYSTEM),
+    # A correction of the published fields keeps the state.
+    "correct": Move({ListingState.PROPOSED, *LIVE}, None, "更正", COURT_STAFF),
 }
+# Steps of a listing's history that are not moves: its creation, and a deletion ground recorded for the clerk.
+LISTING_NAMES = {"propose": "提请纳入", "removal_due": "出现删除事由"}
+# The moves joint-punishment units must learn of: their events are the push feed.
+PUSHED_ACTIONS = frozenset({"approve", "shield", "unshield", "delete", "revoke", "expire", "correct"})
 
 
 class DeletionGround(models.TextChoices):
@@ -139,31 +161,49 @@ class Listing(models.Model):
         return self.id_number or self.credit_code
 
 
-class ListingEvent(models.Model):
+class ListingEvent(EventBase):
     """One step of a listing's history, and one entry of the push feed when `pushed` is true. Rows are written
     under a transaction-level advisory lock, so their ids become visible in increasing order: a reader that keeps
     the last id it has seen never misses an event that commits later with a smaller id."""
 
     listing = models.ForeignKey(Listing, verbose_name="名单", on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    action = models.CharField("操作", max_length=20)
-    from_state = models.CharField("原状态", max_length=20, blank=True)
-    to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
+    action = models.CharField("操作", max_length=20)  # the table's column as it was created
     pushed = models.BooleanField("推送联合惩戒单位", default=False, db_index=True)
-    data = models.JSONField("数据", default=dict, blank=True)
 
-    class Meta:
+    ACTIONS = {**{action: move.label for action, move in LISTING_MOVES.items()}, **LISTING_NAMES}
+    STATES = ListingState
+
+    class Meta(EventBase.Meta):
         verbose_name = "名单记录"
         verbose_name_plural = "名单记录"
-        ordering = ["id"]
+        ordering = ["id"]  # the feed's order
         # The acknowledgement-reminder scan reads the pushed events of its look-back window by time.
         indexes = [models.Index(fields=["at"], condition=Q(pushed=True), name="listing_event_pushed_at")]
 
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+FEED_LOCK_KEY = 7_201_700  # any constant: the advisory lock that orders feed events
+
+
+def feed_lock():
+    """Serialise the transactions that write pushed events, so ids commit in increasing order."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
+
+
+class ListingMachine(Machine):
+    """The listing's table, whose events of `PUSHED_ACTIONS` are feed entries, written under the feed lock (a
+    correction of a never-published listing passes `pushed=False`: nobody holds its data)."""
+
+    def record(self, obj, action, actor, *, pushed=None, **kwargs):
+        pushed = action in PUSHED_ACTIONS if pushed is None else pushed
+        if pushed:
+            feed_lock()
+        return super().record(obj, action, actor, pushed=pushed, **kwargs)
+
+
+LISTING_MACHINE = ListingMachine(noun="名单", moves=LISTING_MOVES, names=LISTING_NAMES, event_model=ListingEvent,
+                                 event_field="listing")
 
 
 class ListingAcknowledgement(models.Model):
@@ -290,6 +330,15 @@ class RestrictionOrder(models.Model):
         return f"限制消费令（{self.debtor}）"
 
 
+# An order is lifted by a clerk of the case's court, or with its listing when that leaves the list (the listing's
+# service has checked the actor and passes role=False).
+RESTRICTION_MACHINE = Machine(noun="限制消费令", state_field="state", related=("case",), moves={
+    "lift": Move({RestrictionState.ACTIVE}, RestrictionState.LIFTED, "解除", Role(
+        lambda actor, order: actor.is_clerk and actor.organisation_id == order.case.court_id,
+        "只有本院执行员可以办理此事项。")),
+})
+
+
 class SpecialDebtorKind(models.TextChoices):
     DEPUTY = "deputy", "人大代表"
     CPPCC = "cppcc", "政协委员"
@@ -368,3 +417,43 @@ class CorrectionRequest(models.Model):
     @property
     def answered_on_time(self):
         return self.decided_on is not None and self.decided_on <= self.due_on
+
+
+@dataclass
+class CorrectionMachine(Machine):
+    """The correction request's table, with the refusals the court's pages have always shown, and the rule that a
+    rejection's reconsideration is requested once (the request keeps its state "rejected")."""
+
+    refusals: dict = field(default_factory=dict)
+
+    def allows(self, obj, action):
+        once = not (action == "reconsider" and obj.reconsideration_requested_on)
+        return super().allows(obj, action) and once
+
+    def may(self, user, obj, action):
+        role = self.moves[action].role
+        return self.allows(obj, action) and (role is None or role.allows(user, obj))
+
+    def check(self, obj, action, actor=None, *, role=True):
+        move = self.moves[action]
+        if role and move.role is not None:
+            move.role.require(actor, obj)
+        if not self.allows(obj, action):
+            raise TransitionNotAllowed(self.refusals[action], state=obj.state)
+        return move
+
+
+# The listing's court's staff decide a request and record a reconsideration request.
+CORRECTION_STAFF = Role(
+    lambda actor, request: actor.is_court_staff and actor.organisation_id == request.listing.court_id,
+    COURT_STAFF.message,
+)
+CORRECTION_MACHINE = CorrectionMachine(noun="纠错申请", related=("listing",), moves={
+    "correct": Move({CorrectionState.PENDING}, CorrectionState.CORRECTED, "纠正", CORRECTION_STAFF),
+    "reject": Move({CorrectionState.PENDING}, CorrectionState.REJECTED, "驳回", CORRECTION_STAFF),
+    "reconsider": Move({CorrectionState.REJECTED}, None, "申请复议", CORRECTION_STAFF),
+}, refusals={
+    "correct": "该纠错申请已审查。",
+    "reject": "该纠错申请已审查。",
+    "reconsider": "只有被驳回且尚未申请复议的纠错申请可以申请复议。",
+})

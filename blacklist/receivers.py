@@ -3,8 +3,9 @@ transaction."""
 
 from cases.models import CaseStatus
 
-from . import restrictions, services
+from .listings import services
 from .models import ListingState
+from .restrictions import services as restrictions
 
 # A case's status that gives a ground for deleting its listings: the court must delete them within 3 working days.
 REMOVAL_GROUNDS = {CaseStatus.CONCLUDED: "performed", CaseStatus.TERMINATED: "terminated",

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from .listings import services
 
 
 @shared_task(name="blacklist.tasks.expire_listings")
@@ -23,7 +23,7 @@ def remind_unacknowledged_pushes_task(now_iso=None):
     then A+B+leader). One bounded scan; when a further batch waits, the next scan is queued at once."""
     from django.utils.dateparse import parse_datetime
 
-    from . import reminders
+    from .listings import reminders
 
     result = reminders.scan_push_reminders(parse_datetime(now_iso) if now_iso else None)
     if result.get("more"):

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assistance import selectors as notice_selectors
+from blacklist.listings.services import removal_breaches
 from blacklist.models import Listing
-from blacklist.services import removal_breaches
 from linkage import workdays
 from linkage.models import Delivery, DeliveryState
 from members import selectors as member_selectors

@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
+from blacklist import urls as blacklist_urls
+
 from . import otp, views
 from .token_api import obtain_auth_token
 
@@ -17,7 +19,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
     # The busiest first: a URL is matched against the patterns in order (notices, then the public list, then cases).
     path("", include("assistance.api_urls")),
-    path("", include("blacklist.api_urls")),
+    path("", include(blacklist_urls.api_urlpatterns)),
     path("", include("cases.api_urls")),
     path("", include("members.api_urls")),
     path("", include("meetings.api_urls")),

@@ -17,6 +17,6 @@ def warm_up():
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 - imports the URL configuration and every view module it names
     resolver.reverse_dict  # noqa: B018 - builds the reverse and namespace tables (first reverse() or include)
-    from blacklist.services import name_pinyin
+    from blacklist.listings.services import name_pinyin
 
     name_pinyin("张三")  # imports pypinyin and reads its dictionaries

@@ -31,9 +31,10 @@ from django.utils import timezone
 from assistance import services as notice_services
 from assistance.demo import credit_code, person
 from assistance.models import ReplyOutcome
-from blacklist import screening
-from blacklist import services as listing_services
+from blacklist.corrections import services as correction_services
+from blacklist.listings import services as listing_services
 from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
+from blacklist.screening import services as screening
 from linkage.models import Notification
 from meetings import services as meeting_services
 from members import services as member_services
@@ -193,11 +194,11 @@ def _blacklist(w):
                                                                    facts="违反限制消费令。")))
     w.push_event = ListingEvent.objects.filter(listing=w.listing_published, pushed=True).order_by("id").first()
     w.restriction_order = RestrictionOrder.objects.get(listing=w.listing_published)
-    w.correction_pending = listing_services.receive_correction_request(
+    w.correction_pending = correction_services.receive_correction_request(
         actor=clerk, listing=w.listing_published, applicant="赵某", content="已履行部分义务。")
-    w.correction_rejected = listing_services.decide_correction_request(
+    w.correction_rejected = correction_services.decide_correction_request(
         actor=clerk, reason="理由不成立。", corrected=False,
-        request=listing_services.receive_correction_request(actor=clerk, listing=w.listing_published,
+        request=correction_services.receive_correction_request(actor=clerk, listing=w.listing_published,
                                                             applicant="赵某", content="身份信息有误。"))
     w.screening = screening.screen_applicants(
         actor=w.liaison_xa, source=ScreeningSource.SINGLE,

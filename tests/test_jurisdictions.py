@@ -18,9 +18,10 @@ from assessment.sources import push_metrics, record_rows
 from assessment.yearspan import Ordinals, Window
 from assistance.demo import person
 from assistance.models import Notice
-from blacklist import reminders, selectors
-from blacklist import services as listing_services
-from blacklist.restriction_views import restriction_orders_visible_to
+from blacklist.corrections.selectors import corrections_visible_to
+from blacklist.listings import reminders, selectors
+from blacklist.listings import services as listing_services
+from blacklist.restrictions.views import restriction_orders_visible_to
 from cases.models import Case
 from linkage.errors import PermissionDenied
 from linkage.models import Reminder
@@ -115,7 +116,7 @@ def test_the_second_committee_finds_none_of_the_first_in_any_list(world):
         "cases": lambda user: Case.objects.visible_to(user),
         "notices": lambda user: Notice.objects.visible_to(user),
         "listings": selectors.listings_visible_to,
-        "corrections": selectors.corrections_visible_to,
+        "corrections": corrections_visible_to,
         "restriction orders": restriction_orders_visible_to,
         "meetings": lambda user: Meeting.objects.visible_to(user),
         "agenda items": lambda user: AgendaItem.objects.visible_to(user),

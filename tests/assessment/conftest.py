@@ -70,7 +70,7 @@ def third_unit(db):
 
 def listing_for(clerk):
     """A proposed listing of a debtor of the clerk's court, made through the service (pushes are added by tests)."""
-    from blacklist import services as listing_services
+    from blacklist.listings import services as listing_services
 
     case = CaseFactory(court=clerk.organisation, created_by=clerk)
     debtor = DebtorFactory(case=case)

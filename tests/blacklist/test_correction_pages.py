@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from blacklist import services
+from blacklist.corrections import services as corrections
+from blacklist.listings import services
 from blacklist.models import CorrectionRequest, CorrectionState, ListingEvent, ListingState
 from cases import services as case_services
 from tests import factories
@@ -51,7 +52,7 @@ def listing(clerk, leader):
 
 
 def receive(clerk, listing, received_on, applicant="张伟"):
-    return services.receive_correction_request(actor=clerk, listing=listing, applicant=applicant, content="姓名有误",
+    return corrections.receive_correction_request(actor=clerk, listing=listing, applicant=applicant, content="姓名有误",
                                                received_on=received_on)
 
 
@@ -105,10 +106,10 @@ def test_recording_a_request(login, clerk, listing):
 
 def test_the_list_shows_the_deadline_and_whether_it_was_kept(login, clerk, leader, listing):
     on_time = receive(clerk, listing, datetime.date(2026, 11, 2), "甲申请人")
-    services.decide_correction_request(actor=clerk, request=on_time, corrected=False, reason="无误",
+    corrections.decide_correction_request(actor=clerk, request=on_time, corrected=False, reason="无误",
                                        decided_on=datetime.date(2026, 11, 10))
     late = receive(clerk, listing, datetime.date(2026, 10, 1), "乙申请人")  # due 10-16
-    services.decide_correction_request(actor=clerk, request=late, corrected=False, reason="无误",
+    corrections.decide_correction_request(actor=clerk, request=late, corrected=False, reason="无误",
                                        decided_on=datetime.date(2026, 11, 20))
     waiting = receive(clerk, listing, datetime.date(2026, 11, 20), "丙申请人")  # due 12-07 (12-05 is a Saturday)
     overdue = receive(clerk, listing, datetime.date(2026, 10, 20), "丁申请人")  # due 11-04

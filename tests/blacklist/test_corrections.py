@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from blacklist import services
+from blacklist.corrections import services as corrections
+from blacklist.listings import services
 from blacklist.models import ListingState
 from cases import services as case_services
 from linkage.errors import ApplicationError, TransitionNotAllowed
@@ -25,47 +26,47 @@ def listing(clerk, leader):
 
 def test_review_deadline_is_15_days_rolling_past_a_holiday(clerk, listing):
     # Received 2026-09-16: 15 days end on 10-01, a National Day holiday → the next working day, 10-08.
-    request = services.receive_correction_request(actor=clerk, listing=listing, applicant="张伟",
+    request = corrections.receive_correction_request(actor=clerk, listing=listing, applicant="张伟",
                                                   content="身份证号码有误", received_on=datetime.date(2026, 9, 16))
     assert request.due_on == datetime.date(2026, 10, 8)
 
 
 def test_answered_on_time_and_late(clerk, listing):
-    on_time = services.receive_correction_request(actor=clerk, listing=listing, applicant="张伟", content="姓名有误",
+    on_time = corrections.receive_correction_request(actor=clerk, listing=listing, applicant="张伟", content="姓名有误",
                                                   received_on=datetime.date(2026, 11, 2))
-    services.decide_correction_request(actor=clerk, request=on_time, corrected=True, reason="核实属实",
+    corrections.decide_correction_request(actor=clerk, request=on_time, corrected=True, reason="核实属实",
                                        changes={"name": "张玮"}, decided_on=datetime.date(2026, 11, 10))
     on_time.refresh_from_db()
     listing.refresh_from_db()
     assert on_time.answered_on_time and listing.name == "张玮"
     assert listing.events.filter(action="correct", pushed=True).exists()
-    late = services.receive_correction_request(actor=clerk, listing=listing, applicant="张玮", content="未履行金额有误",
+    late = corrections.receive_correction_request(actor=clerk, listing=listing, applicant="张玮", content="未履行金额有误",
                                                received_on=datetime.date(2026, 10, 1))
-    services.decide_correction_request(actor=clerk, request=late, corrected=False, reason="经核实无误",
+    corrections.decide_correction_request(actor=clerk, request=late, corrected=False, reason="经核实无误",
                                        decided_on=datetime.date(2026, 11, 20))
     late.refresh_from_db()
     assert late.answered_on_time is False
     with pytest.raises(TransitionNotAllowed):
-        services.decide_correction_request(actor=clerk, request=late, corrected=True, reason="再议")
+        corrections.decide_correction_request(actor=clerk, request=late, corrected=True, reason="再议")
 
 
 def test_upheld_request_without_changes_revokes_the_listing(clerk, listing):
-    request = services.receive_correction_request(actor=clerk, listing=listing, applicant="张伟", content="不应纳入")
-    services.decide_correction_request(actor=clerk, request=request, corrected=True, reason="不符合条件")
+    request = corrections.receive_correction_request(actor=clerk, listing=listing, applicant="张伟", content="不应纳入")
+    corrections.decide_correction_request(actor=clerk, request=request, corrected=True, reason="不符合条件")
     listing.refresh_from_db()
     assert listing.state == ListingState.REVOKED
 
 
 def test_reconsideration_within_ten_days(clerk, listing):
-    request = services.receive_correction_request(actor=clerk, listing=listing, applicant="张伟", content="x",
+    request = corrections.receive_correction_request(actor=clerk, listing=listing, applicant="张伟", content="x",
                                                   received_on=datetime.date(2026, 11, 2))
     with pytest.raises(ApplicationError):
-        services.decide_correction_request(actor=clerk, request=request, corrected=False, reason="")
-    services.decide_correction_request(actor=clerk, request=request, corrected=False, reason="无误",
+        corrections.decide_correction_request(actor=clerk, request=request, corrected=False, reason="")
+    corrections.decide_correction_request(actor=clerk, request=request, corrected=False, reason="无误",
                                        decided_on=datetime.date(2026, 11, 5))
     with pytest.raises(ApplicationError) as error:
-        services.request_reconsideration(actor=clerk, request=request, requested_on=datetime.date(2026, 11, 17))
+        corrections.request_reconsideration(actor=clerk, request=request, requested_on=datetime.date(2026, 11, 17))
     assert "十日内" in error.value.message
-    services.request_reconsideration(actor=clerk, request=request, requested_on=datetime.date(2026, 11, 16))
+    corrections.request_reconsideration(actor=clerk, request=request, requested_on=datetime.date(2026, 11, 16))
     request.refresh_from_db()
     assert request.reconsideration_due_on == datetime.date(2026, 12, 1)

@@ -7,7 +7,7 @@ import pdfplumber
 import pytest
 from django.urls import reverse
 
-from blacklist import services
+from blacklist.listings import services
 from blacklist.models import RestrictionOrder
 from cases import services as case_services
 from tests import factories

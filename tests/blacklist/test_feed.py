@@ -10,8 +10,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from blacklist import services
-from blacklist.models import ListingAcknowledgement, ListingEvent
+from blacklist.listings import services
+from blacklist.models import LISTING_MACHINE, ListingAcknowledgement, ListingEvent
 from cases import services as case_services
 from tests import factories
 
@@ -139,14 +139,14 @@ def test_poller_sees_every_event_once_across_concurrent_writes(reference_data, a
     between inserting its event and committing, to widen the window in which an unordered commit would show.
     A load test, not a proof: it can pass by luck without the lock.
     `test_an_event_committed_after_a_later_one_is_not_lost` forces the harmful interleaving and fails without it."""
-    original_event = services._event
+    original_record = LISTING_MACHINE.record
 
     def slow_event(*args, **kwargs):
-        event = original_event(*args, **kwargs)
+        event = original_record(*args, **kwargs)
         time.sleep(random.uniform(0, 0.02))
         return event
 
-    monkeypatch.setattr(services, "_event", slow_event)
+    monkeypatch.setattr(LISTING_MACHINE, "record", slow_event)
     court = factories.CourtFactory()
     clerk = factories.ClerkFactory(organisation=court)
     leader = factories.LeaderFactory(organisation=court)

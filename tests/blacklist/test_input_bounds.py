@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from blacklist import services
+from blacklist.listings import services
 from blacklist.models import CorrectionRequest, Listing, ListingEvent
 from cases import services as case_services
 

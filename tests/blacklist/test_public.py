@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from blacklist import services
-from blacklist.public import mask_id_number, public_search
+from blacklist.listings import services
+from blacklist.public.search import mask_id_number, public_search
 from cases import services as case_services
 from linkage.identifiers import resident_id_check_char
 from tests.conftest import clear_own_cache
@@ -218,7 +218,7 @@ def test_name_search_can_use_the_state_name_index():
     search, and in the order the page shows: no sort, so a page reads its rows and stops."""
     from django.db import connection
 
-    from blacklist.public import PUBLISHED_FIELDS, name_search_queryset
+    from blacklist.public.search import PUBLISHED_FIELDS, name_search_queryset
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -158,7 +158,7 @@ def ask(address, number, name=NAME, **extra):
 
 
 def test_age_is_a_band_next_to_a_masked_number(target, settings, client):
-    from blacklist.public import public_age
+    from blacklist.public.search import public_age
 
     assert public_age(36, TARGET) == (None, "30-39岁")
     settings.PUBLIC_AGE_BAND_YEARS = 5

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from blacklist import push_views, services
+from blacklist.listings import push_views, services
 from blacklist.models import ListingAcknowledgement, ListingEvent
 from cases import services as case_services
 from tests import factories

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from blacklist import reminders, services, tasks
+from blacklist import tasks
+from blacklist.listings import reminders, services
 from blacklist.models import ListingEvent
 from cases import services as case_services
 from linkage.models import Notification, Reminder

@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from assistance import services as notice_services
-from blacklist import restrictions, services
+from blacklist.listings import services
 from blacklist.models import RestrictionOrder, SpecialDebtorNotification
+from blacklist.restrictions import services as restrictions
 from cases import services as case_services
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from tests import factories

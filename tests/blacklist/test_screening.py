@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from blacklist import services
+from blacklist.listings import services
 from blacklist.models import Listing, ListingState, ScreeningBatch, ScreeningResult, ScreeningSource
-from blacklist.screening import hits_for_listing, parse_upload, screen_applicants
+from blacklist.screening.services import hits_for_listing, parse_upload, screen_applicants
 from cases import services as case_services
 from cases.models import Case, Party
 from linkage.errors import ApplicationError, PermissionDenied
@@ -359,8 +359,8 @@ def test_query_count_does_not_grow_with_the_number_of_applicants(liaison, clerk,
 def test_the_court_sees_screening_hits_on_the_listing_page(client_for, clerk, leader):
     from django.urls import reverse
 
-    from blacklist import services
-    from blacklist.screening import screen_applicants
+    from blacklist.listings import services
+    from blacklist.screening.services import screen_applicants
     from cases import services as case_services
 
     case = case_services.create_case(

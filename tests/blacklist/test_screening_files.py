@@ -14,8 +14,8 @@ import zipfile
 import pytest
 from django.conf import settings
 
-from blacklist import screening_files
-from blacklist.screening import parse_upload
+from blacklist.screening import files as screening_files
+from blacklist.screening.services import parse_upload
 from linkage.errors import ApplicationError
 
 from .test_screening import Upload, resident_id, xlsx
@@ -91,7 +91,7 @@ MEASURE = """
 import io, json, resource, sys, time
 import django
 django.setup()
-from blacklist.screening import parse_upload
+from blacklist.screening.services import parse_upload
 from linkage.errors import ApplicationError
 upload = io.BytesIO(sys.stdin.buffer.read())
 upload.name = "名单.xlsx"

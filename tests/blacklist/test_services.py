@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from blacklist import services
+from blacklist.listings import services
 from blacklist.models import Listing, ListingEvent, ListingState
 from cases import services as case_services
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed

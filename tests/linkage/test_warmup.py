@@ -15,7 +15,7 @@ before = set(sys.modules)
 from django.urls import resolve, reverse
 resolve("/api/v1/public/debtors/")
 reverse("home"), reverse("blacklist:public-search")
-from blacklist.services import name_pinyin
+from blacklist.listings.services import name_pinyin
 name_pinyin("李四")
 print(json.dumps(sorted(set(sys.modules) - before)))
 """

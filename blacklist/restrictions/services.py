@@ -10,7 +10,13 @@ from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.text import REASON_MAX, bounded_text
 
-from .models import RestrictionOrder, RestrictionState, SpecialDebtorKind, SpecialDebtorNotification
+from ..models import (
+    RESTRICTION_MACHINE,
+    RestrictionOrder,
+    RestrictionState,
+    SpecialDebtorKind,
+    SpecialDebtorNotification,
+)
 
 # What a restricted debtor may not do (domain rules, consumption-restriction order).
 RESTRICTED_BEHAVIOURS = [
@@ -70,17 +76,16 @@ def issue_restriction_order(*, actor, debtor, bound_persons=None, listing=None, 
 def lift_restriction_order(*, actor, order, reason, with_listing=False):
     """Lift an order when the debtor has performed or given security; `with_listing` when its listing leaves
     the list (deleted, revoked, expired), which the listing's own service has authorised."""
-    order = RestrictionOrder.objects.select_for_update().get(pk=order.pk)
+    order = RESTRICTION_MACHINE.lock(order)
     if not with_listing:
-        require_clerk_of(actor, order.case.court_id)
-    if order.state != RestrictionState.ACTIVE:
+        RESTRICTION_MACHINE.moves["lift"].role.require(actor, order)
+    if not RESTRICTION_MACHINE.allows(order, "lift"):
         raise TransitionNotAllowed("该限制消费令已解除。", state=order.state)
     if not (reason or "").strip():
         raise ApplicationError("请填写解除理由。", field="reason")
     reason = bounded_text(reason.strip(), limit=REASON_MAX, label="解除理由", field="reason")
-    order.state, order.lifted_on, order.lift_reason = RestrictionState.LIFTED, timezone.localdate(), reason
-    order.save(update_fields=["state", "lifted_on", "lift_reason"])
-    return order
+    return RESTRICTION_MACHINE.move(order, "lift", actor, role=False, lifted_on=timezone.localdate(),
+                                   lift_reason=reason)
 
 
 def bound_names(order):

@@ -12,7 +12,7 @@ with the exact name and a valid number, and here:
    concurrent guesses cannot overrun it;
 2. a client address has `PUBLIC_ID_DAILY_BUDGET` distinct numbers a day (asking again about the same one is free);
 3. after `PUBLIC_ID_CAPTCHA_AFTER_MISSES` misses in a day a client answers the app's own captcha for each further
-   exact-number search (blacklist.public_captcha).
+   exact-number search (blacklist.public.captcha).
 
 Counts live in Django's cache (Redis), keyed by HMACs of the address, the number and the pattern (no ID number and
 no address is written to Redis in clear). With Redis unreachable the exact-number search is closed (503) while the
@@ -32,8 +32,8 @@ from redis.exceptions import RedisError
 
 from linkage.audit import client_address
 
-from . import public_captcha
-from .public import mask_id_number, parse_query, run_query
+from . import captcha as public_captcha
+from .search import mask_id_number, parse_query, run_query
 
 logger = logging.getLogger(__name__)
 

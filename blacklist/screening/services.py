@@ -28,8 +28,8 @@ from linkage.identifiers import normalize_credit_code, normalize_resident_id
 from linkage.notify import Message, Recipient, notify_many
 from members.models import Organisation, User, UserRole
 
-from . import screening_files
-from .models import Listing, ListingState, ScreeningBatch, ScreeningHit, ScreeningResult, ScreeningSource
+from ..models import Listing, ListingState, ScreeningBatch, ScreeningHit, ScreeningResult, ScreeningSource
+from . import files as screening_files
 
 MAX_ROWS = 20_000
 MAX_REPORTED_ERRORS = 20

@@ -35,7 +35,7 @@ from linkage.reminders import reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
 from members.models import Contact, Organisation
 
-from .models import Listing, ListingAcknowledgement, ListingEvent
+from ..models import Listing, ListingAcknowledgement, ListingEvent
 from .selectors import JOINT_PUNISHMENT_MEASURES
 
 ACKNOWLEDGE_WITHIN_WORKING_DAYS = 1

@@ -23,7 +23,7 @@ from linkage.audit import client_address
 from linkage.choices import label_of
 from linkage.identifiers import normalize_credit_code, normalize_resident_id
 
-from .models import Listing, ListingGround, ListingState
+from ..models import Listing, ListingGround, ListingState
 
 logger = logging.getLogger(__name__)
 
@@ -214,14 +214,14 @@ def _row(values):
 
 def public_search(*, name="", identifier="", limit=20):
     """Search the published list (parse_query, then run_query). Not guarded: the pages and the API go through
-    blacklist.public_guard, which adds the budget, captcha and pattern limit of the exact-number search."""
+    blacklist.public.guard, which adds the budget, captcha and pattern limit of the exact-number search."""
     return run_query(parse_query(name=name, identifier=identifier), limit=limit)
 
 
 def run_query(query, *, limit=20):
     """Two queries at most (the rows, the homophone names), whatever the number of matches. With both an
     identifier and a name, both must match."""
-    from .services import name_pinyin
+    from ..listings.services import name_pinyin
 
     if query.message:
         return PublicSearchResult(message=query.message)

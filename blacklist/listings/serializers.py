@@ -8,8 +8,8 @@ from rest_framework import serializers
 from linkage.api import NamedChoiceField
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
-from .models import DeletionGround, Listing, ListingEvent, ListingGround, ListingState
-from .services import ACTION_NAMES, CORRECTABLE
+from ..models import LISTING_MACHINE, DeletionGround, Listing, ListingEvent, ListingGround, ListingState
+from .services import CORRECTABLE
 
 # The fields published on the list (法释〔2017〕7号 art. 6), the identifier in full.
 PUBLISHED_FIELDS = [
@@ -50,7 +50,7 @@ class ListingEventSerializer(serializers.ModelSerializer):
         return event.actor.display_name if event.actor_id else ""
 
     def get_action_display(self, event) -> str:
-        return ACTION_NAMES.get(event.action, event.action)
+        return event.action_display
 
 
 class ListingSerializer(serializers.ModelSerializer):
@@ -61,6 +61,7 @@ class ListingSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     deletion_ground_display = serializers.CharField(source="get_deletion_ground_display", read_only=True)
     events = ListingEventSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField(help_text="当前用户现在可以办理的操作（如 approve、shield），按状态和角色")
 
     class Meta:
         model = Listing
@@ -82,8 +83,13 @@ class ListingSerializer(serializers.ModelSerializer):
             "removal_due_at",
             "ended_at",
             "events",
+            "actions",
         ]
         read_only_fields = fields
+
+    def get_actions(self, listing) -> list[str]:
+        request = self.context.get("request")
+        return LISTING_MACHINE.actions_for(request.user, listing) if request is not None else []
 
 
 class FeedListingSerializer(serializers.ModelSerializer):

@@ -17,8 +17,8 @@ from linkage.api import WriteRolePermission
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.parsers import BoundedJSONParser
 
-from . import screening
-from .models import ListingGround, ScreeningBatch, ScreeningResult, ScreeningSource
+from ..models import ListingGround, ScreeningBatch, ScreeningResult, ScreeningSource
+from . import services as screening
 
 GROUNDS = dict(ListingGround.choices)
 

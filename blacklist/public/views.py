@@ -1,11 +1,11 @@
 """`/public/debtors/`: the public search page, for anyone, on a phone as on a desktop (the search itself is in
-blacklist.public, the guards of the exact-number search in blacklist.public_guard)."""
+blacklist.public.search, the guards of the exact-number search in blacklist.public.guard)."""
 
 from django.shortcuts import render
 
-from . import public_captcha
-from .public import PROMPT, TOO_MANY_MESSAGE, rate_limited, retry_after
-from .public_guard import guarded_search, next_captcha
+from . import captcha as public_captcha
+from .guard import guarded_search, next_captcha
+from .search import PROMPT, TOO_MANY_MESSAGE, rate_limited, retry_after
 
 TEMPLATE = "blacklist/public_search.html"
 

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from linkage.forms import run_service
 
+from ..listings.selectors import listings_visible_to
+from ..models import CORRECTION_MACHINE, COURT_STAFF
 from . import selectors, services
 from .forms import CorrectionDecisionForm, CorrectionFilterForm, CorrectionRequestForm, ReconsiderationForm
-from .models import CorrectionState
 
 CORRECTIONS_PER_PAGE = 20
 
@@ -35,10 +36,6 @@ def timeliness(correction, today):
         return "danger", f"已逾期{(today - correction.due_on).days}日"
     left = (correction.due_on - today).days
     return ("warning" if left <= 3 else "secondary"), ("今日到期" if left == 0 else f"剩余{left}日")
-
-
-def _may_handle(user, listing):
-    return user.is_court_staff and user.organisation_id == listing.court_id
 
 
 def _visible(user, pk):
@@ -65,8 +62,8 @@ def correction_list(request):
 @login_required
 def correction_new(request, listing_id):
     user = request.user
-    listing = get_object_or_404(selectors.listings_visible_to(user), pk=listing_id)
-    if not _may_handle(user, listing):
+    listing = get_object_or_404(listings_visible_to(user), pk=listing_id)
+    if not COURT_STAFF.allows(user, listing):
         raise Http404
     status = 200
     if request.method == "POST":
@@ -86,11 +83,10 @@ def correction_new(request, listing_id):
 
 def _detail(request, correction, *, decide=None, reconsider=None, status=200):
     user = request.user
-    may_handle = _may_handle(user, correction.listing)
+    actions = CORRECTION_MACHINE.actions_for(user, correction)
     # A refused form is shown with its message even when the step is no longer (or never was) offered.
-    show_decide = (may_handle and correction.state == CorrectionState.PENDING) or decide is not None
-    show_reconsider = (may_handle and correction.state == CorrectionState.REJECTED
-                       and not correction.reconsideration_requested_on) or reconsider is not None
+    show_decide = bool({"correct", "reject"} & set(actions)) or decide is not None
+    show_reconsider = "reconsider" in actions or reconsider is not None
     css, text = timeliness(correction, timezone.localdate())
     return render(request, "blacklist/correction_detail.html", {
         "correction": correction,

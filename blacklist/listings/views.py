@@ -16,45 +16,28 @@ from cases.models import Case
 from linkage.forms import run_service
 from linkage.pagination import CappedCountPaginator
 
+from ..corrections.views import timeliness
+from ..models import COURT_STAFF, LISTING_MACHINE, ListingEvent
+from ..screening.services import hits_for_listing
 from . import selectors, services
-from .correction_views import timeliness
 from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, ReasonForm, RevokeForm
-from .models import LISTING_TRANSITIONS, ListingEvent
-from .screening import hits_for_listing
 
 LISTINGS_PER_PAGE = 20
 
-# action → (service, form class, who: "leader" or "staff")
-ACTIONS = {
-    "approve": (services.approve_listing, ReasonForm, "leader"),
-    "withdraw": (services.withdraw_listing, ReasonForm, "staff"),
-    "shield": (services.shield_listing, ReasonForm, "staff"),
-    "unshield": (services.unshield_listing, ReasonForm, "staff"),
-    "delete": (services.delete_listing, DeleteForm, "staff"),
-    "revoke": (services.revoke_listing, RevokeForm, "staff"),
-    "correct": (services.correct_listing, CorrectForm, "staff"),
+# The form of each move a user can make from the listing's page (its service is `services.MOVE_SERVICES[action]`).
+# Which of them a user is offered is `LISTING_MACHINE.actions_for` (the state and the role, from the one table).
+FORMS = {
+    "approve": ReasonForm, "withdraw": ReasonForm, "shield": ReasonForm, "unshield": ReasonForm,
+    "delete": DeleteForm, "revoke": RevokeForm, "correct": CorrectForm,
 }
-CORRECTABLE_STATES = ("proposed", "published", "shielded")
 
 
 def _visible(user, pk):
     return get_object_or_404(selectors.listings_visible_to(user).select_related("case", "court"), pk=pk)
 
 
-def _may(user, listing, who):
-    if user.organisation_id != listing.court_id:
-        return False
-    return user.is_leader if who == "leader" else user.is_court_staff
-
-
-def _allowed(listing, name):
-    if name == "correct":
-        return listing.state in CORRECTABLE_STATES
-    return listing.state in LISTING_TRANSITIONS[name][0]
-
-
 def _available(user, listing):
-    return [name for name, (_, _, who) in ACTIONS.items() if _may(user, listing, who) and _allowed(listing, name)]
+    return [name for name in LISTING_MACHINE.actions_for(user, listing) if name in FORMS]
 
 
 @login_required
@@ -98,7 +81,7 @@ def _detail_context(request, listing, forms=None):
     forms = forms or {}
     # A refused form is shown with its message even when the move is not offered to this user.
     available += [name for name in forms if name not in available]
-    action_forms = [(name, services.ACTION_NAMES[name], forms.get(name) or ACTIONS[name][1](prefix=name))
+    action_forms = [(name, LISTING_MACHINE.label(name), forms.get(name) or FORMS[name](prefix=name))
                     for name in available]
     now = timezone.now()
     removal = None
@@ -107,15 +90,14 @@ def _detail_context(request, listing, forms=None):
         removal = {"due_at": listing.removal_due_at, "late": done_at > listing.removal_due_at}
     return {
         "listing": listing,
-        "events": [(event, services.ACTION_NAMES.get(event.action, event.action))
+        "events": [(event, event.action_display)
                    for event in ListingEvent.objects.filter(listing=listing).select_related("actor").order_by("id")],
         "screening_hits": hits_for_listing(listing)[:50],
-        "action_names": services.ACTION_NAMES,
         "action_forms": action_forms,
         "removal": removal,
         "corrections": [(item, *timeliness(item, timezone.localdate()))
                         for item in listing.correction_requests.order_by("-received_on", "-id")],
-        "may_record_correction": _may(user, listing, "staff"),
+        "may_record_correction": COURT_STAFF.allows(user, listing),
     }
 
 
@@ -130,18 +112,17 @@ def listing_detail(request, pk):
 def listing_action(request, pk, name):
     user = request.user
     listing = _visible(user, pk)
-    if name not in ACTIONS:
+    if name not in FORMS:
         raise Http404
-    service, form_class, _ = ACTIONS[name]
-    form = form_class(request.POST, prefix=name)
+    form = FORMS[name](request.POST, prefix=name)
     if form.is_valid():
         data = dict(form.cleaned_data)
         if name == "correct":
             data = {"changes": {data["field"]: data["value"]}, "reason": data["reason"]}
         if name in ("approve", "withdraw", "shield", "unshield"):
             data = {"reason": data.get("reason", "")}
-        if run_service(form, service, actor=user, listing=listing, **data) is not None:
-            messages.success(request, f"已{services.ACTION_NAMES[name]}。")
+        if run_service(form, services.MOVE_SERVICES[name], actor=user, listing=listing, **data) is not None:
+            messages.success(request, f"已{LISTING_MACHINE.label(name)}。")
             return redirect("blacklist:listing-detail", pk=listing.pk)
     listing.refresh_from_db()
     return render(request, "blacklist/listing_detail.html", _detail_context(request, listing, {name: form}),

@@ -13,8 +13,8 @@ from django.utils.http import content_disposition_header
 from linkage.errors import ApplicationError
 from linkage.exports import new_workbook
 
-from . import screening
-from .models import ListingGround, ScreeningSource
+from ..models import ListingGround, ScreeningSource
+from . import services as screening
 
 RESULTS_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,9 +11,9 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import public_captcha
-from .public import PROMPT, TOO_MANY_MESSAGE, rate_limited, retry_after
-from .public_guard import guarded_search
+from . import captcha as public_captcha
+from .guard import guarded_search
+from .search import PROMPT, TOO_MANY_MESSAGE, rate_limited, retry_after
 
 
 class PublicDebtorSerializer(serializers.Serializer):

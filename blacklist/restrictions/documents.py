@@ -5,9 +5,9 @@ from django.utils import timezone
 from linkage.numerals import chinese_date
 from linkage.pdf import render_pdf
 
-from .models import Listing, ListingGround, ListingState
-from .public import mask_id_number
-from .restrictions import RESTRICTED_BEHAVIOURS
+from ..models import Listing, ListingGround, ListingState
+from ..public.search import mask_id_number
+from .services import RESTRICTED_BEHAVIOURS
 
 
 def restriction_order_pdf(order):

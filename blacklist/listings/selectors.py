@@ -11,16 +11,13 @@ The feed: pushed `ListingEvent`s ordered by id. The services write them under an
 visible in increasing order, and `after_id` (exclusive) is a cursor that neither misses nor repeats an event.
 """
 
-import datetime
-
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils.dateparse import parse_date, parse_datetime
 
+from linkage import parsing
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.workdays import TIMEZONE
 from members.selectors import jurisdiction_id_of
 
-from .models import CorrectionRequest, Listing, ListingAcknowledgement, ListingEvent
+from ..models import Listing, ListingAcknowledgement, ListingEvent
 
 JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")
 FEED_MAX_LIMIT = 200
@@ -34,18 +31,6 @@ def listings_visible_to(user):
     if user.is_committee:
         return Listing.objects.filter(court__jurisdiction_id=jurisdiction_id_of(user))
     return Listing.objects.none()
-
-
-def corrections_visible_to(user):
-    """Correction requests (纠错) about the listings the user may see: court staff their own court's, the committee
-    its jurisdiction's (read-only); nobody else any."""
-    if not user.is_authenticated:
-        return CorrectionRequest.objects.none()
-    if user.is_court_staff:
-        return CorrectionRequest.objects.filter(listing__court_id=user.organisation_id)
-    if user.is_committee:
-        return CorrectionRequest.objects.filter(listing__court__jurisdiction_id=jurisdiction_id_of(user))
-    return CorrectionRequest.objects.none()
 
 
 def pushed_events(jurisdiction_id):
@@ -72,22 +57,11 @@ def may_acknowledge(user):
 
 
 def parse_since(value):
-    """An ISO time (with or without offset; a bare date means its start), read in Asia/Shanghai if naive."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        moment = value
-    else:
-        text = str(value).strip().replace(" ", "+") if "T" in str(value) else str(value).strip()
-        moment = parse_datetime(text)
-        if moment is None:
-            day = parse_date(text)
-            if day is None:
-                raise ApplicationError("since 应为 ISO 8601 时间，如 2026-11-24T08:00:00+08:00。", field="since")
-            moment = datetime.datetime.combine(day, datetime.time.min)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=TIMEZONE)
-    return moment
+    """An ISO time (with or without offset; a bare date means its start), read in Beijing time if naive. In a query
+    string the "+" of an offset arrives as a space: it is put back."""
+    if isinstance(value, str) and "T" in value:
+        value = value.strip().replace(" ", "+")
+    return parsing.moment(value, "since", "since")
 
 
 def feed_for(user, *, since=None, after_id=None, limit=FEED_MAX_LIMIT):

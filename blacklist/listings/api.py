@@ -20,8 +20,8 @@ from linkage.api import WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
 from members.selectors import jurisdiction_id_of
 
+from ..models import Listing, ListingEvent, ListingGround, ListingState
 from . import selectors, services
-from .models import Listing, ListingEvent, ListingGround, ListingState
 from .serializers import (
     AcknowledgementSerializer,
     CorrectSerializer,
@@ -113,42 +113,34 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         service(actor=request.user, listing=listing, **data)
         return Response(self._detail(listing.pk))
 
-    @action_schema("批准发布（执行局领导）", "待审批 → 已发布，并推送联合惩戒单位。")
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._act(request, services.approve_listing)
 
-    @action_schema("撤回提请（法院人员）", "待审批 → 已撤回，须写明理由。")
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._act(request, services.withdraw_listing)
+# The moves as POST /listings/{id}/<action>/: action → (input, summary, description); the service is
+# `services.MOVE_SERVICES[action]`. Who may make each in which state is the table's (`LISTING_MACHINE`, and each
+# listing's `actions`); the service decides.
+API_ACTIONS = {
+    "approve": (ListingReasonSerializer, "批准发布（执行局领导）", "待审批 → 已发布，并推送联合惩戒单位。"),
+    "withdraw": (ListingReasonSerializer, "撤回提请（法院人员）", "待审批 → 已撤回，须写明理由。"),
+    "shield": (ListingReasonSerializer, "屏蔽（法院人员）", "已发布 → 已屏蔽，须写明理由。"),
+    "unshield": (ListingReasonSerializer, "解除屏蔽（法院人员）", "已屏蔽 → 已发布。"),
+    "delete": (DeleteSerializer, "删除（法院人员）", "已发布或已屏蔽 → 已删除；ground 为法定删除事由，arose_on 为事由发生日期，"
+               "应在其后3个工作日内删除（removal_due_at）。"),
+    "revoke": (RevokeSerializer, "撤销（法院人员）", "错误纳入的，已发布或已屏蔽 → 已撤销，须写明情形。"),
+    "correct": (CorrectSerializer, "更正（法院人员）", "更正公布的信息项（changes），须写明理由；更正同样推送。"),
+}
 
-    @action_schema("屏蔽（法院人员）", "已发布 → 已屏蔽，须写明理由。")
-    @action(detail=True, methods=["post"])
-    def shield(self, request, pk=None):
-        return self._act(request, services.shield_listing)
 
-    @action_schema("解除屏蔽（法院人员）", "已屏蔽 → 已发布。")
-    @action(detail=True, methods=["post"])
-    def unshield(self, request, pk=None):
-        return self._act(request, services.unshield_listing)
+def _api_action(name, serializer_class, summary, description):
+    def handler(self, request, pk=None):
+        return self._act(request, services.MOVE_SERVICES[name], serializer_class)
 
-    @action_schema("删除（法院人员）", "已发布或已屏蔽 → 已删除；ground 为法定删除事由，arose_on 为事由发生日期，"
-                   "应在其后3个工作日内删除（removal_due_at）。", request=DeleteSerializer)
-    @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
-    def remove(self, request, pk=None):  # not `delete`: that name is the HTTP DELETE handler of a view
-        return self._act(request, services.delete_listing, DeleteSerializer)
+    # Not named `delete`: that name is the HTTP DELETE handler of a view.
+    handler.__name__ = handler.__qualname__ = f"{name}_action"
+    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    return action_schema(summary, description, request=serializer_class)(handler)
 
-    @action_schema("撤销（法院人员）", "错误纳入的，已发布或已屏蔽 → 已撤销，须写明情形。", request=RevokeSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        return self._act(request, services.revoke_listing, RevokeSerializer)
 
-    @action_schema("更正（法院人员）", "更正公布的信息项（changes），须写明理由；更正同样推送。",
-                   request=CorrectSerializer)
-    @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
-        return self._act(request, services.correct_listing, CorrectSerializer)
+for _name, _entry in API_ACTIONS.items():
+    setattr(ListingViewSet, f"{_name}_action", _api_action(_name, *_entry))
 
 
 # -------------------------------------------------------------------------------------------------- feed

@@ -5,17 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from linkage import parsing
 from linkage.forms import run_action
 from linkage.pdf import pdf_response
 from members.models import Organisation, OrganisationKind
 from members.selectors import jurisdiction_id_of
 
-from . import documents, restrictions
-from .models import RestrictionOrder, SpecialDebtorNotification
+from ..models import RestrictionOrder, SpecialDebtorNotification
+from . import documents
+from . import services as restrictions
 
 
 def restriction_orders_visible_to(user):
@@ -50,15 +50,19 @@ def community_posting_pdf(request, code):
                         as_attachment=False)
 
 
+def _complete(*, done_on, **kwargs):
+    """The service, with the date as typed parsed first (empty: today), so a wrong date is refused as a message."""
+    return restrictions.complete_special_notification(done_on=parsing.date(done_on, "通报日期", "done_on"), **kwargs)
+
+
 @login_required
 @require_POST
 def complete_special_notification(request, pk):
     """The clerk records that a special-debtor notification was made (date and how)."""
     task = get_object_or_404(SpecialDebtorNotification.objects.filter(case__court_id=request.user.organisation_id)
                              if request.user.is_court_staff else SpecialDebtorNotification.objects.none(), pk=pk)
-    done_on = parse_date(request.POST.get("done_on") or "") or timezone.localdate()
-    _, ok = run_action(request, restrictions.complete_special_notification, actor=request.user, notification=task,
-                       done_on=done_on, note=request.POST.get("note", ""))
+    _, ok = run_action(request, _complete, actor=request.user, notification=task,
+                       done_on=request.POST.get("done_on"), note=request.POST.get("note", ""))
     if ok:
         messages.success(request, f"已记录：{task.debtor.name}已通报{task.recipient}。")
     return redirect("cases:detail", pk=task.case_id)

@@ -1,0 +1,87 @@
+"""Writes of correction requests (纠错, 法释〔2017〕7号 art. 11-12): the court registers a request about a listing,
+decides it within 15 days (correcting the published data, revoking the listing, or rejecting it with reasons) and
+records a request for reconsideration of a rejection. Each decision is a move of `CORRECTION_MACHINE`; a correction
+or revocation of the listing itself goes through the listing's own service."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from linkage.dates import require_past_date
+from linkage.errors import ApplicationError
+from linkage.text import require_name
+from linkage.workdays import TIMEZONE, add_calendar_days
+
+from ..listings.services import correct_listing, revoke_listing
+from ..models import CORRECTION_MACHINE, COURT_STAFF, CorrectionRequest
+
+CORRECTION_REVIEW_DAYS = 15
+RECONSIDERATION_REQUEST_DAYS = 10
+RECONSIDERATION_DECISION_DAYS = 15
+
+
+def _days_deadline(start, days):
+    """N days (日) counted as calendar days; when the last one is not a working day, the next working day."""
+    moment = datetime.datetime.combine(start, datetime.time(12, 0), tzinfo=TIMEZONE)
+    return add_calendar_days(moment, days).due_date
+
+
+@transaction.atomic
+def receive_correction_request(*, actor, listing, applicant, content, received_on=None, contact=""):
+    """The court registers a correction request about a listing; it must be reviewed within 15 days."""
+    COURT_STAFF.require(actor, listing)
+    if not (applicant or "").strip():
+        raise ApplicationError("请填写申请人。", field="applicant")
+    require_name(applicant.strip(), "申请人", "applicant")
+    if not (content or "").strip():
+        raise ApplicationError("请写明申请纠正的事项和理由。", field="content")
+    received_on = require_past_date(received_on or timezone.localdate(), "收到日期", "received_on")
+    if received_on > timezone.localdate():
+        raise ApplicationError("收到日期不能晚于今天。", field="received_on")
+    return CorrectionRequest.objects.create(
+        listing=listing, applicant=applicant.strip(), contact=(contact or "").strip(), content=content.strip(),
+        received_on=received_on, due_on=_days_deadline(received_on, CORRECTION_REVIEW_DAYS), received_by=actor,
+    )
+
+
+@transaction.atomic
+def decide_correction_request(*, actor, request, corrected, reason, changes=None, decided_on=None):
+    """Review a correction request: corrected (the published data are corrected, or the listing revoked when it
+    should not exist — pass `changes=None` with corrected=True to revoke) or rejected, with reasons. Whether it was
+    answered within 15 days is recorded (`answered_on_time`)."""
+    request = CORRECTION_MACHINE.lock(request)
+    listing = request.listing
+    action = "correct" if corrected else "reject"
+    CORRECTION_MACHINE.check(request, action, actor)
+    if not (reason or "").strip():
+        raise ApplicationError("请填写审查意见。", field="reason")
+    decided_on = require_past_date(decided_on or timezone.localdate(), "审查日期", "decided_on")
+    if decided_on > timezone.localdate():
+        raise ApplicationError("审查日期不能晚于今天。", field="decided_on")
+    if decided_on < request.received_on:
+        raise ApplicationError("审查日期不能早于收到申请的日期。", field="decided_on")
+    if corrected:
+        if changes:
+            correct_listing(actor=actor, listing=listing, changes=changes, reason=f"纠错申请：{reason.strip()}")
+        else:
+            revoke_listing(actor=actor, listing=listing, reason=f"纠错申请成立：{reason.strip()}")
+    return CORRECTION_MACHINE.move(request, action, actor, decided_on=decided_on, decided_by=actor,
+                                   decision_reason=reason.strip())
+
+
+@transaction.atomic
+def request_reconsideration(*, actor, request, requested_on=None):
+    """The applicant asks for reconsideration of a rejection, within 10 days of the decision; the higher court
+    decides within 15 days."""
+    request = CORRECTION_MACHINE.lock(request)
+    CORRECTION_MACHINE.check(request, "reconsider", actor)
+    requested_on = require_past_date(requested_on or timezone.localdate(), "申请复议日期", "requested_on")
+    if requested_on > timezone.localdate():
+        raise ApplicationError("申请复议日期不能晚于今天。", field="requested_on")
+    if requested_on < request.decided_on:
+        raise ApplicationError("申请复议日期不能早于驳回决定的日期。", field="requested_on")
+    if requested_on > _days_deadline(request.decided_on, RECONSIDERATION_REQUEST_DAYS):
+        raise ApplicationError("复议申请应在驳回决定作出之日起十日内提出。", field="requested_on")
+    return CORRECTION_MACHINE.move(request, "reconsider", actor, reconsideration_requested_on=requested_on,
+                                   reconsideration_due_on=_days_deadline(requested_on, RECONSIDERATION_DECISION_DAYS))
