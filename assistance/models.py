@@ -444,7 +444,6 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
 _CLERK = clerk_of("court_id")
 _LIAISON = liaison_of("unit_id")
-_ANY_STATE = NoticeState.values
 # The court decides a unit's request about a notice: a clerk of the notice's court.
 _CLERK_OF_NOTICE = Role(lambda actor, obj: actor.is_clerk and actor.organisation_id == obj.notice.court_id,
                         _CLERK.message)
@@ -466,16 +465,14 @@ NOTICE_MACHINE = Machine(
         "amend": Move({NoticeState.DRAFT}, None, "修改草稿", _CLERK),
         "extension_requested": Move(OPEN_STATES, None, "申请延期", _LIAISON),
         "review_raised": Move(OPEN_STATES, None, "提出审查建议", _LIAISON),
-        # The court's decisions on them, in whatever state the notice has reached since.
-        "extension_granted": Move(_ANY_STATE, None, "同意延期", _CLERK),
-        "extension_refused": Move(_ANY_STATE, None, "不同意延期", _CLERK),
-        "review_upheld": Move(_ANY_STATE, None, "审查建议成立", _CLERK),
-        "review_not_upheld": Move(_ANY_STATE, None, "审查建议不成立", _CLERK),
     },
     event_model=NoticeEvent,
     event_field="notice",
     related=("unit", "measure", "case", "court"),
-    names={"create": "起草", "deadline_moved": "期限变更"},
+    # What else a notice's history records: its drafting, the court's decisions on the unit's side paths (moves of
+    # EXTENSION_MACHINE and REVIEW_MACHINE) and a deadline moved by a calendar change.
+    names={"create": "起草", "extension_granted": "同意延期", "extension_refused": "不同意延期",
+           "review_upheld": "审查建议成立", "review_not_upheld": "审查建议不成立", "deadline_moved": "期限变更"},
 )
 
 EXTENSION_MACHINE = Machine(
