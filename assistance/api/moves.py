@@ -39,7 +39,6 @@ from .support import (
 class NoticeMovesMixin:
     """The actions of `NoticeViewSet` that change a notice, and its PDFs."""
 
-
     def _act(self, request, service, serializer_class=None):
         notice = self.get_object()
         data = validated(serializer_class, request_body(request)) if serializer_class else {}
