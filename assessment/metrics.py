@@ -47,6 +47,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from assistance.models import ExtensionRequest, Notice, NoticeState, RequestState, ReviewState, ReviewSuggestion
+from assistance.querysets import overdue_condition
 from linkage.models import Reminder
 from linkage.workdays import TIMEZONE
 from members.models import Measure
@@ -452,7 +453,7 @@ def yearly_on_time_rates(unit_ids, years):
             .exclude(state=NoticeState.WITHDRAWN)
             .annotate(year=ExtractYear("served_at", tzinfo=TIMEZONE)).values("year")
             .annotate(on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("due_at"))),
-                      assessed=Count("pk", filter=Q(replied_at__isnull=False) | Q(due_at__lt=now, lifted_at__isnull=True)
+                      assessed=Count("pk", filter=Q(replied_at__isnull=False) | overdue_condition(now)
                                      | Q(lifted_at__gt=F("due_at"))))
             .values_list("year", "assessed", "on_time"))
     return {year: (assessed, on_time) for year, assessed, on_time in rows}

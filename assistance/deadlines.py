@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import F, Q
-from django.utils import timezone
 
 from linkage import workdays
 
@@ -49,7 +48,7 @@ def recompute_deadline(notice):
 def recompute_open_deadlines(*, dates, actor=None, reason=""):
     """After a calendar change, recompute every open notice whose period spans a changed date; save the ones that
     moved and write a `deadline_moved` event for each (from, to, why). Returns the notices that moved."""
-    from .models import Notice, NoticeEvent
+    from .models import NOTICE_MACHINE, Notice
 
     if not dates:
         return []
@@ -70,9 +69,8 @@ def recompute_open_deadlines(*, dates, actor=None, reason=""):
         notice.deadline_rule, notice.deadline_explanation = rule_text, deadline.as_dict()
         notice.save(update_fields=["due_at", "deadline_provisional", "deadline_rule", "deadline_explanation",
                                    "updated_at"])
-        NoticeEvent.objects.create(
-            notice=notice, at=timezone.now(), actor=actor, action="deadline_moved", from_state=notice.state,
-            to_state=notice.state, reason=reason,
+        NOTICE_MACHINE.record(
+            notice, "deadline_moved", actor, from_state=notice.state, to_state=notice.state, reason=reason,
             data={"previous_due_at": previous.isoformat(), "due_at": deadline.due_at.isoformat(),
                   "provisional": deadline.provisional},
         )

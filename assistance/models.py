@@ -1,9 +1,10 @@
 """Assistance notices (协助执行通知书) from draft to reply, with their items, events, replies, attachments,
 extension requests and review suggestions.
 
-The state machine is `ALLOWED_TRANSITIONS`; every move is one service in `assistance/services.py` that locks
-the row, checks the move and writes a `NoticeEvent` (who, when, from, to, why). Overdue is never stored: it is
-derived from `due_at` and the clock (`NoticeQuerySet.overdue`).
+The moves of a notice, an extension request and a review suggestion, and who may make each, are the machines at
+the end (`NOTICE_MACHINE`, `EXTENSION_MACHINE`, `REVIEW_MACHINE`); every move is one service in
+`assistance/services/` that locks the row, checks the move and writes a `NoticeEvent` (who, when, from, to, why).
+Overdue is never stored: it is derived from `due_at` and the clock (`assistance/querysets.py`).
 """
 
 import uuid
@@ -11,12 +12,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from linkage.choices import ChoiceLabels
 from linkage.dates import PastDateValidator
+from linkage.statemachine import EventBase, Machine, Move, Role, clerk_of, leader_of, liaison_of
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField
 
-from .querysets import NoticeQuerySet
+from .querysets import OPEN_STATES, NoticeQuerySet, is_overdue
 
 
 class NoticeState(models.TextChoices):
@@ -30,42 +33,10 @@ class NoticeState(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-# The clock runs while the unit owes an answer.
-OPEN_STATES = (NoticeState.SERVED, NoticeState.ACKNOWLEDGED)
 # States a liaison may see: from service on.
 SERVED_STATES = (
     NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED, NoticeState.LIFTED,
 )
-
-ALLOWED_TRANSITIONS = {
-    "sign": ({NoticeState.DRAFT}, NoticeState.SIGNED),
-    "serve": ({NoticeState.SIGNED}, NoticeState.SERVED),
-    "acknowledge": ({NoticeState.SERVED}, NoticeState.ACKNOWLEDGED),
-    "reply": ({NoticeState.ACKNOWLEDGED}, NoticeState.REPLIED),
-    "close": ({NoticeState.REPLIED}, NoticeState.CLOSED),
-    "lift": ({NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED},
-             NoticeState.LIFTED),
-    "withdraw": ({NoticeState.DRAFT, NoticeState.SIGNED, NoticeState.SERVED, NoticeState.ACKNOWLEDGED},
-                 NoticeState.WITHDRAWN),
-}
-ACTION_NAMES = {
-    "create": "起草",
-    "sign": "签发",
-    "serve": "送达",
-    "acknowledge": "签收",
-    "reply": "回复",
-    "close": "办结",
-    "lift": "解除",
-    "withdraw": "撤回",
-    "amend": "修改草稿",
-    "extension_requested": "申请延期",
-    "extension_granted": "同意延期",
-    "extension_refused": "不同意延期",
-    "review_raised": "提出审查建议",
-    "review_upheld": "审查建议成立",
-    "review_not_upheld": "审查建议不成立",
-    "deadline_moved": "期限变更",
-}
 
 
 class LiftGround(models.TextChoices):
@@ -211,32 +182,11 @@ class Notice(ChoiceLabels, models.Model):
         return f"{self.case.number} → {self.unit.short_name}（{self.measure.name}）"
 
     @property
-    def item_list(self):
-        """The notice's items, in order: those attached to it with a page of notices (attach_items: one query for
-        the page), else its own `items` (prefetched or queried)."""
-        attached = self.__dict__.get("_attached_items")
-        return attached if attached is not None else list(self.items.all())
-
-    @staticmethod
-    def attach_items(notices):
-        """Read the items of these notices in one query and attach them (see item_list); returns the notices."""
-        by_notice = {notice.pk: [] for notice in notices}
-        if by_notice:
-            for item in NoticeItem.objects.filter(notice_id__in=list(by_notice)):  # in the model's Meta.ordering
-                by_notice[item.notice_id].append(item)
-        for notice in notices:
-            notice._attached_items = by_notice[notice.pk]
-        return notices
-
-    @property
     def is_open(self):
         return self.state in OPEN_STATES
 
     def is_overdue(self, now=None):
-        from django.utils import timezone
-
-        now = now or timezone.now()
-        return self.state in OPEN_STATES and self.due_at is not None and self.due_at < now
+        return is_overdue(self.state, self.due_at, now or timezone.now())
 
 
 class PropertyKind(models.TextChoices):
@@ -279,42 +229,23 @@ class NoticeItem(ChoiceLabels, models.Model):
         return f"{self.position}. {self.description}"
 
 
-class NoticeEvent(ChoiceLabels, models.Model):
+class NoticeEvent(ChoiceLabels, EventBase):
     """One step of a notice's history: who did what, when, from which state to which, and why.
     The event table is the history page and the assessment's raw data; rows are never changed."""
 
     notice = models.ForeignKey(Notice, verbose_name="通知书", on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action = models.CharField("操作", max_length=30)
-    from_state = models.CharField("原状态", max_length=20, blank=True)
-    to_state = models.CharField("新状态", max_length=20, blank=True)
-    reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
-    data = models.JSONField("数据", default=dict, blank=True)
 
-    class Meta:
+    STATES = NoticeState
+
+    class Meta(EventBase.Meta):
         verbose_name = "通知书记录"
         verbose_name_plural = "通知书记录"
         ordering = ["notice_id", "at", "id"]
         indexes = [models.Index(fields=["notice", "at"], name="notice_event_at")]
 
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action_display}"
-
     @property
     def action_display(self):
-        return ACTION_NAMES.get(self.action, self.action)
-
-    @property
-    def from_state_display(self):
-        return NoticeState(self.from_state).label if self.from_state else ""
-
-    @property
-    def to_state_display(self):
-        return NoticeState(self.to_state).label if self.to_state else ""
+        return NOTICE_MACHINE.label(self.action)
 
 
 class ReplyOutcome(models.TextChoices):
@@ -507,3 +438,57 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
     def __str__(self):
         return f"审查建议（{self.get_state_display()}）"
+
+
+# ------------------------------------------------------------------------------------------------ the moves
+
+_CLERK = clerk_of("court_id")
+_LIAISON = liaison_of("unit_id")
+# The court decides a unit's request about a notice: a clerk of the notice's court.
+_CLERK_OF_NOTICE = Role(lambda actor, obj: actor.is_clerk and actor.organisation_id == obj.notice.court_id,
+                        _CLERK.message)
+
+NOTICE_MACHINE = Machine(
+    noun="通知书",
+    moves={
+        "sign": Move({NoticeState.DRAFT}, NoticeState.SIGNED, "签发",
+                     leader_of("court_id", "只有本院执行局领导可以签发通知书。")),
+        "serve": Move({NoticeState.SIGNED}, NoticeState.SERVED, "送达", _CLERK),
+        "acknowledge": Move({NoticeState.SERVED}, NoticeState.ACKNOWLEDGED, "签收", _LIAISON),
+        "reply": Move({NoticeState.ACKNOWLEDGED}, NoticeState.REPLIED, "回复", _LIAISON),
+        "close": Move({NoticeState.REPLIED}, NoticeState.CLOSED, "办结", _CLERK),
+        "lift": Move({NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED},
+                     NoticeState.LIFTED, "解除", _CLERK),
+        "withdraw": Move({NoticeState.DRAFT, NoticeState.SIGNED, NoticeState.SERVED, NoticeState.ACKNOWLEDGED},
+                         NoticeState.WITHDRAWN, "撤回", _CLERK),
+        # Moves that leave the state as it is: a draft's correction, and the unit's side paths while the clock runs.
+        "amend": Move({NoticeState.DRAFT}, None, "修改草稿", _CLERK),
+        "extension_requested": Move(OPEN_STATES, None, "申请延期", _LIAISON),
+        "review_raised": Move(OPEN_STATES, None, "提出审查建议", _LIAISON),
+    },
+    event_model=NoticeEvent,
+    event_field="notice",
+    related=("unit", "measure", "case", "court"),
+    # What else a notice's history records: its drafting, the court's decisions on the unit's side paths (moves of
+    # EXTENSION_MACHINE and REVIEW_MACHINE) and a deadline moved by a calendar change.
+    names={"create": "起草", "extension_granted": "同意延期", "extension_refused": "不同意延期",
+           "review_upheld": "审查建议成立", "review_not_upheld": "审查建议不成立", "deadline_moved": "期限变更"},
+)
+
+EXTENSION_MACHINE = Machine(
+    noun="延期申请",
+    moves={
+        "grant": Move({RequestState.PENDING}, RequestState.GRANTED, "同意延期", _CLERK_OF_NOTICE),
+        "refuse": Move({RequestState.PENDING}, RequestState.REFUSED, "不同意延期", _CLERK_OF_NOTICE),
+    },
+    related=("notice",),
+)
+
+REVIEW_MACHINE = Machine(
+    noun="审查建议",
+    moves={
+        "uphold": Move({ReviewState.PENDING}, ReviewState.UPHELD, "认定成立", _CLERK_OF_NOTICE),
+        "not_uphold": Move({ReviewState.PENDING}, ReviewState.NOT_UPHELD, "认定不成立", _CLERK_OF_NOTICE),
+    },
+    related=("notice",),
+)

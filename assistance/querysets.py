@@ -1,7 +1,29 @@
+"""Reads of notices, and the one definition of "overdue".
+
+Overdue is never stored. It is defined once here, from two constants: the states in which the clock runs
+(`OPEN_STATES`) and "the deadline is before the moment". `overdue_condition(now)` is that rule for the database (lists,
+dashboards, reminders, reports, metrics) and `is_overdue(state, due_at, now)` the same rule for one row in memory
+(`Notice.is_overdue`, the API's `overdue` field); a test holds them equal for every state around the deadline.
+"""
+
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from members.selectors import jurisdiction_id_of
+
+# The clock runs while the unit owes an answer: served, or signed for and not yet answered.
+OPEN_STATES = ("served", "acknowledged")
+
+
+def overdue_condition(now):
+    """Overdue at `now`, as a filter: an open notice whose deadline is before `now`."""
+    return Q(state__in=OPEN_STATES, due_at__lt=now)
+
+
+def is_overdue(state, due_at, now):
+    """Overdue at `now`, for one row: the same rule as `overdue_condition`."""
+    return state in OPEN_STATES and due_at is not None and due_at < now
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -19,11 +41,15 @@ class NoticeQuerySet(models.QuerySet):
 
     def open(self):
         """Notices the unit still owes an answer to (the clock runs)."""
-        return self.filter(state__in=["served", "acknowledged"])
+        return self.filter(state__in=OPEN_STATES)
 
     def overdue(self, on=None):
-        """Open notices whose deadline has passed at the given moment (now by default)."""
-        return self.open().filter(due_at__lt=on or timezone.now())
+        """Notices overdue at the given moment (now by default)."""
+        return self.filter(overdue_condition(on or timezone.now()))
+
+    def not_overdue(self, on=None):
+        """Every notice but those overdue at the given moment."""
+        return self.exclude(overdue_condition(on or timezone.now()))
 
     def due_between(self, start, end):
         return self.open().filter(due_at__gte=start, due_at__lt=end)

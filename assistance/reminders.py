@@ -28,6 +28,7 @@ from linkage.workdays import TIMEZONE, WorkingCalendar
 from members.models import Contact, Organisation, User
 
 from .models import Notice, ReplyResult, ResultKind
+from .querysets import overdue_condition
 
 STAGE_LABELS = {
     "before_due": "即将到期",
@@ -78,7 +79,7 @@ def stage_bounds(now, calendar, horizon):
 def _stage_expression(bounds):
     return CaseWhen(
         When(due_at__lte=bounds["escalation"], then=Value("escalation")),
-        When(due_at__lt=bounds["overdue"], then=Value("overdue")),
+        When(overdue_condition(bounds["overdue"]), then=Value("overdue")),
         When(due_at__lte=bounds["due_day"], then=Value("due_day")),
         When(due_at__lte=bounds["before_due"], then=Value("before_due")),
         default=Value(""),
@@ -202,9 +203,9 @@ def send_unit_digests(now=None):
             contacts[contact.organisation_id].append(Recipient.from_contact(contact))
         batch = []
         for unit_id, notices in items.items():
-            overdue = [n for n in notices if n.due_at < now]
+            overdue = [n for n in notices if n.is_overdue(now)]
             lines = [
-                f"{'【已逾期】' if n.due_at < now else ''}{n.case.number} {n.measure.name} 期限 {_local(n.due_at):%m月%d日 %H:%M}"
+                f"{'【已逾期】' if n.is_overdue(now) else ''}{n.case.number} {n.measure.name} 期限 {_local(n.due_at):%m月%d日 %H:%M}"
                 for n in notices[:50]
             ]
             if len(notices) > 50:

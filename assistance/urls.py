@@ -1,28 +1,34 @@
 from django.urls import path
 
-from . import views
+from .views import drafting, files, lists, notice_page
 
 app_name = "assistance"
 
+
+def move(route, name, url_name):
+    """A move made from the notice's page: the one view of `notice_page.ACTIONS`, told which move."""
+    return path(route, notice_page.notice_action, {"name": name}, name=url_name)
+
+
 urlpatterns = [
-    path("cases/<int:case_id>/notices/new/", views.draft, name="draft"),
-    path("notices/", views.notice_list, name="list"),
-    path("notices/to-sign/", views.to_sign, name="to-sign"),
-    path("notices/sign/", views.sign_many, name="sign-many"),
-    path("notices/<int:pk>/", views.notice_detail, name="detail"),
-    path("notices/<int:pk>/pdf/", views.notice_pdf, name="pdf"),
-    path("notices/<int:pk>/lifting.pdf", views.lifting_pdf, name="lifting-pdf"),
-    path("notices/<int:pk>/sign/", views.sign, name="sign"),
-    path("notices/<int:pk>/serve/", views.serve, name="serve"),
-    path("notices/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
-    path("notices/<int:pk>/reply/", views.reply, name="reply"),
-    path("notices/<int:pk>/close/", views.close, name="close"),
-    path("notices/<int:pk>/lift/", views.lift, name="lift"),
-    path("notices/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("notices/<int:pk>/extension/", views.request_extension, name="request-extension"),
-    path("notices/<int:pk>/review/", views.raise_review, name="raise-review"),
-    path("extensions/<int:pk>/decide/", views.decide_extension, name="decide-extension"),
-    path("reviews/<int:pk>/decide/", views.decide_review, name="decide-review"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    path("inbox/", views.inbox, name="inbox"),
+    path("cases/<int:case_id>/notices/new/", drafting.draft, name="draft"),
+    path("notices/", lists.notice_list, name="list"),
+    path("notices/to-sign/", drafting.to_sign, name="to-sign"),
+    path("notices/sign/", drafting.sign_many, name="sign-many"),
+    path("notices/<int:pk>/", notice_page.notice_detail, name="detail"),
+    path("notices/<int:pk>/pdf/", files.notice_pdf, name="pdf"),
+    path("notices/<int:pk>/lifting.pdf", files.lifting_pdf, name="lifting-pdf"),
+    move("notices/<int:pk>/sign/", "sign", "sign"),
+    move("notices/<int:pk>/serve/", "serve", "serve"),
+    move("notices/<int:pk>/acknowledge/", "acknowledge", "acknowledge"),
+    path("notices/<int:pk>/reply/", notice_page.reply, name="reply"),
+    move("notices/<int:pk>/close/", "close", "close"),
+    move("notices/<int:pk>/lift/", "lift", "lift"),
+    move("notices/<int:pk>/withdraw/", "withdraw", "withdraw"),
+    move("notices/<int:pk>/extension/", "extension", "request-extension"),
+    move("notices/<int:pk>/review/", "review", "raise-review"),
+    move("extensions/<int:pk>/decide/", "decide_extension", "decide-extension"),
+    move("reviews/<int:pk>/decide/", "decide_review", "decide-review"),
+    path("attachments/<int:pk>/", files.attachment_download, name="attachment"),
+    path("inbox/", lists.inbox, name="inbox"),
 ]

@@ -1,11 +1,9 @@
 """Writes to cases and parties. A clerk files and edits only its own court's cases."""
 
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from linkage import parsing
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import (
@@ -28,23 +26,8 @@ def require_clerk_of(actor, court_id):
         raise PermissionDenied("只有本院执行员可以办理此事项。")
 
 
-def _decimal(value, field, label):
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ApplicationError(f"{label}应为数字。", field=field)
-    if amount < 0:
-        raise ApplicationError(f"{label}不能为负数。", field=field)
-    return amount
-
-
-def _date(value, field, label):
-    if not isinstance(value, datetime.date):
-        try:
-            value = datetime.date.fromisoformat(str(value))
-        except (TypeError, ValueError):
-            raise ApplicationError(f"{label}格式应为 YYYY-MM-DD。", field=field)
-    return require_past_date(value, label, field)
+def _filed_on(value):
+    return require_past_date(parsing.date(value, "立案日期", "filed_on", required=True), "立案日期", "filed_on")
 
 
 def clean_party(data, *, role, index):
@@ -103,9 +86,9 @@ def create_case(*, actor, number, amount, basis_issuer, basis_number, filed_on, 
     if Case.objects.filter(number=number).exists():
         raise ApplicationError(f"案号 {number} 已登记。", field="number")
     case = Case(
-        number=number, court_id=actor.organisation_id, amount=_decimal(amount, "amount", "申请执行标的"),
+        number=number, court_id=actor.organisation_id, amount=parsing.amount(amount, "申请执行标的", "amount", required=True),
         basis_issuer=basis_issuer.strip(), basis_number=basis_number.strip(),
-        filed_on=_date(filed_on, "filed_on", "立案日期"), obligation=(obligation or "").strip(),
+        filed_on=_filed_on(filed_on), obligation=(obligation or "").strip(),
         is_major=bool(is_major), officer_name=require_name((officer_name or actor.display_name).strip(), "承办人",
                                                           "officer_name"),
         officer_phone=(officer_phone or "").strip(), created_by=actor,
@@ -132,11 +115,11 @@ def update_case(*, actor, case, **changes):
         raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
     for key in ("amount", "performed_amount"):
         if key in changes:
-            changes[key] = _decimal(changes[key], key, Case._meta.get_field(key).verbose_name)
+            changes[key] = parsing.amount(changes[key], Case._meta.get_field(key).verbose_name, key, required=True)
     if "officer_name" in changes:
         changes["officer_name"] = require_name((changes["officer_name"] or "").strip(), "承办人", "officer_name")
     if "filed_on" in changes:
-        changes["filed_on"] = _date(changes["filed_on"], "filed_on", "立案日期")
+        changes["filed_on"] = _filed_on(changes["filed_on"])
     for key, value in changes.items():
         setattr(case, key, value)
     if case.performed_amount > case.amount:

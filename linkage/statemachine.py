@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from linkage import audit
 from linkage.errors import PermissionDenied, TransitionNotAllowed
 from linkage.text import TEXT_MAX, BoundedTextField
 
@@ -152,11 +153,12 @@ class Machine:
     # -- writes (inside the caller's transaction)
 
     def lock(self, obj):
-        """The row, locked for the rest of the transaction (its own row only), with `related` joined."""
+        """The row, locked for the rest of the transaction (its own row only), with `related` joined. The audit
+        takes its "before" picture from this read: nothing can change the row until the transaction ends."""
         queryset = type(obj)._default_manager.select_for_update(of=("self",))
         if self.related:
             queryset = queryset.select_related(*self.related)
-        return queryset.get(pk=obj.pk)
+        return audit.remember_loaded(queryset.get(pk=obj.pk))
 
     def record(self, obj, action, actor, *, from_state="", to_state="", reason="", data=None, at=None, **extra):
         """Write one event of the row's history."""

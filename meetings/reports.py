@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from assistance.models import Notice
+from assistance.querysets import overdue_condition
 from linkage.workdays import TIMEZONE
 
 from .models import Decision, DecisionState, Meeting, MeetingKind, MeetingState
@@ -36,7 +37,7 @@ NOTICE_COUNTS = {
 def _notice_rows(notices, group, label_field, now):
     rows = (
         notices.values(*group, label_field)
-        .annotate(**NOTICE_COUNTS, overdue=Count("pk", filter=Q(state__in=["served", "acknowledged"], due_at__lt=now)))
+        .annotate(**NOTICE_COUNTS, overdue=Count("pk", filter=overdue_condition(now)))
         .order_by("-total", label_field)
     )
     return [
@@ -53,8 +54,7 @@ def annual_figures(court, year, *, now=None):
     now = now or timezone.now()
     start, end = _year_bounds(year)
     notices = Notice.objects.filter(court=court, served_at__gte=start, served_at__lt=end)
-    totals = notices.aggregate(**NOTICE_COUNTS, overdue=Count(
-        "pk", filter=Q(state__in=["served", "acknowledged"], due_at__lt=now)))
+    totals = notices.aggregate(**NOTICE_COUNTS, overdue=Count("pk", filter=overdue_condition(now)))
     by_unit_measure = [
         {"unit": row["unit__name"], "measure": row["measure__name"], "count": row["count"]}
         for row in notices.values("unit__name", "measure__name").annotate(count=Count("pk"))

@@ -183,25 +183,25 @@ def test_the_count_is_bounded_then_estimated(world, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_lock_reads_and_locks_the_notice_row_only(reference_data):
-    """assistance.services._lock: outside a transaction it refuses; inside, it gives the notice with its relations,
+    """NOTICE_MACHINE.lock: outside a transaction it refuses; inside, it gives the notice with its relations,
     locks its row (another connection cannot take it) and not its unit's."""
     import psycopg2
     from django.db import transaction
     from django.db.transaction import TransactionManagementError
 
-    from assistance import services
+    from assistance.models import NOTICE_MACHINE
 
     world = build_world()
     notice = world.notice_served
     with pytest.raises(TransactionManagementError):
-        services._lock(notice)
+        NOTICE_MACHINE.lock(notice)
     settings = connection.settings_dict
     other = psycopg2.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"] or "127.0.0.1",
                              port=settings["PORT"] or 5432, password=settings["PASSWORD"] or None)
     other.autocommit = True
     try:
         with transaction.atomic():
-            locked = services._lock(notice)
+            locked = NOTICE_MACHINE.lock(notice)
             assert (locked.pk, locked.unit.code, locked.case.number) == (
                 notice.pk, notice.unit.code, notice.case.number)
             with other.cursor() as cursor:
@@ -209,7 +209,7 @@ def test_lock_reads_and_locks_the_notice_row_only(reference_data):
                     cursor.execute("SELECT id FROM assistance_notice WHERE id = %s FOR UPDATE NOWAIT", [notice.pk])
                 cursor.execute("SELECT id FROM members_organisation WHERE id = %s FOR UPDATE NOWAIT", [notice.unit_id])
             with pytest.raises(Notice.DoesNotExist):
-                services._lock(Notice(pk=10**12))
+                NOTICE_MACHINE.lock(Notice(pk=10**12))
     finally:
         other.close()
 

@@ -1,0 +1,34 @@
+"""Every change to a notice is one service here: keyword-only arguments, an actor, one transaction. Each locks the
+notice and makes its move through `NOTICE_MACHINE` (assistance/models.py), which checks the state and the actor's
+role from the one table, saves with `update_fields` and writes the `NoticeEvent`. Views, the API, admin actions,
+commands and tasks all call these.
+
+- `drafting`: draft a batch of notices, correct a draft, store scans;
+- `lifecycle`: sign, serve, acknowledge, close, lift, withdraw;
+- `replies`: the unit's structured reply;
+- `side_paths`: extension requests and review suggestions, asked by the unit and decided by the court.
+"""
+
+from .drafting import amend_draft, draft_notices
+from .lifecycle import acknowledge_notice, close_notice, lift_notice, serve_notice, sign_notice, withdraw_notice
+from .replies import RESULT_FIELD_LABELS, RESULT_FIELDS, RESULT_KIND_FOR_MEASURE, reply_to_notice
+from .side_paths import decide_extension, decide_review_suggestion, raise_review_suggestion, request_extension
+
+__all__ = [
+    "RESULT_FIELDS",
+    "RESULT_FIELD_LABELS",
+    "RESULT_KIND_FOR_MEASURE",
+    "acknowledge_notice",
+    "amend_draft",
+    "close_notice",
+    "decide_extension",
+    "decide_review_suggestion",
+    "draft_notices",
+    "lift_notice",
+    "raise_review_suggestion",
+    "reply_to_notice",
+    "request_extension",
+    "serve_notice",
+    "sign_notice",
+    "withdraw_notice",
+]
