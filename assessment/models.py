@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linkage.audit import AuditedQuerySet
 from linkage.statemachine import EventBase
 from linkage.text import REASON_MAX, BoundedTextField, NameValidator
 
@@ -53,6 +54,8 @@ class Assessment(models.Model):
     state = models.CharField("状态", max_length=20, choices=AssessmentState.choices, default=AssessmentState.PREPARING)
     created_at = models.DateTimeField("建立时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年度考评"
@@ -96,6 +99,8 @@ class Criterion(models.Model):
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     active = models.BooleanField("启用", default=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "考评项目"
         verbose_name_plural = "考评项目"
@@ -133,6 +138,8 @@ class ScoreEntry(models.Model):
                                    related_name="+")
     entered_at = models.DateTimeField("评分时间")
     is_current = models.BooleanField("现行", default=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "评分记录"
@@ -184,6 +191,8 @@ class Nomination(models.Model):
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     decision_reason = BoundedTextField("决定意见", blank=True, max_chars=REASON_MAX)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "表彰与批评建议"
         verbose_name_plural = "表彰与批评建议"
@@ -214,6 +223,8 @@ class ScoreboardVersion(models.Model):
     finalised_at = models.DateTimeField("定稿时间")
     reason = BoundedTextField("说明", blank=True, max_chars=REASON_MAX)
     reopened_at = models.DateTimeField("重新打开时间", null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "定稿版本"

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from linkage.audit import AuditedQuerySet
 from linkage.choices import ChoiceLabels
 from linkage.dates import PastDateValidator
 from linkage.statemachine import EventBase, Machine, Move, Role, clerk_of, leader_of, liaison_of
@@ -66,6 +67,8 @@ class DeadlineRule(models.Model):
     count_unit = models.CharField("期限单位", max_length=20, choices=DeadlineUnit.choices)
     note = models.CharField("说明", max_length=200, blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "期限规则"
         verbose_name_plural = "期限规则"
@@ -94,6 +97,8 @@ class NoticeBatch(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("起草时间", auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "通知批次"
@@ -216,6 +221,8 @@ class NoticeItem(ChoiceLabels, models.Model):
     period_months = models.PositiveSmallIntegerField("期限（月）", null=True, blank=True)
     description = BoundedTextField("协助事项", max_chars=REASON_MAX)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "协助事项"
         verbose_name_plural = "协助事项"
@@ -266,6 +273,8 @@ class Reply(ChoiceLabels, models.Model):
     )
     replied_at = models.DateTimeField("回复时间")
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "回复"
         verbose_name_plural = "回复"
@@ -300,6 +309,8 @@ class ReplyResult(ChoiceLabels, models.Model):
     location = models.CharField("地点", max_length=200, blank=True)
     found_at = models.DateTimeField("发现时间", null=True, blank=True, validators=[PastDateValidator("发现时间")])
     registration_number = models.CharField("登记编号", max_length=100, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "回复结果"
@@ -345,6 +356,8 @@ class Attachment(ChoiceLabels, models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
@@ -382,6 +395,8 @@ class ExtensionRequest(ChoiceLabels, models.Model):
     decision_reason = BoundedTextField("决定理由", blank=True, max_chars=REASON_MAX)
     previous_due_at = models.DateTimeField("原期限", null=True, blank=True)
     new_due_at = models.DateTimeField("新期限", null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "延期申请"
@@ -427,6 +442,8 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
     )
     decided_at = models.DateTimeField("审查时间", null=True, blank=True)
     decision_reason = BoundedTextField("审查意见", blank=True, max_chars=REASON_MAX)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审查建议"

@@ -6,10 +6,10 @@ dashboards, reminders, reports, metrics) and `is_overdue(state, due_at, now)` th
 (`Notice.is_overdue`, the API's `overdue` field); a test holds them equal for every state around the deadline.
 """
 
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from linkage.audit import AuditedQuerySet
 from members.selectors import jurisdiction_id_of
 
 # The clock runs while the unit owes an answer: served, or signed for and not yet answered.
@@ -26,7 +26,7 @@ def is_overdue(state, due_at, now):
     return state in OPEN_STATES and due_at is not None and due_at < now
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         """The one visibility rule for notices: a clerk or leader sees its own court's; a liaison its own unit's,
         and only from service on; the committee its own jurisdiction's courts' notices, read-only; anybody else

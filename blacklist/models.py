@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 
+from linkage.audit import AuditedQuerySet
 from linkage.dates import PastDateValidator
 from linkage.errors import TransitionNotAllowed
 from linkage.statemachine import EventBase, Machine, Move, Role, court_staff_of, leader_of
@@ -126,6 +127,8 @@ class Listing(models.Model):
     ended_at = models.DateTimeField("移出名单时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "失信被执行人名单"
         verbose_name_plural = "失信被执行人名单"
@@ -216,6 +219,8 @@ class ListingAcknowledgement(models.Model):
                                         related_name="+")
     acknowledged_at = models.DateTimeField("签收时间", auto_now_add=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "名单推送签收"
         verbose_name_plural = "名单推送签收"
@@ -244,6 +249,8 @@ class ScreeningBatch(models.Model):
     total = models.PositiveIntegerField("人数", default=0)
     hits = models.PositiveIntegerField("命中", default=0)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "失信筛查"
         verbose_name_plural = "失信筛查"
@@ -266,6 +273,8 @@ class ScreeningResult(models.Model):
     listing = models.ForeignKey(Listing, verbose_name="名单", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="screening_hits")
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "筛查结果"
         verbose_name_plural = "筛查结果"
@@ -286,6 +295,8 @@ class ScreeningHit(models.Model):
     listing = models.ForeignKey(Listing, verbose_name="名单", on_delete=models.PROTECT,
                                 related_name="screening_matches")
     name_matches = models.BooleanField("姓名一致", default=False)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "筛查命中反馈"
@@ -320,6 +331,8 @@ class RestrictionOrder(models.Model):
     state = models.CharField("状态", max_length=10, choices=RestrictionState.choices, default=RestrictionState.ACTIVE)
     lifted_on = models.DateField("解除日期", null=True, blank=True, validators=[PastDateValidator("解除日期")])
     lift_reason = BoundedTextField("解除理由", blank=True, max_chars=REASON_MAX)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "限制消费令"
@@ -363,6 +376,8 @@ class SpecialDebtorNotification(models.Model):
                                 on_delete=models.PROTECT, related_name="+")
     note = BoundedTextField("通报情况", blank=True, max_chars=REASON_MAX)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "特殊主体通报"
         verbose_name_plural = "特殊主体通报"
@@ -405,6 +420,8 @@ class CorrectionRequest(models.Model):
         "复议决定日期", null=True, blank=True, validators=[PastDateValidator("复议决定日期")]
     )
     reconsideration_result = BoundedTextField("复议结果", blank=True, max_chars=REASON_MAX)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "纠错申请"

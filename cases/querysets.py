@@ -1,9 +1,9 @@
-from django.db import models
 
+from linkage.audit import AuditedQuerySet
 from members.selectors import jurisdiction_id_of
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         """Court staff see their own court's cases; the committee its own jurisdiction's courts' cases (read-only);
         nobody else any."""
@@ -19,7 +19,7 @@ class CaseQuerySet(models.QuerySet):
         return self.none()
 
 
-class PartyQuerySet(models.QuerySet):
+class PartyQuerySet(AuditedQuerySet):
     def debtors(self):
         return self.filter(role="debtor")
 

@@ -6,7 +6,7 @@ class LinkageConfig(AppConfig):
     verbose_name = "平台公共"
 
     def ready(self):
-        from . import audit, tokens
+        from . import audit, checks, tokens  # noqa: F401 (checks registers the system checks)
 
         audit.connect_signals()
         tokens.connect_signals()

@@ -237,6 +237,8 @@ _in_bulk_update = contextvars.ContextVar("audit_in_bulk_update", default=False) 
 
 
 def _is_bulk_audited(model):
+    if model.__module__ == "__fake__":  # a historical model in a migration, as for the signals
+        return False
     meta = model._meta
     return meta.app_label in AUDITED_APPS and meta.label_lower != "linkage.auditentry"
 
@@ -282,7 +284,11 @@ class AuditedQuerySet(models.QuerySet):
             count = rows.update(**kwargs)
             detail = {}
             if len(before) <= BULK_DETAIL_LIMIT:
-                for row in rows.values("pk", *names):
+                # Literal values are the rows' new values; only expressions (F(), Now()) need reading back.
+                literal = not any(hasattr(value, "resolve_expression") for value in kwargs.values())
+                after = ([{"pk": pk, **{name: kwargs[field] for name, field in zip(names, kwargs, strict=True)}}
+                          for pk in before] if literal else rows.values("pk", *names))
+                for row in after:
                     old = before[row["pk"]]
                     detail[str(row["pk"])] = {name: [_jsonable(old[name]), _jsonable(row[name])] for name in names
                                               if old[name] != row[name]}

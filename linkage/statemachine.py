@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from linkage import audit
+from linkage.audit import AuditedQuerySet
 from linkage.errors import PermissionDenied, TransitionNotAllowed
 from linkage.text import TEXT_MAX, BoundedTextField
 
@@ -208,6 +209,8 @@ class EventBase(models.Model):
     to_state = models.CharField("新状态", max_length=20, blank=True)
     reason = BoundedTextField("理由", blank=True, max_chars=TEXT_MAX)
     data = models.JSONField("数据", default=dict, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     ACTIONS = {}
     STATES = None

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from linkage.audit import AuditedQuerySet
 from linkage.dates import PastDateValidator
 from linkage.statemachine import EventBase
 from linkage.text import DOCUMENT_MAX, REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
@@ -127,6 +128,8 @@ class Attendance(models.Model):
     status = models.CharField("出席情况", max_length=20, choices=AttendanceStatus.choices,
                               default=AttendanceStatus.ATTENDING)
     withdrawn_at = models.DateTimeField("取消邀请时间", null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "参会情况"
@@ -346,6 +349,8 @@ class DecisionReply(models.Model):
     )
     replied_at = models.DateTimeField("回复时间")
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "落实情况回复"
         verbose_name_plural = "落实情况回复"
@@ -366,6 +371,8 @@ class DecisionReplyAttachment(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "回复附件"

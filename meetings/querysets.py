@@ -2,10 +2,10 @@
 a user may not see is a 404 on every page and in the API, never a 403."""
 
 from django.apps import apps
-from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from linkage.audit import AuditedQuerySet
 from members.selectors import jurisdiction_id_of
 
 
@@ -16,7 +16,7 @@ def _organisation_of(user):
     return None
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         """The committee sees every meeting of its jurisdiction. A unit (its liaisons, or a court's staff) sees a meeting once its notice
         has gone out, when the unit is invited to it, brought an item on its agenda, or is responsible for one of
@@ -41,7 +41,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("jurisdiction")
 
 
-class AgendaItemQuerySet(models.QuerySet):
+class AgendaItemQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         """The committee sees every item of its jurisdiction; a unit the items it proposed or is involved in; a court also the items
         about its own cases."""
@@ -63,7 +63,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.select_related("case", "proposing_organisation", "meeting", "proposed_by")
 
 
-class DecisionQuerySet(models.QuerySet):
+class DecisionQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         """The committee sees every decision of its jurisdiction's meetings; a unit only the decisions it is responsible for, once the minutes that
         carry them are published."""
@@ -94,7 +94,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.select_related("meeting", "responsible_unit", "item")
 
 
-class AnnualReportQuerySet(models.QuerySet):
+class AnnualReportQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         """A court's staff see their court's reports, drafts included; the committee sees the reports its
         jurisdiction's courts sent to it."""

@@ -1,10 +1,12 @@
 """The member roster: jurisdictions, organisations (courts, the committee, member units), their
 contacts in A/B roles with history, contact change requests, and the user accounts."""
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 
+from linkage.audit import AuditedQuerySet
 from linkage.dates import PastDateValidator
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
@@ -18,6 +20,8 @@ class Jurisdiction(models.Model):
     document_title = models.CharField("依据文件标题", max_length=200, blank=True)
     issuer = models.CharField("发文机关", max_length=100, blank=True)
     issued_on = models.DateField("成文日期", null=True, blank=True, validators=[PastDateValidator("成文日期")])
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "辖区"
@@ -34,6 +38,8 @@ class Measure(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=40)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "协助措施"
@@ -229,6 +235,8 @@ class ContactChangeRequest(models.Model):
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_reason = BoundedTextField("审批意见", blank=True, max_chars=REASON_MAX)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "联系人变更申请"
         verbose_name_plural = "联系人变更申请"
@@ -244,6 +252,10 @@ class ContactChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.organisation.short_name} {self.get_role_display()} → {self.name}（{self.get_state_display()}）"
+
+
+class UserManager(DjangoUserManager.from_queryset(AuditedQuerySet)):
+    """Django's user manager, whose bulk writes are audited like every other model's."""
 
 
 class UserRole(models.TextChoices):

@@ -1,8 +1,9 @@
-from django.db import models
 from django.db.models import Count, Q
 
+from linkage.audit import AuditedQuerySet
 
-class OrganisationQuerySet(models.QuerySet):
+
+class OrganisationQuerySet(AuditedQuerySet):
     def active(self):
         return self.filter(active=True)
 
@@ -24,7 +25,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.with_current_contact_counts().filter(Q(current_a=0) | Q(current_b=0))
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(AuditedQuerySet):
     def current(self):
         return self.filter(ended_on__isnull=True)
 

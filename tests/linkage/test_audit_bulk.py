@@ -3,9 +3,11 @@ naming the model, the rows' ids and, for updates, each row's values before and a
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core import checks
 from django.urls import reverse
 from django.utils import timezone
 
+from linkage import audit
 from linkage.models import AuditEntry, CalendarDay, CalendarYear, Delivery, Notification
 from linkage.notify import Message, Recipient, notify_many
 from linkage.workdays import seed_from_chinese_calendar
@@ -61,3 +63,16 @@ def test_seeding_the_calendar_records_its_bulk_creates_and_updates():
     seed_from_chinese_calendar(CalendarDay, CalendarYear)
     [fixed] = bulk_entries(CalendarDay, "bulk_update")
     assert fixed.changes["ids"] == [row.pk] and fixed.changes["new"][str(row.pk)]["name"] != "改过的名称"
+
+
+def test_every_model_of_the_audited_apps_writes_in_bulk_through_the_audited_queryset():
+    errors = [error for error in checks.run_checks() if error.id == "linkage.E001"]
+    assert errors == []
+
+
+def test_the_check_names_a_model_that_bypasses_the_audit(monkeypatch):
+    from linkage import checks as linkage_checks
+
+    monkeypatch.setattr(audit, "AUDITED_APPS", audit.AUDITED_APPS | {"contenttypes"})
+    errors = linkage_checks.bulk_writes_are_audited(None)
+    assert any("contenttypes.contenttype" in error.msg for error in errors)
