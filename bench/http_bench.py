@@ -64,8 +64,9 @@ def arguments():
 def setup(code, prepared_off):
     sys.path.insert(0, code)
     sys.path.insert(1, str(BENCH))
-    from _database import _server_url, database_exists
     from urllib.parse import urlunparse
+
+    from _database import _server_url, database_exists
 
     if not database_exists(DB):
         raise SystemExit(f"{DB} missing: run bench/scale_data.py first")
@@ -292,8 +293,7 @@ def main():
     os.environ["LINKAGE_CODE_ROOT"] = code
     before_tree = (Path(code) / "linkage" / "prepared.py").exists()
     server_environment = setup(code, prepared_off=before_tree)
-    from django.db import connection
-    from django.db import connections
+    from django.db import connection, connections
 
     rng = random.Random(18)
     page_list, liaison, clerk = pages(rng)
