@@ -15,6 +15,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = Path(os.environ.get("LINKAGE_CODE_ROOT") or BENCH.parent).resolve()
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# Loading the settings puts the working directory first on sys.path (Celery's loader): work in the measured tree.
+os.chdir(ROOT)
 
 
 def keep_argument():

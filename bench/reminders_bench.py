@@ -125,7 +125,9 @@ def main():
         from assistance.reminders import scan_notice_reminders
         from linkage.models import Delivery, Notification, Reminder
 
-        print(f"code: {settings.BASE_DIR if hasattr(settings, 'BASE_DIR') else '?'}")
+        import assistance
+
+        print(f"code: {assistance.__file__}")
         rows = []
         scan = 0
         while True:  # the backlog of a system switched on with 50,000 open notices, drained scan by scan

@@ -106,6 +106,9 @@ def main():
         from linkage.models import Notification
         from members.models import User
 
+        import assistance
+
+        print(f"code: {assistance.__file__}")
         liaison = User.objects.get(username="bench-liaison")
         applicants = [{"name": f"申请人{n}", "id_number": resident_id(n)} for n in range(APPLICANTS)]
         rows = []
