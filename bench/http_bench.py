@@ -261,9 +261,7 @@ def child_cpu(parent):
 
 def measure_pdf(clerk, renders):
     from assistance.documents import notice_pdf
-    from assistance.models import Notice
-
-    from assistance.models import NoticeItem
+    from assistance.models import Notice, NoticeItem
 
     notice = (Notice.objects.filter(court=clerk.organisation, state="served").select_related("case")
               .order_by("pk").first())

@@ -118,14 +118,12 @@ def main():
                   f"{time.perf_counter() - started:.1f} s")
         return
     with copy_of_base(BASE, RUN, __file__, keep=args.keep):
-        from django.conf import settings
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        import assistance
         from assistance.reminders import scan_notice_reminders
         from linkage.models import Delivery, Notification, Reminder
-
-        import assistance
 
         print(f"code: {assistance.__file__}")
         rows = []

@@ -101,12 +101,11 @@ def main():
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        import assistance
         from blacklist.models import ScreeningResult, ScreeningSource
         from blacklist.screening import screen_applicants
         from linkage.models import Notification
         from members.models import User
-
-        import assistance
 
         print(f"code: {assistance.__file__}")
         liaison = User.objects.get(username="bench-liaison")
