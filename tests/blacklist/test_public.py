@@ -261,3 +261,21 @@ def test_identifier_search_needs_the_exact_name_for_a_resident_id_and_a_prefix_f
         assert [row["name"] for row in public_search(identifier=code).results] == ["某某贸易有限公司"]
         assert [row["name"] for row in public_search(identifier=code, name="某某").results] == ["某某贸易有限公司"]
     assert public_search(identifier=CREDIT_CODE, name="李").results == []
+
+
+def test_cached_answers_go_when_a_listing_changes(listed, clerk, django_capture_on_commit_callbacks):
+    """The public search's answers are cached (blacklist/public.py); a listing that leaves the list is gone from the
+    very next search, and one that is corrected shows its new name."""
+    from blacklist.models import Listing
+
+    assert public_search(name="张伟强").results
+    assert public_search(name="张伟强").results  # the cached answer
+    listing = Listing.objects.get(name="张伟强")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shield_listing(actor=clerk, listing=listing, reason="核查中")
+    assert public_search(name="张伟强").results == []
+    Listing.objects.filter(pk=listing.pk).update(state="published")  # back on the list, behind the ORM's back …
+    listing.refresh_from_db()
+    listing.name = "张伟刚"
+    listing.save(update_fields=["name"])  # … and corrected: the save invalidates
+    assert [row["name"] for row in public_search(name="张伟刚").results] == ["张伟刚"]
