@@ -8,9 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+# The source tree whose code the benches import and serve: this one, or the one LINKAGE_CODE_ROOT names (issue 18
+# measures the tree before the private SQL layer was removed with these same scripts:
+# LINKAGE_CODE_ROOT=/path/to/before .venv/bin/python bench/reminders_bench.py).
+ROOT = Path(os.environ.get("LINKAGE_CODE_ROOT") or BENCH.parent).resolve()
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# Loading the settings puts the working directory first on sys.path (Celery's loader): work in the measured tree.
+os.chdir(ROOT)
 
 
 def keep_argument():
@@ -72,3 +78,38 @@ def bench_database(name, *, keep=False, reuse=False):
         connection.close()
         if not keep:
             _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def copy_of_base(base, name, script, *, keep=False):
+    """Benches that change their data (a reminder scan, a screening) run on a fresh copy of a base database, so that
+    runs of two code trees one right after the other see the same rows: `base` is generated once, by running
+    `script --base-only` (kept), and `name` is created from it (CREATE DATABASE … TEMPLATE), set up and migrated
+    like bench_database, and dropped afterwards unless `keep`. Both are databases of the bench's own."""
+    import subprocess
+
+    parsed, admin_url = _server_url()
+    if not database_exists(base):
+        subprocess.run([sys.executable, script, "--base-only"], check=True)
+    _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {base}")
+    try:
+        with bench_database(name, keep=True, reuse=True) as created:
+            yield created
+    finally:
+        if not keep:
+            _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def base_arguments(description=None):
+    """--keep, --base-only (generate the base database and stop), --drop-base (drop it and stop)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--keep", action="store_true", help="keep the run's copy of the base database")
+    parser.add_argument("--base-only", action="store_true", help="generate the base database (kept) and stop")
+    parser.add_argument("--drop-base", action="store_true", help="drop the base database this script made and stop")
+    return parser.parse_args()
+
+
+def drop(name):
+    """Drop a database a bench script made (only ever called with the bench's own names)."""
+    assert name.startswith("linkage_bench"), name
+    _execute(_server_url()[1], f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -1,12 +1,13 @@
 """Benchmark: the public search over 1,000,000 published dishonest-debtor listings (issue 5).
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/listings_bench.py
-It creates its own database (linkage_bench_listings), generates the listings with one set-based INSERT … SELECT
+In process, at 1,000,000 listings (the end-to-end figures over HTTP at the 10,000,000 of issue 18 come from
+bench/http_bench.py on the data of bench/scale_data.py). It creates its own database (linkage_bench_listings), generates the listings with one set-based INSERT … SELECT
 generate_series (100 common surnames × 200 given names of one or two characters: 20,000 distinct names, 50 listings
 each, so 张伟 and 张伟强 both occur many times; unique 18-digit resident ID numbers with their real check digit), then
 measures median and p95 over 50 runs of `public_search(identifier=..., name=...)` — a resident ID number is searched only
 with the exact name and a valid number (issue 17 item 4) — (target < 5 ms median) and of a
-2-character `public_search(name=...)` (target < 50 ms median), plus, for comparison, the bare `name LIKE 'x%'`
+2-character `public_search(name=...)` (target < 20 ms median, < 50 ms p95; issue 18), plus, for comparison, the bare `name LIKE 'x%'`
 query without the range that lets the (state, name) B-tree serve it; prints the plans; then drops the database
 (keep it with --keep).
 """
@@ -141,7 +142,7 @@ def main():
         rows = [
             ("exact ID: public_search(identifier=, name=)",
              *measure(lambda v: public_search(identifier=v[0], name=v[1]), identifiers), 5.0),
-            ("name, 2 characters: public_search(name=...)", *measure(lambda v: public_search(name=v), names), 50.0),
+            ("name, 2 characters: public_search(name=...)", *measure(lambda v: public_search(name=v), names), 20.0),
             ("for comparison: bare name LIKE 'x%' (10 runs)", *measure(bare_like, names[:10]), None),
         ]
         print()

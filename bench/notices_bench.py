@@ -13,7 +13,9 @@ realistic state mix, then measures median and p95 latency and the query count of
   ``/api/v1/notices/?page_size=20`` as a liaison, ``/notices/`` and ``/api/v1/notices/`` as a clerk;
 * rendering one notice PDF (``assistance.documents.notice_pdf``, median of 20) and its page, if it exists.
 
-Targets: inbox and clerk list < 100 ms median; PDF < 300 ms median. The database is dropped at the end unless
+Targets (issue 18): inbox and clerk list < 50 ms median; PDF < 100 ms of CPU per page. This script measures in
+one process at 100,000 notices (a quick look); the figures the issue's targets are judged on come from
+bench/http_bench.py (over HTTP against gunicorn, 1,000,000 notices, each page against its own SQL). The database is dropped at the end unless
 ``--keep``; ``--reuse`` measures an existing ``linkage_bench`` without rebuilding it. Events, replies and
 attachments are not generated: the lists do not read them.
 """
@@ -33,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_DATABASE = "linkage_bench"
-TARGETS_MS = {"inbox": 100, "clerk list": 100, "pdf": 300}
+TARGETS_MS = {"inbox": 50, "clerk list": 50, "pdf": 100}
 # Share of each state among the notices (closed ones dominate a mature system).
 STATE_MIX = [
     ("draft", 0.04),

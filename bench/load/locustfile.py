@@ -1,7 +1,8 @@
 """The mix of the load test (bench/load_test.py starts it; see the docstring there).
 
 Four kinds of caller, in proportions meant to look like a working morning:
-- liaisons (API, token): read their unit's inbox, open a notice, sign for one and reply to it;
+- liaisons (API, token; the HTML inbox with a session): read their unit's inbox, open a notice, sign for one and
+  reply to it;
 - clerks (API, token): list notices, open cases, file a new notice (draft);
 - the public (no login): search the dishonest-debtor list by a name prefix or an exact identifier; each simulated
   visitor comes from its own address (X-Forwarded-For behind the one trusted proxy), as the rate limit sees it;
@@ -79,6 +80,12 @@ class Liaison(FastHttpUser):
     def inbox(self):
         self.client.get("/api/v1/notices/?state=served&page_size=20", name="liaison: inbox (served)",
                         headers=self.headers)
+
+    @task(2)
+    def inbox_page(self):
+        """The HTML inbox, as a liaison in a browser opens it (session cookie; issue 18 adds it to the mix)."""
+        self.client.get("/inbox/", name="liaison: inbox page (HTML)",
+                        headers={"Cookie": self.unit["session"], "X-Forwarded-For": self.headers["X-Forwarded-For"]})
 
     @task(3)
     def notice(self):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from redis.exceptions import RedisError
 
@@ -166,9 +167,9 @@ def _next_string(prefix):
 
 def _name_filter(name, upper):
     """Names that start with `name` (or equal it). `name__startswith` is the rule; the range on the same column up
-    to `upper` (_next_string(name)) lets the (state, name) B-tree serve it under a code-point collation (C, C.UTF-8),
-    where PostgreSQL 15 does not use a default-opclass B-tree for LIKE 'x%' (see the report of issue 5: a
-    varchar_pattern_ops index removes the need)."""
+    to `upper` (_next_string(name)) lets the (state, name, -published_on, -id) B-tree serve it, in the search's
+    order, under a code-point collation (C, C.UTF-8), where PostgreSQL 15 does not use a default-opclass B-tree for
+    LIKE 'x%' (issue 18: no varchar_pattern_ops index, which the planner preferred and then sorted every match)."""
     if upper is None:
         return Q(name__startswith=name)
     return Q(name__startswith=name, name__gte=name, name__lt=upper)
@@ -181,9 +182,28 @@ def name_search_queryset(name, upper=False):
             .order_by("name", "-published_on", "-id"))
 
 
-def _suggestions_queryset(name, pinyin):
-    return (Listing.objects.filter(state=ListingState.PUBLISHED, name_pinyin=pinyin).exclude(name=name)
-            .order_by("name").values_list("name", flat=True).distinct()[:MAX_SUGGESTIONS])
+def _next_homophone(pinyin, after):
+    """The first published name of this pinyin above `after`, in name order: one index probe (state, name_pinyin,
+    name), however many listings carry that name."""
+    return (Listing.objects.filter(state=ListingState.PUBLISHED, name_pinyin=pinyin, name__gt=after)
+            .order_by("name").values_list("name", flat=True).first())
+
+
+def homophones(name, pinyin):
+    """Up to MAX_SUGGESTIONS other published names of the same pinyin, in name order. Each is found by one probe of
+    the index past the previous one (a skip scan), so a name carried by thousands of listings costs no more than a
+    rare one: a DISTINCT over the pinyin would read every namesake."""
+    found, after = [], ""
+    for _ in range(MAX_SUGGESTIONS + 1):
+        following = _next_homophone(pinyin, after)
+        if following is None:
+            break
+        if following != name:
+            found.append(following)
+            if len(found) == MAX_SUGGESTIONS:
+                break
+        after = following
+    return found
 
 
 def _row(values):
@@ -212,6 +232,42 @@ def _row(values):
     }
 
 
+# Answers are kept in Django's cache (Redis) for CACHE_SECONDS under a version that every change of a listing
+# replaces once its transaction commits (listing_changed, connected in blacklist/apps.py): a listing published,
+# corrected, shielded or removed is seen by the next search. The key is an HMAC of the query (no searched number in
+# Redis). With the cache unreachable the search runs uncached.
+CACHE_SECONDS = 300
+_VERSION_KEY = "public-search:version"
+
+
+def _cache_key(query, limit):
+    from django.utils.crypto import salted_hmac
+
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(_VERSION_KEY)
+    shown = (settings.PUBLIC_ID_MASK_KEEP, settings.PUBLIC_AGE_BAND_YEARS)  # what _row makes of the rows
+    digest = salted_hmac("public-search", repr((query.name, query.number, query.credit_code, limit, shown))).hexdigest()
+    return f"public-search:{version}:{digest}"
+
+
+def invalidate_cached_answers():
+    """Every cached answer of the public search is stale from now on (a new version)."""
+    try:
+        cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+    except RedisError as error:
+        logger.error("public search cache not invalidated (answers may be up to %s s old): %s", CACHE_SECONDS, error)
+
+
+def listing_changed(sender, **kwargs):
+    """post_save / post_delete of a Listing: the cached answers go now (for reads in this transaction) and again
+    once the change is committed (meanwhile a search by another connection reads the old rows, and could have
+    stored them under the version set now)."""
+    invalidate_cached_answers()
+    transaction.on_commit(invalidate_cached_answers)
+
+
 def public_search(*, name="", identifier="", limit=20):
     """Search the published list (parse_query, then run_query). Not guarded: the pages and the API go through
     blacklist.public.guard, which adds the budget, captcha and pattern limit of the exact-number search."""
@@ -219,13 +275,33 @@ def public_search(*, name="", identifier="", limit=20):
 
 
 def run_query(query, *, limit=20):
-    """Two queries at most (the rows, the homophone names), whatever the number of matches. With both an
-    identifier and a name, both must match."""
-    from ..listings.services import name_pinyin
-
+    """The answer from the cache, or searched (_search) and cached. With both an identifier and a name, both must
+    match."""
     if query.message:
         return PublicSearchResult(message=query.message)
     limit = max(1, min(int(limit), MAX_LIMIT))
+    try:
+        key = _cache_key(query, limit)
+        cached = cache.get(key)
+    except RedisError as error:
+        logger.warning("public search cache unavailable, searching uncached: %s", error)
+        key = cached = None
+    if cached is not None:
+        return cached
+    result = _search(query, limit)
+    if key is not None:
+        try:
+            cache.set(key, result, timeout=CACHE_SECONDS)
+        except RedisError:
+            pass
+    return result
+
+
+def _search(query, limit):
+    """The rows in one query and the homophone names in at most MAX_SUGGESTIONS + 1 index probes, whatever the number
+    of matches."""
+    from ..listings.services import name_pinyin
+
     name = query.name
     identifier = query.number is not None or query.credit_code is not None
     if identifier:
@@ -238,7 +314,7 @@ def run_query(query, *, limit=20):
     found = found[:limit]
     suggestions = []
     if not identifier and _CHINESE_NAME.fullmatch(name):
-        suggestions = list(_suggestions_queryset(name, name_pinyin(name)))
+        suggestions = homophones(name, name_pinyin(name))
     if truncated:
         message = TRUNCATED.format(limit=limit)
     elif not found:
