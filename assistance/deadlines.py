@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from linkage import workdays
 
+from .machines import NOTICE_MACHINE
 from .models import DeadlineRule, DeadlineUnit
 
 COMPUTE = {
@@ -48,7 +49,7 @@ def recompute_deadline(notice):
 def recompute_open_deadlines(*, dates, actor=None, reason=""):
     """After a calendar change, recompute every open notice whose period spans a changed date; save the ones that
     moved and write a `deadline_moved` event for each (from, to, why). Returns the notices that moved."""
-    from .models import NOTICE_MACHINE, Notice
+    from .models import Notice
 
     if not dates:
         return []

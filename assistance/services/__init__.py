@@ -1,5 +1,5 @@
 """Every change to a notice is one service here: keyword-only arguments, an actor, one transaction. Each locks the
-notice and makes its move through `NOTICE_MACHINE` (assistance/models.py), which checks the state and the actor's
+notice and makes its move through `NOTICE_MACHINE` (assistance/machines.py), which checks the state and the actor's
 role from the one table, saves with `update_fields` and writes the `NoticeEvent`. Views, the API, admin actions,
 commands and tasks all call these.
 

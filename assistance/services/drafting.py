@@ -12,8 +12,8 @@ from linkage.identifiers import normalize_ruling_number
 from members.models import Measure, Organisation
 
 from ..attachments import MAX_FILES, inspect_upload
+from ..machines import NOTICE_MACHINE
 from ..models import (
-    NOTICE_MACHINE,
     Attachment,
     AttachmentKind,
     Notice,

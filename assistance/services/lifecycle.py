@@ -8,7 +8,8 @@ from django.utils import timezone
 from linkage.errors import ApplicationError
 
 from ..deadlines import deadline_for
-from ..models import NOTICE_MACHINE, LiftGround
+from ..machines import NOTICE_MACHINE
+from ..models import LiftGround
 
 
 @transaction.atomic

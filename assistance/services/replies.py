@@ -8,8 +8,8 @@ from linkage import parsing
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, TransitionNotAllowed
 
+from ..machines import NOTICE_MACHINE
 from ..models import (
-    NOTICE_MACHINE,
     AttachmentKind,
     NoticeState,
     PropertyKind,

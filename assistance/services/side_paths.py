@@ -9,15 +9,8 @@ from django.utils import timezone
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.workdays import add_working_days
 
-from ..models import (
-    EXTENSION_MACHINE,
-    NOTICE_MACHINE,
-    REVIEW_MACHINE,
-    ExtensionRequest,
-    RequestState,
-    ReviewResolution,
-    ReviewSuggestion,
-)
+from ..machines import EXTENSION_MACHINE, NOTICE_MACHINE, REVIEW_MACHINE
+from ..models import ExtensionRequest, RequestState, ReviewResolution, ReviewSuggestion
 from .drafting import copy_as_draft
 
 

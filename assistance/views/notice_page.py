@@ -1,5 +1,5 @@
 """A notice's page: its content, reply, scans, side paths and history, and the forms of the moves this user may
-make on it now. Which moves those are is asked of the tables in assistance/models.py (`NOTICE_MACHINE`,
+make on it now. Which moves those are is asked of the tables in assistance/machines.py (`NOTICE_MACHINE`,
 `EXTENSION_MACHINE`, `REVIEW_MACHINE`); `ACTIONS` below says, for each move made from this page, its form, the
 service it calls and what the page says when it is done. One view, `notice_action`, makes every move but the reply
 (a form with rows of results, `reply`)."""
@@ -34,10 +34,8 @@ from ..forms import (
     filled_rows,
     rows_formset,
 )
+from ..machines import EXTENSION_MACHINE, NOTICE_MACHINE, REVIEW_MACHINE
 from ..models import (
-    EXTENSION_MACHINE,
-    NOTICE_MACHINE,
-    REVIEW_MACHINE,
     ExtensionRequest,
     Notice,
     Reply,

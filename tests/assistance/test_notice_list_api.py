@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from assistance.machines import NOTICE_MACHINE
 from assistance.models import OPEN_STATES, Notice
 from cases.models import Case
 from linkage.pagination import CappedCountPaginator
@@ -188,8 +189,6 @@ def test_lock_reads_and_locks_the_notice_row_only(reference_data):
     import psycopg2
     from django.db import transaction
     from django.db.transaction import TransactionManagementError
-
-    from assistance.models import NOTICE_MACHINE
 
     world = build_world()
     notice = world.notice_served

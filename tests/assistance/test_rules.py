@@ -6,7 +6,8 @@ from itertools import product
 
 import pytest
 
-from assistance.models import NOTICE_MACHINE, Notice, NoticeState
+from assistance.machines import NOTICE_MACHINE
+from assistance.models import Notice, NoticeState
 from assistance.querysets import OPEN_STATES
 from tests import factories
 from tests.assistance.helpers import advance, draft_notice, file_case
