@@ -2,13 +2,14 @@
 each asks the database what is due and sends each reminder once, whatever the delivery count."""
 
 from celery import shared_task
-from django.utils.dateparse import parse_datetime
+
+from linkage import parsing
 
 from . import reminders
 
 
 def _moment(now_iso):
-    return parse_datetime(now_iso) if now_iso else None
+    return parsing.moment(now_iso, "时间", "now_iso")
 
 
 @shared_task(name="assistance.tasks.scan_reminders", ignore_result=False)

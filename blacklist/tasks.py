@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from linkage import parsing
+
 from .listings import services
 
 
@@ -21,11 +23,9 @@ def remind_removals_task():
 def remind_unacknowledged_pushes_task(now_iso=None):
     """Every quarter hour: joint-punishment units are reminded of pushes they have not acknowledged (A, then A+B,
     then A+B+leader). One bounded scan; when a further batch waits, the next scan is queued at once."""
-    from django.utils.dateparse import parse_datetime
-
     from .listings import reminders
 
-    result = reminders.scan_push_reminders(parse_datetime(now_iso) if now_iso else None)
+    result = reminders.scan_push_reminders(parsing.moment(now_iso, "时间", "now_iso"))
     if result.get("more"):
         remind_unacknowledged_pushes_task.apply_async(args=[now_iso])
     return result

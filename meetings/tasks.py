@@ -2,7 +2,8 @@
 idempotent: it asks the database what is due and sends each reminder once, whatever the delivery count."""
 
 from celery import shared_task
-from django.utils.dateparse import parse_datetime
+
+from linkage import parsing
 
 from . import reminders
 
@@ -10,7 +11,7 @@ from . import reminders
 @shared_task(name="meetings.tasks.scan_decision_reminders", ignore_result=False)
 def scan_decision_reminders_task(now_iso=None):
     """One bounded scan; when a further batch waits, it queues the next scan at once."""
-    result = reminders.scan_decision_reminders(parse_datetime(now_iso) if now_iso else None)
+    result = reminders.scan_decision_reminders(parsing.moment(now_iso, "时间", "now_iso"))
     if result.get("more"):
         scan_decision_reminders_task.apply_async(args=[now_iso])
     return result
