@@ -69,7 +69,7 @@ def inbox_counts(user, now=None, tabs=None):
     )
     for key, (_, condition) in tabs.items():
         if key not in OPEN_TABS:
-            counts[key] = visible.filter(condition).values("pk")[:HISTORY_COUNT_CAP].count()
+            counts[key] = visible.filter(condition).order_by().values("pk")[:HISTORY_COUNT_CAP].count()  # no sort
     return {key: counts[key] for key in tabs}
 
 
