@@ -35,6 +35,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+from _database import speed_probe
+
 BENCH = Path(__file__).resolve().parent
 DB = "linkage_bench_scale"
 PORT = 8766
@@ -299,18 +301,6 @@ def measure_pdf(clerk, renders):
     return {"name": "notice PDF (notice_pdf, in process)", "pages": pages, "median": statistics.median(wall),
             "cpu_per_page": statistics.median(cpu) / pages, "n": renders, "target_cpu_per_page": 100,
             "met": statistics.median(cpu) / pages < 100}
-
-
-def speed_probe():
-    best = None
-    for _ in range(3):
-        started = time.process_time()
-        total = 0
-        for number in range(10_000_000):
-            total += number
-        spent = time.process_time() - started
-        best = spent if best is None else min(best, spent)
-    return best
 
 
 def main():

@@ -35,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _database import BENCH, ROOT, bench_database, database_exists
+from _database import BENCH, ROOT, bench_database, database_exists, speed_probe
 
 PORT = 8765
 VENV_BIN = Path(sys.executable).parent
@@ -189,21 +189,6 @@ def start_gunicorn(args, environment):
 
 
 COMPONENTS = {"gunicorn": "gunicorn", "postgres": "postgres", "redis-server": "redis"}
-
-
-def speed_probe():
-    """Seconds of CPU a fixed pure-Python loop takes here (the least of three): the speed the machine has at the
-    moment. The 2 vCPUs of the test VM are not always as fast: within one session this probe has read from 0.9 s
-    to 1.7 s, and every figure of a stage moves with it, so each stage reports the probe taken just before it."""
-    best = None
-    for _ in range(3):
-        started = time.process_time()
-        total = 0
-        for number in range(10_000_000):
-            total += number
-        spent = time.process_time() - started
-        best = spent if best is None else min(best, spent)
-    return best
 
 
 def cpu_seconds():
