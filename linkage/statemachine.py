@@ -74,11 +74,6 @@ def committee_of(attribute, message="只有政法委可以办理此事项。", e
     return Role(test, message, lambda actor, obj: elsewhere if actor.is_committee else message)
 
 
-def anyone(message=""):
-    """No role is needed beyond the service's own checks (system moves, moves checked elsewhere)."""
-    return Role(lambda actor, obj: True, message)
-
-
 # ------------------------------------------------------------------------------------------------ moves
 
 
