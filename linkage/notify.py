@@ -67,6 +67,7 @@ class Message:
     title: str
     body: str
     link: str = ""
+    urgent: bool = False  # sent at once on every channel, even in the recipient's quiet hours and digest kinds
 
     def __post_init__(self):
         # A body is composed from bounded texts but may join many (a unit's decisions): it is cut, not refused.

@@ -4,9 +4,8 @@ consultation time limit of a dispute."""
 from django.conf import settings
 
 from linkage.errors import ApplicationError
-from linkage.notify import Recipient
 from linkage.text import require_name
-from members.models import Contact, User
+from members.recipients import unit_recipients  # noqa: F401 - re-exported for the meetings services
 
 # 荔政法〔2017〕72号 三（六）: disputes go to consultation first; only when it has failed within the prescribed time
 # limit are they submitted to the joint meeting. The seed names no number: this product default is configurable.
@@ -32,19 +31,3 @@ def name(value, label, field, *, required=True, max_length=None):
 
 def active_attendances(meeting):
     return meeting.attendances.filter(withdrawn_at__isnull=True).select_related("organisation")
-
-
-def unit_recipients(organisation_ids):
-    """The A and B contacts of the units, and any liaison account of theirs not on the roster (deduplicated by
-    account), for the messages about a meeting."""
-    recipients, seen_users, seen_keys = [], set(), set()
-    for contact in Contact.objects.current().filter(organisation_id__in=organisation_ids, role__in=["A", "B"]):
-        recipient = Recipient.from_contact(contact)
-        recipients.append(recipient)
-        seen_keys.add(recipient.key)
-        if contact.user_id:
-            seen_users.add(contact.user_id)
-    for user in User.objects.filter(organisation_id__in=organisation_ids, role="liaison", is_active=True):
-        if user.pk not in seen_users:
-            recipients.append(Recipient.from_user(user))
-    return recipients
