@@ -22,6 +22,7 @@ from .models import Nomination
 from .serializers import (
     AssessmentBoardSerializer,
     AssessmentDecisionInSerializer,
+    AssessmentFinaliseInSerializer,
     AssessmentNominationInSerializer,
     AssessmentNominationOutSerializer,
     AssessmentReasonInSerializer,
@@ -46,7 +47,8 @@ def api_board(board, *, unit_id=None):
     rows = []
     for row in board["rows"]:
         rows.append({
-            "unit": row["unit"], "rank": row["rank"], "total": row["total"], "final": bool(board.get("final")),
+            "unit": row["unit"], "rank": row["rank"], "standing": row.get("standing", "ranked"),
+            "standing_display": row.get("standing_display", ""), "total": row["total"], "final": bool(board.get("final")),
             "metrics": row["metrics"], "pulled_down": row["pulled_down"],
             "scores": [{"criterion": code, **score} for code, score in row["scores"].items()],
         })
@@ -128,14 +130,15 @@ class ScoresView(_YearView):
         return self.board_response(request, year, jurisdiction)
 
 
-def _move_view(name, summary, description, service_name):
+def _move_view(name, summary, description, service_name, request_serializer=AssessmentReasonInSerializer):
     class MoveView(_YearView):
         @extend_schema(summary=summary, description=description, parameters=[YEAR, JURISDICTION],
-                       request=AssessmentReasonInSerializer, responses={200: AssessmentBoardSerializer, **ERRORS},
+                       request=request_serializer, responses={200: AssessmentBoardSerializer, **ERRORS},
                        operation_id=f"assessments_{name}")
         def post(self, request, year):
             year, jurisdiction, assessment = self.context(request, year)
-            data = validated(AssessmentReasonInSerializer, request.data)
+            data = validated(request_serializer, request.data)
+            extra = {"confirm_early": data["confirm_early"]} if "confirm_early" in data else {}
             service = getattr(services, service_name)
             with transaction.atomic():  # a refused start leaves no assessment behind
                 if service_name == "start_scoring" and assessment is None:
@@ -145,7 +148,7 @@ def _move_view(name, summary, description, service_name):
                     service(actor=request.user, assessment=assessment)
                 else:
                     assessment = self.existing(request, jurisdiction, assessment, summary.split("（")[0])
-                    service(actor=request.user, assessment=assessment, reason=data.get("reason", ""))
+                    service(actor=request.user, assessment=assessment, reason=data.get("reason", ""), **extra)
             return self.board_response(request, year, jurisdiction)
 
     MoveView.__name__ = f"{name.title().replace('_', '')}View"
@@ -157,7 +160,8 @@ SubmitView = _move_view("submit", "提交政法委审核（法院）", "", "subm
 ReturnView = _move_view("return", "退回法院重新评分（政法委）", "须写明理由。", "return_to_court")
 FinaliseView = _move_view("finalise", "定稿（政法委）",
                           "冻结全部指标、得分、名次和表彰批评，生成新的定稿版本；此后数据变化不影响定稿结果。"
-                          "尚有未决定的表彰或批评建议时不能定稿。", "finalise")
+                          "尚有未决定的表彰或批评建议时不能定稿。考评年度结束（12月31日）前定稿须传 confirm_early=true，"
+                          "否则拒绝并说明仍有多少事项未办结。", "finalise", AssessmentFinaliseInSerializer)
 ReopenView = _move_view("reopen", "重新打开（政法委）", "须写明理由；原定稿版本保留，再次定稿生成新版本。", "reopen")
 
 

@@ -3,7 +3,10 @@ the frozen snapshot of a finalised board, so all of them hold the same figures.
 
 A unit's score on a criterion: an automatic criterion takes its points from the metric rule (`criteria.py`); a
 manual one is full points until the court (or, for the committee's item, the committee) enters a score with a
-reason; a committee adjustment overrides either, with its reason. Ranks are competition ranks (1, 2, 2, 4) by total.
+reason; a committee adjustment overrides either, with its reason. Ranks are competition ranks (1, 2, 2, 4) by total,
+among the units that had work to judge: a unit that received no notice in the year ("无协助任务"), or none yet due
+("暂无到期任务"), loses nothing anywhere and would otherwise top the board at 100, so it is listed after the ranked
+units without a rank (`standing_of`, `RANKING_RULE` printed on the page) and left out of the average.
 Points are kept as strings with two decimals ("23.75"), so nothing is lost to floating point on the way to a file.
 """
 
@@ -19,6 +22,21 @@ from .models import AssessmentState, CriterionGroup, CriterionSource, ScoreEntry
 
 TWO = Decimal("0.01")
 YEARS_BACK = 4
+
+STANDINGS = {"no_notices": "无协助任务", "none_due": "暂无到期任务"}
+RANKING_RULE = ("按总分从高到低排名，同分同名次。只有已到期限（或已办结）的事项计入各项比率，未到期的事项不扣分；"
+                "法院撤回的通知书不计入。本年度未收到协助执行通知书的单位显示为“无协助任务”，收到但尚无到期事项的显示为"
+                "“暂无到期任务”，均不参加排名，列于排名单位之后，也不计入平均分。")
+
+
+def standing_of(metrics):
+    """"ranked", or why the unit is not: no notices in the year, or none that has come due for signing or
+    answering (withdrawn notices do not count)."""
+    if not metrics["received"]:
+        return "no_notices"
+    if not (metrics.get("ack_due") or metrics["assessed"]):
+        return "none_due"
+    return "ranked"
 
 
 def fmt(value):
@@ -120,13 +138,18 @@ def _pulled_down(criteria, scores):
 
 
 def _ranks(rows):
-    ordered = sorted(rows, key=lambda row: (-Decimal(row["total"]), row["sort"]))
+    """Competition ranks among the ranked rows; the others follow, unranked, in the units' order."""
+    ranked = sorted((row for row in rows if row["standing"] == "ranked"),
+                    key=lambda row: (-Decimal(row["total"]), row["sort"]))
     previous, rank = None, 0
-    for position, row in enumerate(ordered, start=1):
+    for position, row in enumerate(ranked, start=1):
         if row["total"] != previous:
             rank, previous = position, row["total"]
         row["rank"] = rank
-    return ordered
+    unranked = sorted((row for row in rows if row["standing"] != "ranked"), key=lambda row: row["sort"])
+    for row in unranked:
+        row["rank"] = None
+    return ranked + unranked
 
 
 def _rate(numerator, denominator):
@@ -200,12 +223,15 @@ def build_board(jurisdiction, year, assessment=None, *, as_of=None, metrics=None
     for unit in units:
         unit_metrics = metrics[unit.pk]
         scores, total = score_unit(criteria, unit_metrics, entries, unit.pk)
+        standing = standing_of(unit_metrics)
         rows.append({
             "unit": {"id": unit.pk, "code": unit.code, "name": unit.name, "short_name": unit.short_name},
             "sort": unit.sort_order * 1_000_000 + unit.pk,
+            "standing": standing,
+            "standing_display": STANDINGS.get(standing, ""),
             "metrics": unit_metrics,
             "rates": {
-                "ack_in_time": _rate(unit_metrics["acknowledged_in_time"], unit_metrics["received"]),
+                "ack_in_time": _rate(unit_metrics["acknowledged_in_time"], unit_metrics["ack_due"]),
                 "on_time": _rate(unit_metrics["replied_on_time"], unit_metrics["assessed"]),
                 "replied": _rate(unit_metrics["replied"], unit_metrics["assessed"]),
             },
@@ -220,7 +246,8 @@ def build_board(jurisdiction, year, assessment=None, *, as_of=None, metrics=None
         rows[-1]["groups"] = {code: fmt(value) for code, value in rows[-1]["groups"].items()}
     rows = _ranks(rows)
     history = finalised_history(jurisdiction, year)
-    average = fmt(sum(Decimal(row["total"]) for row in rows) / len(rows)) if rows else None
+    ranked = [row for row in rows if row["rank"] is not None]
+    average = fmt(sum(Decimal(row["total"]) for row in ranked) / len(ranked)) if ranked else None
     state = assessment.state if assessment is not None and assessment.pk else AssessmentState.PREPARING
     return {
         "year": year,
@@ -232,6 +259,7 @@ def build_board(jurisdiction, year, assessment=None, *, as_of=None, metrics=None
         "version": None,
         "criteria": criteria,
         "groups": groups_of(criteria),
+        "ranking_rule": RANKING_RULE,
         "rows": rows,
         "average_total": average,
         "nominations": nominations_of(assessment),

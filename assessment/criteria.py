@@ -3,7 +3,10 @@
 A rule returns the share of the criterion's points the unit earns (0..1) and a short Chinese explanation, or
 `None` when the unit had nothing to do under it (no notices, not a joint-punishment unit, no meeting decision):
 such an item is not applicable and scores full points ("无此项工作的不扣分"), so a unit is never marked down for
-work it was never given. Manual items score full points until the court (or, for the committee's judgement, the
+work it was never given. Only items whose time has run out count: a notice still within its time to be signed for or
+answered, a push not yet due for acknowledgement, a decision not yet due costs nothing; withdrawn notices never
+count. (Since full points on every item would put a unit that had no notices above the units that worked, such a
+unit is not ranked: `board.standing_of`.) Manual items score full points until the court (or, for the committee's judgement, the
 committee) enters a score with a reason; the committee may adjust any item with a reason.
 """
 
@@ -43,17 +46,21 @@ def _reply_on_time(m):
 
 
 def _ack_in_time(m):
-    share = _rate(m["acknowledged_in_time"], m["received"])
-    if share is None:
+    if not m["received"]:
         return None, "未收到通知书"
-    return share, f"收到{m['received']}件，一个工作日内签收{m['acknowledged_in_time']}件（{percent(share)}）"
+    share = _rate(m["acknowledged_in_time"], m["ack_due"])
+    if share is None:
+        return None, "无已到签收期限的通知书"
+    return share, f"应签收{m['ack_due']}件，一个工作日内签收{m['acknowledged_in_time']}件（{percent(share)}）"
 
 
 def _escalation_free(m):
     if not m["received"]:
         return None, "未收到通知书"
-    share = 1 - m["escalated_notices"] / m["received"]
-    return share, f"收到{m['received']}件，被逾期督办{m['escalated_notices']}件（未被督办{percent(share)}）"
+    if not m["assessed"]:
+        return None, "无应回复的通知书"
+    share = 1 - m["escalated_notices"] / m["assessed"]
+    return share, f"应回复{m['assessed']}件，被逾期督办{m['escalated_notices']}件（未被督办{percent(share)}）"
 
 
 def _reply_rate(m):
@@ -66,10 +73,13 @@ def _reply_rate(m):
 def _push_ack(m):
     if m["pushes"] is None:
         return None, "非联合惩戒单位"
-    share = _rate(m["pushes_acknowledged_in_time"], m["pushes"])
-    if share is None:
+    if not m["pushes"]:
         return None, "本年度无推送"
-    return share, f"推送{m['pushes']}条，一个工作日内签收{m['pushes_acknowledged_in_time']}条（{percent(share)}）"
+    share = _rate(m["pushes_acknowledged_in_time"], m["pushes_due"])
+    if share is None:
+        return None, "无已到签收期限的推送"
+    return share, (f"推送{m['pushes']}条，应签收{m['pushes_due']}条，一个工作日内签收"
+                   f"{m['pushes_acknowledged_in_time']}条（{percent(share)}）")
 
 
 def _decisions_on_time(m):
@@ -82,12 +92,12 @@ def _decisions_on_time(m):
 
 
 RULES = {
-    "reply_on_time_rate": (Rule("reply_on_time_rate", "按期回复率", "按期回复件数 ÷ 应回复件数"), _reply_on_time),
-    "ack_in_time_rate": (Rule("ack_in_time_rate", "一个工作日内签收率", "一个工作日内签收件数 ÷ 收到件数"), _ack_in_time),
-    "escalation_free_rate": (Rule("escalation_free_rate", "未被逾期督办比例", "1 − 被督办件数 ÷ 收到件数"),
+    "reply_on_time_rate": (Rule("reply_on_time_rate", "按期回复率", "按期回复件数 ÷ 应回复件数（已回复或已过期限，不含撤回的）"), _reply_on_time),
+    "ack_in_time_rate": (Rule("ack_in_time_rate", "一个工作日内签收率", "一个工作日内签收件数 ÷ 应签收件数（已签收或签收期限已过）"), _ack_in_time),
+    "escalation_free_rate": (Rule("escalation_free_rate", "未被逾期督办比例", "1 − 被督办件数 ÷ 应回复件数"),
                              _escalation_free),
     "reply_rate": (Rule("reply_rate", "回复率", "已回复件数 ÷ 应回复件数"), _reply_rate),
-    "push_ack_rate": (Rule("push_ack_rate", "失信名单推送按时签收率", "一个工作日内签收条数 ÷ 推送条数"), _push_ack),
+    "push_ack_rate": (Rule("push_ack_rate", "失信名单推送按时签收率", "一个工作日内签收条数 ÷ 应签收条数（已签收或签收期限已过）"), _push_ack),
     "decision_on_time_rate": (Rule("decision_on_time_rate", "会议决定按期落实率", "按期完成项数 ÷ 应落实项数"),
                               _decisions_on_time),
 }

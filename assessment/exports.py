@@ -107,7 +107,7 @@ def scoreboard_workbook(board):
     headers = ["名次", "单位", *[f"{c['name']}（{c['points']}）" for c in board["criteria"]], "总分"]
     _header(ranking, 3, headers, [6, 30, *[12] * len(board["criteria"]), 10])
     for index, row in enumerate(board["rows"], start=4):
-        values = [row["rank"], row["unit"]["name"], *[float(cell["text"]) for cell in row["score_cells"]],
+        values = [row["rank"] or row.get("standing_display") or "—", row["unit"]["name"], *[float(cell["text"]) for cell in row["score_cells"]],
                   float(row["total"])]
         for column, value in enumerate(values, start=1):
             cell = ranking.cell(row=index, column=column, value=value)

@@ -14,13 +14,15 @@ class ReasonForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    criterion = forms.ChoiceField(label="考评项目")
+    # Starts on no criterion: a committee member must pick the item, never adjust the first one by accident.
+    criterion = forms.ChoiceField(label="考评项目", error_messages={"required": "请选择考评项目。"})
     points = forms.DecimalField(label="得分", max_digits=5, decimal_places=2, min_value=0)
     reason = FormTextField(max_chars=REASON_MAX, label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = [(c["code"], f"{c['name']}（满分{c['points']}分）") for c in criteria]
+        self.fields["criterion"].choices = [("", "（请选择考评项目）"),
+                                            *[(c["code"], f"{c['name']}（满分{c['points']}分）") for c in criteria]]
 
 
 class NominationForm(forms.Form):

@@ -12,11 +12,14 @@ and their acknowledgements, from screenings and from meeting decisions.
 Definitions (one notice):
 * signed for in time: on or before the first working day after the day of service (the day of service is day 0,
   as for every deadline), e.g. served on Friday, signed for on Monday — or on a make-up Sunday — is in time;
+* due for signing (应签收): signed for, or that first working day has ended (at the reply, the lifting or `as_of`)
+  — a notice served yesterday and not yet signed for costs nothing;
 * replied on time: `replied_at <= due_at` (the deadline as extended);
 * overdue: the reply, or the lifting, or now (`as_of`) for an unanswered notice, came after the deadline;
   overdue working days: working days after the deadline's day up to and including that day;
 * assessed (应回复): replied, or overdue without a reply — an open notice still within its time is not judged yet,
-  nor one the court lifted before it fell due;
+  nor one the court lifted before it fell due (`assistance.querysets.rated_condition`, the one definition the
+  annual report and the year-over-year rates use as a filter; a test holds both engines to it);
 * reply time: working days after the day of service up to and including the reply day (same day: 0), across
   holidays and make-up working days from the calendar table; the average and the 90th percentile (continuous,
   as PostgreSQL's `percentile_cont(0.9)`) are over replied notices;
@@ -43,11 +46,11 @@ from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from assistance.models import ExtensionRequest, Notice, NoticeState, RequestState, ReviewState, ReviewSuggestion
-from assistance.querysets import overdue_condition
+from assistance.querysets import on_time_condition, rated_condition
 from linkage.models import Reminder
 from linkage.workdays import TIMEZONE
 from members.models import Measure
@@ -66,7 +69,8 @@ HISTOGRAM_BUCKETS = [("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4", 4
 NOTICE_METRICS = {
     "received": ("收到通知书", "counted"),
     "acknowledged_in_time": ("一个工作日内签收", "ack_in_time"),
-    "acknowledged_late": ("未在一个工作日内签收", "counted AND NOT ack_in_time"),
+    "ack_due": ("应签收", "ack_due"),
+    "acknowledged_late": ("未在一个工作日内签收", "ack_due AND NOT ack_in_time"),
     "assessed": ("应回复", "assessed"),
     "replied": ("已回复", "replied"),
     "replied_on_time": ("按期回复", "on_time"),
@@ -84,12 +88,12 @@ NOTICE_METRICS = {
 
 def empty_metrics():
     return {
-        "received": 0, "by_measure": {}, "acknowledged_in_time": 0, "assessed": 0, "replied": 0,
+        "received": 0, "by_measure": {}, "acknowledged_in_time": 0, "ack_due": 0, "assessed": 0, "replied": 0,
         "replied_on_time": 0, "overdue": 0, "open_overdue": 0, "overdue_days": 0,
         "reply_days_avg": None, "reply_days_p90": None, "reply_histogram": {},
         "reminders": 0, "reminded_notices": 0, "escalations": 0, "escalated_notices": 0,
         "extensions_requested": 0, "extensions_granted": 0, "reviews_raised": 0, "reviews_upheld": 0,
-        "pushes": None, "pushes_acknowledged": None, "pushes_acknowledged_in_time": None,
+        "pushes": None, "pushes_acknowledged": None, "pushes_acknowledged_in_time": None, "pushes_due": None,
         "screened": 0, "screening_hits": 0,
         "decisions": None, "decisions_done_on_time": None,
     }
@@ -163,6 +167,7 @@ WITH days AS (
            b.counted AND (b.replied OR b.overdue) AS assessed,
            b.counted AND b.overdue AND NOT b.replied AND NOT b.lifted_unreplied AS open_overdue,
            b.counted AND b.acknowledged AND b.nxt[b.a_i] <= b.upto[b.s_i] + 1 AS ack_in_time,
+           b.counted AND (b.acknowledged OR b.nxt[b.e_i] > b.upto[b.s_i] + 1) AS ack_due,
            CASE WHEN b.counted AND b.replied THEN b.upto[b.r_i] - b.upto[b.s_i] END AS reply_days,
            CASE WHEN b.counted AND b.overdue THEN GREATEST(b.upto[b.e_i] - b.upto[b.d_i], 0) ELSE 0 END
                AS overdue_days,
@@ -181,6 +186,7 @@ AGGREGATE_SQL = FACTS_SQL + """
 SELECT unit_id, measure_id, reply_days, GROUPING(measure_id, reply_days) AS grouping,
        count(*) FILTER (WHERE counted) AS received,
        count(*) FILTER (WHERE ack_in_time) AS acknowledged_in_time,
+       count(*) FILTER (WHERE ack_due) AS ack_due,
        count(*) FILTER (WHERE assessed) AS assessed,
        count(*) FILTER (WHERE replied) AS replied,
        count(*) FILTER (WHERE on_time) AS replied_on_time,
@@ -201,7 +207,7 @@ FROM facts
 GROUP BY GROUPING SETS ((unit_id), (unit_id, measure_id), (unit_id, reply_days))
 """
 
-SUMMED = ("received", "acknowledged_in_time", "assessed", "replied", "replied_on_time", "overdue", "open_overdue",
+SUMMED = ("received", "acknowledged_in_time", "ack_due", "assessed", "replied", "replied_on_time", "overdue", "open_overdue",
           "overdue_days", "reminders", "reminded_notices", "escalations", "escalated_notices",
           "extensions_requested", "extensions_granted", "reviews_raised", "reviews_upheld")
 
@@ -295,6 +301,8 @@ def notice_facts_python(unit_ids, window, ordinals=None):
             "open_overdue": overdue and not replied and lifted_at is None,
             "ack_in_time": counted and acknowledged_at is not None
             and ordinals.next(acknowledged_at) <= ordinals.upto(served_at) + 1,
+            "ack_due": counted and (acknowledged_at is not None
+                                    or ordinals.next(end_at) > ordinals.upto(served_at) + 1),
             "reply_days": ordinals.upto(replied_at) - ordinals.upto(served_at) if replied else None,
             "overdue_days": max(ordinals.upto(end_at) - ordinals.upto(due_at), 0) if overdue else 0,
             "reminders": len(reminders[pk]) if counted else 0,
@@ -308,7 +316,8 @@ def notice_facts_python(unit_ids, window, ordinals=None):
 PYTHON_CONDITIONS = {
     "received": lambda f: f["counted"],
     "acknowledged_in_time": lambda f: f["ack_in_time"],
-    "acknowledged_late": lambda f: f["counted"] and not f["ack_in_time"],
+    "ack_due": lambda f: f["ack_due"],
+    "acknowledged_late": lambda f: f["ack_due"] and not f["ack_in_time"],
     "assessed": lambda f: f["assessed"],
     "replied": lambda f: f["replied"],
     "replied_on_time": lambda f: f["on_time"],
@@ -335,6 +344,7 @@ def _notice_metrics_python(unit_ids, window, measures, ordinals):
         result[unit_id] = {
             "received": len(counted),
             "acknowledged_in_time": sum(f["ack_in_time"] for f in facts),
+            "ack_due": sum(f["ack_due"] for f in facts),
             "assessed": sum(f["assessed"] for f in facts),
             "replied": sum(f["replied"] for f in facts),
             "replied_on_time": sum(f["on_time"] for f in facts),
@@ -382,7 +392,8 @@ def compute_metrics(unit_ids, year, *, as_of=None, engine=None):
         metrics = empty_metrics()
         metrics.update(notice_metrics.get(unit_id, {}))
         if unit_id in pushes:
-            metrics["pushes"], metrics["pushes_acknowledged"], metrics["pushes_acknowledged_in_time"] = pushes[unit_id]
+            (metrics["pushes"], metrics["pushes_acknowledged"], metrics["pushes_acknowledged_in_time"],
+             metrics["pushes_due"]) = pushes[unit_id]
         metrics["screened"] = int(screened.get(unit_id) or 0)
         metrics["screening_hits"] = int(hits.get(unit_id) or 0)
         if decisions is not None:
@@ -441,7 +452,7 @@ def metric_label(metric):
 
 def yearly_on_time_rates(unit_ids, years):
     """{year: (assessed, on time)} over the given units, for the year-over-year chart: one grouped query.
-    (Only reply timeliness, which needs no working-day arithmetic.)"""
+    (Only reply timeliness, which needs no working-day arithmetic; "assessed" is `rated_condition`.)"""
     from django.db.models.functions import ExtractYear
 
     if not years:
@@ -450,10 +461,8 @@ def yearly_on_time_rates(unit_ids, years):
     stop = datetime.datetime(max(years) + 1, 1, 1, tzinfo=TIMEZONE)
     now = timezone.now()
     rows = (Notice.objects.filter(unit_id__in=list(unit_ids), served_at__gte=start, served_at__lt=stop)
-            .exclude(state=NoticeState.WITHDRAWN)
+            .filter(rated_condition(now))
             .annotate(year=ExtractYear("served_at", tzinfo=TIMEZONE)).values("year")
-            .annotate(on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("due_at"))),
-                      assessed=Count("pk", filter=Q(replied_at__isnull=False) | overdue_condition(now)
-                                     | Q(lifted_at__gt=F("due_at"))))
+            .annotate(on_time=Count("pk", filter=on_time_condition()), assessed=Count("pk"))
             .values_list("year", "assessed", "on_time"))
     return {year: (assessed, on_time) for year, assessed, on_time in rows}

@@ -38,7 +38,8 @@ class AssessmentMetricsSerializer(serializers.Serializer):
     received = serializers.IntegerField(help_text="本年度送达的通知书（撤回的除外）")
     by_measure = serializers.DictField(child=serializers.IntegerField(), help_text="按措施代码统计的收到件数")
     acknowledged_in_time = serializers.IntegerField(help_text="送达后一个工作日内签收的件数")
-    assessed = serializers.IntegerField(help_text="应回复件数：已回复，或逾期未回复")
+    ack_due = serializers.IntegerField(required=False, help_text="应签收件数：已签收，或送达后第一个工作日已过（未到期的不计）")
+    assessed = serializers.IntegerField(help_text="应回复件数：已回复，或已过办理期限（未到期的、撤回的不计）")
     replied = serializers.IntegerField()
     replied_on_time = serializers.IntegerField(help_text="在办理期限（含延长）内回复的件数")
     overdue = serializers.IntegerField()
@@ -55,7 +56,9 @@ class AssessmentMetricsSerializer(serializers.Serializer):
     extensions_granted = serializers.IntegerField()
     reviews_raised = serializers.IntegerField()
     reviews_upheld = serializers.IntegerField()
-    pushes = serializers.IntegerField(allow_null=True, help_text="应签收的失信名单推送条数；非联合惩戒单位为 null")
+    pushes = serializers.IntegerField(allow_null=True, help_text="本年度收到的失信名单推送条数；非联合惩戒单位为 null")
+    pushes_due = serializers.IntegerField(allow_null=True, required=False,
+                                          help_text="应签收的推送条数：已签收，或推送后第一个工作日已过")
     pushes_acknowledged = serializers.IntegerField(allow_null=True)
     pushes_acknowledged_in_time = serializers.IntegerField(allow_null=True, help_text="一个工作日内签收的推送条数")
     screened = serializers.IntegerField(help_text="筛查人数")
@@ -91,7 +94,12 @@ class AssessmentLostPointsSerializer(serializers.Serializer):
 
 class AssessmentRowSerializer(serializers.Serializer):
     unit = AssessmentUnitRefSerializer()
-    rank = serializers.IntegerField(help_text="名次（同分同名次）")
+    rank = serializers.IntegerField(allow_null=True, help_text="名次（同分同名次）；不参加排名的单位为 null")
+    standing = serializers.ChoiceField(
+        choices=["ranked", "no_notices", "none_due"],
+        help_text="ranked 参加排名；no_notices 本年度未收到通知书（无协助任务）；none_due 尚无到期事项（暂无到期任务）。"
+        "不参加排名的单位列于排名单位之后")
+    standing_display = serializers.CharField(help_text="不参加排名的原因（无协助任务、暂无到期任务）")
     total = serializers.CharField(help_text="总分，两位小数")
     final = serializers.BooleanField(help_text="是否为定稿分数")
     metrics = AssessmentMetricsSerializer()
@@ -140,6 +148,12 @@ class AssessmentScoresInSerializer(serializers.Serializer):
 
 class AssessmentReasonInSerializer(serializers.Serializer):
     reason = ApiTextField(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True)
+
+
+class AssessmentFinaliseInSerializer(AssessmentReasonInSerializer):
+    confirm_early = serializers.BooleanField(
+        required=False, default=False,
+        help_text="考评年度结束（12月31日）前定稿须为 true：确认在仍有未办结事项时提前定稿；否则拒绝并说明未办结事项数")
 
 
 class AssessmentNominationInSerializer(serializers.Serializer):

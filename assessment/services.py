@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from assistance.models import Notice
 from linkage import parsing
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.text import REASON_MAX, require_name
@@ -33,6 +34,8 @@ from .models import (
     ScoreEntry,
     ScoreStage,
 )
+from .sources import decision_model
+from .yearspan import Window
 
 MAX_REASON = REASON_MAX
 
@@ -221,10 +224,38 @@ def return_to_court(*, actor, assessment, reason):
     return ASSESSMENT.move(assessment, "return", actor, reason=_reason(reason, "退回理由"))
 
 
+def early_finalisation(assessment, now=None):
+    """None once the assessed year has ended; before that, what is still open in it: {"notices": notices served
+    on the assessed units in the year that still await an answer, "decisions": meeting decisions due in the year
+    not yet done, "total", "year_end": the year's last day}. Finalising now needs an explicit confirmation."""
+    now = now or timezone.now()
+    window = Window(assessment.year, now)
+    if now >= window.stop:
+        return None
+    units = [unit.pk for unit in assessed_units(assessment.jurisdiction)]
+    notices = Notice.objects.filter(unit_id__in=units, served_at__gte=window.start, served_at__lt=window.stop).open()
+    decisions = 0
+    model = decision_model()
+    if model is not None:
+        decisions = model.objects.filter(responsible_unit_id__in=units, due_on__year=assessment.year,
+                                         meeting__state="published", state__in=["open", "replied"]).count()
+    open_notices = notices.count()
+    return {"notices": open_notices, "decisions": decisions, "total": open_notices + decisions,
+            "year_end": f"{assessment.year}年12月31日"}
+
+
+def early_warning(early):
+    """The sentence the confirmation and the refusal both say."""
+    return (f"考评年度至{early['year_end']}才结束，目前仍有{early['total']}项事项未办结（通知书{early['notices']}件、"
+            f"会议议定事项{early['decisions']}项），提前定稿后这些事项的办理情况不再计入定稿结果。")
+
+
 @transaction.atomic
-def finalise(*, actor, assessment, reason="", as_of=None):
+def finalise(*, actor, assessment, reason="", as_of=None, confirm_early=False):
     """The committee finalises: the whole board (metrics, scores, ranks, nominations, chart data) is frozen as the
-    next `ScoreboardVersion`; later data changes never alter it. Pending nominations must be decided first."""
+    next `ScoreboardVersion`; later data changes never alter it. Pending nominations must be decided first.
+    Before the year has ended it is refused unless `confirm_early` is true (the page and the API show how many items
+    are still open, `early_finalisation`); an early finalisation says so, and what was open, in its event."""
     assessment = ASSESSMENT.lock(assessment)
     ASSESSMENT.check(assessment, "finalise", actor)
     pending = assessment.nominations.filter(state=NominationState.PROPOSED).count()
@@ -232,6 +263,9 @@ def finalise(*, actor, assessment, reason="", as_of=None):
         raise ApplicationError(f"还有{pending}项表彰或批评建议尚未确定，请先作出决定再定稿。")
     reason = _reason(reason, required=False)
     now = timezone.now()
+    early = early_finalisation(assessment, now)
+    if early is not None and confirm_early is not True:
+        raise ApplicationError(early_warning(early) + "确需提前定稿的，请勾选确认后再定稿。", field="confirm_early")
     units = [unit.pk for unit in assessed_units(assessment.jurisdiction)]
     board = build_board(assessment.jurisdiction, assessment.year, assessment, as_of=as_of or now,
                         metrics=compute_metrics(units, assessment.year, as_of=as_of or now))
@@ -241,7 +275,10 @@ def finalise(*, actor, assessment, reason="", as_of=None):
                   "finalised_at": timezone.localtime(now).isoformat(), "finalised_by": actor.display_name})
     ScoreboardVersion.objects.create(assessment=assessment, number=number, data=board, finalised_by=actor,
                                      finalised_at=now, reason=reason)
-    return ASSESSMENT.move(assessment, "finalise", actor, reason=reason, data={"version": number})
+    data = {"version": number}
+    if early is not None:
+        data["early"] = {key: early[key] for key in ("notices", "decisions", "total")}
+    return ASSESSMENT.move(assessment, "finalise", actor, reason=reason, data=data)
 
 
 @transaction.atomic

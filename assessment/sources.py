@@ -20,8 +20,10 @@ JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")  # as blacklis
 
 
 def push_metrics(unit_ids, window, ordinals):
-    """{unit_id: (pushes, acknowledged, acknowledged in time)} for the joint-punishment units among `unit_ids`; a
-    unit counts the pushes of its own jurisdiction only (those it received, `blacklist.listings.selectors.pushed_events`)."""
+    """{unit_id: (pushes, acknowledged, acknowledged in time, due)} for the joint-punishment units among
+    `unit_ids`; a unit counts the pushes of its own jurisdiction only (those it received,
+    `blacklist.listings.selectors.pushed_events`). A push is due (counts toward the rate) once acknowledged or once
+    the first working day after it has ended at `as_of`: one pushed yesterday costs nothing yet."""
     from blacklist.listings.selectors import pushed_events
     from blacklist.models import ListingAcknowledgement
 
@@ -29,17 +31,25 @@ def push_metrics(unit_ids, window, ordinals):
                  .values_list("pk", "jurisdiction_id").distinct())
     if not joint:
         return {}
-    acknowledged, in_time, pushes = Counter(), Counter(), {}
+    acknowledged, in_time, pushes, lapsed = Counter(), Counter(), {}, {}
+    as_of_next = ordinals.next(window.as_of)
     for jurisdiction_id in set(joint.values()):
         events = pushed_events(jurisdiction_id).filter(at__gte=window.start, at__lt=window.stop)
-        pushes[jurisdiction_id] = events.count()
+        moments = dict(events.values_list("pk", "at"))
+        pushes[jurisdiction_id] = len(moments)
+        # the pushes whose time to acknowledge has run out
+        lapsed[jurisdiction_id] = {pk for pk, at in moments.items() if as_of_next > ordinals.upto(at) + 1}
         units = [unit_id for unit_id, of in joint.items() if of == jurisdiction_id]
-        for unit_id, pushed_at, acknowledged_at in ListingAcknowledgement.objects.filter(
-            unit_id__in=units, event__in=events
-        ).values_list("unit_id", "event__at", "acknowledged_at"):
+        for unit_id, event_id, pushed_at, acknowledged_at in ListingAcknowledgement.objects.filter(
+            unit_id__in=units, event_id__in=list(moments)
+        ).values_list("unit_id", "event_id", "event__at", "acknowledged_at"):
             acknowledged[unit_id] += 1
             in_time[unit_id] += ordinals.next(acknowledged_at) <= ordinals.upto(pushed_at) + 1
-    return {unit_id: (pushes[of], acknowledged[unit_id], in_time[unit_id]) for unit_id, of in joint.items()}
+            if event_id not in lapsed[jurisdiction_id]:
+                acknowledged[(unit_id, "early")] += 1
+    return {unit_id: (pushes[of], acknowledged[unit_id], in_time[unit_id],
+                      len(lapsed[of]) + acknowledged[(unit_id, "early")])
+            for unit_id, of in joint.items()}
 
 
 def screening_metrics(unit_ids, window):

@@ -145,6 +145,9 @@ def board(request, year, version=None):
         "decision_form": DecisionForm(),
         "reason_form": ReasonForm(),
     }
+    if "finalise" in actions:
+        early = services.early_finalisation(assessment)
+        context["early"] = early and {**early, "warning": services.early_warning(early)}
     return render(request, "assessment/board.html", context)
 
 
@@ -254,11 +257,13 @@ def move(request, year, action):
         raise Http404
     service, label, _ = MOVES[action]
 
+    extra = {"confirm_early": request.POST.get("confirm_early") in ("1", "on", "yes")} if action == "finalise" else {}
+
     def perform(*, actor, reason):
         assessment = selectors.assessment_of(jurisdiction, year)
         if assessment is None:
             assessment = services.open_assessment(actor=actor, jurisdiction=jurisdiction, year=year)
-        return service(actor=actor, assessment=assessment, reason=reason)
+        return service(actor=actor, assessment=assessment, reason=reason, **extra)
 
     _, done = run_action(request, perform, actor=request.user, reason=request.POST.get("reason", ""))
     if done:

@@ -4,9 +4,13 @@ Overdue is never stored. It is defined once here, from two constants: the states
 (`OPEN_STATES`) and "the deadline is before the moment". `overdue_condition(now)` is that rule for the database (lists,
 dashboards, reminders, reports, metrics) and `is_overdue(state, due_at, now)` the same rule for one row in memory
 (`Notice.is_overdue`, the API's `overdue` field); a test holds them equal for every state around the deadline.
+
+"Counts toward a rate" (应回复: the denominator of every on-time and reply rate — the scoreboard's and the annual
+report's) is defined once too, as `rated_condition(now)`, on top of overdue: a notice the court did not withdraw that
+was answered, is overdue at `now`, or was lifted after its deadline. A notice still within its time costs nothing.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from linkage.audit import AuditedQuerySet
@@ -24,6 +28,18 @@ def overdue_condition(now):
 def is_overdue(state, due_at, now):
     """Overdue at `now`, for one row: the same rule as `overdue_condition`."""
     return state in OPEN_STATES and due_at is not None and due_at < now
+
+
+def rated_condition(now):
+    """Counts toward a rate at `now`: not withdrawn, and answered, overdue at `now`, or lifted after its deadline
+    (an open notice still within its time, or one lifted before it fell due, is not judged)."""
+    return ~Q(state="withdrawn") & (Q(replied_at__isnull=False) | overdue_condition(now)
+                                    | Q(lifted_at__isnull=False, lifted_at__gt=F("due_at")))
+
+
+def on_time_condition():
+    """Answered on or before the deadline (as extended)."""
+    return Q(replied_at__isnull=False, replied_at__lte=F("due_at"))
 
 
 class NoticeQuerySet(AuditedQuerySet):
@@ -50,6 +66,10 @@ class NoticeQuerySet(AuditedQuerySet):
     def not_overdue(self, on=None):
         """Every notice but those overdue at the given moment."""
         return self.exclude(overdue_condition(on or timezone.now()))
+
+    def rated(self, on=None):
+        """Notices that count toward the on-time and reply rates at the given moment (`rated_condition`)."""
+        return self.filter(rated_condition(on or timezone.now()))
 
     def due_between(self, start, end):
         return self.open().filter(due_at__gte=start, due_at__lt=end)

@@ -2,6 +2,10 @@
 
 `annual_figures` reads the records (notices served in the year, listings published, meetings held and their
 decisions) in a handful of aggregate queries and returns plain JSON, which the report freezes as generated.
+
+The on-time rate is the scoreboard's: on time ÷ the notices that count toward a rate (`rated`, i.e.
+`assistance.querysets.rated_condition`: answered, overdue, or lifted after the deadline; a notice still within its
+time and a withdrawn one do not count). Replies are counted on notices not withdrawn.
 """
 
 import datetime
@@ -10,8 +14,8 @@ from django.core.exceptions import FieldError
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from assistance.models import Notice
-from assistance.querysets import overdue_condition
+from assistance.models import Notice, NoticeState
+from assistance.querysets import on_time_condition, overdue_condition, rated_condition
 from linkage.workdays import TIMEZONE
 
 from .models import Decision, DecisionState, Meeting, MeetingKind, MeetingState
@@ -26,23 +30,29 @@ def _rate(part, whole):
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-NOTICE_COUNTS = {
-    "total": Count("pk"),
-    "replied": Count("pk", filter=Q(replied_at__isnull=False)),
-    "on_time": Count("pk", filter=Q(replied_at__isnull=False, replied_at__lte=F("due_at"))),
-    "late": Count("pk", filter=Q(replied_at__isnull=False, replied_at__gt=F("due_at"))),
-}
+COUNTED = ~Q(state=NoticeState.WITHDRAWN)
+
+
+def notice_counts(now):
+    """The aggregate of one group of notices: served (all), withdrawn, rated (count toward the rate at `now`),
+    replied, on time, late (of those not withdrawn), overdue now."""
+    return {
+        "total": Count("pk"),
+        "withdrawn": Count("pk", filter=~COUNTED),
+        "rated": Count("pk", filter=rated_condition(now)),
+        "replied": Count("pk", filter=COUNTED & Q(replied_at__isnull=False)),
+        "on_time": Count("pk", filter=COUNTED & on_time_condition()),
+        "late": Count("pk", filter=COUNTED & Q(replied_at__isnull=False, replied_at__gt=F("due_at"))),
+        "overdue": Count("pk", filter=overdue_condition(now)),
+    }
 
 
 def _notice_rows(notices, group, label_field, now):
-    rows = (
-        notices.values(*group, label_field)
-        .annotate(**NOTICE_COUNTS, overdue=Count("pk", filter=overdue_condition(now)))
-        .order_by("-total", label_field)
-    )
+    rows = notices.values(*group, label_field).annotate(**notice_counts(now)).order_by("-total", label_field)
     return [
-        {"name": row[label_field], "total": row["total"], "replied": row["replied"], "on_time": row["on_time"],
-         "late": row["late"], "overdue": row["overdue"], "on_time_rate": _rate(row["on_time"], row["total"])}
+        {"name": row[label_field], "total": row["total"], "withdrawn": row["withdrawn"], "rated": row["rated"],
+         "replied": row["replied"], "on_time": row["on_time"], "late": row["late"], "overdue": row["overdue"],
+         "on_time_rate": _rate(row["on_time"], row["rated"])}
         for row in rows
     ]
 
@@ -54,7 +64,7 @@ def annual_figures(court, year, *, now=None):
     now = now or timezone.now()
     start, end = _year_bounds(year)
     notices = Notice.objects.filter(court=court, served_at__gte=start, served_at__lt=end)
-    totals = notices.aggregate(**NOTICE_COUNTS, overdue=Count("pk", filter=overdue_condition(now)))
+    totals = notices.aggregate(**notice_counts(now))
     by_unit_measure = [
         {"unit": row["unit__name"], "measure": row["measure__name"], "count": row["count"]}
         for row in notices.values("unit__name", "measure__name").annotate(count=Count("pk"))
@@ -64,7 +74,7 @@ def annual_figures(court, year, *, now=None):
         "year": year,
         "court": court.name,
         "generated_at": now.isoformat(),
-        "notices": {**totals, "on_time_rate": _rate(totals["on_time"], totals["total"])},
+        "notices": {**totals, "on_time_rate": _rate(totals["on_time"], totals["rated"])},
         "by_unit": _notice_rows(notices, ["unit_id"], "unit__name", now),
         "by_measure": _notice_rows(notices, ["measure_id"], "measure__name", now),
         "by_unit_measure": by_unit_measure,
@@ -126,9 +136,11 @@ def report_text(court, year, figures):
         f"{committee.short_name if committee else '政法委'}：",
         f"根据执行联动工作机制的要求，现将本院{year}年度执行联动工作情况报告如下：",
         "一、协助执行通知书办理情况",
-        f"{year}年，本院共向各联动成员单位送达协助执行通知书{notices['total']}份，已回复{notices['replied']}份，"
-        f"其中按期回复{notices['on_time']}份、逾期回复{notices['late']}份，按期回复率{notices['on_time_rate']}；"
-        f"截至报告生成时仍逾期未回复{notices['overdue']}份。",
+        f"{year}年，本院共向各联动成员单位送达协助执行通知书{notices['total']}份"
+        + (f"（其中撤回{notices['withdrawn']}份）" if notices.get("withdrawn") else "")
+        + f"，已回复{notices['replied']}份，其中按期回复{notices['on_time']}份、逾期回复{notices['late']}份；"
+        f"已到办理期限或已回复的{notices.get('rated', notices['total'])}份中按期回复率{notices['on_time_rate']}"
+        f"（未到期限的和撤回的不计入）；截至报告生成时仍逾期未回复{notices['overdue']}份。",
     ]
     if figures["by_unit"]:
         top = "；".join(

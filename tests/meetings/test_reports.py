@@ -30,8 +30,8 @@ def test_figures_count_notices_by_unit_and_measure_meetings_and_decisions(world)
     draft_notice(world.clerk, world.case, world.units[2], measure="inquiry", items=INQUIRY)  # never served
     published_meeting(world)
     figures = annual_figures(world.court, timezone.localdate().year)
-    assert figures["notices"] == {"total": 2, "replied": 1, "on_time": 1, "late": 0, "overdue": 1,
-                                  "on_time_rate": "50.0%"}
+    assert figures["notices"] == {"total": 2, "withdrawn": 0, "rated": 2, "replied": 1, "on_time": 1, "late": 0,
+                                  "overdue": 1, "on_time_rate": "50.0%"}
     by_unit = {row["name"]: row for row in figures["by_unit"]}
     assert by_unit[world.units[0].name]["on_time"] == 1 and by_unit[world.units[1].name]["overdue"] == 1
     assert figures["by_measure"][0]["name"] == "查询" and figures["by_measure"][0]["total"] == 2
