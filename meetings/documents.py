@@ -16,6 +16,7 @@ from linkage.workdays import TIMEZONE
 from members.models import Organisation
 
 from .models import AttendanceStatus, DecisionState, ItemState, MeetingState
+from .services.common import ADDRESSED, invited_attendances
 
 TYPE_AREA_WIDTH_MM = 156
 BANNER_MAX_PT = 36
@@ -114,10 +115,13 @@ def minutes_filename(meeting):
 
 
 def meeting_notice_context(meeting):
-    """The 会议通知 to the invited units: addressees, time, place, convenor and chair, the agenda, requirements."""
+    """The 会议通知 to the invited units: addressees (主送: the attending and on-leave units, never the committee
+    that issues it), the units sitting in (抄送), time, place, convenor and chair, the agenda, requirements. The same
+    units get the notice's messages (`services.common.invited_attendances`)."""
     meeting = type(meeting).objects.select_related("jurisdiction").get(pk=meeting.pk)
-    attendances = list(meeting.attendances.filter(withdrawn_at__isnull=True).select_related("organisation")
-                       .order_by("organisation__sort_order", "id"))
+    attendances = list(invited_attendances(meeting))
+    addressed = [a for a in attendances if a.status in ADDRESSED]
+    observing = [a for a in attendances if a.status == AttendanceStatus.OBSERVING]
     committee = _committee(meeting.jurisdiction_id)
     issuer = committee.name if committee else meeting.jurisdiction.name
     banner = f"{issuer}文件" if len(issuer) <= 16 else issuer
@@ -133,14 +137,15 @@ def meeting_notice_context(meeting):
         "banner": banner,
         "banner_size": banner_size(banner),
         "title": f"关于召开{meeting.title}的通知",
-        "addressees": "、".join(a.organisation.name for a in attendances if a.status != AttendanceStatus.ON_LEAVE)
-        or "各成员单位",
+        "addressees": "、".join(a.organisation.name for a in addressed) or "各成员单位",
+        "copied": "、".join(a.organisation.name for a in observing),
         "time": f"{arabic_date(starts)}{starts:%H:%M}",
         "place": meeting.place,
         "convenor": meeting.convenor,
         "chair": meeting.chair,
         "kind": meeting.get_kind_display(),
-        "units": "、".join(a.organisation.short_name for a in attendances),
+        "units": "、".join(a.organisation.short_name for a in addressed),
+        "observers": "、".join(a.organisation.short_name for a in observing),
         "items": items,
         "issuer": issuer,
         "issuer_short": committee.short_name if committee else issuer,

@@ -31,3 +31,15 @@ def name(value, label, field, *, required=True, max_length=None):
 
 def active_attendances(meeting):
     return meeting.attendances.filter(withdrawn_at__isnull=True).select_related("organisation")
+
+
+def invited_attendances(meeting):
+    """The units a meeting's notice and messages go to: every unit still on the meeting but the committee itself
+    (it calls the meeting; it does not write to itself). The notice is addressed (主送) to the attending and on-leave
+    units (`ADDRESSED`) and copied (抄送) to those sitting in (列席), who are told too, in the units' order."""
+    return (active_attendances(meeting).exclude(organisation__kind="committee")
+            .order_by("organisation__sort_order", "organisation_id"))
+
+
+# The statuses a meeting notice is addressed to (主送): attending and on leave (a unit on leave is still told).
+ADDRESSED = ("attending", "on_leave")

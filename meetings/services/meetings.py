@@ -2,6 +2,8 @@
 minutes' text and their publication, calling it off. Only the committee of the meeting's jurisdiction acts here;
 `machines.MEETING` says in which states."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.utils import timezone
 from linkage import parsing
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.identifiers import normalize_document_number
-from linkage.notify import Message, notify
+from linkage.notify import Message, notify, notify_many
 from linkage.text import REASON_MAX
 from linkage.workdays import TIMEZONE
 from members.models import Organisation
@@ -27,7 +29,7 @@ from ..models import (
     MeetingKind,
     MeetingState,
 )
-from .common import active_attendances, name, text, unit_recipients
+from .common import active_attendances, invited_attendances, name, text, unit_recipients
 
 MEETING_FIELDS = ("kind", "title", "starts_at", "place", "convenor", "chair")
 
@@ -77,9 +79,10 @@ def update_meeting(*, actor, meeting, **changes):
     cleaned = _clean_meeting_fields(changes)
     changed = {key: value for key, value in cleaned.items() if getattr(meeting, key) != value}
     if changed:
+        before = {key: getattr(meeting, key) for key in changed}
         MEETING.move(meeting, "update", actor, data={"fields": sorted(changed)}, **changed)
-        if meeting.state == MeetingState.SCHEDULED and {"starts_at", "place"} & set(changed):
-            _notify_meeting(meeting, kind="meeting_changed", title_prefix="【会议变更】")
+        if meeting.state == MeetingState.SCHEDULED:
+            _announce_change(meeting, before)
     return meeting
 
 
@@ -111,7 +114,7 @@ def add_attendance(*, actor, meeting, organisation, person_name="", position="",
                  data={"attendance": attendance.pk, "organisation": organisation.pk, "status": status,
                        "person_name": person_name})
     if meeting.state == MeetingState.SCHEDULED:
-        _notify_meeting(meeting, kind="meeting_notice", title_prefix="【会议通知】", only=[organisation.pk])
+        _announce(meeting, only=[organisation.pk])
     return attendance
 
 
@@ -156,22 +159,76 @@ def withdraw_attendance(*, actor, attendance, reason):
     return attendance
 
 
-def _notify_meeting(meeting, *, kind, title_prefix, only=None):
-    units = list(active_attendances(meeting).values_list("organisation_id", flat=True))
-    if only is not None:
-        units = [unit for unit in units if unit in only]
-    recipients = unit_recipients(units)
-    if not recipients:
+def _when(moment):
+    starts = timezone.localtime(moment, TIMEZONE)
+    return f"{starts:%Y年%m月%d日 %H:%M}"
+
+
+# What each invited unit is asked to do, by its attendance status, when the meeting is announced or moved.
+NOTICE_ASKS = {
+    AttendanceStatus.ATTENDING: "请贵单位按时参加；不能参加的，请提前向会议召集单位请假。",
+    AttendanceStatus.ON_LEAVE: "贵单位已请假，可不参加；会议纪要印发后将送达贵单位。",
+    AttendanceStatus.OBSERVING: "请贵单位按时列席。",
+}
+CHANGE_ASKS = {
+    AttendanceStatus.ATTENDING: "请贵单位按变更后的安排参加。",
+    AttendanceStatus.ON_LEAVE: "贵单位已请假，可不参加。",
+    AttendanceStatus.OBSERVING: "请贵单位按变更后的安排列席。",
+}
+
+
+def _notify_meeting(meeting, *, kind, title, body, only=None):
+    """One message per invited unit (`invited_attendances`: never the committee itself), whose body is
+    `body(status)`: what happened, and what that unit is asked to do."""
+    by_status = defaultdict(list)
+    for organisation_id, status in invited_attendances(meeting).values_list("organisation_id", "status"):
+        if only is None or organisation_id in only:
+            by_status[status].append(organisation_id)
+    link = reverse("meetings:detail", args=[meeting.pk])
+    batch = [(unit_recipients(units), Message(kind=kind, title=title, body=body(status), link=link))
+             for status, units in by_status.items()]
+    return notify_many([(recipients, message) for recipients, message in batch if recipients])
+
+
+def _announce(meeting, only=None):
+    """The meeting notice (会议通知) as a message: when, where, who convenes and chairs."""
+    facts = (f"定于{_when(meeting.starts_at)}在{meeting.place}召开{meeting.title}（{meeting.get_kind_display()}），"
+             f"召集人：{meeting.convenor}，主持人：{meeting.chair}。")
+    return _notify_meeting(meeting, kind="meeting_notice", title=f"【会议通知】{meeting.title}",
+                           body=lambda status: facts + NOTICE_ASKS.get(status, ""), only=only)
+
+
+def _announce_change(meeting, before):
+    """A postponement (or an earlier time) and/or a change of place, saying what changed from what to what."""
+    moved = "starts_at" in before and before["starts_at"] != meeting.starts_at
+    relocated = "place" in before and before["place"] != meeting.place
+    if not (moved or relocated):
         return {}
-    starts = timezone.localtime(meeting.starts_at, TIMEZONE)
-    message = Message(
-        kind=kind,
-        title=f"{title_prefix}{meeting.title}",
-        body=(f"定于{starts:%Y年%m月%d日 %H:%M}在{meeting.place}召开{meeting.title}（{meeting.get_kind_display()}），"
-              f"召集人：{meeting.convenor}，主持人：{meeting.chair}。请贵单位按时参加；不能参加的，请提前向会议召集单位请假。"),
-        link=reverse("meetings:detail", args=[meeting.pk]),
-    )
-    return notify(recipients, message)
+    old_time = before.get("starts_at", meeting.starts_at)
+    old_place = before.get("place", meeting.place)
+    what = []
+    if moved:
+        later = meeting.starts_at > old_time
+        what.append(f"{'延期' if later else '提前'}至{_when(meeting.starts_at)}")
+    if relocated:
+        what.append(f"地点改为{meeting.place}")
+    if moved and relocated:
+        label = "会议延期并变更地点" if meeting.starts_at > old_time else "会议时间、地点变更"
+    elif moved:
+        label = "会议延期" if meeting.starts_at > old_time else "会议时间变更"
+    else:
+        label = "会议地点变更"
+    facts = (f"原定于{_when(old_time)}在{old_place}召开的{meeting.title}（{meeting.get_kind_display()}），"
+             f"现{'，'.join(what)}。")
+    return _notify_meeting(meeting, kind="meeting_changed", title=f"【{label}】{meeting.title}",
+                           body=lambda status: facts + CHANGE_ASKS.get(status, ""))
+
+
+def _announce_cancellation(meeting, reason):
+    facts = (f"原定于{_when(meeting.starts_at)}在{meeting.place}召开的{meeting.title}（{meeting.get_kind_display()}）"
+             f"已取消，取消理由：{reason.rstrip('。')}。贵单位无需派员参加；如另行召开，将另行通知。")
+    return _notify_meeting(meeting, kind="meeting_cancelled", title=f"【会议取消】{meeting.title}",
+                           body=lambda status: facts)
 
 
 @transaction.atomic
@@ -180,10 +237,10 @@ def schedule_meeting(*, actor, meeting):
     liaisons are told in the app (and by email/SMS where the roster has an address). Needs at least one unit."""
     meeting = MEETING.lock(meeting)
     MEETING.check(meeting, "schedule", actor)
-    if not active_attendances(meeting).exists():
-        raise ApplicationError("请先确定参会单位，再发出会议通知。", field="attendance")
+    if not invited_attendances(meeting).exists():
+        raise ApplicationError("请先确定参会单位（政法委以外的成员单位），再发出会议通知。", field="attendance")
     MEETING.move(meeting, "schedule", actor, scheduled_at=timezone.now())
-    _notify_meeting(meeting, kind="meeting_notice", title_prefix="【会议通知】")
+    _announce(meeting)
     return meeting
 
 
@@ -212,7 +269,7 @@ def cancel_meeting(*, actor, meeting, reason):
     for item in AgendaItem.objects.select_for_update().filter(meeting=meeting, state=ItemState.ACCEPTED):
         ITEM.move(item, "release", actor, reason=reason, data={"meeting": meeting.pk}, meeting=None, position=None)
     if was_scheduled:
-        _notify_meeting(meeting, kind="meeting_cancelled", title_prefix="【会议取消】")
+        _announce_cancellation(meeting, reason)
     return meeting
 
 
@@ -255,7 +312,7 @@ def publish_minutes(*, actor, meeting, document_number, summary=None):
 
 def _notify_publication(meeting):
     decisions = list(meeting.decisions.exclude(state=DecisionState.CANCELLED).select_related("responsible_unit"))
-    attending = set(active_attendances(meeting).values_list("organisation_id", flat=True))
+    attending = set(invited_attendances(meeting).values_list("organisation_id", flat=True))
     responsible = {decision.responsible_unit_id for decision in decisions}
     for unit_id in attending | responsible:
         recipients = unit_recipients([unit_id])
