@@ -1,6 +1,6 @@
 """Chasing open decisions on the notices' ladder (`assistance/reminders.py`), on working days from the morning hour:
 - `before_due`: the due day is the next working day (or today's horizon) → the responsible unit's A contact;
-- `due_day`: on the due day → A and B;
+- `due_day`: on the due day → A and B, as the hand-over message `decision_due` (the unit's work is due today);
 - `overdue`: once the due day has ended → A, B and the unit's responsible leader (L);
 - `escalation`: overdue by `settings.ESCALATE_AFTER_WORKING_DAYS` working days → the committee of the meeting's
   jurisdiction.
@@ -26,6 +26,10 @@ from members.models import Contact, User
 from .models import Decision
 
 SCAN_BATCH = 2000
+# The message kind of each step (the `Reminder` rows keep the step): the due day's message is the hand-over
+# "decision due → the responsible unit" (`decision_due`, one per recipient and due date); the others are reminders.
+MESSAGE_KINDS = {"before_due": "decision_before_due", "due_day": "decision_due", "overdue": "decision_overdue",
+                 "escalation": "decision_escalation"}
 
 
 def decision_stage(due_on, *, today, bounds):
@@ -54,7 +58,7 @@ def _message(row, stage):
             body += "已超过完成期限，请立即落实并在线回复落实情况。"
         else:
             body += "请按期落实并在线回复落实情况。"
-        return Message(kind=f"decision_{stage}", title=title, body=body,
+        return Message(kind=MESSAGE_KINDS.get(stage, f"decision_{stage}"), title=title, body=body,
                        link=reverse("meetings:decision-detail", args=[row["pk"]]))
 
     return build

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import PartyKind, PartyRole
@@ -15,7 +16,10 @@ from linkage import parsing
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import age_on, normalize_credit_code, normalize_resident_id, sex_from_resident_id
+from linkage.notify import Message, notify
 from linkage.workdays import TIMEZONE, add_working_days
+from members.models import User, UserRole
+from members.recipients import user_recipients
 from members.selectors import jurisdiction_id_of
 
 from ..models import (
@@ -108,7 +112,23 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
     )
     LISTING_MACHINE.record(listing, "propose", actor, to_state=ListingState.PROPOSED, data={"ground": int(ground)})
     restrictions.ensure_special_notifications(debtor)
+    _tell_leaders_of_proposal(listing, actor)
     return listing
+
+
+def _tell_leaders_of_proposal(listing, actor):
+    """The hand-over to the approver: the court's bureau leaders are told, once, that a listing waits for them."""
+    leaders = User.objects.filter(organisation_id=listing.court_id, role=UserRole.LEADER, is_active=True)
+    recipients = user_recipients(leaders.order_by("id"))
+    if not recipients:
+        return
+    notify(recipients, Message(
+        kind="listing_proposed",
+        title=f"【失信名单待审批】{listing.name}（{listing.case_number}）",
+        body=(f"{actor.display_name}提请将被执行人{listing.name}（{listing.case_number}）纳入失信被执行人名单，"
+              f"失信情形：{ListingGround(listing.ground).label}。请审批。"),
+        link=reverse("blacklist:listing-detail", args=[listing.pk]),
+    ))
 
 
 @transaction.atomic

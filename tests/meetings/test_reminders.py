@@ -99,7 +99,7 @@ def test_a_court_responsible_for_a_decision_is_reminded_through_its_clerks(world
                               task="制定处置方案", due_on=datetime.date(2026, 12, 4))
         services.publish_minutes(actor=world.committee, meeting=meeting, document_number="荔政法纪〔2026〕8号")
     scan_at(2026, 12, 4, 9)
-    assert Notification.objects.filter(recipient=world.clerk, kind="decision_due_day").count() == 1
+    assert Notification.objects.filter(recipient=world.clerk, kind="decision_due").count() == 1
 
 
 def test_the_beat_task_runs_the_scan(world, decision):
