@@ -255,7 +255,7 @@ def _assessment(w):
     assessment = assessment_services.open_assessment(actor=w.admin, jurisdiction=w.court1.jurisdiction, year=w.year)
     assessment_services.start_scoring(actor=w.clerk1, assessment=assessment)
     assessment_services.submit_scores(actor=w.clerk1, assessment=assessment)
-    assessment_services.finalise(actor=w.committee, assessment=assessment)
+    assessment_services.finalise(actor=w.committee, assessment=assessment, confirm_early=True)
     assessment_services.reopen(actor=w.committee, assessment=assessment, reason="补充会议决定落实情况。")
     assessment_services.adjust_score(actor=w.committee, assessment=assessment, unit=w.unit_x, criterion="committee",
                                      points="13", reason="日常配合较好。")
