@@ -31,7 +31,7 @@ def push_metrics(unit_ids, window, ordinals):
                  .values_list("pk", "jurisdiction_id").distinct())
     if not joint:
         return {}
-    acknowledged, in_time, pushes, lapsed = Counter(), Counter(), {}, {}
+    acknowledged, in_time, early, pushes, lapsed = Counter(), Counter(), Counter(), {}, {}
     as_of_next = ordinals.next(window.as_of)
     for jurisdiction_id in set(joint.values()):
         events = pushed_events(jurisdiction_id).filter(at__gte=window.start, at__lt=window.stop)
@@ -41,14 +41,12 @@ def push_metrics(unit_ids, window, ordinals):
         lapsed[jurisdiction_id] = {pk for pk, at in moments.items() if as_of_next > ordinals.upto(at) + 1}
         units = [unit_id for unit_id, of in joint.items() if of == jurisdiction_id]
         for unit_id, event_id, pushed_at, acknowledged_at in ListingAcknowledgement.objects.filter(
-            unit_id__in=units, event_id__in=list(moments)
+            unit_id__in=units, event__in=events
         ).values_list("unit_id", "event_id", "event__at", "acknowledged_at"):
             acknowledged[unit_id] += 1
             in_time[unit_id] += ordinals.next(acknowledged_at) <= ordinals.upto(pushed_at) + 1
-            if event_id not in lapsed[jurisdiction_id]:
-                acknowledged[(unit_id, "early")] += 1
-    return {unit_id: (pushes[of], acknowledged[unit_id], in_time[unit_id],
-                      len(lapsed[of]) + acknowledged[(unit_id, "early")])
+            early[unit_id] += event_id not in lapsed[jurisdiction_id]  # acknowledged before its time ran out
+    return {unit_id: (pushes[of], acknowledged[unit_id], in_time[unit_id], len(lapsed[of]) + early[unit_id])
             for unit_id, of in joint.items()}
 
 
