@@ -49,9 +49,14 @@ def listing_list(request):
     listings = selectors.listings_visible_to(user).select_related("court")
     if form.is_valid() and form.cleaned_data["state"]:
         listings = listings.filter(state=form.cleaned_data["state"])
-    listings = listings.order_by("-proposed_at", "-id")
+    # The home card's list of removals due: exactly its rows, the nearest deadline first.
+    removal_due = request.GET.get("removal_due") == "on"
+    if removal_due:
+        listings = selectors.removals_due(listings).order_by("removal_due_at", "id")
+    else:
+        listings = listings.order_by("-proposed_at", "-id")
     page = CappedCountPaginator(listings, LISTINGS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "blacklist/listing_list.html", {"form": form, "page": page})
+    return render(request, "blacklist/listing_list.html", {"form": form, "page": page, "removal_due": removal_due})
 
 
 @login_required
