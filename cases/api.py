@@ -5,9 +5,11 @@ jurisdiction's, read-only; anybody else none, so another court's case is a 404).
 `cases/services.py`; the serializers here only shape the input and the output.
 """
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -26,6 +28,10 @@ class PartySerializer(serializers.ModelSerializer):
     special_flags = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="特殊主体标记（中文名称）"
     )
+    subdistrict = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="户籍或住所地街道（乡镇）的单位代码，用于失信名单进社区公示"
+    )
+    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True, default=None)
 
     class Meta:
         model = Party
@@ -41,6 +47,8 @@ class PartySerializer(serializers.ModelSerializer):
             "address",
             *services.PARTY_FLAGS,
             "special_flags",
+            "subdistrict",
+            "subdistrict_name",
         ]
         read_only_fields = fields
 
@@ -69,6 +77,17 @@ class PartyInputSerializer(serializers.Serializer):
     is_cppcc_member = serializers.BooleanField(label="政协委员", required=False, default=False)
     is_public_servant = serializers.BooleanField(label="国家工作人员或国有企业", required=False, default=False)
     is_party_government_organ = serializers.BooleanField(label="党政机关", required=False, default=False)
+    subdistrict = serializers.CharField(
+        label="户籍或住所地街道", max_length=50, required=False, allow_blank=True, allow_null=True,
+        help_text="被执行人户籍或住所地街道（乡镇）的单位代码，须为本院辖区内的街道；用于失信名单进社区公示",
+    )
+
+
+class PartySubdistrictSerializer(serializers.Serializer):
+    subdistrict = serializers.CharField(
+        label="户籍或住所地街道", max_length=50, allow_blank=True, allow_null=True,
+        help_text="街道（乡镇）的单位代码，须为本院辖区内的街道；null 或空字符串表示清除",
+    )
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -194,7 +213,7 @@ class CaseViewSet(viewsets.ModelViewSet):
         return (
             Case.objects.visible_to(self.request.user)
             .select_related("court")
-            .prefetch_related("parties")
+            .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("subdistrict")))
             .order_by("-filed_on", "-id")
         )
 
@@ -218,6 +237,22 @@ class CaseViewSet(viewsets.ModelViewSet):
             raise ApplicationError(f"不能在此修改：{'、'.join(fixed)}（案件状态请使用 /status/）。", field=fixed[0])
         changes = validated(CaseUpdateSerializer, request.data, partial=True)
         case = services.update_case(actor=request.user, case=case, **changes)
+        return Response(self._detail(case))
+
+    @extend_schema(
+        summary="登记被执行人的户籍或住所地街道（本院执行员）",
+        description="失信被执行人名单进社区公示按此街道列出；须为本院辖区内的街道（乡镇），否则返回 400。",
+        request=PartySubdistrictSerializer,
+        responses={200: CaseSerializer},
+    )
+    @action(detail=True, methods=["patch"], url_path=r"parties/(?P<party_id>\d+)")
+    def party(self, request, pk=None, party_id=None):
+        case = self.get_object()
+        party = case.parties.filter(pk=party_id).first()
+        if party is None:
+            raise NotFound("该案件没有此当事人。")
+        data = validated(PartySubdistrictSerializer, request.data)
+        services.set_debtor_subdistrict(actor=request.user, party=party, subdistrict=data["subdistrict"])
         return Response(self._detail(case))
 
     @extend_schema(

@@ -4,6 +4,7 @@ service's, and a service refusal comes back as a form error through `linkage.for
 from django import forms
 
 from linkage.text import TEXT_MAX, FormTextField
+from members.models import Organisation, OrganisationKind
 
 from .models import CaseStatus, PartyKind
 
@@ -96,6 +97,17 @@ class PartyForm(BootstrapFormMixin, forms.Form):
     is_cppcc_member = forms.BooleanField(label="政协委员", required=False)
     is_public_servant = forms.BooleanField(label="国家工作人员或国有企业", required=False)
     is_party_government_organ = forms.BooleanField(label="党政机关", required=False)
+    subdistrict = forms.ModelChoiceField(
+        label="户籍或住所地街道", required=False, queryset=Organisation.objects.none(), empty_label="（未登记）",
+        help_text="用于失信名单进社区公示", error_messages={"invalid_choice": "户籍或住所地街道应为本院辖区内的街道（乡镇）。"},
+    )
+
+    def __init__(self, *args, subdistricts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if subdistricts is None:  # an applicant's row: nothing is posted in a community about an applicant
+            del self.fields["subdistrict"]
+        else:
+            self.fields["subdistrict"].queryset = subdistricts
 
     def is_filled(self):
         data = getattr(self, "cleaned_data", None) or {}
@@ -111,12 +123,33 @@ class PartyForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-def party_formset(role, data=None, *, rows):
-    """A formset of `rows` party rows; posted data decide how many rows there are (the "add a row" button)."""
+def subdistricts_of(jurisdiction_id):
+    """The active subdistricts (街道、乡镇) of a jurisdiction: the choices of a debtor's registered subdistrict."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.SUBDISTRICT, active=True, jurisdiction_id=jurisdiction_id
+    ).order_by("sort_order", "id")
+
+
+def party_formset(role, data=None, *, rows, subdistricts=None):
+    """A formset of `rows` party rows; posted data decide how many rows there are (the "add a row" button).
+    Debtors' rows offer `subdistricts` for the registered subdistrict."""
     formset_class = forms.formset_factory(
         PartyForm, extra=rows, max_num=MAX_PARTY_ROWS, absolute_max=MAX_PARTY_ROWS, validate_max=True
     )
-    return formset_class(data, prefix=role)
+    return formset_class(data, prefix=role, form_kwargs={"subdistricts": subdistricts})
+
+
+class SubdistrictForm(BootstrapFormMixin, forms.Form):
+    """A debtor's registered subdistrict set on the case's page, after filing."""
+
+    subdistrict = forms.ModelChoiceField(
+        label="户籍或住所地街道", required=False, queryset=Organisation.objects.none(), empty_label="（未登记）",
+        error_messages={"invalid_choice": "户籍或住所地街道应为本院辖区内的街道（乡镇）。"},
+    )
+
+    def __init__(self, *args, subdistricts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subdistrict"].queryset = subdistricts
 
 
 class CaseStatusForm(BootstrapFormMixin, forms.Form):

@@ -12,6 +12,7 @@ from linkage.identifiers import (
     normalize_resident_id,
 )
 from linkage.text import require_name
+from members.models import Organisation, OrganisationKind
 
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
 from .signals import case_performed, case_status_changed
@@ -30,8 +31,25 @@ def _filed_on(value):
     return require_past_date(parsing.date(value, "立案日期", "filed_on", required=True), "立案日期", "filed_on")
 
 
-def clean_party(data, *, role, index):
-    """Validate one party's fields; the message names the party by its place in the list."""
+def clean_subdistrict(value, *, jurisdiction_id, label="", field="subdistrict"):
+    """A debtor's registered subdistrict (户籍或住所地街道, what the community posting lists by): empty for none, or
+    an active subdistrict (街道、乡镇) of the court's jurisdiction, given as the organisation or its code."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Organisation):
+        subdistrict = value
+    else:
+        subdistrict = Organisation.objects.filter(code=str(value).strip()).first()
+    if (subdistrict is None or subdistrict.kind != OrganisationKind.SUBDISTRICT or not subdistrict.active
+            or subdistrict.jurisdiction_id != jurisdiction_id):
+        prefix = f"{label}：" if label else ""
+        raise ApplicationError(f"{prefix}户籍或住所地街道应为本院辖区内的街道（乡镇）。", field=field)
+    return subdistrict
+
+
+def clean_party(data, *, role, index, jurisdiction_id=None):
+    """Validate one party's fields; the message names the party by its place in the list. A debtor's subdistrict
+    must be one of `jurisdiction_id` (the court's)."""
     label = f"{PartyRole(role).label}{index + 1}"
     field = "applicants" if role == PartyRole.APPLICANT else "debtors"
     kind = data.get("kind")
@@ -56,6 +74,11 @@ def clean_party(data, *, role, index):
         raise ApplicationError(f"{label}（{name}）：组织作为被执行人须填写法定代表人或负责人。", field=field)
     for flag in PARTY_FLAGS:
         cleaned[flag] = bool(data.get(flag, False))
+    if data.get("subdistrict") not in (None, ""):
+        if role != PartyRole.DEBTOR:
+            raise ApplicationError(f"{label}（{name}）：只有被执行人需要登记户籍或住所地街道。", field=field)
+        cleaned["subdistrict"] = clean_subdistrict(data["subdistrict"], jurisdiction_id=jurisdiction_id,
+                                                   label=f"{label}（{name}）", field=field)
     return cleaned
 
 
@@ -81,8 +104,10 @@ def create_case(*, actor, number, amount, basis_issuer, basis_number, filed_on, 
         raise ApplicationError("至少需要一名申请执行人。", field="applicants")
     if not debtors:
         raise ApplicationError("至少需要一名被执行人。", field="debtors")
+    jurisdiction_id = actor.organisation.jurisdiction_id
     parties = [clean_party(p, role=PartyRole.APPLICANT, index=i) for i, p in enumerate(applicants)]
-    parties += [clean_party(p, role=PartyRole.DEBTOR, index=i) for i, p in enumerate(debtors)]
+    parties += [clean_party(p, role=PartyRole.DEBTOR, index=i, jurisdiction_id=jurisdiction_id)
+                for i, p in enumerate(debtors)]
     if Case.objects.filter(number=number).exists():
         raise ApplicationError(f"案号 {number} 已登记。", field="number")
     case = Case(
@@ -139,8 +164,21 @@ def add_party(*, actor, case, role, **data):
     if role not in PartyRole.values:
         raise ApplicationError("诉讼地位只能是申请执行人或被执行人。", field="role")
     position = case.parties.filter(role=role).count()
-    cleaned = clean_party(data, role=role, index=position)
+    cleaned = clean_party(data, role=role, index=position, jurisdiction_id=case.court.jurisdiction_id)
     return Party.objects.create(case=case, position=position, **cleaned)
+
+
+@transaction.atomic
+def set_debtor_subdistrict(*, actor, party, subdistrict):
+    """A clerk of the case's court records (or clears, with None) a debtor's registered subdistrict, so the
+    subdistrict's community posting lists the debtor once listed: a subdistrict of the court's jurisdiction."""
+    party = Party.objects.select_for_update().select_related("case__court").get(pk=party.pk)
+    require_clerk_of(actor, party.case.court_id)
+    if party.role != PartyRole.DEBTOR:
+        raise ApplicationError("只有被执行人需要登记户籍或住所地街道。", field="subdistrict")
+    party.subdistrict = clean_subdistrict(subdistrict, jurisdiction_id=party.case.court.jurisdiction_id)
+    party.save(update_fields=["subdistrict"])
+    return party
 
 
 @transaction.atomic

@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.case_create, name="create"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/status/", views.case_status, name="status"),
+    path("<int:pk>/parties/<int:party_id>/subdistrict/", views.party_subdistrict, name="party-subdistrict"),
 ]

@@ -23,7 +23,9 @@ from .forms import (
     CaseFilterForm,
     CaseForm,
     CaseStatusForm,
+    SubdistrictForm,
     party_formset,
+    subdistricts_of,
 )
 from .models import Case, CaseStatus, Party, PartyRole
 
@@ -78,10 +80,12 @@ def _quiet(form):
     return form
 
 
-def _party_formsets(data=None):
+def _party_formsets(user, data=None):
+    """The applicants' and the debtors' rows; a debtor's row offers the subdistricts of the clerk's jurisdiction."""
+    subdistricts = subdistricts_of(user.organisation.jurisdiction_id)
     formsets = {}
     for role, rows in PARTY_ROLES.items():
-        formsets[role] = party_formset(role, data, rows=rows)
+        formsets[role] = party_formset(role, data, rows=rows, subdistricts=subdistricts if role == "debtors" else None)
     return formsets
 
 
@@ -108,7 +112,7 @@ def case_create(request):
     if request.method == "POST" and request.POST.get("add_row") in PARTY_ROLES:
         data = _add_row(request.POST, request.POST["add_row"])
         form = _quiet(CaseForm(data))
-        formsets = _party_formsets(data)
+        formsets = _party_formsets(user, data)
         for formset in formsets.values():
             formset._non_form_errors = ErrorList()
             formset._errors = []
@@ -116,7 +120,7 @@ def case_create(request):
                 _quiet(row)
     elif request.method == "POST":
         form = CaseForm(request.POST)
-        formsets = _party_formsets(request.POST)
+        formsets = _party_formsets(user, request.POST)
         if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
             parties = {
                 role: [row.as_party() for row in formset if row.is_filled()] for role, formset in formsets.items()
@@ -137,7 +141,7 @@ def case_create(request):
         status = 400
     else:
         form = CaseForm()
-        formsets = _party_formsets()
+        formsets = _party_formsets(user)
     return render(
         request,
         "cases/case_form.html",
@@ -157,9 +161,11 @@ def case_detail(request, pk):
     user = request.user
     _require_case_reader(user)
     case = get_object_or_404(Case.objects.visible_to(user).select_related("court", "created_by"), pk=pk)
-    parties = list(case.parties.order_by("role", "position", "id"))
+    parties = list(case.parties.select_related("subdistrict").order_by("role", "position", "id"))
     notices = case.notices.select_related("unit", "measure", "debtor").order_by("-created_at", "-id")
     editable = may_edit_case(user, case)
+    if editable:
+        _attach_subdistrict_forms(case, parties)
     return render(
         request,
         "cases/case_detail.html",
@@ -168,6 +174,8 @@ def case_detail(request, pk):
             "applicants": [p for p in parties if p.role == PartyRole.APPLICANT],
             "debtors": [p for p in parties if p.role == PartyRole.DEBTOR],
             "notices": notices,
+            # The consumption-restriction orders of the case (blacklist's rows, read through the relation).
+            "restriction_orders": case.restriction_orders.select_related("debtor").order_by("-issued_on", "-id"),
             "may_edit": editable,
             "special_notifications": case.special_notifications.select_related("debtor") if editable else [],
             "may_draft": editable and case.is_open,
@@ -176,6 +184,35 @@ def case_detail(request, pk):
             "lifting_statuses": [CaseStatus.CONCLUDED.label, CaseStatus.TERMINATED.label],
         },
     )
+
+
+def _attach_subdistrict_forms(case, parties):
+    """Each debtor carries the form that sets its registered subdistrict (`party.subdistrict_form`)."""
+    subdistricts = subdistricts_of(case.court.jurisdiction_id)
+    for party in parties:
+        if party.role == PartyRole.DEBTOR:
+            party.subdistrict_form = SubdistrictForm(initial={"subdistrict": party.subdistrict_id},
+                                                     subdistricts=subdistricts, prefix=f"party{party.pk}")
+
+
+@login_required
+@require_POST
+def party_subdistrict(request, pk, party_id):
+    """A clerk sets (or clears) a debtor's registered subdistrict from the case's page."""
+    user = request.user
+    case = get_object_or_404(Case.objects.editable_by(user).select_related("court"), pk=pk)
+    party = get_object_or_404(case.parties.filter(role=PartyRole.DEBTOR), pk=party_id)
+    form = SubdistrictForm(request.POST, subdistricts=subdistricts_of(case.court.jurisdiction_id),
+                           prefix=f"party{party.pk}")
+    if not form.is_valid():
+        messages.error(request, form.errors["subdistrict"][0])
+        return redirect("cases:detail", pk=case.pk)
+    updated, ok = run_action(request, services.set_debtor_subdistrict, actor=user, party=party,
+                             subdistrict=form.cleaned_data["subdistrict"])
+    if ok:
+        where = updated.subdistrict.name if updated.subdistrict else "未登记"
+        messages.success(request, f"已登记{updated.name}的户籍或住所地街道：{where}。")
+    return redirect("cases:detail", pk=case.pk)
 
 
 @login_required

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assistance import selectors as notice_selectors
+from blacklist.listings import selectors as listing_selectors
 from blacklist.listings.services import removal_breaches
-from blacklist.models import Listing
+from blacklist.models import ListingState
 from linkage import workdays
 from linkage.models import Delivery, DeliveryState
 from members import selectors as member_selectors
@@ -41,14 +42,19 @@ def home(request):
             member_selectors.roster(include_inactive=True).filter(pk=user.organisation_id).first()
         )
         context["own_changes"] = member_selectors.change_requests_visible_to(user)[:5]
-        context["inbox_counts"] = notice_selectors.inbox_counts(user)
+        context["inbox_counts"] = notice_selectors.home_inbox(user)
     if user.is_court_staff:
         context["court_work"] = notice_selectors.court_workload(user)
-        context["removals_due"] = list(
-            Listing.objects.filter(court_id=user.organisation_id, state__in=["published", "shielded"],
-                                   removal_due_at__isnull=False).order_by("removal_due_at")[:10]
-        )
+        # Each card counts exactly the rows of the list it links to (the notice list's `queue`, the listing list's
+        # filters), from the same selectors.
+        context["court_queues"] = notice_selectors.court_queue_counts(user)
+        listings = listing_selectors.listings_visible_to(user)
+        removals = listing_selectors.removals_due(listings).order_by("removal_due_at", "id")
+        context["removals_due"] = list(removals[:10])
+        context["removals_due_count"] = removals.count()
         context["removal_breach_count"] = removal_breaches(court_id=user.organisation_id).count()
+        if user.is_leader:
+            context["listings_to_approve_count"] = listings.filter(state=ListingState.PROPOSED).count()
     if user.is_committee:
         context["overdue_by_unit"] = notice_selectors.overdue_by_unit(user)
     return render(request, "dashboard/home.html", context)

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, Q
 
-from .models import ChangeRequestState, Contact, ContactChangeRequest, Organisation
+from .models import ChangeRequestState, Contact, ContactChangeRequest, Organisation, OrganisationKind
 
 
 def roster(*, jurisdiction=None, search="", kind="", include_inactive=False, incomplete_only=False):
@@ -40,6 +40,18 @@ def jurisdiction_id_of(user):
     if getattr(user, "organisation_id", None) is None:
         return None
     return user.organisation.jurisdiction_id
+
+
+def may_see_community_posting(user, subdistrict):
+    """Who may read a subdistrict's community posting (失信被执行人名单进社区公示): the subdistrict's own liaisons,
+    and the courts and the committee of its jurisdiction. The posting's PDF and the subdistrict's page ask this."""
+    if subdistrict.kind != OrganisationKind.SUBDISTRICT or not subdistrict.active:
+        return False
+    if user.is_liaison:
+        return user.organisation_id == subdistrict.pk
+    if user.is_court_staff or user.is_committee:
+        return jurisdiction_id_of(user) == subdistrict.jurisdiction_id
+    return False
 
 
 def change_requests_visible_to(user):

@@ -65,6 +65,7 @@ def organisation_detail(request, code):
             "current": [c for c in selectors.contact_history(organisation) if c.is_current],
             "change_requests": _with_actions(request.user, change_requests[:20]),
             "may_request_change": _may_request_change(request.user, organisation),
+            "may_see_posting": selectors.may_see_community_posting(request.user, organisation),
         },
     )
 

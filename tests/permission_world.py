@@ -134,6 +134,7 @@ def _notices(w):
         ],
     )
     w.debtors = list(w.case.parties.debtors().order_by("position", "id"))
+    w.debtor = w.debtors[0]  # the debtor whose registered subdistrict the routes set
 
     def drafted(**extra):
         _, (notice,) = notice_services.draft_notices(

@@ -186,6 +186,9 @@ TABLE = {
     "cases:status": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "case"},
         data={"status": "suspended", "reason": "被执行人申请破产。"}),
+    "cases:party-subdistrict": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "case", "party_id": "debtor"},
+        data=lambda w: {f"party{w.debtor.pk}-subdistrict": w.subdistrict.pk}),
     # ---------------------------------------------------------------------------------------- assistance
     "assistance:draft": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
@@ -402,6 +405,9 @@ TABLE = {
     "case-change-status": Row(
         get=api(405), post=api(404, clerk1=acts(200), leader1=403, committees=403), kwargs={"pk": "case"},
         data={"status": "suspended", "reason": "被执行人申请破产。"}),
+    "case-party": Row(
+        get=api(405), patch=api(404, clerk1=acts(200), leader1=403, committees=403),
+        kwargs={"pk": "case", "party_id": "debtor"}, data={"subdistrict": "pm-street"}),
     "notice-list": Row(
         get=api(200), post=api(403, clerk1=acts(201), clerk2=400, clerk_j2=400),
         data=lambda w: {"case": w.case.pk, "units": [w.unit_x.pk], "measure": "inquiry", "debtor": w.debtors[0].pk,

@@ -9,6 +9,10 @@ from linkage.pdf import pdf_response
 from ..models import Attachment, Notice, NoticeState
 from .common import visible_notice
 
+# The lifting notice exists once it is served (`lifted`) and stays readable after the unit acknowledged it
+# (`lift_acknowledged`, a state of the sign-off work of issue 19, referenced by its value).
+LIFTING_DOCUMENT_STATES = (NoticeState.LIFTED, "lift_acknowledged")
+
 
 @login_required
 def notice_pdf(request, pk):
@@ -23,7 +27,7 @@ def lifting_pdf(request, pk):
     from .. import documents
 
     notice = visible_notice(request.user, pk)
-    if notice.state != NoticeState.LIFTED:
+    if notice.state not in LIFTING_DOCUMENT_STATES:
         raise Http404
     return pdf_response(
         documents.lifting_notice_pdf(notice), _pdf_filename(documents, notice, lifting=True), as_attachment=False

@@ -30,9 +30,15 @@ def notice_list(request):
         data = form.cleaned_data
         # An unticked box means "not only overdue", not "only those not overdue".
         filters = {"state": data["state"], "unit": data["unit"], "overdue": True if data["overdue"] else None}
+    # A home card's list: exactly the rows the card counted (an unknown queue is ignored).
+    queues = selectors.court_queues(user)
+    queue = request.GET.get("queue") if request.GET.get("queue") in queues else None
+    filters["queue"] = queue
     notices = selectors.notice_list_for(user, filters)
     page = CappedCountPaginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "assistance/notice_list.html", {"form": form, "page": page})
+    return render(request, "assistance/notice_list.html", {
+        "form": form, "page": page, "queue": queue, "queue_label": queues[queue][0] if queue else "",
+    })
 
 
 @login_required

@@ -17,7 +17,7 @@ from linkage import parsing
 from linkage.errors import ApplicationError, PermissionDenied
 from members.selectors import jurisdiction_id_of
 
-from ..models import Listing, ListingAcknowledgement, ListingEvent
+from ..models import Listing, ListingAcknowledgement, ListingEvent, ListingState
 
 JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")
 FEED_MAX_LIMIT = 200
@@ -31,6 +31,12 @@ def listings_visible_to(user):
     if user.is_committee:
         return Listing.objects.filter(court__jurisdiction_id=jurisdiction_id_of(user))
     return Listing.objects.none()
+
+
+def removals_due(listings):
+    """Listings still on the list (published or shielded) that a ground for deletion has given a removal deadline:
+    the clerk's home card and the listing list's `removal_due` filter, the same rows."""
+    return listings.filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED], removal_due_at__isnull=False)
 
 
 def pushed_events(jurisdiction_id):

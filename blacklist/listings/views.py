@@ -17,7 +17,7 @@ from linkage.forms import run_service
 from linkage.pagination import CappedCountPaginator
 
 from ..corrections.views import timeliness
-from ..models import COURT_STAFF, LISTING_MACHINE, ListingEvent
+from ..models import COURT_STAFF, LISTING_MACHINE, ListingEvent, RestrictionOrder
 from ..screening.services import hits_for_listing
 from . import selectors, services
 from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, ReasonForm, RevokeForm
@@ -49,9 +49,14 @@ def listing_list(request):
     listings = selectors.listings_visible_to(user).select_related("court")
     if form.is_valid() and form.cleaned_data["state"]:
         listings = listings.filter(state=form.cleaned_data["state"])
-    listings = listings.order_by("-proposed_at", "-id")
+    # The home card's list of removals due: exactly its rows, the nearest deadline first.
+    removal_due = request.GET.get("removal_due") == "on"
+    if removal_due:
+        listings = selectors.removals_due(listings).order_by("removal_due_at", "id")
+    else:
+        listings = listings.order_by("-proposed_at", "-id")
     page = CappedCountPaginator(listings, LISTINGS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "blacklist/listing_list.html", {"form": form, "page": page})
+    return render(request, "blacklist/listing_list.html", {"form": form, "page": page, "removal_due": removal_due})
 
 
 @login_required
@@ -98,6 +103,10 @@ def _detail_context(request, listing, forms=None):
         "corrections": [(item, *timeliness(item, timezone.localdate()))
                         for item in listing.correction_requests.order_by("-received_on", "-id")],
         "may_record_correction": COURT_STAFF.allows(user, listing),
+        # The debtor's consumption-restriction orders in this case (the one approval issued, or one issued before):
+        # whoever may see the listing may read them (the same court, the committee of its jurisdiction).
+        "restriction_orders": RestrictionOrder.objects.filter(case_id=listing.case_id, debtor_id=listing.debtor_id)
+        .order_by("-issued_on", "-id"),
     }
 
 

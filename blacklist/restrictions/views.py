@@ -11,7 +11,7 @@ from linkage import parsing
 from linkage.forms import run_action
 from linkage.pdf import pdf_response
 from members.models import Organisation, OrganisationKind
-from members.selectors import jurisdiction_id_of
+from members.selectors import jurisdiction_id_of, may_see_community_posting
 
 from ..models import RestrictionOrder, SpecialDebtorNotification
 from . import documents
@@ -33,18 +33,10 @@ def restriction_order_pdf(request, pk):
     return pdf_response(documents.restriction_order_pdf(order), f"限制消费令-{order.debtor.name}.pdf")
 
 
-def _may_see_posting(user, subdistrict):
-    if user.is_liaison:
-        return user.organisation_id == subdistrict.pk
-    if user.is_court_staff or user.is_committee:
-        return jurisdiction_id_of(user) == subdistrict.jurisdiction_id
-    return False
-
-
 @login_required
 def community_posting_pdf(request, code):
     subdistrict = get_object_or_404(Organisation, code=code, kind=OrganisationKind.SUBDISTRICT, active=True)
-    if not _may_see_posting(request.user, subdistrict):
+    if not may_see_community_posting(request.user, subdistrict):
         raise Http404
     return pdf_response(documents.community_posting_pdf(subdistrict), f"失信被执行人名单公示-{subdistrict.short_name}.pdf",
                         as_attachment=False)

@@ -120,4 +120,10 @@ def test_the_inbox_counts_never_sort_the_units_history(notice):
     with CaptureQueriesContext(connection) as queries:
         selectors.inbox_counts(liaison, at(2026, 9, 30, 12))
     counting = [query["sql"] for query in queries.captured_queries if "assistance_notice" in query["sql"]]
-    assert len(counting) == 3 and not any("ORDER BY" in sql for sql in counting)
+    # One aggregate over the open notices, and three capped counts: replied (awaiting the court), lifted (to
+    # acknowledge) and finished (issue 19 split the former "replied and closed" tab so nothing open hides in it).
+    assert len(counting) == 4 and not any("ORDER BY" in sql for sql in counting)
+    capped = [sql for sql in counting if "LIMIT 1000" in sql]
+    assert len(capped) == 3
+    aggregate = next(sql for sql in counting if sql not in capped)
+    assert "IN ('served', 'acknowledged')" in aggregate  # only what can be open

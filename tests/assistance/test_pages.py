@@ -676,19 +676,21 @@ def test_inbox_tabs_and_counts(client_for, clerk, leader, case, market, market_l
     client = client_for(market_liaison)
     response = client.get(reverse("assistance:inbox"))
     tabs = {key: count for key, _, count in response.context["tabs"]}
-    assert tabs == {"new": 2, "due_soon": 1, "overdue": 1, "replied": 1, "lifted": 1}
+    assert tabs == {"new": 2, "in_hand": 1, "due_soon": 1, "overdue": 1, "extension": 0, "replied": 1, "lifted": 1,
+                    "finished": 0}
 
     def tab(name):
         return [n.pk for n in client.get(reverse("assistance:inbox"), {"tab": name}).context["page"]]
 
     assert tab("new") == [overdue.pk, new.pk]  # deadline ascending
     assert tab("due_soon") == [due_soon.pk]
+    assert tab("in_hand") == [due_soon.pk]  # signed for: still in an inbox tab
     assert tab("overdue") == [overdue.pk]
     assert tab("replied") == [answered.pk]
     assert tab("lifted") == [lifted.pk]
     assert "应停止协助执行" in client.get(reverse("assistance:inbox"), {"tab": "lifted"}).content.decode()
     home = client.get(reverse("home")).content.decode()
-    assert 'id="count-new">2<' in home and 'id="count-overdue">1<' in home and 'id="count-due-soon">1<' in home
+    assert 'id="count-new">2<' in home and 'id="count-overdue">1<' in home and 'id="count-due_soon">1<' in home
 
 
 def _measure_id(code):
