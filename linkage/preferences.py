@@ -80,3 +80,31 @@ def preferences_for(user_ids):
     rows = {row.user_id: row for row in NotificationPreference.objects.filter(user_id__in=user_ids)} if user_ids else {}
     default = default_preferences()
     return {pk: from_row(rows[pk]) if pk in rows else default for pk in user_ids}
+
+
+def save_preferences(*, user, quiet_hours_enabled, quiet_start, quiet_end, choices):
+    """A user's own preferences, replaced as a whole: `choices` is {kind: {"email", "sms", "chat", "digest": bool}};
+    only the kinds that differ from the defaults are stored. Quiet hours need a start and an end that differ."""
+    from .errors import ApplicationError
+    from .kinds import KINDS
+
+    if quiet_hours_enabled:
+        if not quiet_start or not quiet_end:
+            raise ApplicationError("启用免打扰时段时，请填写开始和结束时间。", field="quiet_start")
+        if quiet_start == quiet_end:
+            raise ApplicationError("免打扰的开始和结束时间不能相同。", field="quiet_end")
+    stored = {}
+    for code, choice in choices.items():
+        if code not in KINDS:
+            raise ApplicationError(f"未知的通知类别：{code}")
+        defaults = {"email": True, "sms": True, "chat": True, "digest": KINDS[code].digest}
+        changed = {name: bool(choice.get(name, value)) for name, value in defaults.items()}
+        if changed != defaults:
+            stored[code] = changed
+    row, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    row.quiet_hours_enabled = bool(quiet_hours_enabled)
+    row.quiet_start, row.quiet_end = (quiet_start, quiet_end) if quiet_hours_enabled else (row.quiet_start,
+                                                                                            row.quiet_end)
+    row.kinds = stored
+    row.save()
+    return row
