@@ -140,7 +140,8 @@ def notify_many(batch, *, sms=True, email=True, chat=None):
         deliveries.append({"channel": target.channel, "address": target.key, "recipient_name": target.name[:50],
                            "subject": message.title[:200], "body": chat_text(message), "state": DeliveryState.PENDING,
                            "attempts": 0, "next_attempt_at": None if is_urgent(message) else group_quiet_end})
-    DigestItem.objects.bulk_create(held, batch_size=5000)
+    if held:
+        DigestItem.objects.bulk_create(held, batch_size=5000)
     # Each delivery gets its own idempotency key (the model's default, called per row).
     queue_deliveries([delivery.pk for delivery in Delivery.objects.bulk_create([Delivery(**row) for row in deliveries])])
     results, index = [], 0
