@@ -109,13 +109,13 @@ def notify_many(batch, *, sms=True, email=True, chat=None):
     now = timezone.now()
     default = default_preferences()
     preferences = preferences_for({recipient.user_id for recipient, _ in with_account})
-    group_quiet_end = quiet_until(default.quiet, now)  # a group has nobody's quiet hours: the site default
-    deliveries, held, chat_targets = [], [], {}
+    deliveries, held, chat_votes = [], [], {}
     for (recipient, message), notification_id in zip(pending, by_position, strict=True):
         wanted = preferences.get(recipient.user_id, default)
         urgent = is_urgent(message)
         digest = not urgent and wanted.digest(message.kind)
-        quiet_end = None if urgent else wanted.quiet_until(now)
+        if chat and recipient.chat:
+            _vote_chat(chat_votes, recipient, message, wanted.wants(message.kind, "chat") and not digest)
         to_email = email and recipient.email and wanted.wants(message.kind, "email")
         to_mobile = sms and recipient.mobile and wanted.wants(message.kind, "sms")
         if digest:
@@ -131,15 +131,9 @@ def notify_many(batch, *, sms=True, email=True, chat=None):
             deliveries.append({"channel": DeliveryChannel.EMAIL, "address": recipient.email, "body": message.body,
                                **common})
         if to_mobile:
-            deliveries.append({"channel": DeliveryChannel.SMS, "address": recipient.mobile,
-                               "body": _sms_text(message), "next_attempt_at": quiet_end, **common})
-        if chat and recipient.chat and wanted.wants(message.kind, "chat"):
-            for target in recipient.chat:
-                chat_targets.setdefault((id(message), target.key), (target, message))
-    for target, message in chat_targets.values():
-        deliveries.append({"channel": target.channel, "address": target.key, "recipient_name": target.name[:50],
-                           "subject": message.title[:200], "body": chat_text(message), "state": DeliveryState.PENDING,
-                           "attempts": 0, "next_attempt_at": None if is_urgent(message) else group_quiet_end})
+            deliveries.append({"channel": DeliveryChannel.SMS, "address": recipient.mobile, "body": _sms_text(message),
+                               "next_attempt_at": None if urgent else wanted.quiet_until(now), **common})
+    deliveries += _chat_deliveries(chat_votes, quiet_until(default.quiet, now))
     if held:
         DigestItem.objects.bulk_create(held, batch_size=5000)
     # Each delivery gets its own idempotency key (the model's default, called per row).
@@ -149,6 +143,32 @@ def notify_many(batch, *, sms=True, email=True, chat=None):
         results.append({recipient.key: by_position[index + i] for i, recipient in enumerate(recipients)})
         index += len(recipients)
     return results
+
+
+def _vote_chat(votes, recipient, message, wants):
+    """Record whether this recipient wants the message in each of its unit's groups. Account holders decide (their
+    preferences); roster contacts without an account count only when no account holder is among the recipients."""
+    for target in recipient.chat:
+        vote = votes.setdefault((id(message), target.key), {"target": target, "message": message, "accounts": False,
+                                                            "account_yes": False, "contact_yes": False})
+        if recipient.user_id:
+            vote["accounts"] = True
+            vote["account_yes"] = vote["account_yes"] or wants
+        else:
+            vote["contact_yes"] = vote["contact_yes"] or wants
+
+
+def _chat_deliveries(votes, group_quiet_end):
+    """One delivery per group and message that somebody wants; a group keeps the site's default quiet hours."""
+    rows = []
+    for vote in votes.values():
+        if not (vote["account_yes"] if vote["accounts"] else vote["contact_yes"]):
+            continue
+        target, message = vote["target"], vote["message"]
+        rows.append({"channel": target.channel, "address": target.key, "recipient_name": target.name[:50],
+                     "subject": message.title[:200], "body": chat_text(message), "state": DeliveryState.PENDING,
+                     "attempts": 0, "next_attempt_at": None if is_urgent(message) else group_quiet_end})
+    return rows
 
 
 def chat_text(message):

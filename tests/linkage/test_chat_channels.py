@@ -223,3 +223,63 @@ def test_chat_text_is_cut_to_the_robot_limit():
     text = chat.cut_bytes("执" * 2000)
     assert len(text.encode()) <= chat.MAX_CONTENT_BYTES and text.endswith("…")
     assert json.dumps(text)  # still a valid string (no half character)
+
+
+# ------------------------------------------------------------------------- who decides a group message, and when
+
+
+def chat_rows():
+    return list(Delivery.objects.filter(channel__in=["wecom", "dingtalk", "webhook"]).values_list("channel",
+                                                                                                 "next_attempt_at"))
+
+
+def test_the_group_message_goes_unless_every_account_holder_turned_chat_off(people, stubs):
+    from linkage.preferences import save_preferences
+
+    channel(people, stubs("wecom"), "wecom")
+    holders = list(people.users.filter(role="liaison"))
+    assert len(holders) == 2
+    save_preferences(user=holders[0], quiet_hours_enabled=False, quiet_start=None, quiet_end=None,
+                     choices={"notice_served": {"chat": False}})
+    notify(unit_recipients([people.pk]), Message(kind="notice_served", title="一", body="正文"))
+    assert len(chat_rows()) == 1  # the other account holder keeps it
+    save_preferences(user=holders[1], quiet_hours_enabled=False, quiet_start=None, quiet_end=None,
+                     choices={"notice_served": {"chat": False}})
+    notify(unit_recipients([people.pk]), Message(kind="notice_served", title="二", body="正文"))
+    assert len(chat_rows()) == 1  # both turned it off: the contact without an account does not outvote them
+    notify(unit_recipients([people.pk]), Message(kind="meeting_notice", title="三", body="正文"))
+    assert len(chat_rows()) == 2  # another kind still goes
+
+
+def test_digest_kinds_do_not_go_to_the_group_one_by_one(people, stubs):
+    channel(people, stubs("wecom"), "wecom")
+    notify(unit_recipients([people.pk]), Message(kind="minutes_published", title="纪要", body="正文"))
+    assert chat_rows() == []
+    notify(unit_recipients([people.pk]), Message(kind="minutes_published", title="纪要更正", body="正文", urgent=True))
+    assert [row[0] for row in chat_rows()] == ["wecom"]
+
+
+def test_a_group_keeps_the_site_quiet_hours_unless_urgent(people, stubs, settings):
+    from zoneinfo import ZoneInfo
+
+    settings.NOTIFY_DEFAULT_QUIET_HOURS = "22:00-07:30"
+    channel(people, stubs("wecom"), "wecom")
+    night = datetime.datetime(2026, 10, 9, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(night, tick=False):
+        notify(unit_recipients([people.pk]), serve_message_text(urgent=False))
+        notify(unit_recipients([people.pk]), serve_message_text(urgent=True))
+    assert sorted(chat_rows(), key=lambda row: row[1] is None) == [
+        ("wecom", datetime.datetime(2026, 10, 10, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai"))), ("wecom", None)]
+
+
+def serve_message_text(urgent):
+    return Message(kind="notice_served", title="【协助执行】查询存款", body="请办理。", link="/notices/1/", urgent=urgent)
+
+
+def test_chat_text_links_to_the_site_when_its_address_is_set(settings):
+    from linkage.notify import chat_text
+
+    settings.NOTIFY_SITE_URL = "https://zxld.example.gov.cn/"
+    assert chat_text(serve_message_text(False)) == "请办理。\n详情：https://zxld.example.gov.cn/notices/1/"
+    settings.NOTIFY_SITE_URL = ""
+    assert chat_text(serve_message_text(False)) == "请办理。\n请登录执行联动平台查看。"
