@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from . import admin_auth, calendar_services  # noqa: F401 (admin_auth registers its models)
 from .admin_mixins import ReadOnlyModelAdmin
-from .models import AuditEntry, CalendarDay, CalendarYear, Delivery, DeliveryState, Reminder
+from .models import (
+    AuditEntry,
+    CalendarDay,
+    CalendarYear,
+    Delivery,
+    DeliveryState,
+    Digest,
+    NotificationPreference,
+    Reminder,
+)
 
 
 @admin.register(CalendarDay)
@@ -51,7 +60,7 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    """Email and SMS sends; failed ones are listed here for the administrator, with the last error."""
+    """Email, SMS and work-chat sends; failed ones are listed here for the administrator, with the last error."""
 
     list_display = ["created_at", "channel", "recipient_name", "address", "subject", "state", "attempts", "sent_at"]
     list_filter = ["state", "channel"]
@@ -90,3 +99,20 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Digest)
+class DigestAdmin(ReadOnlyModelAdmin):
+    """The daily digests sent: one per recipient and day (linkage/digest.py)."""
+
+    list_display = ["day", "recipient_name", "recipient_key", "item_count", "delivery", "created_at"]
+    search_fields = ["recipient_name", "recipient_key"]
+    date_hierarchy = "day"
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyModelAdmin):
+    """Each user sets their own on the 通知设置 page; shown here to answer "why did I not get an SMS"."""
+
+    list_display = ["user", "quiet_hours_enabled", "quiet_start", "quiet_end", "updated_at"]
+    search_fields = ["user__username", "user__full_name"]

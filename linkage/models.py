@@ -131,6 +131,13 @@ class Notification(models.Model):
 class DeliveryChannel(models.TextChoices):
     EMAIL = "email", "电子邮件"
     SMS = "sms", "短信"
+    # Work-chat groups of a unit (members.ChatChannel): one delivery per group, not per person.
+    WECOM = "wecom", "企业微信群机器人"
+    DINGTALK = "dingtalk", "钉钉群机器人"
+    WEBHOOK = "webhook", "签名Webhook"
+
+
+CHAT_CHANNELS = (DeliveryChannel.WECOM, DeliveryChannel.DINGTALK, DeliveryChannel.WEBHOOK)
 
 
 class DeliveryState(models.TextChoices):
@@ -167,13 +174,89 @@ class Delivery(models.Model):
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "短信/邮件发送"
-        verbose_name_plural = "短信/邮件发送"
+        verbose_name = "消息发送"
+        verbose_name_plural = "消息发送（短信/邮件/工作群）"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient_name or self.address}：{self.subject}"
+
+
+class NotificationPreference(models.Model):
+    """A user's own choices: per message kind, which channels besides the bell (always on) and whether it waits for
+    the daily digest; and quiet hours (local time, Asia/Shanghai) in which SMS and chat wait unless urgent. A user
+    without a row, or a kind missing from `kinds`, gets the defaults (linkage/preferences.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.PROTECT,
+                                related_name="notification_preference")
+    quiet_hours_enabled = models.BooleanField("启用免打扰时段", default=False)
+    quiet_start = models.TimeField("免打扰开始", null=True, blank=True)
+    quiet_end = models.TimeField("免打扰结束", null=True, blank=True)
+    # {kind: {"email": bool, "sms": bool, "chat": bool, "digest": bool}}; only kinds the user changed.
+    kinds = models.JSONField("按类别设置", default=dict, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知偏好"
+        verbose_name_plural = "通知偏好"
+
+    def __str__(self):
+        return f"{self.user}的通知偏好"
+
+
+class Digest(models.Model):
+    """The one daily digest of a recipient: unique per (recipient, day), so a second run of the digest task the same
+    day sends nothing."""
+
+    recipient_key = models.CharField("接收人标识", max_length=60)
+    recipient_name = models.CharField("接收人", max_length=60, blank=True)
+    day = models.DateField("日期")
+    item_count = models.PositiveIntegerField("条数", default=0)
+    delivery = models.ForeignKey(Delivery, verbose_name="发送", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "每日汇总"
+        verbose_name_plural = "每日汇总"
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient_key", "day"], name="digest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.recipient_name or self.recipient_key}（{self.item_count}条）"
+
+
+class DigestItem(models.Model):
+    """A message held for the recipient's daily digest instead of its own email/SMS (the bell row went at once).
+    `digest` is set when a digest takes it, so each item is listed once."""
+
+    recipient_key = models.CharField("接收人标识", max_length=60)
+    recipient_name = models.CharField("接收人", max_length=60, blank=True)
+    email = models.CharField("电子邮箱", max_length=200, blank=True)
+    mobile = models.CharField("手机", max_length=30, blank=True)
+    kind = models.CharField("类别", max_length=30)
+    title = models.CharField("标题", max_length=200)
+    body = BoundedTextField("内容", blank=True, max_chars=TEXT_MAX)
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    digest = models.ForeignKey(Digest, verbose_name="所属汇总", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="items")
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "待汇总消息"
+        verbose_name_plural = "待汇总消息"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["digest", "recipient_key"], name="digestitem_open")]
+
+    def __str__(self):
+        return f"{self.recipient_name or self.recipient_key}：{self.title}"
 
 
 class Reminder(models.Model):

@@ -7,7 +7,13 @@ Each delivery carries its own idempotency key (`Delivery.idempotency_key`), sent
 gateway as the `Idempotency-Key` header and the `idempotency_key` body field, in an email as its Message-ID — so a
 retry is recognised by the gateway as the same message. A send whose answer never came (`SMS_GATEWAY_TIMEOUT`) may
 have gone out: it is marked unknown (结果待核实) and `check_unknown_deliveries()` asks the gateway's status endpoint
-(`SMS_GATEWAY_STATUS_URL`) instead of sending it again; only a message the gateway says it never got is re-sent."""
+(`SMS_GATEWAY_STATUS_URL`) instead of sending it again; only a message the gateway says it never got is re-sent.
+
+Each recipient's preferences (linkage/preferences.py, loaded in one query per batch) decide the channels per kind;
+a non-urgent message of a kind the recipient puts in the digest gets its bell row now and waits for the daily digest
+(linkage/digest.py) instead of its own email/SMS/chat; a non-urgent SMS or chat message in quiet hours waits
+(`next_attempt_at`) until they end. Chat groups (linkage/chat.py) travel on `Recipient.chat`: one delivery per group
+per message however many of the unit's people it goes to."""
 
 import datetime
 import json
@@ -23,7 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Delivery, DeliveryChannel, DeliveryState, Notification
+from . import chat as chat_channels
+from .kinds import is_urgent
+from .models import CHAT_CHANNELS, Delivery, DeliveryChannel, DeliveryState, DigestItem, Notification
+from .preferences import default_preferences, preferences_for, quiet_until
 from .text import TEXT_MAX
 
 logger = logging.getLogger(__name__)
@@ -49,6 +58,7 @@ class Recipient:
     user_id: int | None = None
     email: str = ""
     mobile: str = ""
+    chat: tuple = ()  # linkage.chat.ChatTarget of the unit's work-chat groups (members.recipients attaches them)
 
     @classmethod
     def from_contact(cls, contact):
@@ -75,15 +85,18 @@ class Message:
             self.body = self.body[: TEXT_MAX - 1] + "…"
 
 
-def notify(recipients, message, *, sms=True, email=True):
-    """Write an in-app notification per account holder and an email/SMS delivery per address, in the current
-    transaction; sending starts after commit. Returns {recipient key: notification id or None}."""
-    return notify_many([(recipients, message)], sms=sms, email=email)[0]
+def notify(recipients, message, *, sms=True, email=True, chat=None):
+    """Write an in-app notification per account holder and an email/SMS delivery per address (and one chat delivery
+    per work-chat group), in the current transaction; sending starts after commit. Returns {recipient key:
+    notification id or None}."""
+    return notify_many([(recipients, message)], sms=sms, email=email, chat=chat)[0]
 
 
-def notify_many(batch, *, sms=True, email=True):
+def notify_many(batch, *, sms=True, email=True, chat=None):
     """`notify` for many messages at once, in a few multi-row INSERTs (bulk_create) whatever the batch size: `batch` is a list
-    of (recipients, message). Returns, per item, {recipient key: notification id or None}."""
+    of (recipients, message). `chat` defaults to `sms or email` (a caller that wants the bell only gets the bell).
+    Returns, per item, {recipient key: notification id or None}."""
+    chat = (sms or email) if chat is None else chat
     pending = [(recipient, message) for recipients, message in batch for recipient in recipients]
     with_account = [(recipient, message) for recipient, message in pending if recipient.user_id]
     notification_ids = [notification.pk for notification in Notification.objects.bulk_create([
@@ -93,16 +106,36 @@ def notify_many(batch, *, sms=True, email=True):
     ], batch_size=5000)]
     notification_of = {id(pair): nid for pair, nid in zip(with_account, notification_ids, strict=True)}
     by_position = [notification_of.get(id(pair)) for pair in pending]
-    deliveries = []
+    now = timezone.now()
+    default = default_preferences()
+    preferences = preferences_for({recipient.user_id for recipient, _ in with_account})
+    deliveries, held, chat_votes = [], [], {}
     for (recipient, message), notification_id in zip(pending, by_position, strict=True):
+        wanted = preferences.get(recipient.user_id, default)
+        urgent = is_urgent(message)
+        digest = not urgent and wanted.digest(message.kind)
+        if chat and recipient.chat:
+            _vote_chat(chat_votes, recipient, message, wanted.wants(message.kind, "chat") and not digest)
+        to_email = email and recipient.email and wanted.wants(message.kind, "email")
+        to_mobile = sms and recipient.mobile and wanted.wants(message.kind, "sms")
+        if digest:
+            if to_email or to_mobile:
+                held.append(DigestItem(recipient_key=recipient.key[:60], recipient_name=recipient.name[:60],
+                                       email=recipient.email if to_email else "",
+                                       mobile=recipient.mobile if to_mobile else "", kind=message.kind[:30],
+                                       title=message.title[:200], body=message.body, link=message.link[:300]))
+            continue
         common = {"recipient_name": recipient.name[:50], "subject": message.title[:200],
                   "notification_id": notification_id, "state": DeliveryState.PENDING, "attempts": 0}
-        if email and recipient.email:
+        if to_email:
             deliveries.append({"channel": DeliveryChannel.EMAIL, "address": recipient.email, "body": message.body,
                                **common})
-        if sms and recipient.mobile:
-            deliveries.append({"channel": DeliveryChannel.SMS, "address": recipient.mobile,
-                               "body": _sms_text(message), **common})
+        if to_mobile:
+            deliveries.append({"channel": DeliveryChannel.SMS, "address": recipient.mobile, "body": _sms_text(message),
+                               "next_attempt_at": None if urgent else wanted.quiet_until(now), **common})
+    deliveries += _chat_deliveries(chat_votes, quiet_until(default.quiet, now))
+    if held:
+        DigestItem.objects.bulk_create(held, batch_size=5000)
     # Each delivery gets its own idempotency key (the model's default, called per row).
     queue_deliveries([delivery.pk for delivery in Delivery.objects.bulk_create([Delivery(**row) for row in deliveries])])
     results, index = [], 0
@@ -110,6 +143,42 @@ def notify_many(batch, *, sms=True, email=True):
         results.append({recipient.key: by_position[index + i] for i, recipient in enumerate(recipients)})
         index += len(recipients)
     return results
+
+
+def _vote_chat(votes, recipient, message, wants):
+    """Record whether this recipient wants the message in each of its unit's groups. Account holders decide (their
+    preferences); roster contacts without an account count only when no account holder is among the recipients."""
+    for target in recipient.chat:
+        vote = votes.setdefault((id(message), target.key), {"target": target, "message": message, "accounts": False,
+                                                            "account_yes": False, "contact_yes": False})
+        if recipient.user_id:
+            vote["accounts"] = True
+            vote["account_yes"] = vote["account_yes"] or wants
+        else:
+            vote["contact_yes"] = vote["contact_yes"] or wants
+
+
+def _chat_deliveries(votes, group_quiet_end):
+    """One delivery per group and message that somebody wants; a group keeps the site's default quiet hours."""
+    rows = []
+    for vote in votes.values():
+        if not (vote["account_yes"] if vote["accounts"] else vote["contact_yes"]):
+            continue
+        target, message = vote["target"], vote["message"]
+        rows.append({"channel": target.channel, "address": target.key, "recipient_name": target.name[:50],
+                     "subject": message.title[:200], "body": chat_text(message), "state": DeliveryState.PENDING,
+                     "attempts": 0, "next_attempt_at": None if is_urgent(message) else group_quiet_end})
+    return rows
+
+
+def chat_text(message):
+    """A chat message: the body and where to read it (`NOTIFY_SITE_URL` + link, when the site's address is set)."""
+    text = message.body
+    if message.link and settings.NOTIFY_SITE_URL:
+        text = f"{text}\n详情：{settings.NOTIFY_SITE_URL.rstrip('/')}{message.link}"
+    elif message.link:
+        text = f"{text}\n请登录执行联动平台查看。"
+    return text[: TEXT_MAX]
 
 
 def _sms_text(message):
@@ -244,6 +313,8 @@ def deliver(delivery_id):
         try:
             if delivery.channel == DeliveryChannel.EMAIL:
                 _send_email(delivery, key)
+            elif delivery.channel in CHAT_CHANNELS:
+                chat_channels.send_chat(delivery, key)
             else:
                 sms_gateway().send(delivery.address, delivery.body, idempotency_key=key)
         except DeliveryOutcomeUnknown as error:  # it may have gone out: ask, do not send again

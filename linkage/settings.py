@@ -209,6 +209,8 @@ CELERY_BEAT_SCHEDULE = {
     "unit-digests": {"task": "assistance.tasks.send_digests", "schedule": crontab(minute="5,35")},
     "freeze-renewals": {"task": "assistance.tasks.scan_renewals", "schedule": crontab(hour=8, minute=45)},
     "retry-deliveries": {"task": "linkage.tasks.retry_deliveries", "schedule": crontab(minute="*/5")},
+    # After the units' to-do lists (unit-digests, from 08:05 on working days), which it gathers with the rest.
+    "daily-digests": {"task": "linkage.tasks.send_digests", "schedule": crontab(hour=8, minute=40)},
     "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
     "listing-removals": {"task": "blacklist.tasks.remind_removals", "schedule": crontab(hour=8, minute=50)},
     "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",
@@ -229,6 +231,18 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 # Where to ask what became of a message (GET ?idempotency_key=…); empty: unknown sends wait for the administrator.
 SMS_GATEWAY_STATUS_URL = env.str("SMS_GATEWAY_STATUS_URL", default="")
+# Quiet hours of anybody who set none ("" = none, e.g. "22:00-07:30", local time): non-urgent SMS and work-chat
+# messages wait until they end; also the quiet hours of the units' chat groups.
+NOTIFY_DEFAULT_QUIET_HOURS = env.str("NOTIFY_DEFAULT_QUIET_HOURS", default="")
+# The site's address as users reach it (e.g. "https://zxld.example.gov.cn"): links in chat messages and digests.
+NOTIFY_SITE_URL = env.str("NOTIFY_SITE_URL", default="")
+# Work-chat gateways (linkage/chat.py), per channel; seconds to wait for a robot's or webhook's answer.
+CHAT_GATEWAY_TIMEOUT = env.float("CHAT_GATEWAY_TIMEOUT", default=10.0)
+CHAT_GATEWAYS = {
+    "wecom": "linkage.chat.WeComRobotGateway",
+    "dingtalk": "linkage.chat.DingTalkRobotGateway",
+    "webhook": "linkage.chat.SignedWebhookGateway",
+}
 LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
 # Bounded work per request: JSON nesting depth (deeper is a 400) and the wall-clock seconds a PDF may take to lay out
 # (longer: the render process is killed and the page answers 503).

@@ -35,3 +35,12 @@ def retry_deliveries_task():
     pending again), then send what is due — so a message is re-sent only when the gateway says it did not have it."""
     checked = notify.check_unknown_deliveries()
     return len(checked) + len(notify.retry_due_deliveries())
+
+
+@shared_task(name="linkage.tasks.send_digests", ignore_result=True)
+def send_digests_task():
+    """Daily: one digest per recipient of the non-urgent messages held for it; a second run the same day sends
+    nothing."""
+    from .digest import send_daily_digests
+
+    return send_daily_digests()

@@ -1,6 +1,9 @@
 """Back office for administrators: the roster with inline contacts, users, change requests (read-only here;
 the committee decides them on its page). Nothing is deleted: units are deactivated."""
 
+import urllib.parse
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.template.response import TemplateResponse
@@ -9,7 +12,17 @@ from linkage import tokens
 from linkage.errors import ApplicationError
 
 from . import services
-from .models import Contact, ContactChangeRequest, Jurisdiction, Measure, Organisation, User
+from .chat import mask, mask_url
+from .models import (
+    ChatChannel,
+    ChatChannelKind,
+    Contact,
+    ContactChangeRequest,
+    Jurisdiction,
+    Measure,
+    Organisation,
+    User,
+)
 
 
 class NoDeleteMixin:
@@ -113,3 +126,55 @@ class UserAdmin(NoDeleteMixin, BaseUserAdmin):
             self.message_user(request, f"“{user.username}”不是单位系统账户：不能为他人签发令牌。", messages.ERROR)
             return None
         return TemplateResponse(request, "admin/members/user/issue_token.html", context)
+
+
+class ChatChannelForm(forms.ModelForm):
+    """The URL and the secret are write-only: shown masked, a blank field keeps the stored value."""
+
+    url = forms.CharField(label="Webhook地址", required=False, max_length=500,
+                          widget=forms.PasswordInput(render_value=False, attrs={"size": 80}))
+    secret = forms.CharField(label="密钥", required=False, max_length=200,
+                             widget=forms.PasswordInput(render_value=False, attrs={"size": 60}))
+
+    class Meta:
+        model = ChatChannel
+        fields = ["organisation", "kind", "name", "url", "secret", "msgtype", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance if self.instance.pk else None
+        self.fields["url"].help_text = (f"当前：{mask_url(stored.url)}。留空则保持不变。" if stored else
+                                        ChatChannel._meta.get_field("url").help_text)
+        self.fields["secret"].help_text = (f"当前：{mask(stored.secret)}。留空则保持不变。" if stored else
+                                           ChatChannel._meta.get_field("secret").help_text)
+
+    def clean(self):
+        data = super().clean()
+        stored = self.instance if self.instance.pk else None
+        url = data.get("url") or (stored.url if stored else "")
+        secret = data.get("secret") or (stored.secret if stored else "")
+        if not url:
+            self.add_error("url", "请填写Webhook地址。")
+        elif urllib.parse.urlsplit(url).scheme not in ("https", "http") or not urllib.parse.urlsplit(url).netloc:
+            self.add_error("url", "Webhook地址应以 https:// 开头。")
+        if data.get("kind") == ChatChannelKind.WEBHOOK and not secret:
+            self.add_error("secret", "签名Webhook必须设置密钥。")
+        data["url"], data["secret"] = url, secret
+        return data
+
+
+@admin.register(ChatChannel)
+class ChatChannelAdmin(NoDeleteMixin, admin.ModelAdmin):
+    form = ChatChannelForm
+    list_display = ["name", "organisation", "kind", "masked_url", "masked_secret", "msgtype", "active"]
+    list_filter = ["kind", "active", "organisation__jurisdiction"]
+    search_fields = ["name", "organisation__name", "organisation__short_name"]
+    autocomplete_fields = ["organisation"]
+
+    @admin.display(description="Webhook地址")
+    def masked_url(self, obj):
+        return mask_url(obj.url)
+
+    @admin.display(description="密钥")
+    def masked_secret(self, obj):
+        return mask(obj.secret) if obj.secret else "—"

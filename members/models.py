@@ -334,3 +334,50 @@ class User(AbstractUser):
     @property
     def is_court_staff(self):
         return self.role in (UserRole.CLERK, UserRole.LEADER)
+
+
+class ChatChannelKind(models.TextChoices):
+    # The values are linkage.models.DeliveryChannel's chat channels.
+    WECOM = "wecom", "企业微信群机器人"
+    DINGTALK = "dingtalk", "钉钉群机器人"
+    WEBHOOK = "webhook", "签名Webhook（单位自有系统/政务微信桥接）"
+
+
+class ChatMessageType(models.TextChoices):
+    TEXT = "text", "纯文本"
+    MARKDOWN = "markdown", "Markdown"
+
+
+class ChatChannel(models.Model):
+    """A unit's work-chat group (or its own system behind a signed webhook), set up by the administrator. A message
+    to the unit's people also goes once to each active channel (linkage/chat.py). The URL (it carries the robot's key
+    or access_token) and the secret are shown masked; nothing is deleted: a channel is switched off."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name="单位", on_delete=models.PROTECT,
+                                     related_name="chat_channels")
+    kind = models.CharField("渠道类型", max_length=10, choices=ChatChannelKind.choices)
+    name = models.CharField("名称", max_length=50, help_text="如：公安局执行联动工作群")
+    url = models.CharField("Webhook地址", max_length=500,
+                           help_text="企业微信：https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…；"
+                                     "钉钉：https://oapi.dingtalk.com/robot/send?access_token=…")
+    secret = models.CharField("密钥", max_length=200, blank=True,
+                              help_text="钉钉“加签”密钥（SEC开头）；签名Webhook的HMAC密钥（必填）。企业微信不需要。")
+    msgtype = models.CharField("消息格式", max_length=10, choices=ChatMessageType.choices,
+                               default=ChatMessageType.TEXT)
+    active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作群渠道"
+        verbose_name_plural = "工作群渠道"
+        ordering = ["organisation", "id"]
+
+    def __str__(self):
+        return f"{self.organisation.short_name} · {self.name}（{self.get_kind_display()}）"
+
+    @property
+    def address(self):
+        return f"chat:{self.pk}"

@@ -1,23 +1,30 @@
 """Who a message to a unit, or to a court's people, goes to: the one place that turns units and roles into
 `linkage.notify.Recipient`s, for every hand-over message (notices, listings, meetings)."""
 
+import dataclasses
+
 from linkage.notify import Recipient
 
+from .chat import chat_targets
 from .models import Contact, User
 
 
 def unit_recipients(organisation_ids):
     """The A and B contacts of the units, and any liaison account of theirs not on the roster (deduplicated by
-    account)."""
+    account). Each carries its unit's work-chat groups (`Recipient.chat`): `notify` sends one chat message per
+    group, however many of the unit's people the message goes to."""
+    organisation_ids = list(organisation_ids)
+    groups = chat_targets(organisation_ids)
     recipients, seen_users = [], set()
     for contact in Contact.objects.current().filter(organisation_id__in=organisation_ids, role__in=["A", "B"]):
         recipient = Recipient.from_contact(contact)
-        recipients.append(recipient)
+        recipients.append(dataclasses.replace(recipient, chat=groups.get(contact.organisation_id, ())))
         if contact.user_id:
             seen_users.add(contact.user_id)
     for user in User.objects.filter(organisation_id__in=organisation_ids, role="liaison", is_active=True):
         if user.pk not in seen_users:
-            recipients.append(Recipient.from_user(user))
+            recipients.append(dataclasses.replace(Recipient.from_user(user),
+                                                  chat=groups.get(user.organisation_id, ())))
     return recipients
 
 

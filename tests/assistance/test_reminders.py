@@ -16,7 +16,7 @@ from assistance import reminders, services
 from assistance.models import Notice, NoticeEvent
 from cases import services as case_services
 from linkage import calendar_services, notify, tasks
-from linkage.models import CalendarYear, Delivery, DeliveryState, Notification, Reminder
+from linkage.models import CalendarYear, Delivery, DeliveryState, DigestItem, Notification, Reminder
 from tests import factories
 from tests.sms_stub import SMSStub
 
@@ -148,6 +148,10 @@ def test_digest_groups_a_units_items_into_one_message(world):
     message = Notification.objects.get(recipient=world["liaison"], kind="digest")
     assert message.body.count(world["case"].number) == 2
     assert first.pk != second.pk
+    # One digest mechanism: the to-do list is an item of each person's daily digest email, not a mail of its own.
+    assert not Delivery.objects.filter(subject=message.title).exists()
+    assert sorted(DigestItem.objects.filter(kind="digest").values_list("recipient_name", flat=True)) == sorted(
+        ["甲联络", "乙联络"])
 
 
 def test_renewal_reminder_goes_to_the_clerk_once(world):

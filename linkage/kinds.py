@@ -1,0 +1,80 @@
+"""The registry of message kinds (the `kind` of `linkage.notify.Message`): each kind's Chinese label, whether it is
+urgent by default (sent at once on every channel the recipient keeps, even in quiet hours, never held for the
+digest) and whether it goes to the daily digest by default (no email/SMS/chat of its own; the bell row is written at
+once). Senders pass only kind strings; a kind missing here falls back to a safe default: labelled "其他通知", not
+urgent, not in the digest — i.e. sent like any ordinary message, never lost.
+
+A user changes the channels and the digest per kind on the preferences page (linkage/preferences.py); urgency is
+not the user's to change: a message is urgent when its kind is, or when the sender marks it (`Message.urgent`)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    group: str
+    urgent: bool = False
+    digest: bool = False
+
+
+NOTICES, REMINDERS, LISTINGS, MEETINGS, SYSTEM = "协助执行", "期限提醒", "失信名单", "联席会议", "系统"
+
+_KINDS = [
+    # The notice loop (hand-overs: somebody's turn now).
+    Kind("notice_served", "协助执行通知书送达", NOTICES),
+    Kind("notice_replied", "协助单位已回复", NOTICES),
+    Kind("extension_requested", "协助单位申请延期", NOTICES),
+    Kind("review_raised", "协助单位提出复议意见", NOTICES),
+    Kind("notice_waiting_sign", "通知书待签发", NOTICES),
+    Kind("notice_returned", "通知书被退回修改", NOTICES),
+    Kind("lifting_waiting_sign", "解除通知书待签发", NOTICES),
+    Kind("lifting_served", "解除协助执行通知书送达", NOTICES),
+    Kind("case_concluded", "案件已结案，停止协助", NOTICES, urgent=True),
+    Kind("renewal", "查封冻结续行提醒", NOTICES, digest=True),
+    # Deadline ladders (notices, list pushes, meeting decisions).
+    Kind("reminder_before_due", "通知书即将到期", REMINDERS),
+    Kind("reminder_due_day", "通知书今日到期", REMINDERS),
+    Kind("reminder_overdue", "通知书已逾期", REMINDERS, urgent=True),
+    Kind("reminder_escalation", "通知书逾期督办", REMINDERS, urgent=True),
+    # The unit's daily to-do list (assistance/reminders.py send_unit_digests): one item of the daily digest.
+    Kind("digest", "单位每日待办", REMINDERS, digest=True),
+    Kind("push_before_due", "失信名单推送待签收", REMINDERS),
+    Kind("push_due_day", "失信名单推送今日到期", REMINDERS),
+    Kind("push_overdue", "失信名单推送逾期未签收", REMINDERS, urgent=True),
+    Kind("decision_before_due", "议定事项即将到期", REMINDERS),
+    Kind("decision_due_day", "议定事项今日到期", REMINDERS),
+    Kind("decision_overdue", "议定事项已逾期", REMINDERS, urgent=True),
+    Kind("decision_escalation", "议定事项逾期督办", REMINDERS, urgent=True),
+    # Listings.
+    Kind("listing_proposed", "失信名单待审批", LISTINGS),
+    Kind("listing_removal", "失信信息应删除", LISTINGS, digest=True),
+    Kind("screening_hit", "筛查命中失信被执行人", LISTINGS, digest=True),
+    # Meetings.
+    Kind("meeting_notice", "会议通知", MEETINGS),
+    Kind("meeting_changed", "会议变更", MEETINGS),
+    Kind("meeting_cancelled", "会议取消", MEETINGS),
+    Kind("minutes_published", "会议纪要发布", MEETINGS, digest=True),
+    Kind("decision_due", "会议议定事项交办", MEETINGS),
+    Kind("annual_report", "年度报告", MEETINGS, digest=True),
+    # System.
+    Kind("calendar", "工作日历待更新", SYSTEM, digest=True),
+]
+
+KINDS = {kind.code: kind for kind in _KINDS}
+GROUPS = (NOTICES, REMINDERS, LISTINGS, MEETINGS, SYSTEM)
+UNKNOWN_LABEL = "其他通知"
+
+
+def kind_info(code):
+    """The registry entry of a kind; an unknown kind is an ordinary message (not urgent, not in the digest)."""
+    return KINDS.get(code) or Kind(code=code, label=UNKNOWN_LABEL, group=SYSTEM)
+
+
+def is_urgent(message):
+    return bool(message.urgent) or kind_info(message.kind).urgent
+
+
+def label(code):
+    return kind_info(code).label
