@@ -104,8 +104,10 @@ def notify_many(batch, *, sms=True, email=True, chat=None):
                      body=message.body, link=message.link, read_at=None)
         for recipient, message in with_account
     ], batch_size=5000)]
-    notification_of = {id(pair): nid for pair, nid in zip(with_account, notification_ids, strict=True)}
-    by_position = [notification_of.get(id(pair)) for pair in pending]
+    by_position = [None] * len(pending)  # the notification written for each pending pair, by its position
+    account_positions = [position for position, (recipient, _) in enumerate(pending) if recipient.user_id]
+    for position, notification_id in zip(account_positions, notification_ids, strict=True):
+        by_position[position] = notification_id
     now = timezone.now()
     default = default_preferences()
     preferences = preferences_for({recipient.user_id for recipient, _ in with_account})

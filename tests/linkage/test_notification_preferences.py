@@ -242,3 +242,21 @@ def test_bad_quiet_hours_are_refused_in_chinese_and_nothing_changes(client_for, 
 def test_the_page_needs_a_login(client):
     response = client.get("/notifications/preferences/")
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_each_delivery_points_at_the_bell_row_of_its_own_recipient(unit):
+    """A delivery records the in-app notification it accompanies — per recipient, also in a mixed batch where a
+    roster contact without an account sits between two account holders."""
+    first = factories.LiaisonFactory(organisation=unit, email="first@unit.cn")
+    second = factories.LiaisonFactory(organisation=unit, email="second@unit.cn")
+    people = [Recipient.from_user(first), Recipient(key="contact:x", name="无账号联系人", email="x@unit.cn"),
+              Recipient.from_user(second)]
+    result = notify_many([(people, served()), ([Recipient.from_user(second)], served())], sms=False)
+    by_address = {}
+    for delivery in Delivery.objects.order_by("pk"):
+        by_address.setdefault(delivery.address, []).append(delivery.notification_id)
+    assert by_address["x@unit.cn"] == [None]
+    assert by_address["first@unit.cn"] == [result[0][f"user:{first.pk}"]]
+    assert by_address["second@unit.cn"] == [result[0][f"user:{second.pk}"], result[1][f"user:{second.pk}"]]
+    assert Notification.objects.get(pk=result[0][f"user:{first.pk}"]).recipient == first
+    assert None not in (result[0][f"user:{first.pk}"], result[1][f"user:{second.pk}"])
