@@ -136,7 +136,9 @@ GUARDIAN_RENDER_404 = True
 ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese only: the English catalogue (locale/en) covers the navigation and the roster pages but not the rest, so the
+# language switch is gone until it covers every page; a cookie asking for English is ignored (linkage.locale).
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -155,7 +155,6 @@ TABLE = {
     "otp-qr": Row(get=page(200, admin=404)),
     "password-change": Row(get=page(200), post=page(200)),
     "password-change-done": Row(get=page(200)),
-    "set_language": Row(get=everyone(302), post=everyone(302), data={"language": "zh-hans", "next": "/"}),
     "favicon": Row(get=everyone(200)),
     "calendar": Row(get=page(200)),
     "notifications": Row(get=page(200)),
