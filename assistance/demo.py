@@ -357,16 +357,17 @@ SERVED_DAYS_AGO = {
 
 
 def notice_timeline(served_at):
-    """When each step of a notice served at `served_at` happens: drafted the working morning before, signed two
-    hours later, signed for three hours after service, replied three days after service, closed or lifted two days
-    after the reply."""
+    """When each step of a notice served at `served_at` happens, in office hours on working days: drafted and signed
+    the working day before, signed for three hours after service, replied on the third working day after it, closed
+    or lifted two working days after the reply."""
+    reply = democlock.working_days_after(served_at, 3, 11)
     return {
-        "draft": served_at - datetime.timedelta(days=1, hours=2),
-        "sign": served_at - datetime.timedelta(days=1),
+        "draft": democlock.working_moment(served_at - datetime.timedelta(days=1), 14),
+        "sign": democlock.working_moment(served_at - datetime.timedelta(days=1), 16, 30),
         "serve": served_at,
         "acknowledge": served_at + datetime.timedelta(hours=3),
-        "reply": served_at + datetime.timedelta(days=3, hours=1),
-        "finish": served_at + datetime.timedelta(days=5),
+        "reply": reply,
+        "finish": democlock.working_days_after(reply, 2, 10),
     }
 
 
@@ -375,10 +376,13 @@ def _make_notice(spec, *, case, debtor, clerk, leader, ruling_number, now=None):
     liaison = _user(f"{spec.unit}-a")
     now = now or timezone.now()
     days_ago = spec.served_days_ago or SERVED_DAYS_AGO.get(spec.state)
-    if days_ago:
+    if days_ago and days_ago < 1:  # served a few hours ago
         when = notice_timeline(now - datetime.timedelta(days=days_ago))
-    else:  # a draft of this morning, signed an hour ago
-        when = {"draft": now - datetime.timedelta(hours=5), "sign": now - datetime.timedelta(hours=1)}
+    elif days_ago:  # served at 10:00 on that day, or the working day before it
+        when = notice_timeline(democlock.working_moment(now - datetime.timedelta(days=days_ago), 10))
+    else:  # drafted (and signed) the last working day
+        yesterday = now - datetime.timedelta(days=1)
+        when = {"draft": democlock.working_moment(yesterday, 15), "sign": democlock.working_moment(yesterday, 17)}
     with democlock.at(when["draft"]):
         _, (notice,) = services.draft_notices(
             actor=clerk,

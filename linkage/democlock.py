@@ -39,3 +39,22 @@ def at(moment):
             yield moment
         finally:
             timezone.now = real_now
+
+
+def working_moment(day, hour, minute=0, *, step=-1):
+    """`day` at hour:minute local time, moved back (step=-1) or forward (step=1) to a working day if it is not one."""
+    from .workdays import TIMEZONE, is_working_day
+
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day, TIMEZONE).date()
+    while not is_working_day(day):
+        day += datetime.timedelta(days=step)
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=TIMEZONE)
+
+
+def working_days_after(moment, n, hour, minute=0):
+    """The n-th working day after `moment`'s day, at hour:minute local time."""
+    day = working_moment(moment, hour, minute)
+    for _ in range(n):
+        day = working_moment(day + datetime.timedelta(days=1), hour, minute, step=1)
+    return day

@@ -112,7 +112,7 @@ def _upcoming_meeting(now, title):
             actor=committee, kind="ad_hoc", title=title, starts_at=_day(now, UPCOMING_IN_DAYS, 9, 30),
             place="区委政法委二楼会议室", convenor="区委副书记、政法委书记", chair="区委政法委常务副书记",
         )
-        for unit, person in zip(units, ["张伟", "周敏", "吴洋"]):
+        for unit, person in zip(units, ["张伟", "周敏", "吴洋"], strict=True):
             services.add_attendance(actor=committee, meeting=meeting, organisation=unit, person_name=person,
                                     position="分管副局长")
     with democlock.at(_day(now, -1, 11)):

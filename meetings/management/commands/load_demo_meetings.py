@@ -17,5 +17,6 @@ class Command(BaseCommand):
         if not meetings:
             self.stdout.write(self.style.SUCCESS("演示会议已存在，未作任何修改。"))
         for meeting in meetings:
+            meeting.refresh_from_db()
             number = f"（{meeting.document_number}）" if meeting.document_number else f"（{meeting.get_state_display()}）"
             self.stdout.write(self.style.SUCCESS(f"已创建演示会议：{meeting.title}{number}。"))
