@@ -4,9 +4,9 @@ one explicit, audited unlock action."""
 
 from axes import admin as axes_admin
 from django.contrib import admin, messages
+from django.db import transaction
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.db import transaction
 
 from . import audit, tokens
 from .admin_mixins import ReadOnlyAdminMixin
