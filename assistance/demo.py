@@ -6,8 +6,10 @@ Everything is made through the real services, acting as the demo users ``clerk``
 ``load_jurisdiction liwan`` and ``create_demo_accounts``. Idempotent: a case whose number is already registered is
 skipped with its notices, so a second run adds nothing. Never in production.
 
-A notice served in the past is signed two hours before its service; acknowledgement and replies carry the
-current time.
+Histories run in time order over the weeks before today (`linkage.democlock`): a case is filed, its notices are
+drafted the next morning, signed two hours later and served the day after; the unit signs for a notice a few hours
+after service and replies days later, the clerk closes or lifts it after that, and nothing is later than now. Each
+state has its own service date (``SERVED_DAYS_AGO``), recent enough for a notice in hand not to be overdue.
 """
 
 import datetime
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from cases.models import Case, Party, PartyRole
 from cases.services import create_case, update_case
+from linkage import democlock
 from linkage.errors import ApplicationError
 from linkage.identifiers import (
     credit_code_check_char,
@@ -72,7 +75,7 @@ class DemoNotice:
     measure: str
     state: str
     items: list
-    served_days_ago: int = 0
+    served_days_ago: float = 0
     reply: tuple | None = None
     lift: str = ""
     note: str = ""
@@ -107,7 +110,9 @@ def _days_ago(days):
 
 def demo_cases():
     """The demo cases, built afresh so dates are relative to today."""
-    today = timezone.localdate()
+    # The seal and the freeze start on the day the unit replied (see notice_timeline).
+    sealed_on = _days_ago(SERVED_DAYS_AGO[NoticeState.CLOSED] - 3)
+    frozen_on = _days_ago(SERVED_DAYS_AGO[NoticeState.LIFTED] - 3)
     return [
         DemoCase(
             number="（2026）粤0103执1001号",
@@ -252,8 +257,8 @@ def demo_cases():
                                 "property_kind": "real_estate",
                                 "identifier": "粤（2019）广州市不动产权第01234567号",
                                 "institution": "广州市不动产登记中心",
-                                "start_on": today.isoformat(),
-                                "end_on": _three_years_from(today).isoformat(),
+                                "start_on": sealed_on.isoformat(),
+                                "end_on": _three_years_from(sealed_on).isoformat(),
                             },
                         ],
                         "已办理查封登记。",
@@ -270,6 +275,7 @@ def demo_cases():
                             "identifier": "最后居住地：广州市荔湾区中山八路9号",
                         },
                     ],
+                    served_days_ago=0.25,  # finding a person is due within hours: served this morning
                 ),
             ],
         ),
@@ -305,8 +311,8 @@ def demo_cases():
                                 "identifier": "广州市荔湾区瑞丰五金有限公司15%股权",
                                 "institution": "广州市荔湾区市场和质量监督管理局",
                                 "amount": "52300.00",
-                                "start_on": today.isoformat(),
-                                "end_on": _three_years_from(today).isoformat(),
+                                "start_on": frozen_on.isoformat(),
+                                "end_on": _three_years_from(frozen_on).isoformat(),
                             },
                         ],
                         "已办理股权冻结。",
@@ -343,66 +349,106 @@ def _unit(code):
     return unit
 
 
-def _make_notice(spec, *, case, debtor, clerk, leader, ruling_number):
+# Days between a notice's service and today, by the state it is brought to (an explicit `served_days_ago` wins).
+SERVED_DAYS_AGO = {
+    NoticeState.SERVED: 1, NoticeState.ACKNOWLEDGED: 2, NoticeState.REPLIED: 9, NoticeState.CLOSED: 16,
+    NoticeState.LIFTED: 20, "overdue": 30,
+}
+
+
+def notice_timeline(served_at):
+    """When each step of a notice served at `served_at` happens, in office hours on working days: drafted and signed
+    the working day before, signed for three hours after service, replied on the third working day after it, closed
+    or lifted two working days after the reply."""
+    reply = democlock.working_days_after(served_at, 3, 11)
+    return {
+        "draft": democlock.working_moment(served_at - datetime.timedelta(days=1), 14),
+        "sign": democlock.working_moment(served_at - datetime.timedelta(days=1), 16, 30),
+        "serve": served_at,
+        "acknowledge": served_at + datetime.timedelta(hours=3),
+        "reply": reply,
+        "finish": democlock.working_days_after(reply, 2, 10),
+    }
+
+
+def _make_notice(spec, *, case, debtor, clerk, leader, ruling_number, now=None):
     unit = _unit(spec.unit)
     liaison = _user(f"{spec.unit}-a")
-    _, (notice,) = services.draft_notices(
-        actor=clerk,
-        case=case,
-        units=[unit],
-        measure=spec.measure,
-        debtor=debtor,
-        items=spec.items,
-        ruling_number=ruling_number,
-        note=spec.note,
-    )
+    now = now or timezone.now()
+    days_ago = spec.served_days_ago or SERVED_DAYS_AGO.get(spec.state)
+    if days_ago and days_ago < 1:  # served a few hours ago
+        when = notice_timeline(now - datetime.timedelta(days=days_ago))
+    elif days_ago:  # served at 10:00 on that day, or the working day before it
+        when = notice_timeline(democlock.working_moment(now - datetime.timedelta(days=days_ago), 10))
+    else:  # drafted (and signed) the last working day
+        yesterday = now - datetime.timedelta(days=1)
+        when = {"draft": democlock.working_moment(yesterday, 15), "sign": democlock.working_moment(yesterday, 17)}
+    with democlock.at(when["draft"]):
+        _, (notice,) = services.draft_notices(
+            actor=clerk,
+            case=case,
+            units=[unit],
+            measure=spec.measure,
+            debtor=debtor,
+            items=spec.items,
+            ruling_number=ruling_number,
+            note=spec.note,
+        )
     if spec.state == NoticeState.DRAFT:
         return notice
-    served_at = timezone.now() - datetime.timedelta(days=spec.served_days_ago) if spec.served_days_ago else None
-    signed_at = served_at - datetime.timedelta(hours=2) if served_at else None
-    notice = services.sign_notice(actor=leader, notice=notice, at=signed_at)
+    with democlock.at(when["sign"]):
+        notice = services.sign_notice(actor=leader, notice=notice, at=when["sign"])
     if spec.state == NoticeState.SIGNED:
         return notice
-    notice = services.serve_notice(actor=clerk, notice=notice, at=served_at)
+    with democlock.at(when["serve"]):
+        notice = services.serve_notice(actor=clerk, notice=notice, at=when["serve"])
     if spec.state in (NoticeState.SERVED, "overdue"):
         if spec.state == "overdue" and not notice.is_overdue():
             raise ApplicationError(f"演示通知书 {notice.pk} 应已逾期，但期限为 {notice.due_at}。")
         return notice
-    notice = services.acknowledge_notice(actor=liaison, notice=notice)
+    with democlock.at(when["acknowledge"]):
+        notice = services.acknowledge_notice(actor=liaison, notice=notice)
     if spec.state == NoticeState.ACKNOWLEDGED:
         return notice
     if spec.reply:
         outcome, results, text = spec.reply
-        services.reply_to_notice(actor=liaison, notice=notice, outcome=outcome, results=results, text=text)
-    if spec.state == NoticeState.CLOSED:
-        services.close_notice(actor=clerk, notice=notice, reason="已收到回复，办结。")
-    elif spec.state == NoticeState.LIFTED:
-        services.lift_notice(actor=clerk, notice=notice, ground=spec.lift)
+        with democlock.at(when["reply"]):
+            services.reply_to_notice(actor=liaison, notice=notice, outcome=outcome, results=results, text=text)
+    with democlock.at(when["finish"]):
+        if spec.state == NoticeState.CLOSED:
+            services.close_notice(actor=clerk, notice=notice, reason="已收到回复，办结。")
+        elif spec.state == NoticeState.LIFTED:
+            services.lift_notice(actor=clerk, notice=notice, ground=spec.lift)
     return Notice.objects.get(pk=notice.pk)
 
 
 @transaction.atomic
 def _load_case(spec, *, clerk, leader):
-    case = create_case(
-        actor=clerk,
-        number=spec.number,
-        amount=spec.amount,
-        basis_issuer="广州市荔湾区人民法院",
-        basis_number=spec.basis_number,
-        filed_on=_days_ago(spec.filed_days_ago),
-        applicants=spec.applicants,
-        debtors=spec.debtors,
-        obligation=spec.obligation,
-        officer_name=clerk.display_name,
-        officer_phone=spec.officer_phone,
-    )
+    now = timezone.now()
+    with democlock.at(now - datetime.timedelta(days=spec.filed_days_ago)):
+        case = create_case(
+            actor=clerk,
+            number=spec.number,
+            amount=spec.amount,
+            basis_issuer="广州市荔湾区人民法院",
+            basis_number=spec.basis_number,
+            filed_on=_days_ago(spec.filed_days_ago),
+            applicants=spec.applicants,
+            debtors=spec.debtors,
+            obligation=spec.obligation,
+            officer_name=clerk.display_name,
+            officer_phone=spec.officer_phone,
+        )
     debtor = Party.objects.filter(case=case, role=PartyRole.DEBTOR).order_by("position").first()
     states = []
     for notice_spec in spec.notices:
-        _make_notice(notice_spec, case=case, debtor=debtor, clerk=clerk, leader=leader, ruling_number=case.number)
+        _make_notice(notice_spec, case=case, debtor=debtor, clerk=clerk, leader=leader, ruling_number=case.number,
+                     now=now)
         states.append(notice_spec.state)
     if spec.performed:
-        update_case(actor=clerk, case=case, performed_amount=spec.amount)
+        # recorded the day after the freeze was lifted on the ground that the debtor performed
+        with democlock.at(now - datetime.timedelta(days=SERVED_DAYS_AGO[NoticeState.LIFTED] - 6)):
+            update_case(actor=clerk, case=case, performed_amount=spec.amount)
     return case, states
 
 

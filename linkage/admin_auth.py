@@ -3,17 +3,24 @@ listed without keys (and never minted here for a person), and django-axes' recor
 one explicit, audited unlock action."""
 
 from axes import admin as axes_admin
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.db import transaction
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, tokens
 from .admin_mixins import ReadOnlyAdminMixin
+from .auth_models import LoginAttempt, LoginFailure, LoginLog, TwoFactorDevice
 from .models import ApiToken
 from .otp import AdminLoginForm
 
 admin.site.login_form = AdminLoginForm
 admin.site.login_template = "admin/login_otp.html"
+
+# django-otp registers its devices under their English name; they are listed as the Chinese-named proxy instead.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TwoFactorDevice, TOTPDeviceAdmin)
 
 
 @admin.register(ApiToken)
@@ -39,7 +46,7 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         self.message_user(request, f"已吊销{count}个令牌。", messages.SUCCESS)
 
 
-@admin.register(AccessAttempt)
+@admin.register(LoginAttempt)
 class AccessAttemptAdmin(ReadOnlyAdminMixin, axes_admin.AccessAttemptAdmin):
     actions = ["unlock"]
 
@@ -65,11 +72,11 @@ class AccessAttemptAdmin(ReadOnlyAdminMixin, axes_admin.AccessAttemptAdmin):
         self.message_user(request, f"已解除{count}条登录锁定记录。", messages.SUCCESS)
 
 
-@admin.register(AccessLog)
+@admin.register(LoginLog)
 class AccessLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessLogAdmin):
     pass
 
 
-@admin.register(AccessFailureLog)
+@admin.register(LoginFailure)
 class AccessFailureLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessFailureLogAdmin):
     pass

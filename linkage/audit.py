@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 AUDITED_APPS = {"linkage", "members", "cases", "assistance", "blacklist", "meetings", "assessment"}
 # Models whose rows are themselves a log, or too frequent to be worth a second row each.
-UNAUDITED_MODELS = {"linkage.auditentry", "linkage.notification", "linkage.delivery", "linkage.reminder"}
+UNAUDITED_MODELS = {"linkage.auditentry", "linkage.notification", "linkage.delivery", "linkage.reminder",
+                    # proxies of django-axes' and django-otp's records (linkage.auth_models), not audited before either
+                    "linkage.loginattempt", "linkage.loginlog", "linkage.loginfailure", "linkage.twofactordevice"}
 MASKED_FIELDS = {"password", "key_hash"}
 SKIPPED_PATH_PREFIXES = ("/static/", "/favicon.ico")
 

@@ -316,3 +316,6 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… {self.name or self.user_id}"
+
+
+from .auth_models import LoginAttempt, LoginFailure, LoginLog, TwoFactorDevice  # noqa: E402, F401 (proxies, see there)

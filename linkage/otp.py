@@ -103,7 +103,7 @@ class EnrolmentMiddleware:
     """A logged-in user whose role must use the second factor (LINKAGE_OTP_REQUIRED_ROLES) and who has no confirmed
     device is sent to enrol before anything else (the API answers 403 in Chinese)."""
 
-    ALLOWED = ("/accounts/otp/", "/accounts/logout/", "/accounts/password/", "/static/", "/i18n/", "/favicon.ico",
+    ALLOWED = ("/accounts/otp/", "/accounts/logout/", "/accounts/password/", "/static/", "/favicon.ico",
                "/admin/logout/")
 
     def __init__(self, get_response):

@@ -110,8 +110,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 # A kept connection the server dropped (restart, failover) is replaced before a request uses it, not a 500.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # The embedded default has web, worker and beat writing one file. A deferred transaction that reads, then
+    # writes, fails at once with "database is locked" when another process writes meanwhile (SQLite cannot wait
+    # there); IMMEDIATE takes the write lock when the transaction begins, where `timeout` makes it wait its turn.
+    # WAL lets readers go on while one process writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -136,7 +145,9 @@ GUARDIAN_RENDER_404 = True
 ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese only: the English catalogue (locale/en) covers the navigation and the roster pages but not the rest, so the
+# language switch is gone until it covers every page; a cookie asking for English is ignored (linkage.locale).
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -198,6 +209,9 @@ CELERY_TASK_ACKS_LATE = True
 # in the database, unique reminder rows), so running it again repeats nothing and loses nothing.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# On SQLite one worker process at a time writes (see DATABASES above): tasks run one after another.
+if SQLITE:
+    CELERY_WORKER_CONCURRENCY = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

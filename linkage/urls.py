@@ -35,7 +35,6 @@ urlpatterns = [
     path("accounts/password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("accounts/otp/", otp.settings_page, name="otp-settings"),
     path("accounts/otp/qr.svg", otp.qr_code, name="otp-qr"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/", include("linkage.calendar_urls")),
     path("notifications/", include("linkage.notification_urls")),
     path("members/", include("members.urls")),

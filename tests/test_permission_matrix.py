@@ -155,7 +155,6 @@ TABLE = {
     "otp-qr": Row(get=page(200, admin=404)),
     "password-change": Row(get=page(200), post=page(200)),
     "password-change-done": Row(get=page(200)),
-    "set_language": Row(get=everyone(302), post=everyone(302), data={"language": "zh-hans", "next": "/"}),
     "favicon": Row(get=everyone(200)),
     "calendar": Row(get=page(200)),
     "notifications": Row(get=page(200)),
@@ -518,14 +517,14 @@ TABLE = {
 ADMIN_NO_ADD = {
     "assistance.notice", "meetings.meeting", "meetings.agendaitem", "meetings.decision", "meetings.annualreport",
     "members.contactchangerequest", "linkage.auditentry", "linkage.delivery", "linkage.reminder",
-    "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "linkage.apitoken",
+    "linkage.loginattempt", "linkage.loginlog", "linkage.loginfailure", "linkage.apitoken",
     "assessment.assessment", "assessment.criterion", "assessment.scoreentry", "assessment.nomination",
     "assessment.scoreboardversion", "assessment.assessmentevent",
 }
 # Nothing the product holds is hard-deleted by a user action (issue 8, item 6): the admin deletes only these
 # (a group, a second-factor device). API tokens are revoked, never deleted; lockout records and login logs are
 # evidence (an attempt is cleared only by the audited unlock action), issue 17.
-ADMIN_DELETABLE = {"auth.group", "otp_totp.totpdevice"}
+ADMIN_DELETABLE = {"auth.group", "linkage.twofactordevice"}
 
 
 def _admin_model(path):

@@ -79,6 +79,21 @@ def login(page, username, password="demo-pass-2026"):
         page.goto(f"{page.base_url}/")
 
 
+def open_nav(page, text):
+    """Click a main navigation item by its exact text, as a person would: on a phone the menu is behind the toggler,
+    and an item of a group (成员单位, a liaison's 失信名单) is behind its dropdown."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.wait_for_selector("#mainnav.show")
+    link = f"a:not(.dropdown-toggle):text-is('{text}')"
+    item = page.locator(f"#mainnav {link}")
+    if not item.is_visible():
+        page.locator("#mainnav li.dropdown", has=page.locator(link)).locator(".dropdown-toggle").click()
+    with page.expect_navigation():
+        item.click()
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -13,7 +13,7 @@ from blacklist.models import Listing, ListingAcknowledgement, ListingEvent, List
 from cases import services as case_services
 from members.models import Organisation, User
 
-from .conftest import login, screenshot
+from .conftest import login, open_nav, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +98,7 @@ def test_listing_from_proposal_to_deletion(case, new_page):
     housing = Organisation.objects.get(code="lw-housing")
     liaison = new_page()
     login(liaison, "lw-housing-a")
-    liaison.click("#mainnav >> text=失信推送")
+    open_nav(liaison, "失信推送")
     liaison.wait_for_selector("#push-list")
     row = liaison.locator(f"#push-{published.pk}")
     assert "欧阳燊" in row.text_content() and "发布" in row.text_content() and DEBTOR_ID in row.text_content()
@@ -111,7 +111,7 @@ def test_listing_from_proposal_to_deletion(case, new_page):
     assert ListingAcknowledgement.objects.filter(event=published, unit=housing).count() == 1
 
     # The same liaison screens one applicant and gets the hit.
-    liaison.click("#mainnav >> text=失信筛查")
+    open_nav(liaison, "失信筛查")
     liaison.goto(f"{liaison.base_url}/screenings/new/")
     liaison.fill("#single-form #id_name", "欧阳燊")
     liaison.fill("#single-form #id_identifier", DEBTOR_ID.lower())

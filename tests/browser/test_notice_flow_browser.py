@@ -12,7 +12,7 @@ from assistance.models import Notice, NoticeState
 from cases.models import Case
 from members.models import User
 
-from .conftest import login, screenshot
+from .conftest import login, open_nav, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,15 +27,6 @@ TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 def liwan(db):
     call_command("load_jurisdiction", "liwan", verbosity=0)
     call_command("create_demo_accounts", verbosity=0)
-
-
-def open_nav(page, text):
-    """Click a main navigation item; on a phone the menu is behind the toggler first."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-        page.wait_for_selector("#mainnav.show")
-    page.click(f"#mainnav >> text={text}")
 
 
 def test_notice_from_filing_to_closing(liwan, new_page, tmp_path):

@@ -46,6 +46,7 @@ def test_a_liaison_edits_their_notification_settings(new_page):
 
     wide = new_page()
     login(wide, "pref-liaison")
+    wide.click("#account-menu")  # the account menu holds it
     wide.click("#nav-notification-preferences")
     wide.wait_for_selector("#preference-table")
     screenshot(wide, "notification-preferences")

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from members.models import Contact
 
-from .conftest import login, screenshot
+from .conftest import login, open_nav, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def test_admin_and_liaison_walk_roster_and_directory(liwan, new_page):
     admin = new_page()
     login(admin, "admin")
     assert "联系人不全的成员单位" in admin.text_content("main")
-    admin.click("nav >> text=成员单位")
+    open_nav(admin, "成员单位名册")
     admin.wait_for_selector("#roster-table")
     rows = admin.locator("#roster-table tbody tr")
     assert rows.count() == 25
@@ -33,7 +33,7 @@ def test_admin_and_liaison_walk_roster_and_directory(liwan, new_page):
     admin.click("#roster-table a:has-text(\"公安局荔湾区分局\")")
     admin.wait_for_selector("#contact-history")
     assert "24小时内" in admin.text_content(".duties")
-    admin.click("nav >> text=通讯录")
+    open_nav(admin, "通讯录")
     admin.wait_for_selector("#directory-table")
     assert "A角" in admin.text_content("#directory-table")
     screenshot(admin, "admin-directory")

@@ -61,15 +61,15 @@ def test_the_axes_records_are_read_only_and_unlocking_is_audited(client, clerk):
         username=clerk.username, ip_address="10.1.1.1", user_agent="x", path_info="/accounts/login/", http_accept="*/*"
     )
     client.force_login(admin)
-    for model, obj in [("accessattempt", attempt), ("accesslog", log), ("accessfailurelog", None)]:
+    for model, obj in [("loginattempt", attempt), ("loginlog", log), ("loginfailure", None)]:
         if obj is not None:
-            change = reverse(f"admin:axes_{model}_change", args=[obj.pk])
+            change = reverse(f"admin:linkage_{model}_change", args=[obj.pk])
             assert client.get(change).status_code == 200  # viewed
             assert client.post(change, {"username": "edited", "failures_since_start": 0}).status_code == 403
-            assert client.get(reverse(f"admin:axes_{model}_delete", args=[obj.pk])).status_code == 403
-        listing = client.get(reverse(f"admin:axes_{model}_changelist"))
+            assert client.get(reverse(f"admin:linkage_{model}_delete", args=[obj.pk])).status_code == 403
+        listing = client.get(reverse(f"admin:linkage_{model}_changelist"))
         assert listing.status_code == 200 and "delete_selected" not in listing.content.decode()
-    changelist = reverse("admin:axes_accessattempt_changelist")
+    changelist = reverse("admin:linkage_loginattempt_changelist")
     refused = client.post(changelist, {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"})
     assert refused.status_code in (200, 302) and AccessAttempt.objects.filter(pk=attempt.pk).exists()
     AccessLog.objects.get(pk=log.pk)

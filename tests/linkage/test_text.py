@@ -23,6 +23,7 @@ EVERY_TEXT_FIELD = [
     (model, field)
     for model in __import__("django.apps", fromlist=["apps"]).apps.get_models()
     if model._meta.app_label in {"linkage", "members", "cases", "assistance", "blacklist", "meetings", "assessment"}
+    and not model._meta.proxy  # linkage.auth_models: third-party tables under a Chinese name, no columns of ours
     for field in model._meta.concrete_fields
     if field.get_internal_type() == "TextField"
 ]

@@ -149,10 +149,3 @@ def test_home_shows_each_role_what_waits(client_for, liaison, committee_user, ad
     admin_home = client_for(admin_user).get(reverse("home")).content.decode()
     assert "联系人不全的成员单位" in admin_home and liaison.organisation.name in admin_home
 
-
-def test_english_is_available(client_for, liaison):
-    client = client_for(liaison)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    assert 'lang="en"' in response.content.decode()
