@@ -162,7 +162,9 @@ def _notices(w):
     w.attachment = w.notice_served.attachments.get()
     w.notice_acknowledged = acknowledged()
     w.notice_replied = replied()
-    w.notice_lifted = notice_services.lift_notice(actor=clerk, notice=served(), ground="performed")
+    lifting = notice_services.lift_notice(actor=clerk, notice=served(), ground="performed",
+                                          ruling_number="（2026）粤0103执1号之一")
+    w.notice_lifted = notice_services.sign_lifting(actor=leader, notice=lifting)
     # A served notice with a pending extension request and a pending review suggestion, for the court to decide.
     w.notice_contested = served()
     w.extension = notice_services.request_extension(actor=liaison, notice=w.notice_contested, days=5,

@@ -103,7 +103,7 @@ def draft(request, case_id):
 
 @login_required
 def to_sign(request):
-    """The leader's 待签发: drafts of the own court, grouped by batch."""
+    """The leader's 待签发: drafts of the own court, grouped by batch, and the liftings waiting for sign-off."""
     user = request.user
     if not user.is_court_staff:
         raise Http404
@@ -116,7 +116,10 @@ def to_sign(request):
         .order_by("batch_id", "id")
     )
     page = Paginator(drafts, DRAFTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "assistance/to_sign.html", {"page": page, "may_sign": user.is_leader})
+    liftings = (Notice.objects.visible_to(user).filter(state=NoticeState.LIFTING).with_list_relations()
+                .order_by("case_id", "id")[:DRAFTS_PER_PAGE])
+    return render(request, "assistance/to_sign.html", {"page": page, "may_sign": user.is_leader,
+                                                       "liftings": liftings})
 
 
 @login_required

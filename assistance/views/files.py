@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from linkage.pdf import pdf_response
 
-from ..models import Attachment, Notice, NoticeState
+from ..models import Attachment, Notice
 from .common import visible_notice
 
 
@@ -23,7 +23,7 @@ def lifting_pdf(request, pk):
     from .. import documents
 
     notice = visible_notice(request.user, pk)
-    if notice.state != NoticeState.LIFTED:
+    if not documents.has_lifting_notice(notice, request.user):
         raise Http404
     return pdf_response(
         documents.lifting_notice_pdf(notice), _pdf_filename(documents, notice, lifting=True), as_attachment=False
