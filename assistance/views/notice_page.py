@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from linkage.forms import run_action
 from linkage.statemachine import Machine
 
-from .. import services
+from .. import documents, services
 from ..forms import (
     RESULT_ROWS,
     CloseForm,
@@ -36,7 +36,6 @@ from ..forms import (
     filled_rows,
     rows_formset,
 )
-from .. import documents
 from ..machines import EXTENSION_MACHINE, NOTICE_MACHINE, REVIEW_MACHINE
 from ..models import (
     IN_FORCE_STATES,
