@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from linkage.errors import ApplicationError
+from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
 from linkage.workdays import add_working_days
 
@@ -78,12 +78,12 @@ def return_lifting(*, actor, notice, reason):
     """A bureau leader returns the drafted lifting with a reason: the notice goes back to the state it was in."""
     notice = NOTICE_MACHINE.lock(notice)
     NOTICE_MACHINE.check(notice, "return_lifting", actor)
+    if notice.case.is_concluded:
+        raise TransitionNotAllowed(f"案件已{notice.case.get_status_display()}，其协助措施必须解除，不能退回解除。",
+                                   state=notice.state)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("请填写退回理由。", field="reason")
-    if notice.case.is_concluded:
-        raise ApplicationError(f"案件已{notice.case.get_status_display()}，其协助措施必须解除，不能退回。",
-                               field="reason")
     NOTICE_MACHINE.move(notice, "return_lifting", actor, role=False, reason=reason,
                         data={"ground": notice.lift_ground, "ruling_number": notice.lifting_ruling_number})
     notifications.notice_returned(notice, reason, lifting=True)
