@@ -82,7 +82,7 @@ def drafts_waiting(notices, *, amended=False):
     if recipients:
         notify(recipients, Message(
             kind="notice_waiting_sign", title=f"【待签发】{first.case.number} {first.measure.name}（{units}）",
-            body=(f"{first.created_by.display_name if not amended else '执行员'}{verb}的协助执行通知书{numbers}"
+            body=(f"{first.created_by.display_name}{verb}的协助执行通知书{numbers}"
                   f"（{first.court.name}{first.case.number}，{first.measure.name}，协助执行单位：{units}）待您签发。"),
             link=reverse("assistance:to-sign") if len(notices) > 1 else _link(first),
         ))
