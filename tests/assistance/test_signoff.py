@@ -363,3 +363,29 @@ def test_who_is_told_of_each_hand_over_once(clerk, leader, liaison, contacts, ca
     services.reply_to_notice(actor=liaison, notice=notice, outcome="not_found", text="未查到。")
     assert kinds(clerk) == ["extension_requested", "notice_replied", "review_raised"]
     assert kinds(liaison) == ["notice_served"]  # the unit is not told of its own moves
+
+
+@pytest.mark.parametrize(("move", "who"), [
+    ("sign_lifting", "clerk"), ("sign_lifting", "other_leader"), ("sign_lifting", "liaison"),
+    ("return_lifting", "clerk"), ("return_lifting", "other_leader"),
+    ("acknowledge_lifting", "clerk"), ("acknowledge_lifting", "other_liaison"), ("acknowledge_lifting", "leader"),
+])
+def test_the_lifting_moves_refuse_the_wrong_role_or_court_and_change_nothing(move, who, clerk, leader, liaison, case,
+                                                                            unit):
+    notice = advance(new_draft(clerk, case, unit), NoticeState.SERVED, clerk=clerk, leader=leader)
+    services.lift_notice(actor=clerk, notice=notice, ground="performed", ruling_number=RULING)
+    if move == "acknowledge_lifting":
+        services.sign_lifting(actor=leader, notice=notice)
+    before = Notice.objects.get(pk=notice.pk)
+    events = notice.events.count()
+    actor = {"clerk": clerk, "leader": leader, "liaison": liaison, "other_leader": factories.LeaderFactory(),
+             "other_liaison": factories.LiaisonFactory()}[who]
+    service = getattr(services, move)
+    kwargs = {"reason": "理由"} if move == "return_lifting" else {}
+    with pytest.raises(PermissionDenied) as refusal:
+        service(actor=actor, notice=notice, **kwargs)
+    assert "只有" in str(refusal.value)
+    after = Notice.objects.get(pk=notice.pk)
+    assert (after.state, after.lifted_at, after.lifting_ruling_number) == (
+        before.state, before.lifted_at, before.lifting_ruling_number)
+    assert notice.events.count() == events
