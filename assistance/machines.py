@@ -14,6 +14,13 @@ from .querysets import OPEN_STATES
 STARTING_MOVES = frozenset({"sign", "serve", "amend", "resubmit"})
 
 
+def concluded_case_refusal(case, verb):
+    """The one refusal of new work on a concluded case (drafting, signing, serving, amending), or "" when open."""
+    if not case.is_concluded:
+        return ""
+    return f"案件已{case.get_status_display()}，不能再{verb}协助执行通知书。"
+
+
 @dataclass
 class NoticeMachine(Machine):
     """The notice's table, and the one rule beside it that the state alone cannot say: nothing is signed, served or
@@ -21,9 +28,9 @@ class NoticeMachine(Machine):
 
     def check(self, obj, action, actor=None, *, role=True):
         move = super().check(obj, action, actor, role=role)
-        if action in STARTING_MOVES and obj.case.is_concluded:
-            raise TransitionNotAllowed(
-                f"案件已{obj.case.get_status_display()}，不能再{move.label}协助执行通知书。", state=obj.state)
+        refusal = concluded_case_refusal(obj.case, move.label) if action in STARTING_MOVES else ""
+        if refusal:
+            raise TransitionNotAllowed(refusal, state=obj.state)
         return move
 
     def may(self, user, obj, action):

@@ -13,7 +13,7 @@ from members.models import Measure, Organisation
 
 from .. import notifications
 from ..attachments import MAX_FILES, inspect_upload
-from ..machines import NOTICE_MACHINE
+from ..machines import NOTICE_MACHINE, concluded_case_refusal
 from ..models import (
     Attachment,
     AttachmentKind,
@@ -92,8 +92,8 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
-    if not case.is_open:
-        raise ApplicationError(f"案件状态为“{case.get_status_display()}”，不能再发出协助执行通知书。")
+    if refusal := concluded_case_refusal(case, "发出"):
+        raise ApplicationError(refusal)
     if isinstance(measure, str):
         measure = Measure.objects.filter(code=measure).first()
         if measure is None:

@@ -15,6 +15,7 @@ from members.models import Organisation
 
 from .. import services
 from ..forms import ITEM_CONTENT_FIELDS, ITEM_ROWS, DraftForm, NoticeItemForm, filled_rows, rows_formset
+from ..machines import concluded_case_refusal
 from ..models import Notice, NoticeState
 from .common import call, quiet, quiet_formset, with_added_row
 
@@ -39,8 +40,8 @@ def draft(request, case_id):
     if not user.is_clerk:
         raise Http404
     case = get_object_or_404(Case.objects.editable_by(user).select_related("court"), pk=case_id)
-    if not case.is_open:
-        messages.error(request, f"案件状态为“{case.get_status_display()}”，不能再发出协助执行通知书。")
+    if refusal := concluded_case_refusal(case, "发出"):
+        messages.error(request, refusal)
         return redirect("cases:detail", pk=case.pk)
     units = _draftable_units(case)
     sections = {}
