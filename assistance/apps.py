@@ -10,7 +10,7 @@ class AssistanceConfig(AppConfig):
         from linkage.calendar_services import calendar_changed
 
         from .deadlines import on_calendar_changed
-        from .receivers import lift_measures_of_ended_case
+        from .receivers import stop_measures_of_concluded_case
 
         calendar_changed.connect(on_calendar_changed, dispatch_uid="assistance_recompute_deadlines")
-        case_status_changed.connect(lift_measures_of_ended_case, dispatch_uid="assistance_lift_ended_case")
+        case_status_changed.connect(stop_measures_of_concluded_case, dispatch_uid="assistance_lift_ended_case")

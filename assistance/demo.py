@@ -418,7 +418,9 @@ def _make_notice(spec, *, case, debtor, clerk, leader, ruling_number, now=None):
         if spec.state == NoticeState.CLOSED:
             services.close_notice(actor=clerk, notice=notice, reason="已收到回复，办结。")
         elif spec.state == NoticeState.LIFTED:
-            services.lift_notice(actor=clerk, notice=notice, ground=spec.lift)
+            services.lift_notice(actor=clerk, notice=notice, ground=spec.lift,
+                                 ruling_number=f"{notice.case.number}之一")
+            services.sign_lifting(actor=leader, notice=notice)
     return Notice.objects.get(pk=notice.pk)
 
 

@@ -22,6 +22,8 @@ NOTICE_TITLE = "协助执行通知书"
 LIFTING_TITLE = "解除协助执行通知书"
 NOTICE_TEMPLATE = "pdf/notice.html"
 LIFTING_TEMPLATE = "pdf/lifting_notice.html"
+# The states that have a lifting notice: drafted (waiting for the leader), served, acknowledged by the unit.
+LIFTING_STATES = (NoticeState.LIFTING, NoticeState.LIFTED, NoticeState.LIFT_ACKNOWLEDGED)
 
 # Measures whose lifting is governed by the rules on seals, seizures and freezes (2020 revision, art. 28: the court
 # lifts when the debt is paid, security is given with the applicant's consent, the applicant withdraws …).
@@ -163,11 +165,14 @@ def notice_document_context(notice):
         "officer_phone": case.officer_phone,
         "lifting": None,
     }
-    if notice.state == NoticeState.LIFTED:
+    if notice.state in LIFTING_STATES:
         measure_is_seizure = notice.measure.code in SEIZURE_MEASURES
         context["lifting"] = {
             "title": LIFTING_TITLE,
-            "date": chinese_date(notice.lifted_at),
+            # Before the leader signs it the lifting is a draft: no date, a watermark.
+            "date": chinese_date(notice.lifted_at) if notice.lifted_at else "",
+            "is_draft": notice.state == NoticeState.LIFTING,
+            "ruling_number": notice.lifting_ruling_number,
             "ground": lift_ground_label(notice),
             "reason": (notice.lift_reason or "").strip(),
             "legal_basis": SEIZURE_LIFTING_BASIS if measure_is_seizure else GENERAL_LIFTING_BASIS,
@@ -193,11 +198,24 @@ def notice_pdf(notice) -> bytes:
     return render_pdf(NOTICE_TEMPLATE, notice_document_context(notice))
 
 
+def has_lifting_notice(notice, user) -> bool:
+    """Whether `user` may read the notice's lifting notice now: once served, whoever sees the notice; while it waits
+    for the leader's signature, the court's people (and the committee) only, never the unit."""
+    if notice.state == NoticeState.LIFTING:
+        return not user.is_liaison
+    return notice.state in LIFTING_STATES
+
+
 def lifting_notice_pdf(notice) -> bytes:
-    """The 解除协助执行通知书 of a lifted notice as an A4 PDF with its receipt."""
+    """The 解除协助执行通知书 of a lifted notice as an A4 PDF with its receipt, citing the lifting ruling; while it
+    waits for the leader's signature it carries a 草稿 watermark and no date."""
     context = notice_document_context(notice)
     if context["lifting"] is None:
         raise ApplicationError(f"通知书当前状态为“{context['state_display']}”，尚未解除，没有解除协助执行通知书。")
+    if context["lifting"]["is_draft"]:
+        context = {**context, "watermark": "草稿", "is_draft": True}
+    else:
+        context = {**context, "watermark": "", "is_draft": False}
     return render_pdf(LIFTING_TEMPLATE, context)
 
 

@@ -171,7 +171,27 @@ class CloseForm(BootstrapFormMixin, forms.Form):
 
 class LiftForm(BootstrapFormMixin, forms.Form):
     ground = forms.ChoiceField(label="解除原因", choices=[("", "请选择"), *LiftGround.choices], required=False)
+    ruling_number = forms.CharField(label="解除裁定书文号", required=False, max_length=60,
+                                    widget=forms.TextInput(attrs={"placeholder": "如：（2026）粤0103执123号之一"}))
     reason = forms.CharField(label="说明", required=False, max_length=500)
+
+
+class ReturnForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label="退回理由", required=False, max_length=500)
+
+
+class ResubmitForm(BootstrapFormMixin, forms.Form):
+    """A returned draft's correction: the fields a draft may change, filled with what it says now."""
+
+    ruling_number = forms.CharField(label="执行裁定书文号", max_length=60)
+    legal_basis = forms.CharField(label="法律依据", max_length=300)
+    note = forms.CharField(label="其他事项", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, notice=None, **kwargs):
+        if notice is not None and not args:
+            kwargs.setdefault("initial", {"ruling_number": notice.ruling_number, "legal_basis": notice.legal_basis,
+                                          "note": notice.note})
+        super().__init__(*args, **kwargs)
 
 
 class WithdrawForm(BootstrapFormMixin, forms.Form):

@@ -175,6 +175,13 @@ class WithdrawSerializer(serializers.Serializer):
 class LiftSerializer(serializers.Serializer):
     ground = serializers.ChoiceField(label="解除原因", choices=LiftGround.choices)
     reason = ApiTextField(max_chars=REASON_MAX, label="说明", required=False, allow_blank=True, default="")
+    ruling_number = serializers.CharField(label="解除裁定书文号", max_length=60, required=False, allow_blank=True,
+                                          default="", help_text="必填，如（2026）粤0103执123号之一")
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = ApiTextField(max_chars=REASON_MAX, label="退回理由", required=False, allow_blank=True, default="",
+                          help_text="必填")
 
 
 class DraftResultSerializer(serializers.Serializer):

@@ -2,30 +2,69 @@
 table each on the shared state machine (`linkage.statemachine`). Services move through them; pages and the API ask
 them which actions to offer."""
 
+from dataclasses import dataclass
+
+from linkage.errors import TransitionNotAllowed
 from linkage.statemachine import Machine, Move, Role, clerk_of, leader_of, liaison_of
 
-from .models import NoticeEvent, NoticeState, RequestState, ReviewState
+from .models import IN_FORCE_STATES, NoticeEvent, NoticeState, RequestState, ReviewState
 from .querysets import OPEN_STATES
 
+# The moves that start or restart a notice: refused once its case is concluded (执行完毕、终结、终本).
+STARTING_MOVES = frozenset({"sign", "serve", "amend", "resubmit"})
+
+
+def concluded_case_refusal(case, verb):
+    """The one refusal of new work on a concluded case (drafting, signing, serving, amending), or "" when open."""
+    if not case.is_concluded:
+        return ""
+    return f"案件已{case.get_status_display()}，不能再{verb}协助执行通知书。"
+
+
+@dataclass
+class NoticeMachine(Machine):
+    """The notice's table, and the one rule beside it that the state alone cannot say: nothing is signed, served or
+    (re)drafted on a concluded case. `check` refuses it in Chinese, so `may` and `actions_for` never offer it."""
+
+    def check(self, obj, action, actor=None, *, role=True):
+        move = super().check(obj, action, actor, role=role)
+        refusal = concluded_case_refusal(obj.case, move.label) if action in STARTING_MOVES else ""
+        if refusal:
+            raise TransitionNotAllowed(refusal, state=obj.state)
+        return move
+
+    def may(self, user, obj, action):
+        return super().may(user, obj, action) and not (action in STARTING_MOVES and obj.case.is_concluded)
+
+
 _CLERK = clerk_of("court_id")
+_LEADER = leader_of("court_id", "只有本院执行局领导可以签发或退回。")
 _LIAISON = liaison_of("unit_id")
 # The court decides a unit's request about a notice: a clerk of the notice's court.
 _CLERK_OF_NOTICE = Role(lambda actor, obj: actor.is_clerk and actor.organisation_id == obj.notice.court_id,
                         _CLERK.message)
 
-NOTICE_MACHINE = Machine(
+NOTICE_MACHINE = NoticeMachine(
     noun="通知书",
     moves={
         "sign": Move({NoticeState.DRAFT}, NoticeState.SIGNED, "签发",
                      leader_of("court_id", "只有本院执行局领导可以签发通知书。")),
+        # The leader's other answer to a draft: back to the clerk with a reason; the clerk amends it and it waits again.
+        "return": Move({NoticeState.DRAFT}, NoticeState.RETURNED, "退回修改", _LEADER),
+        "resubmit": Move({NoticeState.RETURNED}, NoticeState.DRAFT, "修改后重新报签", _CLERK),
         "serve": Move({NoticeState.SIGNED}, NoticeState.SERVED, "送达", _CLERK),
         "acknowledge": Move({NoticeState.SERVED}, NoticeState.ACKNOWLEDGED, "签收", _LIAISON),
         "reply": Move({NoticeState.ACKNOWLEDGED}, NoticeState.REPLIED, "回复", _LIAISON),
         "close": Move({NoticeState.REPLIED}, NoticeState.CLOSED, "办结", _CLERK),
-        "lift": Move({NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED},
-                     NoticeState.LIFTED, "解除", _CLERK),
-        "withdraw": Move({NoticeState.DRAFT, NoticeState.SIGNED, NoticeState.SERVED, NoticeState.ACKNOWLEDGED},
-                         NoticeState.WITHDRAWN, "撤回", _CLERK),
+        # Lifting goes through the leader's sign-off like a notice: the clerk drafts it, the leader signs it (the
+        # 解除协助执行通知书 is served on the unit) or returns it (the notice goes back to the state it was in), and
+        # the unit acknowledges it online.
+        "lift": Move(IN_FORCE_STATES, NoticeState.LIFTING, "拟解除", _CLERK),
+        "sign_lifting": Move({NoticeState.LIFTING}, NoticeState.LIFTED, "签发解除", _LEADER),
+        "return_lifting": Move({NoticeState.LIFTING}, lambda notice: notice.lifted_from, "退回解除", _LEADER),
+        "acknowledge_lifting": Move({NoticeState.LIFTED}, NoticeState.LIFT_ACKNOWLEDGED, "确认解除", _LIAISON),
+        "withdraw": Move({NoticeState.DRAFT, NoticeState.RETURNED, NoticeState.SIGNED, NoticeState.SERVED,
+                          NoticeState.ACKNOWLEDGED}, NoticeState.WITHDRAWN, "撤回", _CLERK),
         # Moves that leave the state as it is: a draft's correction, and the unit's side paths while the clock runs.
         "amend": Move({NoticeState.DRAFT}, None, "修改草稿", _CLERK),
         "extension_requested": Move(OPEN_STATES, None, "申请延期", _LIAISON),

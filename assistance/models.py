@@ -25,19 +25,25 @@ from .querysets import OPEN_STATES, NoticeQuerySet, is_overdue
 
 class NoticeState(models.TextChoices):
     DRAFT = "draft", "草稿"
+    RETURNED = "returned", "退回修改"
     SIGNED = "signed", "已签发"
     SERVED = "served", "已送达"
     ACKNOWLEDGED = "acknowledged", "已签收"
     REPLIED = "replied", "已回复"
     CLOSED = "closed", "已办结"
+    LIFTING = "lifting", "解除待签发"
     LIFTED = "lifted", "已解除"
+    LIFT_ACKNOWLEDGED = "lift_acknowledged", "已确认解除"
     WITHDRAWN = "withdrawn", "已撤回"
 
 
 # States a liaison may see: from service on.
 SERVED_STATES = (
-    NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED, NoticeState.LIFTED,
+    NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED, NoticeState.LIFTING,
+    NoticeState.LIFTED, NoticeState.LIFT_ACKNOWLEDGED,
 )
+# States whose measure the unit still carries out: a lifting may be drafted from them.
+IN_FORCE_STATES = (NoticeState.SERVED, NoticeState.ACKNOWLEDGED, NoticeState.REPLIED, NoticeState.CLOSED)
 
 
 class LiftGround(models.TextChoices):
@@ -152,6 +158,18 @@ class Notice(ChoiceLabels, models.Model):
     lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
     lift_ground = models.CharField("解除原因", max_length=30, choices=LiftGround.choices, blank=True)
     lift_reason = BoundedTextField("解除说明", blank=True, max_chars=REASON_MAX)
+    # The lifting's own sign-off: drafted by a clerk from a state in force (kept to return to), signed by a leader
+    # (served on the unit then), acknowledged by the unit online before `lift_due_at` (reminded like a notice).
+    lifting_ruling_number = models.CharField("解除裁定书文号", max_length=60, blank=True)
+    lifted_from = models.CharField("解除前状态", max_length=20, choices=NoticeState.choices, blank=True)
+    lifting_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除起草人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    lift_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除签发人", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    lift_due_at = models.DateTimeField("确认解除期限", null=True, blank=True)
+    lift_acknowledged_at = models.DateTimeField("确认解除时间", null=True, blank=True)
+    lift_acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认解除人", null=True,
+                                             blank=True, on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     supersedes = models.ForeignKey(
         "self", verbose_name="替代的通知书", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -177,7 +195,7 @@ class Notice(ChoiceLabels, models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["draft", "signed"]) | Q(state="withdrawn") | Q(served_at__isnull=False,
+                condition=Q(state__in=["draft", "returned", "signed"]) | Q(state="withdrawn") | Q(served_at__isnull=False,
                                                                                        due_at__isnull=False),
                 name="served_notice_has_clock",
             ),

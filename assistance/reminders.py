@@ -7,6 +7,8 @@ The ladder for a notice, on working days from the morning hour on (`settings.REM
 - `overdue`: once the deadline has passed → A, B and the unit's responsible leader;
 - `escalation`: overdue by `settings.ESCALATE_AFTER_WORKING_DAYS` working days → the court clerk who drafted the
   notice and the committee's escalation list (the committee's users of the court's jurisdiction).
+A lifting served on a unit waits for its online acknowledgement until `lift_due_at` and is reminded the same way
+(`scan_lifting_reminders`: due day → A and B, late → A, B and the responsible leader).
 A scan sends the stage the notice is in now; a missed scan therefore never floods anybody with stale stages.
 """
 
@@ -18,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import CharField, Exists, OuterRef, Value, When
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -250,3 +253,49 @@ def scan_renewals(now=None):
             batch.append((result.pk, "renewal", expiry, [Recipient.from_user(notice.created_by)], message))
         written = send_reminders(batch, content_type=ContentType.objects.get_for_model(ReplyResult))
     return {"skipped": False, "reminders": written}
+
+
+def scan_lifting_reminders(now=None, *, batch_size=SCAN_BATCH):
+    """Liftings the unit has not acknowledged online are reminded like a notice, each stage once per lifting: on the
+    day the acknowledgement is due → A and B; once it is late → A, B and the unit's responsible leader. Same window
+    (working days from the morning hour) and the same once-only rows as the notice ladder."""
+    now = now or timezone.now()
+    today = _local(now).date()
+    calendar = WorkingCalendar.for_range(today - datetime.timedelta(days=7), today + datetime.timedelta(days=7))
+    if reminder_window(now, calendar) is None:
+        return {"skipped": True, "notices": 0, "reminders": 0}
+    content_type = ContentType.objects.get_for_model(Notice)
+    stage = CaseWhen(When(lift_due_at__lt=now, then=Value("overdue")),
+                     When(lift_due_at__lte=_close_of(today), then=Value("due_day")), default=Value(""),
+                     output_field=CharField())
+    already = Reminder.objects.filter(content_type=content_type, object_id=OuterRef("pk"),
+                                      kind=Concat(Value("lifting_"), OuterRef("stage")), due_at=OuterRef("lift_due_at"))
+    with transaction.atomic():
+        rows = list(
+            Notice.objects.filter(state="lifted", lift_due_at__lte=_close_of(today))
+            .annotate(stage=stage).exclude(stage="").filter(~Exists(already))
+            .select_for_update(skip_locked=True, of=("self",)).order_by("lift_due_at", "pk")
+            .values("pk", "stage", "lift_due_at", "unit_id", "case__number", "measure__name", "unit__name",
+                    "unit__short_name", "court__name", "lifting_ruling_number")[:batch_size]
+        )
+        contacts = defaultdict(dict)
+        for contact in Contact.objects.current().filter(organisation_id__in={row["unit_id"] for row in rows},
+                                                        role__in=["A", "B", "L"]):
+            contacts[contact.organisation_id][contact.role] = Recipient.from_contact(contact)
+        batch = []
+        for row in rows:
+            unit_contacts = contacts[row["unit_id"]]
+            roles = ("A", "B", "L") if row["stage"] == "overdue" else ("A", "B")
+            recipients = _unique([unit_contacts[role] for role in roles if role in unit_contacts])
+            due = _local(row["lift_due_at"])
+            message = Message(
+                kind=f"reminder_{row['stage']}",
+                title=f"【确认解除{STAGE_LABELS[row['stage']]}】{row['case__number']} {row['measure__name']}（{row['unit__short_name']}）",
+                body=(f"{row['court__name']}{row['case__number']}解除协助执行通知书（{row['measure__name']}，"
+                      f"解除裁定书{row['lifting_ruling_number']}），协助执行单位：{row['unit__name']}，"
+                      f"应于{due:%Y年%m月%d日 %H:%M}前在线确认。请停止协助执行、办理解除手续并在系统中确认。"),
+                link=reverse("assistance:detail", args=[row["pk"]]),
+            )
+            batch.append((row["pk"], f"lifting_{row['stage']}", row["lift_due_at"], recipients, message))
+        written = send_reminders(batch, content_type=content_type)
+    return {"skipped": False, "notices": len(rows), "reminders": written, "more": len(rows) == batch_size}

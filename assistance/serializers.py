@@ -297,6 +297,9 @@ class NoticeSerializer(serializers.ModelSerializer):
             "lift_ground",
             "lift_ground_display",
             "lift_reason",
+            "lifting_ruling_number",
+            "lift_due_at",
+            "lift_acknowledged_at",
             "withdrawn_at",
             "supersedes",
         ]
@@ -324,12 +327,17 @@ class NoticeDetailSerializer(NoticeSerializer):
     review_suggestions = ReviewSuggestionSerializer(many=True, read_only=True, source="review_suggestion_list")
     events = NoticeEventSerializer(many=True, read_only=True)
     superseded_by = serializers.SerializerMethodField(help_text="审查建议成立后重新起草的通知书 id（可见时）")
+    actions = serializers.SerializerMethodField(
+        help_text="调用者现在可以办理的操作（状态机中的 move 名，如 sign、return、serve、lift、sign_lifting、"
+        "return_lifting、acknowledge_lifting）"
+    )
 
     class Meta(NoticeSerializer.Meta):
         fields = [
             *NoticeSerializer.Meta.fields,
             "signed_by",
             "superseded_by",
+            "actions",
             "reply",
             "attachments",
             "extension_requests",
@@ -345,6 +353,12 @@ class NoticeDetailSerializer(NoticeSerializer):
     def get_reply(self, notice):
         reply = getattr(notice, "reply", None)
         return ReplySerializer(reply, context=self.context).data if reply is not None else None
+
+    def get_actions(self, notice) -> list[str]:
+        from .machines import NOTICE_MACHINE
+
+        request = self.context.get("request")
+        return NOTICE_MACHINE.actions_for(request.user, notice) if request is not None else []
 
     def get_superseded_by(self, notice) -> int | None:
         return getattr(notice, "superseded_by_id", None)

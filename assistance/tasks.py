@@ -14,9 +14,11 @@ def _moment(now_iso):
 
 @shared_task(name="assistance.tasks.scan_reminders", ignore_result=False)
 def scan_reminders_task(now_iso=None):
-    """One bounded scan; when a further batch waits (a backlog), it queues the next scan at once."""
-    result = reminders.scan_notice_reminders(_moment(now_iso))
-    if result.get("more"):
+    """One bounded scan of notices and of liftings awaiting acknowledgement; when a further batch waits (a backlog), it queues the next scan at once."""
+    moment = _moment(now_iso)
+    result = reminders.scan_notice_reminders(moment)
+    result["liftings"] = reminders.scan_lifting_reminders(moment)
+    if result.get("more") or result["liftings"].get("more"):
         scan_reminders_task.apply_async(args=[now_iso])
     return result
 

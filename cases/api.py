@@ -115,6 +115,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "basis_number",
             "filed_on",
             "status",
+            "lifting_ruling_number",
             "status_display",
             "is_major",
             "officer_name",
@@ -173,7 +174,11 @@ class CaseStatusSerializer(serializers.Serializer):
         label="理由",
         required=False,
         allow_blank=True,
-        help_text="执行完毕或终结时，在用中的措施一并解除，此理由写入解除记录",
+        help_text="执行完毕、终结执行、终结本次执行程序时必填，写入撤回和解除记录",
+    )
+    lifting_ruling_number = serializers.CharField(
+        label="解除裁定书文号", required=False, allow_blank=True, max_length=60, default="",
+        help_text="如（2026）粤0103执123号之一；案件有在用协助措施时，执行完毕或终结须填写",
     )
 
 
@@ -257,7 +262,9 @@ class CaseViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         summary="变更案件状态（本院执行员）",
-        description="执行完毕或终结执行时，该案所有在用的协助措施自动解除，并向各单位发出解除协助执行通知书。",
+        description="执行完毕、终结执行或终结本次执行程序时须写明理由 reason；有在用协助措施的须填写解除裁定书文号 "
+        "lifting_ruling_number（如（2026）粤0103执123号之一）：未送达的通知书撤回，在用的协助措施转入解除待签发，"
+        "执行局领导签发后向各单位送达解除协助执行通知书。",
         request=CaseStatusSerializer,
         responses={200: CaseSerializer},
     )
@@ -266,6 +273,7 @@ class CaseViewSet(viewsets.ModelViewSet):
         case = self.get_object()
         data = validated(CaseStatusSerializer, request.data)
         case = services.set_case_status(
-            actor=request.user, case=case, status=data["status"], reason=data.get("reason", "")
+            actor=request.user, case=case, status=data["status"], reason=data.get("reason", ""),
+            lifting_ruling_number=data.get("lifting_ruling_number", ""),
         )
         return Response(self._detail(case))

@@ -160,3 +160,10 @@ class CaseStatusForm(BootstrapFormMixin, forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"placeholder": "如：被执行人已履行完毕"}),
     )
+    lifting_ruling_number = forms.CharField(
+        label="解除裁定书文号",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "如：（2026）粤0103执123号之一"}),
+        help_text="执行完毕、终结的，有协助措施在用时必填",
+    )

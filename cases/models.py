@@ -20,6 +20,9 @@ class CaseStatus(models.TextChoices):
     SUSPENDED = "suspended", "中止执行"
 
 
+CONCLUDED_STATUSES = (CaseStatus.CONCLUDED, CaseStatus.TERMINATED, CaseStatus.TERMINATED_ROUND)
+
+
 class Case(ChoiceLabels, models.Model):
     """An enforcement case (执行案件) of one court. The case number is stored in one canonical form."""
 
@@ -38,6 +41,8 @@ class Case(ChoiceLabels, models.Model):
     basis_number = models.CharField("执行依据文号", max_length=80)
     filed_on = models.DateField("立案日期", validators=[PastDateValidator("立案日期")])
     status = models.CharField("案件状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.IN_PROGRESS)
+    # The ruling that lifts the case's measures when it is concluded (解除裁定书, e.g. （2026）粤0103执123号之一).
+    lifting_ruling_number = models.CharField("解除裁定书文号", max_length=60, blank=True)
     is_major = models.BooleanField("重大、疑难、复杂案件", default=False)
     officer_name = models.CharField("承办人", max_length=30, blank=True, validators=[NameValidator("承办人")])
     officer_phone = models.CharField("承办人联系电话", max_length=30, blank=True)
@@ -69,6 +74,11 @@ class Case(ChoiceLabels, models.Model):
     @property
     def is_open(self):
         return self.status in (CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED)
+
+    @property
+    def is_concluded(self):
+        """执行完毕、终结执行、终结本次执行程序: the case's measures are lifted and nothing new is sent."""
+        return self.status in CONCLUDED_STATUSES
 
 
 class PartyRole(models.TextChoices):

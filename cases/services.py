@@ -10,11 +10,12 @@ from linkage.identifiers import (
     normalize_case_number,
     normalize_credit_code,
     normalize_resident_id,
+    normalize_ruling_number,
 )
 from linkage.text import require_name
 from members.models import Organisation, OrganisationKind
 
-from .models import Case, CaseStatus, Party, PartyKind, PartyRole
+from .models import CONCLUDED_STATUSES, Case, CaseStatus, Party, PartyKind, PartyRole
 from .signals import case_performed, case_status_changed
 
 PARTY_FLAGS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
@@ -182,18 +183,29 @@ def set_debtor_subdistrict(*, actor, party, subdistrict):
 
 
 @transaction.atomic
-def set_case_status(*, actor, case, status, reason=""):
-    """A clerk records how the case stands, and sends `case_status_changed` in this transaction when it changed:
-    when the case is concluded or terminated every measure still in force is lifted and each unit gets a lifting
-    notice (公安县工作办法 第三十五条, assistance); a concluded, terminated or suspended case's listings get a ground
-    for deletion (blacklist)."""
+def set_case_status(*, actor, case, status, reason="", lifting_ruling_number=""):
+    """A clerk records how the case stands, and sends `case_status_changed` in this transaction when it changed.
+    A concluded case (执行完毕、终结执行、终结本次执行程序) needs its ground (`reason`) and, when measures are in force,
+    the numbered lifting ruling (解除裁定书, recorded on the case): its unserved notices are withdrawn, every measure
+    still in force goes to the leader to lift and each unit is told (公安县工作办法 第三十五条, assistance); a
+    concluded, terminated or suspended case's listings get a ground for deletion (blacklist)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
     if status not in CaseStatus.values:
         raise ApplicationError("案件状态无法识别。", field="status")
     if case.status == status:
         return case
+    fields = ["status", "updated_at"]
+    if status in CONCLUDED_STATUSES:
+        if not (reason or "").strip():
+            raise ApplicationError(f"请写明{CaseStatus(status).label}的依据或理由。", field="reason")
+        if (lifting_ruling_number or "").strip():
+            try:
+                case.lifting_ruling_number = normalize_ruling_number(lifting_ruling_number)
+            except ValidationError as error:
+                raise ApplicationError(f"解除裁定书文号：{error.messages[0]}", field="lifting_ruling_number")
+            fields.append("lifting_ruling_number")
     case.status = status
-    case.save(update_fields=["status", "updated_at"])
+    case.save(update_fields=fields)
     case_status_changed.send(sender=Case, case=case, actor=actor, status=status, reason=reason)
     return case

@@ -5,7 +5,8 @@ transaction, so a refusal in any of them rolls the whole change back. Like `link
 calendar_changed`, they are sent with `send`, never `send_robust`: a receiver's error is the sender's error.
 
 Who receives what today:
-- `case_status_changed` → assistance lifts every measure still in force when the case is concluded or terminated;
+- `case_status_changed` → assistance stops what a concluded case started (执行完毕、终结执行、终结本次执行程序):
+  unserved notices withdrawn, every measure in force put into lifting for the leader to sign, each unit told;
   blacklist records a ground for deleting the case's listings (concluded, terminated, suspended).
 - `case_performed` → blacklist records the "performed" ground for the case's listings.
 - `measure_drafted` → blacklist opens the notification duties a special debtor calls for.

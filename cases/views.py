@@ -27,7 +27,7 @@ from .forms import (
     party_formset,
     subdistricts_of,
 )
-from .models import Case, CaseStatus, Party, PartyRole
+from .models import CONCLUDED_STATUSES, Case, CaseStatus, Party, PartyRole
 
 CASES_PER_PAGE = 30
 PARTY_ROLES = {"applicants": APPLICANT_ROWS, "debtors": DEBTOR_ROWS}
@@ -181,7 +181,7 @@ def case_detail(request, pk):
             "may_draft": editable and case.is_open,
             "may_sign": user.is_leader and user.organisation_id == case.court_id,
             "status_form": CaseStatusForm(initial={"status": case.status}) if editable else None,
-            "lifting_statuses": [CaseStatus.CONCLUDED.label, CaseStatus.TERMINATED.label],
+            "lifting_statuses": [CaseStatus(status).label for status in CONCLUDED_STATUSES],
         },
     )
 
@@ -232,6 +232,7 @@ def case_status(request, pk):
         case=case,
         status=form.cleaned_data["status"],
         reason=form.cleaned_data["reason"],
+        lifting_ruling_number=form.cleaned_data["lifting_ruling_number"],
     )
     if ok:
         messages.success(request, f"案件状态已更新为“{updated.get_status_display()}”。")

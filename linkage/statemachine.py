@@ -80,7 +80,7 @@ def committee_of(attribute, message="只有政法委可以办理此事项。", e
 @dataclass(frozen=True)
 class Move:
     """One move of a table: the states it starts from, the state it leads to (None: the state stays, as for an
-    amendment), its Chinese name (a verb: 签发), who may make it (None: any actor the service accepts) and, when
+    amendment; a callable of the row: a state the row remembers, as for "back to where it was"), its Chinese name (a verb: 签发), who may make it (None: any actor the service accepts) and, when
     the table's usual refusal says too little, its own (`{state}` stands for the row's state, displayed)."""
 
     sources: frozenset
@@ -95,6 +95,12 @@ class Move:
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "role", role)
         object.__setattr__(self, "refusal", refusal)
+
+    def target_of(self, obj, state_field="state"):
+        """The state the move leads the row to."""
+        if self.target is None:
+            return getattr(obj, state_field)
+        return self.target(obj) if callable(self.target) else self.target
 
 
 @dataclass
@@ -173,7 +179,7 @@ class Machine:
         `event` holds extra columns of the event row; `role=False` when the service checked the actor itself."""
         move = self.check(obj, action, actor, role=role)
         from_state = self._state(obj)
-        to_state = move.target if move.target is not None else from_state
+        to_state = move.target_of(obj, self.state_field)
         setattr(obj, self.state_field, to_state)
         for key, value in fields.items():
             setattr(obj, key, value)

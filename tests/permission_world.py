@@ -163,7 +163,13 @@ def _notices(w):
     w.attachment = w.notice_served.attachments.get()
     w.notice_acknowledged = acknowledged()
     w.notice_replied = replied()
-    w.notice_lifted = notice_services.lift_notice(actor=clerk, notice=served(), ground="performed")
+    lifting = notice_services.lift_notice(actor=clerk, notice=served(), ground="performed",
+                                          ruling_number="（2026）粤0103执1号之一")
+    w.notice_lifted = notice_services.sign_lifting(actor=leader, notice=lifting)
+    # A draft the leader returned to the clerk, and a lifting waiting for the leader's sign-off.
+    w.notice_returned = notice_services.return_draft(actor=leader, notice=drafted(), reason="文号有误。")
+    w.notice_lifting = notice_services.lift_notice(actor=clerk, notice=served(), ground="performed",
+                                                   ruling_number="（2026）粤0103执1号之二")
     # A served notice with a pending extension request and a pending review suggestion, for the court to decide.
     w.notice_contested = served()
     w.extension = notice_services.request_extension(actor=liaison, notice=w.notice_contested, days=5,

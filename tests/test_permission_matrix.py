@@ -216,7 +216,23 @@ TABLE = {
         kwargs={"pk": "notice_replied"}, data={"reason": "已阅。"}),
     "assistance:lift": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
-        kwargs={"pk": "notice_served"}, data={"ground": "performed", "reason": "已履行。"}),
+        kwargs={"pk": "notice_served"},
+        data={"ground": "performed", "reason": "已履行。", "ruling_number": "（2026）粤0103执1号之三"}),
+    "assistance:return": Row(
+        get=page(405), post=page(404, clerk1=400, leader1=acts(302), committee=400), kwargs={"pk": "notice_draft"},
+        data={"reason": "文号有误。"}),
+    "assistance:resubmit": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=400, committee=400), kwargs={"pk": "notice_returned"},
+        data={"ruling_number": "（2026）粤0103执9001号", "legal_basis": "《中华人民共和国民事诉讼法》第二百五十三条",
+              "note": "已改正。"}),
+    "assistance:sign-lifting": Row(
+        get=page(405), post=page(404, court1=302, leader1=acts(302), x=302, committee=302),
+        kwargs={"pk": "notice_lifting"}),
+    "assistance:return-lifting": Row(
+        get=page(405), post=page(404, clerk1=400, leader1=acts(302), x=400, committee=400),
+        kwargs={"pk": "notice_lifting"}, data={"reason": "尚未履行完毕。"}),
+    "assistance:acknowledge-lifting": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "notice_lifted"}),
     "assistance:withdraw": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
         kwargs={"pk": "notice_served"}, data={"reason": "发送有误。"}),
@@ -431,7 +447,22 @@ TABLE = {
         data={"days": 5, "reason": "需要调取档案。"}),
     "notice-lift": Row(
         get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
-        kwargs={"pk": "notice_served"}, data={"ground": "performed", "reason": "已履行。"}),
+        kwargs={"pk": "notice_served"},
+        data={"ground": "performed", "reason": "已履行。", "ruling_number": "（2026）粤0103执1号之三"}),
+    "notice-return-draft": Row(
+        get=api(405), post=api(404, clerk1=403, leader1=acts(200), committees=403), kwargs={"pk": "notice_draft"},
+        data={"reason": "文号有误。"}),
+    "notice-resubmit": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committees=403), kwargs={"pk": "notice_returned"},
+        data={"note": "已改正。"}),
+    "notice-sign-lifting": Row(
+        get=api(405), post=api(404, clerk1=403, leader1=acts(200), x=403, committees=403),
+        kwargs={"pk": "notice_lifting"}),
+    "notice-return-lifting": Row(
+        get=api(405), post=api(404, clerk1=403, leader1=acts(200), x=403, committees=403),
+        kwargs={"pk": "notice_lifting"}, data={"reason": "尚未履行完毕。"}),
+    "notice-acknowledge-lifting": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "notice_lifted"}),
     "notice-lifting-pdf": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_lifted"}),
     "notice-pdf": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "notice_served"}),
     "notice-reply": Row(

@@ -17,13 +17,16 @@ from ..input_serializers import (
     ExtensionDecisionSerializer,
     ExtensionRequestInputSerializer,
     LiftSerializer,
+    NoticeAmendSerializer,
     ReasonSerializer,
     ReplyInputSerializer,
+    ReturnSerializer,
     ReviewDecisionSerializer,
     ReviewSuggestionInputSerializer,
     WithdrawSerializer,
 )
-from ..models import ExtensionRequest, NoticeState, ReviewSuggestion
+from ..machines import NOTICE_MACHINE
+from ..models import ExtensionRequest, ReviewSuggestion
 from ..serializers import ExtensionRequestSerializer, ReviewSuggestionSerializer
 from .support import (
     DOWNLOAD_RENDERERS,
@@ -49,6 +52,25 @@ class NoticeMovesMixin:
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         return self._act(request, services.sign_notice)
+
+    @action_schema("退回草稿（执行局领导）", "草稿 → 退回修改，须写明理由 reason；起草的执行员收到通知。",
+                   request=ReturnSerializer, parameters=[ID_PARAMETER])
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_draft(self, request, pk=None):
+        return self._act(request, services.return_draft, ReturnSerializer)
+
+    @action_schema(
+        "修改后重新报签（执行员）",
+        "退回修改 → 草稿：可同时修改 ruling_number、legal_basis、note（与 PATCH 相同）；执行局领导收到待签发通知。",
+        request=NoticeAmendSerializer, parameters=[ID_PARAMETER],
+    )
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        notice = self.get_object()
+        NOTICE_MACHINE.check(notice, "resubmit", request.user)  # 403 for another role, 409 unless returned
+        data = validated(NoticeAmendSerializer, request_body(request), partial=True)
+        services.amend_draft(actor=request.user, notice=notice, **data)
+        return Response(self._detail(notice.pk))
 
     @action_schema(
         "送达通知书（执行员）",
@@ -93,15 +115,40 @@ class NoticeMovesMixin:
         return self._act(request, services.close_notice, ReasonSerializer)
 
     @action_schema(
-        "解除协助执行（执行员）",
-        "已送达、已签收、已回复或已办结 → 已解除；单位收到解除协助执行通知书（见 /lifting-pdf/）。"
-        "ground：performed 已履行完毕、security 提供担保、concluded 案件执行完毕或终结、applicant_withdrew 申请执行人同意解除。",
+        "拟解除协助执行（执行员）",
+        "已送达、已签收、已回复或已办结 → 解除待签发，待执行局领导签发（/sign-lifting/）或退回（/return-lifting/）。"
+        "ground：performed 已履行完毕、security 提供担保、concluded 案件执行完毕或终结、applicant_withdrew 申请执行人同意解除；"
+        "ruling_number：解除裁定书文号（必填，如（2026）粤0103执123号之一），印在解除协助执行通知书上。",
         request=LiftSerializer,
         parameters=[ID_PARAMETER],
     )
     @action(detail=True, methods=["post"])
     def lift(self, request, pk=None):
         return self._act(request, services.lift_notice, LiftSerializer)
+
+    @action_schema(
+        "签发解除（执行局领导）",
+        "解除待签发 → 已解除：解除协助执行通知书（见 /lifting-pdf/）送达协助单位，单位收到通知，须在一个工作日内在线确认。",
+        parameters=[ID_PARAMETER],
+    )
+    @action(detail=True, methods=["post"], url_path="sign-lifting")
+    def sign_lifting(self, request, pk=None):
+        return self._act(request, services.sign_lifting)
+
+    @action_schema(
+        "退回解除（执行局领导）",
+        "解除待签发 → 解除前的状态，须写明理由 reason；已执行完毕或终结的案件不能退回。",
+        request=ReturnSerializer, parameters=[ID_PARAMETER],
+    )
+    @action(detail=True, methods=["post"], url_path="return-lifting")
+    def return_lifting(self, request, pk=None):
+        return self._act(request, services.return_lifting, ReturnSerializer)
+
+    @action_schema("确认解除（该单位联络员）", "已解除 → 已确认解除：单位确认收到解除协助执行通知书并停止协助执行。",
+                   parameters=[ID_PARAMETER])
+    @action(detail=True, methods=["post"], url_path="acknowledge-lifting")
+    def acknowledge_lifting(self, request, pk=None):
+        return self._act(request, services.acknowledge_lifting)
 
     @action_schema(
         "撤回通知书（执行员）",
@@ -192,7 +239,8 @@ class NoticeMovesMixin:
 
     @extend_schema(
         summary="解除协助执行通知书 PDF",
-        description="已解除的通知书的解除协助执行通知书；尚未解除的返回 409。",
+        description="已解除（含单位已确认解除）的通知书的解除协助执行通知书，引用解除裁定书文号；解除待签发时"
+        "本院人员可取得草稿（带“草稿”水印），单位不能；尚未解除的返回 409。",
         parameters=[ID_PARAMETER, NO_FORMAT],
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
@@ -202,10 +250,11 @@ class NoticeMovesMixin:
     )
     @action(detail=True, methods=["get"], url_path="lifting-pdf", renderer_classes=DOWNLOAD_RENDERERS)
     def lifting_pdf(self, request, pk=None):
+        from .. import documents
         from ..documents import lifting_notice_pdf
 
         notice = self.get_object()
-        if notice.state != NoticeState.LIFTED:
+        if not documents.has_lifting_notice(notice, request.user):
             raise TransitionNotAllowed("该通知书尚未解除，没有解除协助执行通知书。", state=notice.state)
         return pdf_response(
             lifting_notice_pdf(notice), f"解除协助执行通知书{notice.case.number}-{notice.unit.short_name}.pdf"

@@ -3,14 +3,17 @@ notice and makes its move through `NOTICE_MACHINE` (assistance/machines.py), whi
 role from the one table, saves with `update_fields` and writes the `NoticeEvent`. Views, the API, admin actions,
 commands and tasks all call these.
 
-- `drafting`: draft a batch of notices, correct a draft, store scans;
-- `lifecycle`: sign, serve, acknowledge, close, lift, withdraw;
+- `drafting`: draft a batch of notices, correct a draft, return a draft to the clerk, store scans;
+- `lifecycle`: sign, serve, acknowledge, close, withdraw;
+- `lifting`: lift through the leader's sign-off (draft, sign, return, the unit's acknowledgement) and a concluded
+  case's stop;
 - `replies`: the unit's structured reply;
 - `side_paths`: extension requests and review suggestions, asked by the unit and decided by the court.
 """
 
-from .drafting import amend_draft, draft_notices
-from .lifecycle import acknowledge_notice, close_notice, lift_notice, serve_notice, sign_notice, withdraw_notice
+from .drafting import amend_draft, draft_notices, return_draft
+from .lifecycle import acknowledge_notice, close_notice, serve_notice, sign_notice, withdraw_notice
+from .lifting import acknowledge_lifting, lift_notice, return_lifting, sign_lifting
 from .replies import RESULT_FIELD_LABELS, RESULT_FIELDS, RESULT_KIND_FOR_MEASURE, reply_to_notice
 from .side_paths import decide_extension, decide_review_suggestion, raise_review_suggestion, request_extension
 
@@ -18,6 +21,7 @@ __all__ = [
     "RESULT_FIELDS",
     "RESULT_FIELD_LABELS",
     "RESULT_KIND_FOR_MEASURE",
+    "acknowledge_lifting",
     "acknowledge_notice",
     "amend_draft",
     "close_notice",
@@ -28,7 +32,10 @@ __all__ = [
     "raise_review_suggestion",
     "reply_to_notice",
     "request_extension",
+    "return_draft",
+    "return_lifting",
     "serve_notice",
+    "sign_lifting",
     "sign_notice",
     "withdraw_notice",
 ]

@@ -11,8 +11,9 @@ from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
 from members.models import Measure, Organisation
 
+from .. import notifications
 from ..attachments import MAX_FILES, inspect_upload
-from ..machines import NOTICE_MACHINE
+from ..machines import NOTICE_MACHINE, concluded_case_refusal
 from ..models import (
     Attachment,
     AttachmentKind,
@@ -91,8 +92,8 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
-    if not case.is_open:
-        raise ApplicationError(f"案件状态为“{case.get_status_display()}”，不能再发出协助执行通知书。")
+    if refusal := concluded_case_refusal(case, "发出"):
+        raise ApplicationError(refusal)
     if isinstance(measure, str):
         measure = Measure.objects.filter(code=measure).first()
         if measure is None:
@@ -132,23 +133,45 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
         store_attachments(notice, ruling_files, actor=actor, kind=AttachmentKind.RULING)
         NOTICE_MACHINE.record(notice, "create", actor, to_state=NoticeState.DRAFT, data={"batch": batch.pk})
         notices.append(notice)
+    notifications.drafts_waiting(notices)
     return batch, notices
+
+
+@transaction.atomic
+def return_draft(*, actor, notice, reason):
+    """A bureau leader returns a draft to the clerk with a reason (退回修改) instead of signing it; the clerk amends
+    it (`amend_draft`) and it waits for signing again."""
+    notice = NOTICE_MACHINE.lock(notice)
+    NOTICE_MACHINE.check(notice, "return", actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("请填写退回理由。", field="reason")
+    NOTICE_MACHINE.move(notice, "return", actor, role=False, reason=reason)
+    notifications.notice_returned(notice, reason)
+    return notice
 
 
 @transaction.atomic
 def amend_draft(*, actor, notice, **changes):
     """A clerk corrects a draft's legal basis, note or ruling number (only a draft: once signed it is an
-    official document). Items are not edited in place — nothing is deleted: withdraw the draft and draft anew."""
+    official document). Items are not edited in place — nothing is deleted: withdraw the draft and draft anew.
+    A returned draft is amended the same way and goes back to the leader (退回修改 → 草稿)."""
     notice = NOTICE_MACHINE.lock(notice)
-    NOTICE_MACHINE.moves["amend"].role.require(actor, notice)
-    if not NOTICE_MACHINE.allows(notice, "amend"):
+    action = "resubmit" if notice.state == NoticeState.RETURNED else "amend"
+    NOTICE_MACHINE.moves[action].role.require(actor, notice)
+    if not NOTICE_MACHINE.allows(notice, action):
         raise TransitionNotAllowed("只有草稿可以修改。", state=notice.state)
+    NOTICE_MACHINE.check(notice, action, actor, role=False)  # a concluded case's draft is not amended
     allowed = {"legal_basis", "note", "ruling_number"}
     if set(changes) - allowed:
         raise ApplicationError(f"不能修改字段：{'、'.join(sorted(set(changes) - allowed))}。")
     if "ruling_number" in changes:
         changes["ruling_number"] = _ruling_number(changes["ruling_number"])
     data = {"fields": sorted(changes)}
+    if action == "resubmit":
+        NOTICE_MACHINE.move(notice, "resubmit", actor, role=False, data=data, **changes)
+        notifications.drafts_waiting([notice], amended=True)
+        return notice
     if changes:
         return NOTICE_MACHINE.move(notice, "amend", actor, role=False, data=data, **changes)
     NOTICE_MACHINE.record(notice, "amend", actor, from_state=notice.state, to_state=notice.state, data=data)

@@ -1,5 +1,5 @@
-"""The notice's main path: signed by a leader, served by the clerk (the clock starts), signed for by the unit, closed
-by the clerk after the reply; lifted or withdrawn by the clerk. Who may make each move, and from which state, is
+"""The notice's main path: signed by a leader, served by the clerk (the clock starts, the unit is told), signed for
+by the unit, closed by the clerk after the reply; withdrawn by the clerk (lifting: `lifting.py`). Who may make each move, and from which state, is
 `NOTICE_MACHINE`'s table; a service adds only its own input rules."""
 
 from django.db import transaction
@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from linkage.errors import ApplicationError
 
+from .. import notifications
 from ..deadlines import deadline_for
 from ..machines import NOTICE_MACHINE
-from ..models import LiftGround
 
 
 @transaction.atomic
@@ -32,12 +32,14 @@ def serve_notice(*, actor, notice, at=None):
     if served_at > now:
         raise ApplicationError("送达时间不能晚于现在。", field="at")
     rule, deadline = deadline_for(notice.unit, notice.measure, served_at)
-    return NOTICE_MACHINE.move(
+    NOTICE_MACHINE.move(
         notice, "serve", actor, role=False, at=served_at,
         data={"due_at": deadline.due_at.isoformat(), "rule": rule.text, "provisional": deadline.provisional},
         served_at=served_at, due_at=deadline.due_at, deadline_provisional=deadline.provisional,
         deadline_rule=rule.text, deadline_explanation=deadline.as_dict(),
     )
+    notifications.notice_served(notice)
+    return notice
 
 
 @transaction.atomic
@@ -52,20 +54,6 @@ def close_notice(*, actor, notice, reason=""):
     """The clerk has read the reply and closes the notice (办结)."""
     notice = NOTICE_MACHINE.lock(notice)
     return NOTICE_MACHINE.move(notice, "close", actor, reason=reason, closed_at=timezone.now())
-
-
-@transaction.atomic
-def lift_notice(*, actor, notice, ground, reason=""):
-    """The court lifts the measure (解除) because the debtor performed or gave security, the case ended, or the
-    applicant agreed; the unit gets a 解除协助执行通知书 and stops assisting (法发〔2010〕15号 art. 21)."""
-    notice = NOTICE_MACHINE.lock(notice)
-    NOTICE_MACHINE.moves["lift"].role.require(actor, notice)
-    if ground not in LiftGround.values:
-        raise ApplicationError("请选择解除原因。", field="ground")
-    return NOTICE_MACHINE.move(
-        notice, "lift", actor, role=False, reason=reason or LiftGround(ground).label, data={"ground": ground},
-        lifted_at=timezone.now(), lift_ground=ground, lift_reason=(reason or "").strip(),
-    )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from linkage import parsing
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, TransitionNotAllowed
 
+from .. import notifications
 from ..machines import NOTICE_MACHINE
 from ..models import (
     AttachmentKind,
@@ -113,4 +114,5 @@ def reply_to_notice(*, actor, notice, outcome, results=(), text="", attachments=
     stored = store_attachments(notice, attachments, actor=actor, kind=AttachmentKind.REPLY_SCAN, reply=reply)
     NOTICE_MACHINE.move(notice, "reply", actor, role=False, at=now, replied_at=now,
                         data={"outcome": outcome, "results": len(cleaned), "attachments": len(stored)})
+    notifications.notice_replied(notice)
     return reply

@@ -9,6 +9,7 @@ from django.utils import timezone
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.workdays import add_working_days
 
+from .. import notifications
 from ..machines import EXTENSION_MACHINE, NOTICE_MACHINE, REVIEW_MACHINE
 from ..models import ExtensionRequest, RequestState, ReviewResolution, ReviewSuggestion
 from .drafting import copy_as_draft
@@ -44,6 +45,7 @@ def request_extension(*, actor, notice, days, reason):
         raise ApplicationError("已有待决定的延期申请。", field="days")
     _record_on_notice(notice, "extension_requested", actor, reason=reason.strip(),
                       data={"request": request.pk, "days": days})
+    notifications.extension_requested(request)
     return request
 
 
@@ -105,6 +107,7 @@ def raise_review_suggestion(*, actor, notice, reason):
     except IntegrityError:
         raise ApplicationError("已有待审查的审查建议。", field="reason")
     _record_on_notice(notice, "review_raised", actor, reason=reason.strip(), data={"suggestion": suggestion.pk})
+    notifications.review_raised(suggestion)
     return suggestion
 
 
@@ -137,4 +140,5 @@ def decide_review_suggestion(*, actor, suggestion, upheld, resolution="", reason
                             withdrawn_at=timezone.now())
         if resolution == ReviewResolution.AMENDED:
             new_draft = copy_as_draft(notice, actor)
+            notifications.drafts_waiting([new_draft])
     return suggestion, new_draft

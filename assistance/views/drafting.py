@@ -15,6 +15,7 @@ from members.models import Organisation
 
 from .. import services
 from ..forms import ITEM_CONTENT_FIELDS, ITEM_ROWS, DraftForm, NoticeItemForm, filled_rows, rows_formset
+from ..machines import concluded_case_refusal
 from ..models import Notice, NoticeState
 from .common import call, quiet, quiet_formset, with_added_row
 
@@ -39,8 +40,8 @@ def draft(request, case_id):
     if not user.is_clerk:
         raise Http404
     case = get_object_or_404(Case.objects.editable_by(user).select_related("court"), pk=case_id)
-    if not case.is_open:
-        messages.error(request, f"案件状态为“{case.get_status_display()}”，不能再发出协助执行通知书。")
+    if refusal := concluded_case_refusal(case, "发出"):
+        messages.error(request, refusal)
         return redirect("cases:detail", pk=case.pk)
     units = _draftable_units(case)
     sections = {}
@@ -103,7 +104,7 @@ def draft(request, case_id):
 
 @login_required
 def to_sign(request):
-    """The leader's 待签发: drafts of the own court, grouped by batch."""
+    """The leader's 待签发: drafts of the own court, grouped by batch, and the liftings waiting for sign-off."""
     user = request.user
     if not user.is_court_staff:
         raise Http404
@@ -116,7 +117,10 @@ def to_sign(request):
         .order_by("batch_id", "id")
     )
     page = Paginator(drafts, DRAFTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "assistance/to_sign.html", {"page": page, "may_sign": user.is_leader})
+    liftings = (Notice.objects.visible_to(user).filter(state=NoticeState.LIFTING).with_list_relations()
+                .order_by("case_id", "id")[:DRAFTS_PER_PAGE])
+    return render(request, "assistance/to_sign.html", {"page": page, "may_sign": user.is_leader,
+                                                       "liftings": liftings})
 
 
 @login_required

@@ -6,12 +6,8 @@ from django.shortcuts import get_object_or_404
 
 from linkage.pdf import pdf_response
 
-from ..models import Attachment, Notice, NoticeState
+from ..models import Attachment, Notice
 from .common import visible_notice
-
-# The lifting notice exists once it is served (`lifted`) and stays readable after the unit acknowledged it
-# (`lift_acknowledged`, a state of the sign-off work of issue 19, referenced by its value).
-LIFTING_DOCUMENT_STATES = (NoticeState.LIFTED, "lift_acknowledged")
 
 
 @login_required
@@ -27,7 +23,7 @@ def lifting_pdf(request, pk):
     from .. import documents
 
     notice = visible_notice(request.user, pk)
-    if notice.state not in LIFTING_DOCUMENT_STATES:
+    if not documents.has_lifting_notice(notice, request.user):
         raise Http404
     return pdf_response(
         documents.lifting_notice_pdf(notice), _pdf_filename(documents, notice, lifting=True), as_attachment=False

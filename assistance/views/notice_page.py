@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from linkage.forms import run_action
 from linkage.statemachine import Machine
 
-from .. import services
+from .. import documents, services
 from ..forms import (
     RESULT_ROWS,
     CloseForm,
@@ -26,7 +26,9 @@ from ..forms import (
     ExtensionRequestForm,
     LiftForm,
     ReplyForm,
+    ResubmitForm,
     ResultForm,
+    ReturnForm,
     ReviewDecisionForm,
     ReviewRaiseForm,
     ServeForm,
@@ -36,8 +38,10 @@ from ..forms import (
 )
 from ..machines import EXTENSION_MACHINE, NOTICE_MACHINE, REVIEW_MACHINE
 from ..models import (
+    IN_FORCE_STATES,
     ExtensionRequest,
     Notice,
+    NoticeState,
     Reply,
     RequestState,
     ReviewResolution,
@@ -119,6 +123,17 @@ ACTIONS = {
         NOTICE_MACHINE, "sign", lambda user, notice, data: services.sign_notice(actor=user, notice=notice),
         lambda notice, result, data: f"已签发：{notice.unit.short_name}（{notice.measure.name}），待执行员送达。",
     ),
+    "return": PageAction(
+        NOTICE_MACHINE, "return",
+        lambda user, notice, data: services.return_draft(actor=user, notice=notice, reason=data["reason"]),
+        lambda notice, result, data: "已退回执行员修改。", form=ReturnForm,
+    ),
+    "resubmit": PageAction(
+        NOTICE_MACHINE, "resubmit",
+        lambda user, notice, data: services.amend_draft(actor=user, notice=notice, **data),
+        lambda notice, result, data: "已修改并重新报送执行局领导签发。", form=ResubmitForm,
+        form_kwargs=lambda notice: {"notice": notice},
+    ),
     "serve": PageAction(
         NOTICE_MACHINE, "serve",
         lambda user, notice, data: services.serve_notice(actor=user, notice=notice, at=data.get("served_at")),
@@ -137,8 +152,23 @@ ACTIONS = {
     "lift": PageAction(
         NOTICE_MACHINE, "lift",
         lambda user, notice, data: services.lift_notice(actor=user, notice=notice, ground=data["ground"],
-                                                        reason=data["reason"]),
-        lambda notice, result, data: "已解除，请将解除协助执行通知书送达协助单位。", form=LiftForm,
+                                                        reason=data["reason"], ruling_number=data["ruling_number"]),
+        lambda notice, result, data: "已拟解除，待执行局领导签发解除协助执行通知书。", form=LiftForm,
+    ),
+    "sign_lifting": PageAction(
+        NOTICE_MACHINE, "sign_lifting",
+        lambda user, notice, data: services.sign_lifting(actor=user, notice=notice),
+        lambda notice, result, data: f"已签发解除，解除协助执行通知书已送达{notice.unit.short_name}。",
+    ),
+    "return_lifting": PageAction(
+        NOTICE_MACHINE, "return_lifting",
+        lambda user, notice, data: services.return_lifting(actor=user, notice=notice, reason=data["reason"]),
+        lambda notice, result, data: "已退回解除，通知书恢复原状态。", form=ReturnForm,
+    ),
+    "acknowledge_lifting": PageAction(
+        NOTICE_MACHINE, "acknowledge_lifting",
+        lambda user, notice, data: services.acknowledge_lifting(actor=user, notice=notice),
+        lambda notice, result, data: "已确认解除。本单位应停止协助执行。",
     ),
     "withdraw": PageAction(
         NOTICE_MACHINE, "withdraw",
@@ -323,9 +353,22 @@ def _detail(request, notice, *, bound=None, status=200):
             "has_actions": bool(actions),
             "is_liaison_view": user.is_liaison and user.organisation_id == notice.unit_id,
             "superseded_by": Notice.objects.visible_to(user).filter(supersedes=notice).only("pk").first(),
+            "last_return": _last_return(notice),
+            "lifting_pdf": documents.has_lifting_notice(notice, user),
         },
         status=status,
     )
+
+
+def _last_return(notice):
+    """The leader's latest return of the draft or of its lifting, while the notice is back with the clerk."""
+    if notice.state != NoticeState.RETURNED and notice.state not in IN_FORCE_STATES:
+        return None
+    event = notice.events.filter(action__in=["return", "return_lifting"]).select_related("actor").last()
+    if event is None or (notice.state == NoticeState.RETURNED) != (event.action == "return"):
+        return None
+    later = notice.events.filter(at__gt=event.at, action__in=["resubmit", "lift", "amend"]).exists()
+    return None if later else event
 
 
 @login_required

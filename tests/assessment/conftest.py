@@ -53,7 +53,9 @@ class NoticeBuilder:
                                                 text="未查到。")
         if lifted:
             with time_machine.travel(lifted, tick=False):
-                notice_services.lift_notice(actor=self.clerk, notice=notice, ground="performed")
+                notice_services.lift_notice(actor=self.clerk, notice=notice, ground="performed",
+                                            ruling_number=f"{notice.case.number}之一")
+                notice_services.sign_lifting(actor=self.leader, notice=notice)
         notice.refresh_from_db()
         return notice
 

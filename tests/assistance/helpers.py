@@ -79,6 +79,8 @@ def advance(
     if state == NoticeState.CLOSED:
         notice = services.close_notice(actor=clerk, notice=notice)
     elif state == NoticeState.LIFTED:
-        notice = services.lift_notice(actor=clerk, notice=notice, ground=lift_ground)
+        notice = services.lift_notice(actor=clerk, notice=notice, ground=lift_ground,
+                                      ruling_number=f"{notice.case.number}之一")
+        notice = services.sign_lifting(actor=leader, notice=notice)
     notice.refresh_from_db()
     return notice

@@ -275,10 +275,13 @@ def test_full_flow_over_the_api(api_for, clerk, leader, liaison, other_liaison, 
     leader_api.post(f"{other_url}/sign/")
     clerk_api.post(f"{other_url}/serve/")
     lifted = clerk_api.post(
-        f"{other_url}/lift/", {"ground": "performed", "reason": "被执行人已全部履行。"}, format="json"
+        f"{other_url}/lift/", {"ground": "performed", "reason": "被执行人已全部履行。",
+                               "ruling_number": "（2026）粤0103执1号之一"}, format="json"
     )
     assert lifted.status_code == 200, lifted.json()
-    assert lifted.json()["state"] == "lifted" and lifted.json()["lift_ground_display"] == "被执行人已履行完毕"
+    assert lifted.json()["state"] == "lifting" and lifted.json()["lift_ground_display"] == "被执行人已履行完毕"
+    lifted = leader_api.post(f"{other_url}/sign-lifting/")
+    assert lifted.status_code == 200 and lifted.json()["state"] == "lifted"
     for user in (clerk, other_liaison):
         pdf = api_for(user).get(f"{other_url}/lifting-pdf/")
         assert pdf.status_code == 200

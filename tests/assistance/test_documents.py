@@ -11,6 +11,7 @@ import pdfplumber
 import pytest
 from django.utils import timezone
 
+from assistance import services
 from assistance.documents import (
     lifting_notice_pdf,
     notice_document_context,
@@ -182,6 +183,24 @@ def test_lifting_notice_pdf_cites_the_original_notice_and_the_ground(clerk, lead
     assert chinese_date(notice.lifted_at) in text
     assert "解除协助执行通知书回执" in text
     assert notice_document_context(notice)["lifting"]["ground"] == "被执行人已履行完毕"
+
+
+def test_lifting_notice_pdf_prints_the_lifting_ruling_number(clerk, leader, notice, tmp_path):
+    """The lifting notice cites the numbered lifting ruling entered with the lifting (解除裁定书), in its body and its
+    attachment line; before the leader signs it is a draft, undated."""
+    notice = advance(notice, NoticeState.SERVED, clerk=clerk, leader=leader)
+    services.lift_notice(actor=clerk, notice=notice, ground="performed", ruling_number="(2026)粤0103执1234号之二")
+
+    draft_text = pdf_text(lifting_notice_pdf(notice), tmp_path)
+    assert "本院作出（2026）粤0103执1234号之二执行裁定书" in draft_text
+    assert "草稿" in draft_text
+
+    services.sign_lifting(actor=leader, notice=notice)
+    notice.refresh_from_db()
+    text = pdf_text(lifting_notice_pdf(notice), tmp_path)
+    assert "本院作出（2026）粤0103执1234号之二执行裁定书" in text
+    assert "附：（2026）粤0103执1234号之二执行裁定书" in text.replace("\n", "")
+    assert "草稿" not in text and chinese_date(notice.lifted_at) in text
 
 
 def test_a_notice_not_lifted_has_no_lifting_notice(clerk, leader, notice):

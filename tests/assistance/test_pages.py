@@ -408,7 +408,11 @@ def test_notice_pdf_and_lifting_pdf(client_for, clerk, leader, case, market):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert client.get(action_url("lifting-pdf", notice)).status_code == 404
-    client.post(action_url("lift", notice), {"ground": "performed", "reason": "被执行人已全部履行"})
+    client.post(action_url("lift", notice), {"ground": "performed", "reason": "被执行人已全部履行",
+                                             "ruling_number": "(2026)粤0103执1234号之一"})
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.LIFTING and notice.lifting_ruling_number == "（2026）粤0103执1234号之一"
+    client_for(leader).post(action_url("sign-lifting", notice))
     notice.refresh_from_db()
     assert notice.state == NoticeState.LIFTED
     page = client.get(detail_url(notice)).content.decode()
@@ -671,7 +675,8 @@ def test_inbox_tabs_and_counts(client_for, clerk, leader, case, market, market_l
     overdue = served(clerk, leader, case, market, at=timezone.now() - datetime.timedelta(days=30))
     answered = replied(clerk, leader, case, market, market_liaison)
     lifted = served(clerk, leader, case, market)
-    services.lift_notice(actor=clerk, notice=lifted, ground="performed")
+    services.lift_notice(actor=clerk, notice=lifted, ground="performed", ruling_number="（2026）粤0103执1号之一")
+    services.sign_lifting(actor=leader, notice=lifted)
     draft(clerk, case, [market])  # never in the inbox
     client = client_for(market_liaison)
     response = client.get(reverse("assistance:inbox"))

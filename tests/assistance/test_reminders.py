@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.test import override_settings
 from django.utils import timezone
 
 from assistance import reminders, services
@@ -22,6 +23,8 @@ from tests.sms_stub import SMSStub
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
+# The deliveries of the reminders (not of the message that told the unit of the service).
+REMINDED = Delivery.objects.exclude(subject__startswith="【新通知书】")
 
 
 def at(*args):
@@ -58,7 +61,13 @@ def serve(world, served_at, measure="inquiry"):
         items=[{"property_kind": "bank_account", "identifier": "6222", "description": "查询存款"}],
     )
     services.sign_notice(actor=world["leader"], notice=notice)
-    return services.serve_notice(actor=world["clerk"], notice=notice, at=served_at)
+    notice = services.serve_notice(actor=world["clerk"], notice=notice, at=served_at)
+    # The unit is told of the service (notice_served): those messages go out now, through the logging gateway, so
+    # the gateway tests below see the reminders' deliveries only.
+    with override_settings(SMS_GATEWAY="linkage.notify.LoggingSMSGateway"):
+        for pk in Delivery.objects.filter(state=DeliveryState.PENDING).values_list("pk", flat=True):
+            notify.deliver(pk)
+    return notice
 
 
 def sent(notice, kind):
@@ -90,10 +99,13 @@ def test_the_ladder_each_step_once(world, django_capture_on_commit_callbacks):
     assert Reminder.objects.filter(object_id=notice.pk).count() == 1 + 2 + 3 + 2
 
     # In-app for account holders only; email and SMS for the addresses the roster holds.
-    assert Notification.objects.filter(recipient=world["liaison"]).count() == 3
+    reminded = Notification.objects.filter(recipient=world["liaison"], kind__startswith="reminder_")
+    assert reminded.count() == 3
+    # Besides the three reminders, A was told once when the notice was served.
+    assert Notification.objects.filter(recipient=world["liaison"], kind="notice_served").count() == 1
     channels = sorted(Delivery.objects.values_list("channel", "address"))
     assert ("sms", "13800000003") in channels and ("email", "b@unit.cn") in channels
-    assert Delivery.objects.filter(address="a@unit.cn").count() == 3
+    assert Delivery.objects.filter(address="a@unit.cn").count() == 3 + 1
 
 
 def test_nothing_before_the_morning_hour_or_on_a_holiday(world):
@@ -313,10 +325,10 @@ def test_a_reminder_whose_answer_times_out_reaches_the_phone_once(world, stub, d
     task asks the status endpoint instead of sending again, and the phone has the reminder once."""
     elapsed = remind_liaison_a(world, django_capture_on_commit_callbacks)
 
-    sms = Delivery.objects.get(channel="sms", address="13800000001")
+    sms = REMINDED.get(channel="sms", address="13800000001")
     assert elapsed < STUB_DELAY  # the worker was not held for the slow gateway
     assert sms.state == DeliveryState.UNKNOWN and sms.get_state_display() == "结果待核实"
-    assert Delivery.objects.get(channel="email", address="a@unit.cn").state == DeliveryState.SENT
+    assert REMINDED.get(channel="email", address="a@unit.cn").state == DeliveryState.SENT
     for minutes in (2, 10, 30, 90):  # beat runs the retry task again and again
         run_retry_task(minutes, times=2)
 
@@ -332,7 +344,7 @@ def test_a_send_the_gateway_never_got_is_sent_again_with_the_same_key(world, stu
                                                                        django_capture_on_commit_callbacks):
     stub.lose_next = 1  # the first request is lost: no SMS, no answer
     remind_liaison_a(world, django_capture_on_commit_callbacks)
-    sms = Delivery.objects.get(channel="sms")
+    sms = REMINDED.get(channel="sms")
     assert sms.state == DeliveryState.UNKNOWN and stub.phone == []
 
     run_retry_task(2)  # status: never received → pending again → sent in the same run, with the same key
@@ -350,7 +362,7 @@ def test_a_failed_send_is_retried_with_the_same_key_and_each_delivery_has_its_ow
                                                                                    django_capture_on_commit_callbacks):
     stub.delay, stub.fail_next = 0, 1  # a quick gateway that answers 500 once
     remind_liaison_a(world, django_capture_on_commit_callbacks)
-    sms = Delivery.objects.get(channel="sms")
+    sms = REMINDED.get(channel="sms")
     assert sms.state == DeliveryState.PENDING and stub.phone == []
 
     run_retry_task(2)
@@ -358,10 +370,10 @@ def test_a_failed_send_is_retried_with_the_same_key_and_each_delivery_has_its_ow
     sms.refresh_from_db()
     assert sms.state == DeliveryState.SENT and stub.phone == [("13800000001", sms.body)]
     assert [header for header, _ in stub.posts] == [str(sms.idempotency_key)] * 2
-    keys = list(Delivery.objects.values_list("idempotency_key", flat=True))
+    keys = list(REMINDED.values_list("idempotency_key", flat=True))
     assert len(keys) == len(set(keys)) >= 2
     email = mail.outbox[-1]
-    assert email.extra_headers["X-Idempotency-Key"] == str(Delivery.objects.get(channel="email").idempotency_key)
+    assert email.extra_headers["X-Idempotency-Key"] == str(REMINDED.get(channel="email").idempotency_key)
 
 
 def test_without_a_status_endpoint_an_unknown_send_is_not_sent_again(world, stub, settings, admin_user, client_for,
@@ -371,7 +383,7 @@ def test_without_a_status_endpoint_an_unknown_send_is_not_sent_again(world, stub
     for minutes in (2, 10, 30, 90, 200, 400, 800, 1600, 3200):
         run_retry_task(minutes)
 
-    sms = Delivery.objects.get(channel="sms")
+    sms = REMINDED.get(channel="sms")
     assert sms.state == DeliveryState.UNKNOWN and sms.next_attempt_at is None  # left for the administrator
     assert len(stub.posts) == 1 and len(stub.phone) == 1
     assert "条短信网关未答复、多次核实仍无结果" in client_for(admin_user).get("/").content.decode()

@@ -35,7 +35,7 @@ def test_overdue_queryset_and_property_agree_for_every_state_and_deadline_around
     checked = 0
     for state, offset in product(NoticeState.values, OFFSETS):
         due_at = None if offset is None else NOW + offset
-        if due_at is None and state not in ("draft", "signed", "withdrawn"):
+        if due_at is None and state not in ("draft", "returned", "signed", "withdrawn"):
             continue  # a served notice always has its clock (served_notice_has_clock)
         Notice.objects.filter(pk=notice.pk).update(
             state=state, due_at=due_at, served_at=None if due_at is None else NOW - datetime.timedelta(days=5))
@@ -45,13 +45,13 @@ def test_overdue_queryset_and_property_agree_for_every_state_and_deadline_around
         assert in_query == row.is_overdue(NOW) != outside, (state, offset)
         assert row.is_overdue(NOW) == (state in OPEN_STATES and due_at is not None and due_at < NOW), (state, offset)
         checked += 1
-    assert checked == 3 * len(OFFSETS) + 5 * (len(OFFSETS) - 1)
+    assert checked == 4 * len(OFFSETS) + 7 * (len(OFFSETS) - 1)
 
 
 def test_the_table_says_who_may_do_what_in_each_state(clerk, leader, unit, notice):
     liaison = factories.LiaisonFactory(organisation=unit)
     other_clerk = factories.ClerkFactory()  # of another court
-    assert NOTICE_MACHINE.actions_for(leader, notice) == ["sign"]
+    assert NOTICE_MACHINE.actions_for(leader, notice) == ["sign", "return"]
     assert NOTICE_MACHINE.actions_for(clerk, notice) == ["withdraw", "amend"]
     assert NOTICE_MACHINE.actions_for(liaison, notice) == []
     served = advance(notice, NoticeState.SERVED, clerk=clerk, leader=leader)

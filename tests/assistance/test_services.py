@@ -319,19 +319,27 @@ def test_lift_records_the_ground(clerk, leader, case, two_units):
     notice = served_notice(clerk, leader, case, two_units[0])
     with pytest.raises(ApplicationError):
         services.lift_notice(actor=clerk, notice=notice, ground="because")
-    services.lift_notice(actor=clerk, notice=notice, ground="performed", reason="已全部履行")
+    with pytest.raises(ApplicationError, match="解除裁定书文号"):
+        services.lift_notice(actor=clerk, notice=notice, ground="performed", ruling_number="第一号裁定")
+    services.lift_notice(actor=clerk, notice=notice, ground="performed", reason="已全部履行",
+                         ruling_number="（2026）粤0103执1号之一")
     notice.refresh_from_db()
-    assert notice.state == NoticeState.LIFTED and notice.lift_ground == "performed" and notice.lifted_at
+    assert notice.state == NoticeState.LIFTING and notice.lift_ground == "performed" and not notice.lifted_at
+    services.sign_lifting(actor=leader, notice=notice)
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.LIFTED and notice.lifted_at and notice.lift_signed_by == leader
 
 
 def test_concluding_a_case_lifts_every_measure_still_in_force(clerk, leader, case, two_units):
     live = served_notice(clerk, leader, case, two_units[0])
     _, (still_draft,) = draft(clerk, case, two_units[1:])
-    case_services.set_case_status(actor=clerk, case=case, status=CaseStatus.CONCLUDED)
+    case_services.set_case_status(actor=clerk, case=case, status=CaseStatus.CONCLUDED, reason="已全部履行",
+                                  lifting_ruling_number="（2026）粤0103执1号之一")
     live.refresh_from_db()
     still_draft.refresh_from_db()
-    assert live.state == NoticeState.LIFTED and live.lift_ground == "concluded"
-    assert still_draft.state == NoticeState.DRAFT
+    assert live.state == NoticeState.LIFTING and live.lift_ground == "concluded"
+    assert live.lifting_ruling_number == "（2026）粤0103执1号之一"
+    assert still_draft.state == NoticeState.WITHDRAWN
 
 
 @pytest.mark.parametrize(

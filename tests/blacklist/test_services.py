@@ -180,6 +180,6 @@ def test_a_ground_arising_starts_the_removal_clock_reminds_and_shows_breaches(cl
         page = client_for(leader).get(reverse("home")).content.decode()
     assert "应删除的失信信息" in page and "超期 1" in page
     # A second ground does not move the clock.
-    case_services.set_case_status(actor=clerk, case=case, status=CaseStatus.CONCLUDED)
+    case_services.set_case_status(actor=clerk, case=case, status=CaseStatus.CONCLUDED, reason="已全部履行")
     listing.refresh_from_db()
     assert listing.ground_arose_on == datetime.date(2026, 9, 30)

@@ -164,11 +164,20 @@ def test_concluding_a_case_lifts_its_served_notices(api_for, clerk, leader, unit
     response = api_for(clerk).post(
         f"/api/v1/cases/{notice.case_id}/status/", {"status": "concluded", "reason": "已全部履行"}, format="json"
     )
+    assert response.status_code == 400 and "解除裁定书文号" in response.json()["lifting_ruling_number"][0]
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.SERVED  # nothing changed
+
+    response = api_for(clerk).post(
+        f"/api/v1/cases/{notice.case_id}/status/",
+        {"status": "concluded", "reason": "已全部履行", "lifting_ruling_number": "(2026)粤0103执1号之一"}, format="json"
+    )
 
     assert response.status_code == 200, response.json()
     assert response.json()["status_display"] == "执行完毕"
+    assert response.json()["lifting_ruling_number"] == "（2026）粤0103执1号之一"
     notice.refresh_from_db()
-    assert notice.state == NoticeState.LIFTED and notice.lift_ground == "concluded"
+    assert notice.state == NoticeState.LIFTING and notice.lift_ground == "concluded"
 
 
 def test_status_change_refusals(api_for, clerk, leader, committee_user):

@@ -332,7 +332,7 @@ def wait_until_all_sent(workers, expected, timeout=30):
     from linkage.models import Delivery, DeliveryState
 
     def done():
-        states = list(Delivery.objects.values_list("state", flat=True))
+        states = list(reminder_deliveries().values_list("state", flat=True))
         return len(states) == expected and all(state == DeliveryState.SENT for state in states)
 
     try:
@@ -451,7 +451,33 @@ def draft_and_serve(people, *, at=None, case=None):
         ruling_number="（2026）粤0103执1号", items=[{"property_kind": "bank_account", "description": "查询存款"}],
     )
     services.sign_notice(actor=people["leader"], notice=notice)
-    return services.serve_notice(actor=clerk, notice=notice, at=at)
+    notice = services.serve_notice(actor=clerk, notice=notice, at=at)
+    send_service_messages()
+    return notice
+
+
+SERVICE_MESSAGE = "【新通知书】"
+
+
+def send_service_messages():
+    """Serving tells the unit (notice_served): those messages go out at once, through the logging gateway, so the
+    faults below are about the reminders' deliveries alone (`reminder_deliveries`)."""
+    from django.test import override_settings
+
+    from linkage import notify
+    from linkage.models import Delivery
+
+    pending = Delivery.objects.filter(state="pending", subject__startswith=SERVICE_MESSAGE)
+    with override_settings(SMS_GATEWAY="linkage.notify.LoggingSMSGateway"):
+        for pk in pending.values_list("pk", flat=True):
+            notify.deliver(pk)
+
+
+def reminder_deliveries():
+    """The deliveries of the reminders (not of the message that told the unit of the service)."""
+    from linkage.models import Delivery
+
+    return Delivery.objects.exclude(subject__startswith=SERVICE_MESSAGE)
 
 
 @pytest.fixture

@@ -14,9 +14,18 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from assistance.models import Notice
-from linkage.models import Delivery, DeliveryState, Notification, Reminder
+from linkage.models import DeliveryState, Notification, Reminder
 
-from .conftest import SCAN, VISIBILITY_TIMEOUT, at, backends, pg_connection, wait_for, wait_until_all_sent
+from .conftest import (
+    SCAN,
+    VISIBILITY_TIMEOUT,
+    at,
+    backends,
+    pg_connection,
+    reminder_deliveries,
+    wait_for,
+    wait_until_all_sent,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +79,8 @@ def test_worker_killed_inside_the_scan_transaction(people, due_notice, celery_wo
                  what="the killed worker's backend to end")
 
     # Nothing of the killed run survived: its transaction was rolled back with its connection.
-    assert not Reminder.objects.exists() and not Delivery.objects.exists() and not Notification.objects.exists()
+    assert not Reminder.objects.exists() and not reminder_deliveries().exists()
+    assert not Notification.objects.filter(kind__startswith="reminder_").exists()
     assert sms_gateway.accepted == []
 
     wait_for_redelivery(killed_at)
@@ -79,7 +89,7 @@ def test_worker_killed_inside_the_scan_transaction(people, due_notice, celery_wo
     wait_until_all_sent(celery_workers, expected=3)
 
     assert reminders_of(due_notice) == [("overdue", "丙领导"), ("overdue", "乙联络"), ("overdue", "甲联络")]
-    assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [1, 1, 1]
+    assert sorted(reminder_deliveries().values_list("attempts", flat=True)) == [1, 1, 1]
     assert Counter(mobile for mobile, _ in sms_gateway.accepted) == MOBILES
     wait_for(lambda: unacked(own_redis) == 0, timeout=10, what="every message acknowledged")
 
@@ -93,9 +103,11 @@ def test_worker_killed_while_sending_the_sms(people, due_notice, celery_workers,
     with pg_connection() as probe:
         # Mid-task: one delivery sent and committed; the worker holds the second's row while it waits on the provider.
         with probe.cursor() as cursor:
-            cursor.execute("SELECT id FROM linkage_delivery ORDER BY id FOR UPDATE SKIP LOCKED")
+            cursor.execute("SELECT id FROM linkage_delivery WHERE subject NOT LIKE '【新通知书】%' ORDER BY id "
+                               "FOR UPDATE SKIP LOCKED")
             assert len(cursor.fetchall()) == 2
-        assert list(Delivery.objects.values_list("state", flat=True).order_by("id")) == ["sent", "pending", "pending"]
+        assert list(reminder_deliveries().values_list("state", flat=True).order_by("id")) == [
+            "sent", "pending", "pending"]
 
         celery_workers.kill(first)
         killed_at = time.monotonic()
@@ -103,13 +115,14 @@ def test_worker_killed_while_sending_the_sms(people, due_notice, celery_workers,
 
         def released():
             with probe.cursor() as cursor:
-                cursor.execute("SELECT id FROM linkage_delivery ORDER BY id FOR UPDATE SKIP LOCKED")
+                cursor.execute("SELECT id FROM linkage_delivery WHERE subject NOT LIKE '【新通知书】%' ORDER BY id "
+                               "FOR UPDATE SKIP LOCKED")
                 return len(cursor.fetchall()) == 3
 
         wait_for(released, timeout=20, what="the killed worker's row lock to go with its connection")
 
     # The interrupted attempt left no trace: not counted, not marked sent, and the provider never accepted it.
-    assert list(Delivery.objects.values_list("state", "attempts").order_by("id")) == [
+    assert list(reminder_deliveries().values_list("state", "attempts").order_by("id")) == [
         (DeliveryState.SENT, 1), (DeliveryState.PENDING, 0), (DeliveryState.PENDING, 0)]
     assert len(sms_gateway.accepted) == 1 and sms_gateway.hung not in sms_gateway.accepted
 
@@ -118,7 +131,7 @@ def test_worker_killed_while_sending_the_sms(people, due_notice, celery_workers,
     wait_until_all_sent(celery_workers, expected=3)
 
     # The redelivered chunk skipped the SMS already sent and sent the other two: each exactly once.
-    assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [1, 1, 1]
+    assert sorted(reminder_deliveries().values_list("attempts", flat=True)) == [1, 1, 1]
     assert Counter(mobile for mobile, _ in sms_gateway.accepted) == MOBILES
     assert sms_gateway.hung in sms_gateway.accepted
     assert reminders_of(due_notice) == [("overdue", "丙领导"), ("overdue", "乙联络"), ("overdue", "甲联络")]

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('axes', '0010_accessattemptexpiration'),
-        ('linkage', '0009_bulk_audit_actions'),
+        ('linkage', '0010_chan_preferences_digest_chat'),
         ('otp_totp', '0003_add_timestamps'),
     ]
 
