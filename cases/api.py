@@ -31,7 +31,7 @@ class PartySerializer(serializers.ModelSerializer):
     subdistrict = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="户籍或住所地街道（乡镇）的单位代码，用于失信名单进社区公示"
     )
-    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True, default=None)
+    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Party

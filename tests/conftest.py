@@ -23,6 +23,16 @@ def pytest_configure(config):
         settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
 
 
+def pytest_collection_modifyitems(items):
+    """A test on the live server commits, and its database is flushed when it ends (the data migrations' rows with
+    it). pytest-django runs such tests last only when they say so with `django_db(transaction=True)`: one that does
+    not would run among the others and empty the measure catalogue and the calendar under them."""
+    unmarked = [item.nodeid for item in items if "live_server" in getattr(item, "fixturenames", ())
+                and not (item.get_closest_marker("django_db") and item.get_closest_marker("django_db").kwargs.get("transaction"))]
+    if unmarked:
+        raise pytest.UsageError("这些测试使用 live_server，须标记 django_db(transaction=True)：" + "、".join(unmarked[:5]))
+
+
 def clear_own_cache():
     """Empty this worker's part of the cache (cache.clear() would empty the other workers' too)."""
     from django.conf import settings

@@ -35,9 +35,11 @@ from blacklist.corrections import services as correction_services
 from blacklist.listings import services as listing_services
 from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
 from blacklist.screening import services as screening
-from linkage.models import Notification
+from linkage.models import Digest, Notification
+from linkage.preferences import save_preferences
 from meetings import services as meeting_services
 from members import services as member_services
+from members.models import ChatChannel
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
@@ -178,6 +180,13 @@ def _notices(w):
                                                        reason="被执行人姓名与登记信息不一致。")
     w.notification = Notification.objects.create(recipient=w.liaison_xa, kind="test", title="测试通知",
                                                  link="/inbox/")
+    # The notification side's admin pages (issue 19): a preference, a daily digest, a unit's work-chat group.
+    save_preferences(user=w.liaison_xa, quiet_hours_enabled=True, quiet_start=datetime.time(22, 0),
+                     quiet_end=datetime.time(7, 30), choices={})
+    Digest.objects.create(recipient_key=f"user:{w.liaison_xa.pk}", recipient_name="测试联络员",
+                          day=datetime.date(2026, 3, 2), item_count=1)
+    ChatChannel.objects.create(organisation=w.unit_x, kind="webhook", name="测试工作群",
+                               url="https://127.0.0.1:9/hook", secret="s3cret")
 
 
 def _members(w):

@@ -158,6 +158,7 @@ TABLE = {
     "favicon": Row(get=everyone(200)),
     "calendar": Row(get=page(200)),
     "notifications": Row(get=page(200)),
+    "notification-preferences": Row(get=page(200), post=page(200)),
     "notification-read": Row(get=page(405), post=page(404, liaison_xa=acts(302)), kwargs={"pk": "notification"}),
     "notifications-read-all": Row(get=page(405), post=page(may(302))),
     # ------------------------------------------------------------------------------------------- members
@@ -551,6 +552,7 @@ ADMIN_NO_ADD = {
     "linkage.loginattempt", "linkage.loginlog", "linkage.loginfailure", "linkage.apitoken",
     "assessment.assessment", "assessment.criterion", "assessment.scoreentry", "assessment.nomination",
     "assessment.scoreboardversion", "assessment.assessmentevent",
+    "linkage.digest", "linkage.notificationpreference",  # written by the digest task and by each user on their own page
 }
 # Nothing the product holds is hard-deleted by a user action (issue 8, item 6): the admin deletes only these
 # (a group, a second-factor device). API tokens are revoked, never deleted; lockout records and login logs are

@@ -6,8 +6,8 @@ For each role the home page's cards are read as a user reads them (the number an
 and the count must equal the rows of that list; the expected numbers also show that nothing of another unit, court
 or clerk is counted.
 
-The states `returned`, `lifting` and `lift_acknowledged` come with the sign-off work of the same issue (helper
-`loop`); their services are not on this branch, so those rows are put in their state directly.
+Every row reaches its state through the services a person's action calls (the leader's return and sign-off of a
+lifting, the unit's acknowledgement of it included).
 """
 
 import datetime
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assistance import services
-from assistance.models import DeadlineRule, Notice
+from assistance.models import DeadlineRule
 from blacklist.listings import services as listing_services
 from members.models import Measure
 from tests import factories
@@ -34,13 +34,6 @@ def login(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-def put_in_state(notice, state):
-    """A state whose service lives on another branch of the same issue (see the module's note)."""
-    Notice.objects.filter(pk=notice.pk).update(state=state)
-    notice.refresh_from_db()
-    return notice
 
 
 class Court:
@@ -61,16 +54,18 @@ class Court:
         )
         if state == "draft":
             return notice
+        if state == "returned":
+            return services.return_draft(actor=self.leader, notice=notice, reason="请补充财产线索。")
         notice = services.sign_notice(actor=self.leader, notice=notice)
         if state == "signed":
             return notice
         notice = services.serve_notice(actor=by, notice=notice, at=served_at)
-        if state in ("served", "returned", "lifting"):
-            return put_in_state(notice, state) if state != "served" else notice
+        if state == "served":
+            return notice
         if state == "withdrawn":
             return services.withdraw_notice(actor=by, notice=notice, reason="送达有误")
-        if state == "lifted":
-            return services.lift_notice(actor=by, notice=notice, ground="performed")
+        if state in ("lifting", "lifted"):
+            return self.lift(notice, by, sign=state == "lifted")
         notice = services.acknowledge_notice(actor=liaison, notice=notice)
         if state == "acknowledged":
             return notice
@@ -81,8 +76,12 @@ class Court:
         if state == "closed":
             return services.close_notice(actor=by, notice=notice)
         if state == "lift_acknowledged":
-            return put_in_state(services.lift_notice(actor=by, notice=notice, ground="performed"), state)
+            return services.acknowledge_lifting(actor=liaison, notice=self.lift(notice, by, sign=True))
         raise ValueError(state)
+
+    def lift(self, notice, by, *, sign):
+        notice = services.lift_notice(actor=by, notice=notice, ground="performed", ruling_number=f"{self.case.number}之一")
+        return services.sign_lifting(actor=self.leader, notice=notice) if sign else notice
 
 
 @pytest.fixture

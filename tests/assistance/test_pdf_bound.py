@@ -1,6 +1,6 @@
 """A PDF that takes longer than LINKAGE_PDF_TIMEOUT to lay out frees its web worker: the render process is killed at
 the bound, the page answers 503 in Chinese (the API a 503 with the same message), the failure is logged, and the
-next PDF is rendered by a fresh render process. The slow document is a real one, a notice of 150 items (seconds of
+next PDF is rendered by a fresh render process. The slow document is a real one, a notice of 400 items (seconds of
 layout), against a bound of a fraction of a second."""
 
 import os
@@ -31,7 +31,7 @@ def notices(clerk, unit):
     small = draft_notice(
         clerk, case, unit, measure="inquiry", items=[{"property_kind": "other", "description": "查询"}]
     )
-    items = [{"property_kind": "other", "description": f"查询被执行人第{n}处财产"} for n in range(1, 151)]
+    items = [{"property_kind": "other", "description": f"查询被执行人第{n}处财产"} for n in range(1, 401)]
     large = draft_notice(clerk, case, unit, measure="inquiry", items=items)
     return small, large
 

@@ -171,7 +171,8 @@ def test_lifting_goes_through_the_leaders_sign_off_and_the_units_acknowledgement
         clerk, leader, liaison, contacts, case, unit):
     notice = advance(new_draft(clerk, case, unit), NoticeState.ACKNOWLEDGED, clerk=clerk, leader=leader,
                      liaison=liaison)
-    Notification.objects.all().delete()  # the messages of drafting and service are tested elsewhere
+    Delivery.objects.all().delete()  # the messages of drafting and service are tested elsewhere
+    Notification.objects.all().delete()
 
     services.lift_notice(actor=clerk, notice=notice, ground="security", reason="被执行人提供担保",
                          ruling_number="(2026)粤0103执1234号之一")
@@ -270,6 +271,7 @@ def test_a_concluded_case_stops_everything_it_started(clerk, leader, liaison, co
                            liaison=liaison)
     replied = advance(new_draft(clerk, case, unit), NoticeState.REPLIED, clerk=clerk, leader=leader,
                       liaison=liaison, outcome="not_found")
+    Delivery.objects.all().delete()
     Notification.objects.all().delete()
 
     with pytest.raises(ApplicationError, match="请写明执行完毕的依据"):

@@ -134,7 +134,8 @@ def test_the_lifting_notice_is_linked_from_the_notice(clerk, leader, court):
     assert lifting not in page(clerk, detail).content.decode()  # in force: no lifting notice yet
     assert page(clerk, lifting).status_code == 404
 
-    notice_services.lift_notice(actor=clerk, notice=notice, ground="performed")
+    notice_services.lift_notice(actor=clerk, notice=notice, ground="performed", ruling_number=f"{case.number}之一")
+    notice_services.sign_lifting(actor=leader, notice=notice)
     for reader in (clerk, leader, unit_liaison):
         assert f'href="{lifting}"' in page(reader, detail).content.decode(), reader
         assert page(reader, lifting)["Content-Type"] == "application/pdf"

@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from .conftest import login, open_nav
 
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
 ROLES = ["clerk", "leader", "liaison", "committee", "admin"]
 USERNAMES = {"liaison": "lw-police-a"}
 
