@@ -29,7 +29,8 @@ class PartySerializer(serializers.ModelSerializer):
         child=serializers.CharField(), read_only=True, help_text="特殊主体标记（中文名称）"
     )
     subdistrict = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="户籍或住所地街道（乡镇）的单位代码，用于失信名单进社区公示"
+        slug_field="code", read_only=True, allow_null=True,
+        help_text="户籍或住所地街道（乡镇）的单位代码，用于失信名单进社区公示"
     )
     subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True, default=None, allow_null=True)
 

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from .kinds import kind_info
@@ -82,6 +83,7 @@ def preferences_for(user_ids):
     return {pk: from_row(rows[pk]) if pk in rows else default for pk in user_ids}
 
 
+@transaction.atomic
 def save_preferences(*, user, quiet_hours_enabled, quiet_start, quiet_end, choices):
     """A user's own preferences, replaced as a whole: `choices` is {kind: {"email", "sms", "chat", "digest": bool}};
     only the kinds that differ from the defaults are stored. Quiet hours need a start and an end that differ."""
