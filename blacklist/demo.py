@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, Party, PartyRole
+from cases.services import set_debtor_subdistrict
 from linkage import democlock
 from linkage.errors import ApplicationError
 from linkage.identifiers import normalize_case_number
-from members.models import User
+from members.models import Organisation, OrganisationKind, User
 
 from .listings import services as listings
 from .models import Listing, ListingGround, RestrictionOrder
@@ -59,6 +60,11 @@ def load_demo_listings():
     made = []
     debtor = _debtor(PUBLISHED_CASE)
     if debtor is not None and not Listing.objects.filter(debtor=debtor).exists():
+        subdistrict = Organisation.objects.filter(jurisdiction=debtor.case.court.jurisdiction,
+                                                  kind=OrganisationKind.SUBDISTRICT, active=True).first()
+        if subdistrict is not None:  # registered there, so the subdistrict's community posting lists the debtor
+            with democlock.at(_at(12, 15)):
+                set_debtor_subdistrict(actor=clerk, party=debtor, subdistrict=subdistrict)
         with democlock.at(_at(12, 16)):
             listing = listings.propose_listing(
                 actor=clerk, debtor=debtor, ground=ListingGround.REPORT, period_years=2,

@@ -79,3 +79,18 @@ def test_a_second_run_adds_nothing(demo):
     output = run("load_demo")
     assert counts() == before
     assert "演示失信名单已存在" in output and "演示会议已存在" in output and "演示年度考评已存在" in output
+
+
+def test_the_published_debtor_is_on_its_subdistricts_community_posting(demo, tmp_path):
+    """The demo debtor on the list is registered in a subdistrict, so that subdistrict's posting is not empty."""
+    import subprocess
+
+    from blacklist.restrictions.documents import community_posting_pdf
+
+    debtor = Listing.objects.get(state="published").debtor
+    assert debtor.subdistrict is not None
+    path = tmp_path / "posting.pdf"
+    path.write_bytes(community_posting_pdf(debtor.subdistrict))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = text.replace(" ", "")
+    assert "共1名" in flat and "粤0103" in flat and "执1002号" in flat  # the name wraps inside its table cell
