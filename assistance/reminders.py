@@ -28,7 +28,8 @@ from linkage.models import Reminder
 from linkage.notify import Message, Recipient
 from linkage.reminders import next_working_day, reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
-from members.models import Contact, Organisation, User
+from members.models import Organisation, User
+from members.recipients import contacts_by_unit
 
 from .models import Notice, ReplyResult, ResultKind
 from .querysets import overdue_condition
@@ -132,11 +133,7 @@ def scan_notice_reminders(now=None, *, batch_size=SCAN_BATCH):
             .values("pk", "stage", "due_at", "unit_id", "court_id", "created_by_id", "case__number",
                     "measure__name", "unit__short_name", "unit__name", "court__name")[:batch_size]
         )
-        contacts = defaultdict(dict)
-        for contact in Contact.objects.current().filter(
-            organisation_id__in={row["unit_id"] for row in rows}, role__in=["A", "B", "L"]
-        ):
-            contacts[contact.organisation_id][contact.role] = Recipient.from_contact(contact)
+        contacts = contacts_by_unit({row["unit_id"] for row in rows})
         escalating = [row for row in rows if row["stage"] == "escalation"]
         escalation = _escalation_lists({row["court_id"] for row in escalating})
         clerks = {user.pk: Recipient.from_user(user)
@@ -201,9 +198,7 @@ def send_unit_digests(now=None):
         for notice in (Notice.objects.open().filter(due_at__lte=horizon, unit_id__in=units)
                        .select_related("case", "measure").order_by("due_at")):
             items[notice.unit_id].append(notice)
-        contacts = defaultdict(list)
-        for contact in Contact.objects.current().filter(organisation_id__in=units, role__in=["A", "B"]):
-            contacts[contact.organisation_id].append(Recipient.from_contact(contact))
+        contacts = {unit: list(by_role.values()) for unit, by_role in contacts_by_unit(units, roles=("A", "B")).items()}
         batch = []
         for unit_id, notices in items.items():
             overdue = [n for n in notices if n.is_overdue(now)]
@@ -218,7 +213,7 @@ def send_unit_digests(now=None):
                 title=f"{units[unit_id].short_name}今日待办：{len(notices)}件（其中逾期{len(overdue)}件）",
                 body="\n".join(lines), link=reverse("assistance:inbox"),
             )
-            batch.append((unit_id, "digest", digest_key, contacts[unit_id], message))
+            batch.append((unit_id, "digest", digest_key, contacts.get(unit_id, []), message))
         written = send_reminders(batch, content_type=ContentType.objects.get_for_model(Organisation))
     return {"skipped": False, "units": len(batch), "reminders": written}
 
@@ -278,10 +273,7 @@ def scan_lifting_reminders(now=None, *, batch_size=SCAN_BATCH):
             .values("pk", "stage", "lift_due_at", "unit_id", "case__number", "measure__name", "unit__name",
                     "unit__short_name", "court__name", "lifting_ruling_number")[:batch_size]
         )
-        contacts = defaultdict(dict)
-        for contact in Contact.objects.current().filter(organisation_id__in={row["unit_id"] for row in rows},
-                                                        role__in=["A", "B", "L"]):
-            contacts[contact.organisation_id][contact.role] = Recipient.from_contact(contact)
+        contacts = contacts_by_unit({row["unit_id"] for row in rows})
         batch = []
         for row in rows:
             unit_contacts = contacts[row["unit_id"]]

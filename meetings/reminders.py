@@ -21,7 +21,8 @@ from assistance.reminders import STAGE_LABELS, STAGE_ROLES, stage_bounds
 from linkage.notify import Message, Recipient
 from linkage.reminders import reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
-from members.models import Contact, User
+from members.models import User
+from members.recipients import contacts_by_unit
 
 from .models import Decision
 
@@ -89,9 +90,7 @@ def scan_decision_reminders(now=None, *, batch_size=SCAN_BATCH):
             row["stage"] = decision_stage(row["due_on"], today=today, bounds=bounds)
         rows = [row for row in rows if row["stage"]]
         units = {row["responsible_unit_id"] for row in rows}
-        contacts = defaultdict(dict)
-        for contact in Contact.objects.current().filter(organisation_id__in=units, role__in=["A", "B", "L"]):
-            contacts[contact.organisation_id][contact.role] = Recipient.from_contact(contact)
+        contacts = contacts_by_unit(units)
         clerks = defaultdict(list)
         for user in User.objects.filter(organisation_id__in=units - set(contacts), role="clerk", is_active=True):
             clerks[user.organisation_id].append(Recipient.from_user(user))

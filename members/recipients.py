@@ -2,6 +2,7 @@
 `linkage.notify.Recipient`s, for every hand-over message (notices, listings, meetings)."""
 
 import dataclasses
+from collections import defaultdict
 
 from linkage.notify import Recipient
 
@@ -26,6 +27,18 @@ def unit_recipients(organisation_ids):
             recipients.append(dataclasses.replace(Recipient.from_user(user),
                                                   chat=groups.get(user.organisation_id, ())))
     return recipients
+
+
+def contacts_by_unit(organisation_ids, roles=("A", "B", "L")):
+    """{unit id: {role: Recipient}} of the units' current contacts in these roles (A, B, the unit's leader L), each
+    carrying its unit's work-chat groups: what the reminder ladders address, step by step (two queries)."""
+    organisation_ids = list(organisation_ids)
+    groups = chat_targets(organisation_ids)
+    contacts = defaultdict(dict)
+    for contact in Contact.objects.current().filter(organisation_id__in=organisation_ids, role__in=list(roles)):
+        contacts[contact.organisation_id][contact.role] = dataclasses.replace(
+            Recipient.from_contact(contact), chat=groups.get(contact.organisation_id, ()))
+    return contacts
 
 
 def user_recipients(users):

@@ -23,17 +23,17 @@ page as unacknowledged. A unit without a current A contact cannot be reminded an
 """
 
 import datetime
-from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from linkage.notify import Message, Recipient
+from linkage.notify import Message
 from linkage.reminders import reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
-from members.models import Contact, Organisation
+from members.models import Organisation
+from members.recipients import contacts_by_unit
 
 from ..models import Listing, ListingAcknowledgement, ListingEvent
 from .selectors import JOINT_PUNISHMENT_MEASURES
@@ -139,9 +139,7 @@ def scan_push_reminders(now=None, *, batch_size=SCAN_BATCH):
     if reminder_window(now, calendar) is None:
         return {"skipped": True, "events": 0, "reminders": 0, "more": False}
     units = joint_punishment_units()
-    contacts = defaultdict(dict)
-    for contact in Contact.objects.current().filter(organisation_id__in=units, role__in=["A", "B", "L"]):
-        contacts[contact.organisation_id][contact.role] = Recipient.from_contact(contact)
+    contacts = contacts_by_unit(units)
     reachable = [unit for unit in units.values() if "A" in contacts[unit.pk]]
     if not reachable:
         return {"skipped": False, "events": 0, "reminders": 0, "more": False}

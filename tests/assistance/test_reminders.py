@@ -387,3 +387,23 @@ def test_without_a_status_endpoint_an_unknown_send_is_not_sent_again(world, stub
     assert sms.state == DeliveryState.UNKNOWN and sms.next_attempt_at is None  # left for the administrator
     assert len(stub.posts) == 1 and len(stub.phone) == 1
     assert "条短信网关未答复、多次核实仍无结果" in client_for(admin_user).get("/").content.decode()
+
+
+def test_a_reminder_reaches_the_units_work_chat_group_once_per_step(world):
+    """The ladder addresses the unit's contacts with the unit's work-chat groups: each step is one message in the
+    group, however many of the unit's people it goes to; a switched-off group gets nothing."""
+    from members.models import ChatChannel
+
+    group = ChatChannel.objects.create(organisation=world["unit"], kind="webhook", name="市场监管执行联动群",
+                                       url="https://127.0.0.1:9/hook", secret="s3cret")
+    ChatChannel.objects.create(organisation=world["unit"], kind="wecom", name="已停用的群", active=False,
+                               url="https://127.0.0.1:9/wecom")
+    notice = serve(world, at(2026, 9, 30, 10))
+    served_in_group = Delivery.objects.filter(address=group.address).count()  # the service itself: one message
+    assert served_in_group == 1
+    for _ in range(2):
+        reminders.scan_notice_reminders(at(2026, 10, 10, 9))  # due day: A and B
+    assert sent(notice, "due_day") == sorted(["甲联络", "乙联络"])
+    in_group = Delivery.objects.filter(address=group.address).exclude(subject__startswith="【新通知书】")
+    assert in_group.count() == 1 and in_group.get().channel == "webhook"
+    assert Delivery.objects.filter(channel="wecom").count() == 0

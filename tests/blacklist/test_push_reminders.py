@@ -172,12 +172,12 @@ def test_scan_query_count_does_not_grow(world, django_assert_num_queries):
     reminders.scan_push_reminders(at(2026, 11, 20, 11))  # warms the content-type cache
     for n in range(10):
         publish(world, at(2026, 11, 20, 12, n))
-    # 11 of its own, one for the recipients' notification preferences (whatever their number), and one audit entry
-    # each for the bulk writes of notifications, deliveries and reminders
-    with django_assert_num_queries(15):
+    # 11 of its own, one for the units' work-chat groups and one for the recipients' notification preferences
+    # (whatever their number), and one audit entry each for the bulk writes of notifications, deliveries and reminders
+    with django_assert_num_queries(16):
         result = reminders.scan_push_reminders(at(2026, 11, 23, 9))
     assert result["events"] == 11 and result["reminders"] == 11 * 2 * 2  # 11 events × 2 units × A, B
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         result = reminders.scan_push_reminders(at(2026, 11, 24, 9))
     assert result["reminders"] == 11 * 2 * 3
 
