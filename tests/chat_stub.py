@@ -17,10 +17,11 @@ import json
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .loopback import JsonHandler, LoopbackServer
 
 
-class ChatStub:
+class ChatStub(LoopbackServer):
     def __init__(self, mode, *, secret="", delay=1.0):
         self.mode, self.secret, self.delay = mode, secret, delay
         self.fail_next = 0
@@ -32,7 +33,7 @@ class ChatStub:
         lock = threading.Lock()
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers["Content-Length"]))
                 parts = urllib.parse.urlsplit(self.path)
@@ -65,30 +66,12 @@ class ChatStub:
                         time.sleep(stub.delay)
                     self._answer(200, {"errcode": 0, "errmsg": "ok"})
 
-            def _answer(self, status, payload):
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:  # the client gave up waiting
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        base = self.start(Handler)
         self.url = {
             "wecom": f"{base}/cgi-bin/webhook/send?key=wecom-robot-key-0001",
             "dingtalk": f"{base}/robot/send?access_token=dingtalk-token-0001",
             "webhook": f"{base}/linkage/inbound",
         }[mode]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
 
     def _signature_ok(self, query, headers, raw):
         """What the real receiver checks, computed here independently of linkage.chat."""
@@ -108,7 +91,3 @@ class ChatStub:
 
     def keys(self):
         return [post["headers"].get("Idempotency-Key") for post in self.posts]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()

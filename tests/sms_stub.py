@@ -14,10 +14,11 @@ import json
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .loopback import JsonHandler, LoopbackServer
 
 
-class SMSStub:
+class SMSStub(LoopbackServer):
     def __init__(self, *, delay=0.0):
         self.delay = delay
         self.fail_next = 0
@@ -29,7 +30,7 @@ class SMSStub:
         lock = threading.Lock()
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with lock:
@@ -64,27 +65,5 @@ class SMSStub:
                 else:
                     self._answer(404, {"error": "unknown message"})
 
-            def _answer(self, status, payload):
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:  # the client gave up waiting
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        base = self.start(Handler)
         self.url, self.status_url = f"{base}/send", f"{base}/status"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
