@@ -91,7 +91,11 @@ def copy_of_base(base, name, script, *, keep=False):
 
     parsed, admin_url = _server_url()
     if not database_exists(base):
-        subprocess.run([sys.executable, script, "--base-only"], check=True)
+        try:
+            subprocess.run([sys.executable, script, "--base-only"], check=True)
+        except BaseException:  # a half-generated base would be taken for a whole one by the next run
+            _execute(admin_url, f"DROP DATABASE IF EXISTS {base} WITH (FORCE)")
+            raise
     _execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {base}")
     try:
         with bench_database(name, keep=True, reuse=True) as created:

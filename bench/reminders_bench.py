@@ -73,7 +73,7 @@ def generate(now, *, falling_due=False):
             """
             INSERT INTO assistance_notice (batch_id, case_id, court_id, unit_id, measure_id, debtor_id, ruling_number,
                 legal_basis, note, state, created_by_id, created_at, served_at, due_at, deadline_provisional,
-                deadline_rule, deadline_explanation, lift_ground, lift_reason, updated_at)
+                deadline_rule, deadline_explanation, lift_ground, lift_reason, lifted_from, lifting_ruling_number, updated_at)
             SELECT %(batch)s + (g %% 1000), %(case)s + (g %% 1000), %(court)s, %(unit)s + (g %% %(units)s), %(measure)s,
                 %(party)s + (g %% 1000), '（2026）粤0103执1号', '民诉法', '',
                 CASE WHEN g < %(open)s THEN (CASE WHEN g %% 2 = 0 THEN 'served' ELSE 'acknowledged' END) ELSE 'closed' END,
@@ -81,7 +81,7 @@ def generate(now, *, falling_due=False):
                 %(now)s - interval '40 days',
                 CASE WHEN g < %(open)s THEN %(now)s + ((g %% %(spread)s) - 30) * interval '1 day' + interval '14 hours'
                      ELSE %(now)s - interval '35 days' END,
-                false, '3个工作日', '{}', '', '', now()
+                false, '3个工作日', '{}', '', '', '', '', now()
             FROM generate_series(0, %(total)s - 1) g
             """,
             {"batch": first_batch, "case": first_case, "court": court.pk, "unit": first_unit, "units": UNITS,
