@@ -132,14 +132,14 @@ WITH days AS (
            n.replied_at IS NOT NULL AS replied,
            n.acknowledged_at IS NOT NULL AS acknowledged,
            COALESCE(n.replied_at <= n.due_at, false) AS on_time,
-           COALESCE(n.replied_at, n.lifted_at, %(as_of)s) > n.due_at AS overdue,
-           n.replied_at IS NULL AND n.lifted_at IS NOT NULL AS lifted_unreplied,
+           COALESCE(n.replied_at, n.lifting_at, %(as_of)s) > n.due_at AS overdue,
+           n.replied_at IS NULL AND n.lifting_at IS NOT NULL AS lifted_unreplied,
            -- day indexes, clamped to the window (GREATEST/LEAST skip NULLs: a missing moment is guarded by its flag)
            LEAST(GREATEST((n.served_at AT TIME ZONE %(tz)s)::date - %(first_day)s::date + 1, 1), cal.size) AS s_i,
            LEAST(GREATEST((n.acknowledged_at AT TIME ZONE %(tz)s)::date - %(first_day)s::date + 1, 1), cal.size) AS a_i,
            LEAST(GREATEST((n.replied_at AT TIME ZONE %(tz)s)::date - %(first_day)s::date + 1, 1), cal.size) AS r_i,
            LEAST(GREATEST((n.due_at AT TIME ZONE %(tz)s)::date - %(first_day)s::date + 1, 1), cal.size) AS d_i,
-           LEAST(GREATEST((COALESCE(n.replied_at, n.lifted_at, %(as_of)s) AT TIME ZONE %(tz)s)::date
+           LEAST(GREATEST((COALESCE(n.replied_at, n.lifting_at, %(as_of)s) AT TIME ZONE %(tz)s)::date
                           - %(first_day)s::date + 1, 1), cal.size) AS e_i,
            cal.upto, cal.nxt
     FROM assistance_notice n CROSS JOIN cal
@@ -267,7 +267,7 @@ def notice_facts_python(unit_ids, window, ordinals=None):
     ordinals = ordinals or Ordinals(window.first_day, window.last_day)
     notices = _notices_of(unit_ids, window)
     rows = list(notices.values_list("id", "unit_id", "measure_id", "state", "served_at", "acknowledged_at",
-                                    "replied_at", "due_at", "lifted_at"))
+                                    "replied_at", "due_at", "lifting_at"))
     notice_type = ContentType.objects.get_for_model(Notice)
     reminders, escalations = defaultdict(set), defaultdict(set)
     for object_id, kind, due_at in Reminder.objects.filter(
@@ -290,15 +290,15 @@ def notice_facts_python(unit_ids, window, ordinals=None):
         reviews[notice_id]["raised"] += 1
         reviews[notice_id]["upheld"] += state == ReviewState.UPHELD
     facts = []
-    for pk, unit_id, measure_id, state, served_at, acknowledged_at, replied_at, due_at, lifted_at in rows:
+    for pk, unit_id, measure_id, state, served_at, acknowledged_at, replied_at, due_at, lifting_at in rows:
         counted = state != NoticeState.WITHDRAWN
         replied = counted and replied_at is not None
-        end_at = replied_at or lifted_at or window.as_of
+        end_at = replied_at or lifting_at or window.as_of  # the unit's clock stops at the lifting's draft
         overdue = counted and end_at > due_at
         facts.append({
             "id": pk, "unit_id": unit_id, "measure_id": measure_id, "counted": counted, "replied": replied,
             "on_time": replied and replied_at <= due_at, "overdue": overdue, "assessed": replied or overdue,
-            "open_overdue": overdue and not replied and lifted_at is None,
+            "open_overdue": overdue and not replied and lifting_at is None,
             "ack_in_time": counted and acknowledged_at is not None
             and ordinals.next(acknowledged_at) <= ordinals.upto(served_at) + 1,
             "ack_due": counted and (acknowledged_at is not None

@@ -164,6 +164,9 @@ class Notice(ChoiceLabels, models.Model):
     lifted_from = models.CharField("解除前状态", max_length=20, choices=NoticeState.choices, blank=True)
     lifting_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除起草人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
+    # When the court stopped the unit's clock by drafting the lifting: the unit's part ends here, not at the
+    # leader's signature (`lifted_at`), so a slow sign-off never makes the unit late.
+    lifting_at = models.DateTimeField("拟解除时间", null=True, blank=True)
     lift_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除签发人", null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     lift_due_at = models.DateTimeField("确认解除期限", null=True, blank=True)

@@ -31,10 +31,11 @@ def is_overdue(state, due_at, now):
 
 
 def rated_condition(now):
-    """Counts toward a rate at `now`: not withdrawn, and answered, overdue at `now`, or lifted after its deadline
-    (an open notice still within its time, or one lifted before it fell due, is not judged)."""
+    """Counts toward a rate at `now`: not withdrawn, and answered, overdue at `now`, or lifted after its deadline —
+    the lifting's draft (`lifting_at`) is when the court stopped the unit's clock (an open notice still within its
+    time, or one whose lifting was drafted before it fell due, is not judged)."""
     return ~Q(state="withdrawn") & (Q(replied_at__isnull=False) | overdue_condition(now)
-                                    | Q(lifted_at__isnull=False, lifted_at__gt=F("due_at")))
+                                    | Q(lifting_at__isnull=False, lifting_at__gt=F("due_at")))
 
 
 def on_time_condition():

@@ -67,7 +67,7 @@ def generate():
             INSERT INTO assistance_notice (batch_id, case_id, court_id, unit_id, measure_id, debtor_id, ruling_number,
                 legal_basis, note, state, created_by_id, created_at, signed_at, served_at, due_at, deadline_provisional,
                 deadline_rule, deadline_explanation, acknowledged_at, replied_at, closed_at, lifted_at, lift_ground,
-                lift_reason, withdrawn_at, lifted_from, lifting_ruling_number, updated_at)
+                lift_reason, withdrawn_at, lifted_from, lifting_ruling_number, lifting_at, updated_at)
             SELECT (%(batches)s::bigint[])[1 + g %% %(n_cases)s], (%(cases)s::bigint[])[1 + g %% %(n_cases)s],
                    %(court)s, (%(units)s::bigint[])[1 + g %% %(n_units)s], (%(measures)s::bigint[])[1 + g %% 2],
                    (%(debtors)s::bigint[])[1 + g %% %(n_cases)s], '（2025）粤0103执1号', '民事诉讼法', '',
@@ -81,7 +81,8 @@ def generate():
                    CASE WHEN r1 >= 0.15 THEN served + interval '1 hour' + (-ln(1 - r3) * 60) * interval '1 hour' END,
                    NULL, CASE WHEN r1 >= 0.05 AND r1 < 0.10 THEN served + interval '30 days' END,
                    CASE WHEN r1 >= 0.05 AND r1 < 0.10 THEN 'performed' ELSE '' END, '',
-                   CASE WHEN r1 < 0.05 THEN served + interval '1 day' END, '', '', now()
+                   CASE WHEN r1 < 0.05 THEN served + interval '1 day' END, '', '',
+                   CASE WHEN r1 >= 0.05 AND r1 < 0.10 THEN served + interval '30 days' END, now()
             FROM (SELECT g, %(start)s::timestamptz + random() * interval '364 days' AS served,
                          random() AS r1, random() AS r2, random() AS r3
                   FROM generate_series(1, %(n)s) AS g) AS s

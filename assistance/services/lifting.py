@@ -41,7 +41,7 @@ def _draft_lifting(notice, actor, *, ground, reason, ruling_number):
         notice, "lift", actor, role=False, reason=reason or LiftGround(ground).label,
         data={"ground": ground, "ruling_number": ruling_number}, lift_ground=ground,
         lift_reason=(reason or "").strip(), lifting_ruling_number=ruling_number, lifted_from=notice.state,
-        lifting_by=actor,
+        lifting_by=actor, lifting_at=timezone.now(),
     )
 
 
@@ -88,8 +88,9 @@ def return_lifting(*, actor, notice, reason):
                         data={"ground": notice.lift_ground, "ruling_number": notice.lifting_ruling_number})
     notifications.notice_returned(notice, reason, lifting=True)
     notice.lifted_from, notice.lift_ground, notice.lift_reason, notice.lifting_ruling_number = "", "", "", ""
-    notice.lifting_by = None
-    notice.save(update_fields=["lifted_from", "lift_ground", "lift_reason", "lifting_ruling_number", "lifting_by"])
+    notice.lifting_by, notice.lifting_at = None, None  # the unit's clock runs again
+    notice.save(update_fields=["lifted_from", "lift_ground", "lift_reason", "lifting_ruling_number", "lifting_by",
+                               "lifting_at"])
     return notice
 
 

@@ -236,3 +236,34 @@ def test_a_push_not_yet_due_for_acknowledgement_costs_nothing(now, clerk, unit):
     assert (m["pushes"], m["pushes_due"], m["pushes_acknowledged_in_time"]) == (2, 1, 0)
     m = compute_metrics([unit.pk], YEAR, as_of=at(2026, 12, 4, 9))[unit.pk]
     assert (m["pushes"], m["pushes_due"], m["pushes_acknowledged_in_time"]) == (2, 2, 0)
+
+
+@pytest.mark.parametrize("engine", ["sql", "python"])
+def test_the_units_clock_stops_when_the_court_drafts_the_lifting_not_when_the_leader_signs(now, notices, unit, clerk,
+                                                                                             leader, engine):
+    """Served Mon 30 Nov, due at the close of Thu 3 Dec. The court drafts the lifting on Tue 1 Dec: the unit's part
+    ends there, so a leader who signs only on Fri 4 Dec does not make the unit late; a lifting drafted after the
+    deadline (Fri 4 Dec) leaves the unit late. While a lifting waits for the leader, it is not overdue either."""
+    early, late = (notices.notice(unit, at(2026, 11, 30, 10)) for _ in range(2))
+    with time_machine.travel(at(2026, 12, 1, 10), tick=False):
+        notice_services.lift_notice(actor=clerk, notice=early, ground="performed",
+                                    ruling_number=f"{early.case.number}之一")
+    friday = at(2026, 12, 4, 15)
+    with time_machine.travel(at(2026, 12, 4, 10), tick=False):
+        notice_services.lift_notice(actor=clerk, notice=late, ground="performed",
+                                    ruling_number=f"{late.case.number}之一")
+
+    def judged(moment):
+        assessed = set(notices_behind("assessed", unit.pk, YEAR, as_of=moment, engine=engine)
+                       .values_list("pk", flat=True))
+        rated = set(Notice.objects.filter(unit=unit).rated(moment).values_list("pk", flat=True))
+        assert assessed == rated  # one rule in both engines and in the annual report's queryset
+        return assessed
+
+    assert judged(friday) == {late.pk}  # both wait for the leader; only the late draft costs
+    with time_machine.travel(friday, tick=False):
+        notice_services.sign_lifting(actor=leader, notice=early)
+        notice_services.sign_lifting(actor=leader, notice=late)
+    assert judged(at(2026, 12, 8, 9)) == {late.pk}
+    metrics = compute_metrics([unit.pk], YEAR, as_of=at(2026, 12, 8, 9), engine=engine)[unit.pk]
+    assert metrics["overdue"] == 1

@@ -212,11 +212,13 @@ def test_a_returned_lifting_puts_the_notice_back_where_it_was(clerk, leader, cas
     with pytest.raises(PermissionDenied):
         services.return_lifting(actor=clerk, notice=notice, reason="我自己退")
     assert state_of(notice) == NoticeState.LIFTING
+    assert Notice.objects.get(pk=notice.pk).lifting_at is not None  # the unit's clock stopped with the draft
 
     services.return_lifting(actor=leader, notice=notice, reason="尚未全部履行")
 
     notice.refresh_from_db()
     assert notice.state == NoticeState.CLOSED and notice.lifting_ruling_number == "" and notice.lifted_from == ""
+    assert notice.lifting_at is None  # and runs again
     event = notice.events.get(action="return_lifting")
     assert (event.from_state, event.to_state, event.reason) == ("lifting", "closed", "尚未全部履行")
     returned = Notification.objects.get(kind="notice_returned")
@@ -391,3 +393,29 @@ def test_the_lifting_moves_refuse_the_wrong_role_or_court_and_change_nothing(mov
     assert (after.state, after.lifted_at, after.lifting_ruling_number) == (
         before.state, before.lifted_at, before.lifting_ruling_number)
     assert notice.events.count() == events
+
+
+def test_the_lifting_time_is_filled_in_for_liftings_made_before_it_was_recorded(clerk, leader, liaison, case, unit):
+    """Migration 0010: a signed lifting stopped the clock when signed (the old rule); one still waiting for the
+    leader stopped it when its draft was recorded (its "lift" event); a notice never lifted keeps none."""
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("assistance.migrations.0010_notice_lifting_at").backfill
+    waiting = advance(new_draft(clerk, case, unit), NoticeState.ACKNOWLEDGED, clerk=clerk, leader=leader,
+                      liaison=liaison)
+    services.lift_notice(actor=clerk, notice=waiting, ground="performed", ruling_number=RULING)
+    signed = advance(new_draft(clerk, case, unit), NoticeState.SERVED, clerk=clerk, leader=leader)
+    services.lift_notice(actor=clerk, notice=signed, ground="performed", ruling_number=RULING)
+    services.sign_lifting(actor=leader, notice=signed)
+    in_force = advance(new_draft(clerk, case, unit), NoticeState.SERVED, clerk=clerk, leader=leader)
+    Notice.objects.filter(pk__in=[waiting.pk, signed.pk]).update(lifting_at=None)
+
+    backfill(apps, None)
+
+    drafted = NoticeEvent.objects.get(notice=waiting, action="lift").at
+    signed.refresh_from_db()
+    assert Notice.objects.get(pk=waiting.pk).lifting_at == drafted
+    assert signed.lifting_at == signed.lifted_at is not None
+    assert Notice.objects.get(pk=in_force.pk).lifting_at is None
