@@ -10,10 +10,9 @@ leaders; case_concluded → each unit still assisting the case."""
 from django.urls import reverse
 from django.utils import timezone
 
-from linkage.notify import Message, notify
+from linkage.notify import Message, notify, notify_many
 from linkage.workdays import TIMEZONE
-from members.models import User
-from members.recipients import unit_recipients, user_recipients
+from members.recipients import court_leaders, recipients_by_unit, unit_recipients, user_recipients
 
 
 def _link(notice):
@@ -28,10 +27,6 @@ def _facts(notice):
     """The sentence every message about one notice starts with: number, court, case, unit, measure, deadline."""
     return (f"协助执行通知书第{notice.pk}号（{notice.court.name}{notice.case.number}，{notice.measure.name}），"
             f"协助执行单位：{notice.unit.name}，办理期限：{_when(notice.due_at)}。")
-
-
-def court_leaders(court_id):
-    return list(User.objects.filter(organisation_id=court_id, role="leader", is_active=True).order_by("pk"))
 
 
 def _to_unit(notice, kind, title, text):
@@ -122,12 +117,15 @@ def case_concluded(case, notices, status_label):
     by_unit = {}
     for notice in notices:
         by_unit.setdefault(notice.unit_id, []).append(notice)
-    for unit_notices in by_unit.values():
+    people = recipients_by_unit(by_unit)
+    batch = []
+    for unit_id, unit_notices in by_unit.items():
         first = unit_notices[0]
         numbers = "、".join(f"第{notice.pk}号（{notice.measure.name}）" for notice in unit_notices)
-        notify(unit_recipients([first.unit_id]), Message(
+        batch.append((people.get(unit_id, []), Message(
             kind="case_concluded", title=f"【案件{status_label}】{case.number}",
             body=(f"{first.court.name}{case.number}已{status_label}。贵单位（{first.unit.name}）协助执行的通知书"
                   f"{numbers}将予解除，解除协助执行通知书签发后即送达贵单位，请届时停止协助执行并在线确认。"),
             link=_link(first),
-        ))
+        )))
+    notify_many(batch)

@@ -31,7 +31,7 @@ from linkage.workdays import TIMEZONE, WorkingCalendar
 from members.models import Organisation, User
 from members.recipients import contacts_by_unit
 
-from .models import Notice, ReplyResult, ResultKind
+from .models import Notice, NoticeState, ReplyResult, ResultKind
 from .querysets import overdue_condition
 
 STAGE_LABELS = {
@@ -267,7 +267,7 @@ def scan_lifting_reminders(now=None, *, batch_size=SCAN_BATCH):
                                       kind=Concat(Value("lifting_"), OuterRef("stage")), due_at=OuterRef("lift_due_at"))
     with transaction.atomic():
         rows = list(
-            Notice.objects.filter(state="lifted", lift_due_at__lte=_close_of(today))
+            Notice.objects.filter(state=NoticeState.LIFTED, lift_due_at__lte=_close_of(today))
             .annotate(stage=stage).exclude(stage="").filter(~Exists(already))
             .select_for_update(skip_locked=True, of=("self",)).order_by("lift_due_at", "pk")
             .values("pk", "stage", "lift_due_at", "unit_id", "case__number", "measure__name", "unit__name",

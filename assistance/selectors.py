@@ -54,10 +54,8 @@ def pending_review():
     return Exists(ReviewSuggestion.objects.filter(notice=OuterRef("pk"), state=ReviewState.PENDING))
 
 
-# States that wait for the unit or the court without a clock, by their string values (`lifted` waits for the unit's
-# acknowledgement of the lifting notice; `lift_acknowledged` ends it).
-LIFTED_TO_ACKNOWLEDGE = "lifted"
-FINISHED_STATES = (NoticeState.CLOSED, "lift_acknowledged", NoticeState.WITHDRAWN)
+# The states in which nothing is left for the unit to do.
+FINISHED_STATES = (NoticeState.CLOSED, NoticeState.LIFT_ACKNOWLEDGED, NoticeState.WITHDRAWN)
 
 
 def inbox_tabs(now=None):
@@ -74,7 +72,7 @@ def inbox_tabs(now=None):
         "overdue": ("已逾期", overdue_condition(now)),
         "extension": ("延期待批", Q(pending_extension(), state__in=OPEN_STATES)),
         "replied": ("已回复待办结", Q(state=NoticeState.REPLIED)),
-        "lifted": ("解除待确认", Q(state=LIFTED_TO_ACKNOWLEDGE)),
+        "lifted": ("解除待确认", Q(state=NoticeState.LIFTED)),  # the lifting notice to acknowledge
         "finished": ("已办结", Q(state__in=FINISHED_STATES)),
     }
 
@@ -136,20 +134,24 @@ def court_queues(user):
             "replies": ("待阅办的回复", mine & Q(state=NoticeState.REPLIED)),
             "extensions": ("待决定的延期申请", mine & Q(pending_extension())),
             "reviews": ("待审查的审查建议", mine & Q(pending_review())),
-            "returned": ("退回修改的草稿", mine & Q(state="returned")),
+            "returned": ("退回修改的草稿", mine & Q(state=NoticeState.RETURNED)),
         }
     if user.is_leader:
         return {
             "drafts": ("待签发的通知书", Q(state=NoticeState.DRAFT)),
-            "liftings": ("待签发的解除通知", Q(state="lifting")),
+            "liftings": ("待签发的解除通知", Q(state=NoticeState.LIFTING)),
         }
     return {}
 
 
 def court_queue_counts(user):
     """Each of the user's queues with its count: the length of the notice list its card links to."""
-    visible = Notice.objects.visible_to(user)
-    return [(key, label, visible.filter(condition).count()) for key, (label, condition) in court_queues(user).items()]
+    queues = court_queues(user)
+    if not queues:
+        return []
+    counts = Notice.objects.visible_to(user).aggregate(
+        **{key: Count("pk", filter=condition) for key, (_, condition) in queues.items()})
+    return [(key, label, counts[key]) for key, (label, _) in queues.items()]
 
 
 def court_workload(user, now=None, limit=10):

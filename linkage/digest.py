@@ -18,7 +18,7 @@ from .kinds import label
 from .models import Delivery, DeliveryChannel, DeliveryState, Digest, DigestItem
 from .notify import queue_deliveries
 from .preferences import default_preferences, quiet_until
-from .text import TEXT_MAX
+from .text import clip
 from .workdays import TIMEZONE
 
 MAX_LISTED = 50  # items written out in one email; the rest are counted
@@ -36,7 +36,7 @@ def _email_body(items, site_url):
         lines.append(f"……另有{len(items) - MAX_LISTED}条，请登录系统在站内通知中查看。")
     lines += ["", "可在“通知设置”中调整各类通知的接收方式。"]
     body = "\n".join(lines)
-    return body if len(body) <= TEXT_MAX else body[: TEXT_MAX - 1] + "…"
+    return clip(body)
 
 
 def send_daily_digests(now=None, *, site_url=""):

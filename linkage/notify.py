@@ -33,7 +33,7 @@ from . import chat as chat_channels
 from .kinds import is_urgent
 from .models import CHAT_CHANNELS, Delivery, DeliveryChannel, DeliveryState, DigestItem, Notification
 from .preferences import default_preferences, preferences_for, quiet_until
-from .text import TEXT_MAX
+from .text import TEXT_MAX, clip
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +81,7 @@ class Message:
 
     def __post_init__(self):
         # A body is composed from bounded texts but may join many (a unit's decisions): it is cut, not refused.
-        if len(self.body) > TEXT_MAX:
-            self.body = self.body[: TEXT_MAX - 1] + "…"
+        self.body = clip(self.body)
 
 
 def notify(recipients, message, *, sms=True, email=True, chat=None):

@@ -29,6 +29,12 @@ TEXT_MAX = 10000
 # A whole document typed or generated in the application (minutes, a yearly report).
 DOCUMENT_MAX = 50000
 
+
+def clip(text, limit=TEXT_MAX):
+    """Text the application composes from many bounded parts (a message joining a unit's decisions, a digest): cut
+    to `limit` characters with "…" marking the cut, not refused."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 BIDI_CONTROLS = frozenset(
     [chr(code) for code in range(0x202A, 0x202F)]
     + [chr(code) for code in range(0x2066, 0x206A)]

@@ -7,26 +7,36 @@ from collections import defaultdict
 from linkage.notify import Recipient
 
 from .chat import chat_targets
-from .models import Contact, User
+from .models import Contact, User, UserRole
 
 
-def unit_recipients(organisation_ids):
-    """The A and B contacts of the units, and any liaison account of theirs not on the roster (deduplicated by
-    account). Each carries its unit's work-chat groups (`Recipient.chat`): `notify` sends one chat message per
-    group, however many of the unit's people the message goes to."""
+def recipients_by_unit(organisation_ids):
+    """{unit id: [Recipient]}: each unit's A and B contacts, and any liaison account of theirs not on the roster
+    (deduplicated by account), in three queries however many units. Each carries its unit's work-chat groups
+    (`Recipient.chat`): `notify` sends one chat message per group, however many of the unit's people it goes to."""
     organisation_ids = list(organisation_ids)
     groups = chat_targets(organisation_ids)
-    recipients, seen_users = [], set()
+    by_unit, seen_users = defaultdict(list), set()
     for contact in Contact.objects.current().filter(organisation_id__in=organisation_ids, role__in=["A", "B"]):
-        recipient = Recipient.from_contact(contact)
-        recipients.append(dataclasses.replace(recipient, chat=groups.get(contact.organisation_id, ())))
+        by_unit[contact.organisation_id].append(
+            dataclasses.replace(Recipient.from_contact(contact), chat=groups.get(contact.organisation_id, ())))
         if contact.user_id:
             seen_users.add(contact.user_id)
     for user in User.objects.filter(organisation_id__in=organisation_ids, role="liaison", is_active=True):
         if user.pk not in seen_users:
-            recipients.append(dataclasses.replace(Recipient.from_user(user),
-                                                  chat=groups.get(user.organisation_id, ())))
-    return recipients
+            by_unit[user.organisation_id].append(
+                dataclasses.replace(Recipient.from_user(user), chat=groups.get(user.organisation_id, ())))
+    return by_unit
+
+
+def unit_recipients(organisation_ids):
+    """The people of these units a message to them goes to (`recipients_by_unit`, in one list)."""
+    return [recipient for recipients in recipients_by_unit(organisation_ids).values() for recipient in recipients]
+
+
+def court_leaders(court_id):
+    """The court's active bureau leaders, who sign notices and liftings and approve listings."""
+    return list(User.objects.filter(organisation_id=court_id, role=UserRole.LEADER, is_active=True).order_by("pk"))
 
 
 def contacts_by_unit(organisation_ids, roles=("A", "B", "L")):

@@ -18,8 +18,7 @@ from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import age_on, normalize_credit_code, normalize_resident_id, sex_from_resident_id
 from linkage.notify import Message, notify
 from linkage.workdays import TIMEZONE, add_working_days
-from members.models import User, UserRole
-from members.recipients import user_recipients
+from members.recipients import court_leaders, user_recipients
 from members.selectors import jurisdiction_id_of
 
 from ..models import (
@@ -118,8 +117,7 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
 
 def _tell_leaders_of_proposal(listing, actor):
     """The hand-over to the approver: the court's bureau leaders are told, once, that a listing waits for them."""
-    leaders = User.objects.filter(organisation_id=listing.court_id, role=UserRole.LEADER, is_active=True)
-    recipients = user_recipients(leaders.order_by("id"))
+    recipients = user_recipients(court_leaders(listing.court_id))
     if not recipients:
         return
     notify(recipients, Message(

@@ -12,10 +12,11 @@ from django.utils import timezone
 from linkage import parsing
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.identifiers import normalize_document_number
-from linkage.notify import Message, notify, notify_many
+from linkage.notify import Message, notify_many
 from linkage.text import REASON_MAX
 from linkage.workdays import TIMEZONE
 from members.models import Organisation
+from members.recipients import recipients_by_unit
 from members.selectors import jurisdiction_id_of
 
 from ..machines import ITEM, MEETING, committee
@@ -314,8 +315,11 @@ def _notify_publication(meeting):
     decisions = list(meeting.decisions.exclude(state=DecisionState.CANCELLED).select_related("responsible_unit"))
     attending = set(invited_attendances(meeting).values_list("organisation_id", flat=True))
     responsible = {decision.responsible_unit_id for decision in decisions}
+    people = recipients_by_unit(attending | responsible)
+    link = reverse("meetings:detail", args=[meeting.pk])
+    batch = []
     for unit_id in attending | responsible:
-        recipients = unit_recipients([unit_id])
+        recipients = people.get(unit_id)
         if not recipients:
             continue
         own = [decision for decision in decisions if decision.responsible_unit_id == unit_id]
@@ -324,5 +328,6 @@ def _notify_publication(meeting):
             body += "贵单位负责落实：" + "；".join(
                 f"第{decision.position}项 {decision.task}（{decision.due_on:%Y年%m月%d日}前）" for decision in own
             ) + "。请按期落实并在线回复落实情况。"
-        notify(recipients, Message(kind="minutes_published", title=f"【会议纪要】{meeting.title}", body=body,
-                                   link=reverse("meetings:detail", args=[meeting.pk])))
+        batch.append((recipients, Message(kind="minutes_published", title=f"【会议纪要】{meeting.title}", body=body,
+                                          link=link)))
+    notify_many(batch)
