@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '紧急出警请求',
                 'verbose_name_plural': '紧急出警请求',
                 'ordering': ['-requested_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('situation'), 500), name='assistance_dispatchrequest_situation_chars', violation_error_message='现场情况不能超过500字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('close_note'), 2000), name='assistance_dispatchrequest_close_note_chars', violation_error_message='处置情况不能超过2000字。')],
             },
             bases=(linkage.choices.ChoiceLabels, models.Model),
         ),
@@ -67,6 +68,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '出警请求记录',
                 'ordering': ['dispatch_id', 'at', 'id'],
                 'abstract': False,
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_dispatchevent_reason_chars', violation_error_message='理由不能超过10000字。')],
             },
             bases=(linkage.choices.ChoiceLabels, models.Model),
         ),
@@ -106,20 +108,8 @@ class Migration(migrations.Migration):
             model_name='dispatchrequest',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), ('closed_at__isnull', False), _connector='OR'), name='dispatch_closed_has_time'),
         ),
-        migrations.AddConstraint(
-            model_name='dispatchrequest',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('situation'), 500), name='assistance_dispatchrequest_situation_chars', violation_error_message='现场情况不能超过500字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='dispatchrequest',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('close_note'), 2000), name='assistance_dispatchrequest_close_note_chars', violation_error_message='处置情况不能超过2000字。'),
-        ),
         migrations.AddIndex(
             model_name='dispatchevent',
             index=models.Index(fields=['dispatch', 'at'], name='dispatch_event_at'),
-        ),
-        migrations.AddConstraint(
-            model_name='dispatchevent',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_dispatchevent_reason_chars', violation_error_message='理由不能超过10000字。'),
         ),
     ]
