@@ -69,8 +69,8 @@ def dispatch_detail(request, pk):
     })
 
 
-@require_POST
 @login_required
+@require_POST
 def dispatch_action(request, pk, name):
     dispatch = _visible(request.user, pk)
     if name == "close":
