@@ -112,9 +112,6 @@ class DispatchRequest(ChoiceLabels, models.Model):
     def is_open(self):
         return self.state in OPEN_DISPATCH_STATES
 
-    def is_unacknowledged_late(self, now):
-        return self.state == DispatchState.REQUESTED and self.ack_due_at <= now
-
 
 class DispatchEvent(ChoiceLabels, EventBase):
     """One step of a dispatch request's history (sent, escalated, acknowledged, arrived, closed)."""
