@@ -2,11 +2,14 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import AttachmentDownloadView, NoticeViewSet
+from .api.dispatches import CaseDispatchCreateView, DispatchViewSet
 
 router = SimpleRouter()
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("dispatches", DispatchViewSet, basename="dispatch")
 
 urlpatterns = [
     *router.urls,
     path("attachments/<int:id>/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
+    path("cases/<int:case_id>/dispatches/", CaseDispatchCreateView.as_view(), name="case-dispatches"),
 ]

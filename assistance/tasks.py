@@ -6,6 +6,7 @@ from celery import shared_task
 from linkage import parsing
 
 from . import reminders
+from .services.dispatch import escalate_unacknowledged
 
 
 def _moment(now_iso):
@@ -31,3 +32,9 @@ def send_digests_task(now_iso=None):
 @shared_task(name="assistance.tasks.scan_renewals", ignore_result=False)
 def scan_renewals_task(now_iso=None):
     return reminders.scan_renewals(_moment(now_iso))
+
+
+@shared_task(name="assistance.tasks.escalate_dispatches", ignore_result=False)
+def escalate_dispatches_task(now_iso=None):
+    """Every minute: urgent dispatch requests unacknowledged past their time go to the committee, each once."""
+    return {"escalated": escalate_unacknowledged(_moment(now_iso))}

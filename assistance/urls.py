@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drafting, files, lists, notice_page
+from .views import dispatch, drafting, files, lists, notice_page
 
 app_name = "assistance"
 
@@ -36,4 +36,11 @@ urlpatterns = [
     move("reviews/<int:pk>/decide/", "decide_review", "decide-review"),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment"),
     path("inbox/", lists.inbox, name="inbox"),
+    # Urgent dispatch (紧急出警).
+    path("cases/<int:case_id>/dispatch/new/", dispatch.dispatch_new, name="dispatch-new"),
+    path("dispatches/<int:pk>/", dispatch.dispatch_detail, name="dispatch-detail"),
+    path("dispatches/<int:pk>/acknowledge/", dispatch.dispatch_action, {"name": "acknowledge"},
+         name="dispatch-acknowledge"),
+    path("dispatches/<int:pk>/arrive/", dispatch.dispatch_action, {"name": "arrive"}, name="dispatch-arrive"),
+    path("dispatches/<int:pk>/close/", dispatch.dispatch_action, {"name": "close"}, name="dispatch-close"),
 ]

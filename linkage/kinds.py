@@ -5,7 +5,8 @@ once). Senders pass only kind strings; a kind missing here falls back to a safe 
 urgent, not in the digest — i.e. sent like any ordinary message, never lost.
 
 A user changes the channels and the digest per kind on the preferences page (linkage/preferences.py); urgency is
-not the user's to change: a message is urgent when its kind is, or when the sender marks it (`Message.urgent`)."""
+not the user's to change: a message is urgent when its kind is, or when the sender marks it (`Message.urgent`). A kind
+marked `every_channel` (an alarm) is not the user's to silence either: it goes on every channel whatever they chose."""
 
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ class Kind:
     group: str
     urgent: bool = False
     digest: bool = False
+    # Sent on every channel whatever the recipient's preferences (an alarm: 紧急出警); implies urgent.
+    every_channel: bool = False
 
 
 NOTICES, REMINDERS, LISTINGS, MEETINGS, SYSTEM = "协助执行", "期限提醒", "失信名单", "联席会议", "系统"
@@ -33,6 +36,10 @@ _KINDS = [
     Kind("lifting_served", "解除协助执行通知书送达", NOTICES),
     Kind("case_concluded", "案件已结案，停止协助", NOTICES, urgent=True),
     Kind("renewal", "查封冻结续行提醒", NOTICES, digest=True),
+    # Urgent dispatch (立即出警): the police unit's alarm and its escalation reach everybody on every channel.
+    Kind("dispatch_requested", "紧急出警请求", NOTICES, urgent=True, every_channel=True),
+    Kind("dispatch_unacknowledged", "出警请求逾期未接警", NOTICES, urgent=True, every_channel=True),
+    Kind("dispatch_acknowledged", "公安机关已接警", NOTICES, urgent=True),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),

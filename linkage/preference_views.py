@@ -31,7 +31,7 @@ class PreferenceForm(forms.Form):
             for channel in CHANNELS:
                 self.fields[f"{code}__{channel}"] = forms.BooleanField(
                     label=f"{kind.label}·{CHANNEL_LABELS[channel]}", required=False,
-                    initial=preferences.wants(code, channel))
+                    initial=preferences.wants(code, channel), disabled=kind.every_channel)
             self.fields[f"{code}__digest"] = forms.BooleanField(
                 label=f"{kind.label}·每日汇总", required=False, initial=preferences.digest(code),
                 disabled=kind.urgent)

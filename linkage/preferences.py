@@ -33,6 +33,8 @@ class Preferences:
     quiet: tuple | None = None  # (start, end) local times, or None
 
     def wants(self, kind, channel):
+        if kind_info(kind).every_channel:  # an alarm (紧急出警): not the user's to turn off
+            return True
         choice = self.kinds.get(kind, {})
         return bool(choice.get(channel, True))
 

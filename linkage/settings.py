@@ -229,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
     "listing-removals": {"task": "blacklist.tasks.remind_removals", "schedule": crontab(hour=8, minute=50)},
     "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",
                                "schedule": crontab(minute="*/15")},
+    # Urgent dispatch requests not acknowledged in time go to the committee: every minute, each escalated once.
+    "dispatch-escalations": {"task": "assistance.tasks.escalate_dispatches", "schedule": crontab()},
 }
 # Reminders go out on working days only, from this hour (local time) on; the scans are idempotent.
 REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
@@ -236,6 +238,8 @@ REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
 ESCALATE_AFTER_WORKING_DAYS = env.int("LINKAGE_ESCALATE_AFTER_WORKING_DAYS", default=3)
 # Renewal reminders to the clerk this many days before a freeze or seal expires.
 RENEWAL_DAYS_AHEAD = env.int("LINKAGE_RENEWAL_DAYS_AHEAD", default=30)
+# Urgent dispatch (立即出警): the police acknowledge within this many minutes, else the committee is told.
+DISPATCH_ACK_MINUTES = env.int("LINKAGE_DISPATCH_ACK_MINUTES", default=10)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")

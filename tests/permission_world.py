@@ -11,7 +11,8 @@ The roles, in the order of the matrix's columns:
     clerk1      clerk (执行员) of court 1, which owns every case, notice, listing and report below
     clerk2      clerk of court 2 (same jurisdiction, so only ownership separates it from court 1)
     leader1     bureau leader (执行局领导) of court 1
-    liaison_xa  liaison, A role, of unit X (the unit the notices go to; a joint-punishment unit)
+    liaison_xa  liaison, A role, of unit X (the unit the notices go to; a joint-punishment unit; the police unit that
+                urgent dispatch requests go to)
     liaison_xb  liaison, B role, of unit X
     liaison_y   liaison of unit Y (no notice, no decision, not a joint-punishment unit)
     committee   reviewer of the political-legal committee (政法委)
@@ -31,6 +32,7 @@ from django.utils import timezone
 from assistance import services as notice_services
 from assistance.demo import credit_code, person
 from assistance.models import ReplyOutcome
+from assistance.services import dispatch as dispatch_services
 from blacklist.corrections import services as correction_services
 from blacklist.listings import services as listing_services
 from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
@@ -67,6 +69,7 @@ def build_world():
     _people(w)
     _second_jurisdiction(w)
     _notices(w)
+    _dispatches(w)
     _members(w)
     _blacklist(w)
     _meetings(w)
@@ -187,6 +190,21 @@ def _notices(w):
                           day=datetime.date(2026, 3, 2), item_count=1)
     ChatChannel.objects.create(organisation=w.unit_x, kind="webhook", name="测试工作群",
                                url="https://127.0.0.1:9/hook", secret="s3cret")
+
+
+def _dispatches(w):
+    """Urgent dispatch requests of court 1 to unit X (a police unit), one per state a route acts on, each on its own
+    case (a case has one open request at a time), so the main case stays free for the routes that send one."""
+    def requested(number, place):
+        case = file_case(w.clerk1, number=number, applicants=[APPLICANT], debtors=[person("周某", "19800404", "041")])
+        return dispatch_services.request_dispatch(actor=w.clerk1, case=case, place=place, situation="围堵执行人员。")
+
+    w.dispatch_requested = requested("（2026）粤0103执9002号", "测试出警现场甲")
+    w.dispatch_acknowledged = dispatch_services.acknowledge_dispatch(
+        actor=w.liaison_xa, dispatch=requested("（2026）粤0103执9003号", "测试出警现场乙"))
+    w.dispatch_arrived = dispatch_services.arrive_dispatch(
+        actor=w.liaison_xb, dispatch=dispatch_services.acknowledge_dispatch(
+            actor=w.liaison_xa, dispatch=requested("（2026）粤0103执9004号", "测试出警现场丙")))
 
 
 def _members(w):

@@ -251,6 +251,18 @@ TABLE = {
         kwargs={"pk": "review"}, data={"decision": "not_upheld", "reason": "文号无误。"}),
     "assistance:attachment": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "attachment"}),
     "assistance:inbox": Row(get=page(404, liaisons=200)),
+    "assistance:dispatch-new": Row(
+        get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
+        data={"place": "测试现场", "situation": "围堵执行人员。", "confirm": "on"}),
+    "assistance:dispatch-detail": Row(get=page(404, court1=200, x=200, committee=200),
+                                      kwargs={"pk": "dispatch_requested"}),
+    "assistance:dispatch-acknowledge": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "dispatch_requested"}),
+    "assistance:dispatch-arrive": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "dispatch_acknowledged"}),
+    "assistance:dispatch-close": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
+        kwargs={"pk": "dispatch_arrived"}, data={"note": "已处置。"}),
     # ----------------------------------------------------------------------------------------- blacklist
     "blacklist:public-search": Row(get=everyone(200), query="name=赵某"),
     # The public search's captcha image: open to anyone, and 404 for a key that is not a live challenge.
@@ -480,6 +492,18 @@ TABLE = {
         get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_served"}, data={"reason": "发送有误。"}),
     "api-attachment-download": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"id": "attachment"}),
+    "case-dispatches": Row(
+        get=api(405), post=api(404, clerk1=acts(201), leader1=403, committees=403), kwargs={"case_id": "case"},
+        data={"place": "测试现场", "situation": "围堵执行人员。"}),
+    "dispatch-list": Row(get=api(200)),
+    "dispatch-detail": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "dispatch_requested"}),
+    "dispatch-acknowledge": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "dispatch_requested"}),
+    "dispatch-arrive": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "dispatch_acknowledged"}),
+    "dispatch-close": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
+        kwargs={"pk": "dispatch_arrived"}, data={"note": "已处置。"}),
     "public-debtors": Row(get=everyone(200), query="name=赵某"),
     "api-listing-feed": Row(get=api(403, x=200, committees=200)),
     "api-listing-feed-ack": Row(get=api(405), post=api(403, x=acts(201)), kwargs={"event_id": "push_event"}),
@@ -743,6 +767,7 @@ def leak_markers(world):
         (world.case.number, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
         (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2", "admin")),
         (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2")),
+        (world.dispatch_requested.place, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
     ]
 
 
