@@ -227,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digests": {"task": "linkage.tasks.send_digests", "schedule": crontab(hour=8, minute=40)},
     "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
     "listing-removals": {"task": "blacklist.tasks.remind_removals", "schedule": crontab(hour=8, minute=50)},
+    "special-notification-reminders": {"task": "cases.tasks.remind_special_notifications",
+                                       "schedule": crontab(hour=8, minute=55)},
     "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",
                                "schedule": crontab(minute="*/15")},
 }
@@ -236,6 +238,9 @@ REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
 ESCALATE_AFTER_WORKING_DAYS = env.int("LINKAGE_ESCALATE_AFTER_WORKING_DAYS", default=3)
 # Renewal reminders to the clerk this many days before a freeze or seal expires.
 RENEWAL_DAYS_AHEAD = env.int("LINKAGE_RENEWAL_DAYS_AHEAD", default=30)
+# Special debtors (楚政法发〔2018〕3号 二（一）-（三）): the court notifies the congress, CPPCC, personnel department or
+# superior organ within this many working days of the case's filing (the seed sets no limit; the product default).
+SPECIAL_NOTIFICATION_WORKING_DAYS = env.int("LINKAGE_SPECIAL_NOTIFICATION_WORKING_DAYS", default=5)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")
