@@ -185,6 +185,21 @@ def deadline_of(task):
     return workdays.add_working_days(task.created_at, settings.SPECIAL_NOTIFICATION_WORKING_DAYS)
 
 
+def deadlines_of(tasks):
+    """{task id: Deadline} of many tasks, over one calendar window (one query, not one per task)."""
+    tasks = list(tasks)
+    if not tasks:
+        return {}
+    days = [timezone.localtime(task.created_at, workdays.TIMEZONE).date() for task in tasks]
+    calendar = workdays.WorkingCalendar.for_range(min(days), max(days) + datetime.timedelta(days=40))
+    return {task.pk: calendar.add_working_days(task.created_at, settings.SPECIAL_NOTIFICATION_WORKING_DAYS)
+            for task in tasks}
+
+
+def is_overdue(task, deadline, now=None):
+    return task.done_on is None and (now or timezone.now()) > deadline.due_at
+
+
 def _lock_for_clerk(actor, notification):
     notification = (SpecialDebtorNotification.objects.select_for_update(of=("self",))
                     .select_related("case__court").get(pk=notification.pk))
