@@ -282,3 +282,26 @@ def test_api_files_with_addressees_exposes_tasks_and_records(api_for, clerk, ros
     flagged = api.patch(f"/api/v1/cases/{case_id}/parties/{party_id}/", {"is_public_servant": True}, format="json")
     assert flagged.status_code == 200
     assert {t["kind"] for t in flagged.json()["special_notifications"]} == {"cppcc", "public_servant"}
+
+
+def test_filing_through_the_case_form_opens_the_tasks(client_for, clerk, roster):
+    from tests.cases.test_pages import case_post
+
+    response = client_for(clerk).post(reverse("cases:create"), case_post(**{"debtors-0-is_deputy": "on"}))
+    assert response.status_code == 302
+    tasks = {task.kind: task for task in SpecialDebtorNotification.objects.select_related("debtor")}
+    assert tasks["deputy"].debtor.name == "王堃" and tasks["deputy"].recipient_unit == roster["county_congress"]
+    assert tasks["public_servant"].debtor.name == "某某贸易有限公司"
+    assert tasks["public_servant"].recipient == "中共测试县委组织部"
+    assert {task.trigger for task in tasks.values()} == {"filing"}
+
+
+def test_the_daily_scan_is_on_the_static_beat_schedule_and_the_task_calls_the_service(settings, clerk, roster):
+    entry = settings.CELERY_BEAT_SCHEDULE["special-notification-reminders"]
+    assert entry["task"] == "cases.tasks.remind_special_notifications"
+    from cases.tasks import remind_special_notifications_task
+
+    with time_machine.travel(at(2026, 9, 30, 10), tick=False):
+        file_case(clerk, debtors=[DEPUTY])
+        assert remind_special_notifications_task() == 1
+        assert remind_special_notifications_task() == 0
