@@ -8,14 +8,13 @@ class BlacklistConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from cases.signals import case_performed, case_status_changed, measure_drafted
+        from cases.signals import case_performed, case_status_changed
 
         from . import receivers
         from .public.search import listing_changed
 
         case_status_changed.connect(receivers.record_ground_of_case_status, dispatch_uid="blacklist_case_status")
         case_performed.connect(receivers.record_ground_of_performance, dispatch_uid="blacklist_case_performed")
-        measure_drafted.connect(receivers.open_special_notifications, dispatch_uid="blacklist_special_debtors")
         # The public search's cached answers go when a listing changes (blacklist/public/search.py).
         post_save.connect(listing_changed, sender="blacklist.Listing", dispatch_uid="public-search-cache")
         post_delete.connect(listing_changed, sender="blacklist.Listing", dispatch_uid="public-search-cache-delete")

@@ -5,7 +5,7 @@ unit that reads the feed from a cursor misses nothing and sees nothing twice.
 
 Each stateful model's moves, and the role who may make each, are one `linkage.statemachine.Machine` here:
 `LISTING_MACHINE`, `CORRECTION_MACHINE`, `RESTRICTION_MACHINE`. Services move through them; pages and the API ask
-them which actions to offer. (A special-debtor notification has no states: it is done once, `done_on`.)
+them which actions to offer. (The special-debtor notification duty is a filing duty: in `cases`.)
 The models are shared by the sub-packages (listings, corrections, screening, public, restrictions)."""
 
 from dataclasses import dataclass, field
@@ -352,40 +352,7 @@ RESTRICTION_MACHINE = Machine(noun="限制消费令", state_field="state", relat
 })
 
 
-class SpecialDebtorKind(models.TextChoices):
-    DEPUTY = "deputy", "人大代表"
-    CPPCC = "cppcc", "政协委员"
-    PUBLIC_SERVANT = "public_servant", "国家工作人员或国有企业"
-    ORGAN = "organ", "党政机关"
-
-
-class SpecialDebtorNotification(models.Model):
-    """The notification duty when a listed or noticed debtor is a deputy, a CPPCC member, a public servant or a
-    party or government organ (楚政法发〔2018〕3号 二（一）-（三）): a task for the clerk with its recipient, and
-    when it was done."""
-
-    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT,
-                             related_name="special_notifications")
-    debtor = models.ForeignKey("cases.Party", verbose_name="被执行人", on_delete=models.PROTECT,
-                               related_name="special_notifications")
-    kind = models.CharField("类别", max_length=20, choices=SpecialDebtorKind.choices)
-    recipient = models.CharField("通报对象", max_length=100)
-    created_at = models.DateTimeField("生成时间", auto_now_add=True)
-    done_on = models.DateField("通报日期", null=True, blank=True, validators=[PastDateValidator("通报日期")])
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="通报人", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
-    note = BoundedTextField("通报情况", blank=True, max_chars=REASON_MAX)
-
-    objects = AuditedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "特殊主体通报"
-        verbose_name_plural = "特殊主体通报"
-        ordering = ["done_on", "-created_at"]
-        constraints = [models.UniqueConstraint(fields=["debtor", "kind"], name="one_notification_per_debtor_kind")]
-
-    def __str__(self):
-        return f"{self.debtor} → {self.recipient}"
+# The special-debtor notification duty (SpecialDebtorNotification) is a filing duty and lives in `cases`.
 
 
 class CorrectionState(models.TextChoices):

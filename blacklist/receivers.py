@@ -5,7 +5,6 @@ from cases.models import CaseStatus
 
 from .listings import services
 from .models import ListingState
-from .restrictions import services as restrictions
 
 # A case's status that gives a ground for deleting its listings: the court must delete them within 3 working days.
 REMOVAL_GROUNDS = {CaseStatus.CONCLUDED: "performed", CaseStatus.TERMINATED: "terminated",
@@ -25,9 +24,3 @@ def record_ground_of_case_status(sender, *, case, actor, status, **kwargs):
 
 def record_ground_of_performance(sender, *, case, actor, **kwargs):
     _record_removal_ground(case, actor, "performed")
-
-
-def open_special_notifications(sender, *, debtor, **kwargs):
-    """A measure against a special debtor (a deputy, a CPPCC member, a public servant, an organ) calls for the
-    clerk's notification tasks, as proposing a listing does (`services.propose_listing`)."""
-    restrictions.ensure_special_notifications(debtor)

@@ -41,11 +41,9 @@ urlpatterns = [
     path("screenings/new/", screening.screening_new, name="screening-new"),
     path("screenings/<int:pk>/", screening.screening_detail, name="screening-detail"),
     path("screenings/<int:pk>/results.xlsx", screening.screening_results_xlsx, name="screening-results-xlsx"),
-    # Restriction orders, community postings, special-debtor notifications.
+    # Restriction orders, community postings (special-debtor notifications: `cases:special-notification`).
     path("restrictions/<int:pk>/pdf/", restrictions.restriction_order_pdf, name="restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions.community_posting_pdf, name="community-posting"),
-    path("special-notifications/<int:pk>/done/", restrictions.complete_special_notification,
-         name="special-notification-done"),
 ]
 
 router = SimpleRouter()

@@ -5,6 +5,7 @@ jurisdiction's, read-only; anybody else none, so another court's case is a 404).
 `cases/services.py`; the serializers here only shape the input and the output.
 """
 
+from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -17,8 +18,14 @@ from linkage.api import NamedChoiceField, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
-from . import services
+from . import services, special
 from .models import Case, CaseStatus, Party, PartyKind, PartyRole
+from .special_api import (
+    SpecialAddresseeInputSerializer,
+    SpecialNotificationRecordSerializer,
+    SpecialNotificationSerializer,
+    special_notifications_data,
+)
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -82,13 +89,22 @@ class PartyInputSerializer(serializers.Serializer):
         label="户籍或住所地街道", max_length=50, required=False, allow_blank=True, allow_null=True,
         help_text="被执行人户籍或住所地街道（乡镇）的单位代码，须为本院辖区内的街道；用于失信名单进社区公示",
     )
+    special_addressees = SpecialAddresseeInputSerializer(
+        many=True, required=False, label="特殊主体通报对象",
+        help_text="被执行人（或其法定代表人）为人大代表、政协委员等时，立案即生成通报任务；此处指定通报对象，"
+        "不指定的按本辖区名册默认",
+    )
 
 
 class PartySubdistrictSerializer(serializers.Serializer):
     subdistrict = serializers.CharField(
-        label="户籍或住所地街道", max_length=50, allow_blank=True, allow_null=True,
+        label="户籍或住所地街道", max_length=50, allow_blank=True, allow_null=True, required=False,
         help_text="街道（乡镇）的单位代码，须为本院辖区内的街道；null 或空字符串表示清除",
     )
+    is_deputy = serializers.BooleanField(label="人大代表", required=False)
+    is_cppcc_member = serializers.BooleanField(label="政协委员", required=False)
+    is_public_servant = serializers.BooleanField(label="国家工作人员或国有企业", required=False)
+    is_party_government_organ = serializers.BooleanField(label="党政机关", required=False)
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -138,6 +154,19 @@ class CaseSerializer(serializers.ModelSerializer):
     @extend_schema_field(PartySerializer(many=True))
     def get_debtors(self, case):
         return PartySerializer(self._parties(case, PartyRole.DEBTOR), many=True).data
+
+
+class CaseDetailSerializer(CaseSerializer):
+    special_notifications = serializers.SerializerMethodField(
+        help_text="特殊主体通报任务（楚政法发〔2018〕3号 二（一）-（三））：通报对象、层级、期限和通报记录")
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "special_notifications"]
+        read_only_fields = fields
+
+    @extend_schema_field(SpecialNotificationSerializer(many=True))
+    def get_special_notifications(self, case):
+        return special_notifications_data(case)
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -191,19 +220,21 @@ class CaseStatusSerializer(serializers.Serializer):
         summary="执行案件列表",
         description="法院执行员和领导看到本院案件，政法委看到全部案件（只读）；可按 status、is_major、number 过滤。",
     ),
-    retrieve=extend_schema(summary="执行案件详情", description="不可见的案件返回 404。"),
+    retrieve=extend_schema(summary="执行案件详情", description="不可见的案件返回 404。含特殊主体通报任务。",
+                           responses={200: CaseDetailSerializer}),
     create=extend_schema(
         summary="登记执行案件（执行员）",
         description="执行员登记本院执行案件及其申请执行人、被执行人；身份证号、统一社会信用代码逐一校验，"
-        "任何一项不合格则不写入任何数据。",
+        "任何一项不合格则不写入任何数据。被执行人或其法定代表人为人大代表、政协委员、国家工作人员或国有企业、"
+        "党政机关的，立案即生成特殊主体通报任务（special_addressees 指定通报对象）。",
         request=CaseCreateSerializer,
-        responses={201: CaseSerializer},
+        responses={201: CaseDetailSerializer},
     ),
     partial_update=extend_schema(
         summary="修改执行案件（本院执行员）",
         description="可修改标的、已履行金额、执行依据、立案日期、承办人等；案号、法院和当事人不在此修改。",
         request=CaseUpdateSerializer,
-        responses={200: CaseSerializer},
+        responses={200: CaseDetailSerializer},
     ),
 )
 class CaseViewSet(viewsets.ModelViewSet):
@@ -223,9 +254,12 @@ class CaseViewSet(viewsets.ModelViewSet):
             .order_by("-filed_on", "-id")
         )
 
+    def get_serializer_class(self):
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+
     def _detail(self, case):
         case = self.get_queryset().get(pk=case.pk)
-        return self.get_serializer(case).data
+        return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     def create(self, request, *args, **kwargs):
         if not request.user.is_clerk:  # refused before the body is read; create_case holds the same rule
@@ -233,6 +267,9 @@ class CaseViewSet(viewsets.ModelViewSet):
         data = validated(CaseCreateSerializer, request.data)
         for role in ("applicants", "debtors"):
             data[role] = [dict(party) for party in data[role]]
+            for party in data[role]:
+                if "special_addressees" in party:
+                    party["special_addressees"] = [dict(entry) for entry in party["special_addressees"]]
         case = services.create_case(actor=request.user, **data)
         return Response(self._detail(case), status=status.HTTP_201_CREATED)
 
@@ -246,10 +283,11 @@ class CaseViewSet(viewsets.ModelViewSet):
         return Response(self._detail(case))
 
     @extend_schema(
-        summary="登记被执行人的户籍或住所地街道（本院执行员）",
-        description="失信被执行人名单进社区公示按此街道列出；须为本院辖区内的街道（乡镇），否则返回 400。",
+        summary="登记被执行人的户籍或住所地街道、更正特殊主体标记（本院执行员）",
+        description="失信被执行人名单进社区公示按此街道列出；须为本院辖区内的街道（乡镇），否则返回 400。"
+        "is_deputy 等标记改为特殊主体的，即时生成特殊主体通报任务。",
         request=PartySubdistrictSerializer,
-        responses={200: CaseSerializer},
+        responses={200: CaseDetailSerializer},
     )
     @action(detail=True, methods=["patch"], url_path=r"parties/(?P<party_id>\d+)")
     def party(self, request, pk=None, party_id=None):
@@ -258,7 +296,33 @@ class CaseViewSet(viewsets.ModelViewSet):
         if party is None:
             raise NotFound("该案件没有此当事人。")
         data = validated(PartySubdistrictSerializer, request.data)
-        services.set_debtor_subdistrict(actor=request.user, party=party, subdistrict=data["subdistrict"])
+        if not data:
+            raise ApplicationError("请填写户籍或住所地街道或特殊主体标记。", field="subdistrict")
+        with transaction.atomic():
+            if "subdistrict" in data:
+                services.set_debtor_subdistrict(actor=request.user, party=party, subdistrict=data.pop("subdistrict"))
+            if data:
+                services.set_party_flags(actor=request.user, party=party, **data)
+        return Response(self._detail(case))
+
+    @extend_schema(
+        summary="记录特殊主体通报（本院执行员）",
+        description="记录已将案件情况通报人大常委会、政协、组织人事部门或上级机关：通报日期（不能晚于今天）、方式（"
+        "letter 函件、online 网上通报、in_person 当面通报）、文号；可同时更正通报对象。记录后不再提醒；"
+        "已记录的再次记录返回 409。",
+        request=SpecialNotificationRecordSerializer,
+        responses={200: CaseDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path=r"special-notifications/(?P<notification_id>\d+)/record")
+    def record_special_notification(self, request, pk=None, notification_id=None):
+        case = self.get_object()
+        task = case.special_notifications.filter(pk=notification_id).first()
+        if task is None:
+            raise NotFound("该案件没有此通报任务。")
+        data = validated(SpecialNotificationRecordSerializer, request.data)
+        special.record_sending(actor=request.user, notification=task, sent_on=data["done_on"], method=data["method"],
+                               document_number=data.get("document_number", ""), note=data.get("note", ""),
+                               unit=data.get("unit") or None, name=data.get("name", ""), level=data.get("level", ""))
         return Response(self._detail(case))
 
     @extend_schema(

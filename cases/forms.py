@@ -3,10 +3,10 @@ service's, and a service refusal comes back as a form error through `linkage.for
 
 from django import forms
 
-from linkage.text import TEXT_MAX, FormTextField
+from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Organisation, OrganisationKind
 
-from .models import CaseStatus, PartyKind
+from .models import CaseStatus, NotificationLevel, NotificationMethod, PartyKind
 
 PARTY_FLAG_FIELDS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
 # A party row counts as filled when any of these has a value; the rest (kind, flags) have defaults.
@@ -167,3 +167,27 @@ class CaseStatusForm(BootstrapFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "如：（2026）粤0103执123号之一"}),
         help_text="执行完毕、终结的，有协助措施在用时必填",
     )
+
+
+class SpecialNotificationForm(BootstrapFormMixin, forms.Form):
+    """The body a special-debtor notification goes to (from the jurisdiction's roster, or typed) and, with the
+    "记录通报" button, the record of its sending. Parsing only: `cases.special` holds the rules."""
+
+    unit = forms.ModelChoiceField(label="通报对象（名册）", required=False, queryset=Organisation.objects.none(),
+                                  empty_label="（名册外，填写名称）",
+                                  error_messages={"invalid_choice": "通报对象应为本辖区名册中的单位。"})
+    name = forms.CharField(label="通报对象名称", max_length=100, required=False)
+    level = forms.ChoiceField(label="层级", required=False, choices=[("", "（层级）"), *NotificationLevel.choices])
+    done_on = forms.DateField(label="通报日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label="通报方式", required=False, choices=[("", "（方式）"), *NotificationMethod.choices])
+    document_number = forms.CharField(label="通报文书文号", max_length=80, required=False)
+    note = FormTextField(max_chars=REASON_MAX, label="通报情况", required=False)
+
+    def __init__(self, *args, roster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = roster
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("aria-label", field.label)
+            if name in ("name", "document_number", "note"):
+                field.widget.attrs.setdefault("placeholder", field.label)
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} form-control-sm".strip()

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linkage.audit import AuditedQuerySet
 from linkage.choices import ChoiceLabels
 from linkage.dates import PastDateValidator
 from linkage.identifiers import validate_case_number
-from linkage.text import TEXT_MAX, BoundedTextField, NameValidator
+from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
 from .querysets import CaseQuerySet, PartyQuerySet
 
@@ -153,3 +154,90 @@ class Party(ChoiceLabels, models.Model):
             for field in self._meta.fields
             if field.name.startswith("is_") and getattr(self, field.name)
         ]
+
+
+class SpecialDebtorKind(models.TextChoices):
+    DEPUTY = "deputy", "人大代表"
+    CPPCC = "cppcc", "政协委员"
+    PUBLIC_SERVANT = "public_servant", "国家工作人员或国有企业"
+    ORGAN = "organ", "党政机关"
+
+
+class NotificationSubject(models.TextChoices):
+    DEBTOR = "debtor", "被执行人本人"
+    LEGAL_REPRESENTATIVE = "legal_representative", "被执行人的法定代表人"
+
+
+class NotificationTrigger(models.TextChoices):
+    FILING = "filing", "立案"
+    PARTY = "party", "追加或变更当事人"
+    MEASURE = "measure", "采取执行措施"
+    LISTING = "listing", "提请纳入失信名单"
+
+
+class NotificationMethod(models.TextChoices):
+    LETTER = "letter", "函件"
+    ONLINE = "online", "网上通报"
+    IN_PERSON = "in_person", "当面通报"
+
+
+class NotificationLevel(models.TextChoices):
+    """The level of the congress, the CPPCC or the body notified (the same codes as `members.OrganisationLevel`)."""
+
+    NATIONAL = "national", "全国"
+    PROVINCIAL = "provincial", "省级"
+    PREFECTURE = "prefecture", "市（州）级"
+    COUNTY = "county", "县（市、区）级"
+    TOWNSHIP = "township", "乡镇（街道）"
+
+
+class SpecialDebtorNotification(models.Model):
+    """The court's duty to notify when a debtor, or a debtor's legal representative, is a people's congress deputy
+    (→ the standing committee of the congress the deputy sits in), a CPPCC member (→ that CPPCC committee), a civil
+    servant or a state-owned enterprise (→ the organisation/personnel department with cadre authority) or a party
+    or government organ (→ the superior organ or the committee) (楚政法发〔2018〕3号 二（一）-（三）; 法释〔2017〕7号
+    art. 8). A filing duty: the task is opened when the case is filed (or the party added or flagged), and a measure
+    or a listing opens it too when it is missing; one per debtor and kind. `done_on` and the rest record the sending.
+    The time limit is not stored: it is derived from `created_at` (`cases.special`)."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="special_notifications")
+    debtor = models.ForeignKey(Party, verbose_name="被执行人", on_delete=models.PROTECT,
+                               related_name="special_notifications")
+    kind = models.CharField("类别", max_length=20, choices=SpecialDebtorKind.choices)
+    subject = models.CharField("具有特殊身份的人", max_length=30, choices=NotificationSubject.choices,
+                               default=NotificationSubject.DEBTOR)
+    subject_name = models.CharField("姓名或名称", max_length=100, blank=True)
+    trigger = models.CharField("生成原因", max_length=20, choices=NotificationTrigger.choices, blank=True)
+    recipient = models.CharField("通报对象", max_length=100)
+    recipient_unit = models.ForeignKey(
+        "members.Organisation", verbose_name="通报对象（成员单位）", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="从本辖区成员单位名册中选择；名册中没有的，填写通报对象名称",
+    )
+    recipient_level = models.CharField("通报对象层级", max_length=20, choices=NotificationLevel.choices, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    done_on = models.DateField("通报日期", null=True, blank=True, validators=[PastDateValidator("通报日期")])
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="通报人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    method = models.CharField("通报方式", max_length=20, choices=NotificationMethod.choices, blank=True)
+    document_number = models.CharField("通报文书文号", max_length=80, blank=True)
+    note = BoundedTextField("通报情况", blank=True, max_chars=REASON_MAX)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "特殊主体通报"
+        verbose_name_plural = "特殊主体通报"
+        ordering = ["done_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["debtor", "kind"], name="one_notification_per_debtor_kind"),
+            models.CheckConstraint(condition=Q(done_on__isnull=True) | Q(done_by__isnull=False),
+                                   name="special_notification_done_by_somebody"),
+        ]
+        indexes = [models.Index(fields=["done_on", "created_at"], name="special_notification_open")]
+
+    def __str__(self):
+        return f"{self.debtor} → {self.recipient}"
+
+    @property
+    def is_done(self):
+        return self.done_on is not None

@@ -15,7 +15,8 @@ from linkage.identifiers import (
 from linkage.text import require_name
 from members.models import Organisation, OrganisationKind
 
-from .models import CONCLUDED_STATUSES, Case, CaseStatus, Party, PartyKind, PartyRole
+from . import special
+from .models import CONCLUDED_STATUSES, Case, CaseStatus, NotificationTrigger, Party, PartyKind, PartyRole
 from .signals import case_performed, case_status_changed
 
 PARTY_FLAGS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
@@ -75,6 +76,12 @@ def clean_party(data, *, role, index, jurisdiction_id=None):
         raise ApplicationError(f"{label}（{name}）：组织作为被执行人须填写法定代表人或负责人。", field=field)
     for flag in PARTY_FLAGS:
         cleaned[flag] = bool(data.get(flag, False))
+    if data.get("special_addressees"):
+        if role != PartyRole.DEBTOR:
+            raise ApplicationError(f"{label}（{name}）：只有被执行人需要指定特殊主体通报对象。", field=field)
+        # Not a column: `create_party` opens the notification tasks with it.
+        cleaned["special_addressees"] = special.clean_addressees(
+            data["special_addressees"], party_data=cleaned, label=f"{label}（{name}）", field=field)
     if data.get("subdistrict") not in (None, ""):
         if role != PartyRole.DEBTOR:
             raise ApplicationError(f"{label}（{name}）：只有被执行人需要登记户籍或住所地街道。", field=field)
@@ -125,8 +132,17 @@ def create_case(*, actor, number, amount, basis_issuer, basis_number, filed_on, 
     except IntegrityError:
         raise ApplicationError(f"案号 {number} 已登记。", field="number")
     for position, data in enumerate(parties):
-        Party.objects.create(case=case, position=position, **data)
+        _create_party(case=case, position=position, data=data, trigger=NotificationTrigger.FILING)
     return case
+
+
+def _create_party(*, case, position, data, trigger):
+    """Write a cleaned party; a special debtor's notification tasks are opened with it (楚政法发〔2018〕3号
+    二（一）-（三）: at the first chance, not when a measure comes)."""
+    addressees = data.pop("special_addressees", None)
+    party = Party.objects.create(case=case, position=position, **data)
+    special.ensure_special_notifications(party, trigger=trigger, addressees=addressees)
+    return party
 
 
 @transaction.atomic
@@ -166,7 +182,26 @@ def add_party(*, actor, case, role, **data):
         raise ApplicationError("诉讼地位只能是申请执行人或被执行人。", field="role")
     position = case.parties.filter(role=role).count()
     cleaned = clean_party(data, role=role, index=position, jurisdiction_id=case.court.jurisdiction_id)
-    return Party.objects.create(case=case, position=position, **cleaned)
+    return _create_party(case=case, position=position, data=cleaned, trigger=NotificationTrigger.PARTY)
+
+
+@transaction.atomic
+def set_party_flags(*, actor, party, **flags):
+    """A clerk of the case's court corrects a party's special-debtor flags (人大代表、政协委员、国家工作人员或国有
+    企业、党政机关). A debtor who becomes special gets its notification tasks now; a flag taken off leaves a task
+    already opened in place (its record is the court's, and a clerk who flagged wrongly says so in its note)."""
+    party = Party.objects.select_for_update().select_related("case__court").get(pk=party.pk)
+    require_clerk_of(actor, party.case.court_id)
+    unknown = set(flags) - set(PARTY_FLAGS)
+    if unknown:
+        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
+    changed = [flag for flag, value in flags.items() if bool(value) != getattr(party, flag)]
+    for flag in changed:
+        setattr(party, flag, bool(flags[flag]))
+    if changed:
+        party.save(update_fields=changed)
+        special.ensure_special_notifications(party, trigger=NotificationTrigger.PARTY)
+    return party
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ Who receives what today:
   unserved notices withdrawn, every measure in force put into lifting for the leader to sign, each unit told;
   blacklist records a ground for deleting the case's listings (concluded, terminated, suspended).
 - `case_performed` → blacklist records the "performed" ground for the case's listings.
-- `measure_drafted` → blacklist opens the notification duties a special debtor calls for.
+- `measure_drafted` → cases itself (`special.open_on_measure`) opens a special debtor's notification tasks that
+  filing did not (a case filed before the duty moved to filing); once per debtor and kind.
 """
 
 from django.dispatch import Signal

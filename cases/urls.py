@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import special_views, views
 
 app_name = "cases"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/status/", views.case_status, name="status"),
     path("<int:pk>/parties/<int:party_id>/subdistrict/", views.party_subdistrict, name="party-subdistrict"),
+    path("<int:pk>/special-notifications/<int:notification_id>/", special_views.special_notification,
+         name="special-notification"),
 ]

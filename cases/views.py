@@ -15,7 +15,7 @@ from linkage.errors import ApplicationError
 from linkage.forms import run_action
 from linkage.pagination import CappedCountPaginator
 
-from . import services
+from . import services, special_views
 from .forms import (
     APPLICANT_ROWS,
     DEBTOR_ROWS,
@@ -177,7 +177,7 @@ def case_detail(request, pk):
             # The consumption-restriction orders of the case (blacklist's rows, read through the relation).
             "restriction_orders": case.restriction_orders.select_related("debtor").order_by("-issued_on", "-id"),
             "may_edit": editable,
-            "special_notifications": case.special_notifications.select_related("debtor") if editable else [],
+            "special_notifications": special_views.tasks_for_page(case, editable),
             "may_draft": editable and case.is_open,
             "may_sign": user.is_leader and user.organisation_id == case.court_id,
             "status_form": CaseStatusForm(initial={"status": case.status}) if editable else None,

@@ -227,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digests": {"task": "linkage.tasks.send_digests", "schedule": crontab(hour=8, minute=40)},
     "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
     "listing-removals": {"task": "blacklist.tasks.remind_removals", "schedule": crontab(hour=8, minute=50)},
+    "special-notification-reminders": {"task": "cases.tasks.remind_special_notifications",
+                                       "schedule": crontab(hour=8, minute=55)},
     "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",
                                "schedule": crontab(minute="*/15")},
     # Urgent dispatch requests not acknowledged in time go to the committee: every minute, each escalated once.
@@ -240,6 +242,9 @@ ESCALATE_AFTER_WORKING_DAYS = env.int("LINKAGE_ESCALATE_AFTER_WORKING_DAYS", def
 RENEWAL_DAYS_AHEAD = env.int("LINKAGE_RENEWAL_DAYS_AHEAD", default=30)
 # Urgent dispatch (立即出警): the police acknowledge within this many minutes, else the committee is told.
 DISPATCH_ACK_MINUTES = env.int("LINKAGE_DISPATCH_ACK_MINUTES", default=10)
+# Special debtors (楚政法发〔2018〕3号 二（一）-（三）): the court notifies the congress, CPPCC, personnel department or
+# superior organ within this many working days of the case's filing (the seed sets no limit; the product default).
+SPECIAL_NOTIFICATION_WORKING_DAYS = env.int("LINKAGE_SPECIAL_NOTIFICATION_WORKING_DAYS", default=5)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")

@@ -215,7 +215,7 @@ def _members(w):
 
 def _blacklist(w):
     clerk, leader = w.clerk1, w.leader1
-    # The deputy's listing stays proposed (and gives the case its special-debtor notification task).
+    # The deputy's listing stays proposed (the case's special-debtor notification task was opened at filing).
     w.listing_proposed = listing_services.propose_listing(actor=clerk, debtor=w.debtors[1], ground=2, facts="转移财产。")
     w.special_notification = w.case.special_notifications.get()
     w.listing_published = listing_services.approve_listing(

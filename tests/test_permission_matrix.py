@@ -189,6 +189,11 @@ TABLE = {
     "cases:party-subdistrict": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "case", "party_id": "debtor"},
         data=lambda w: {f"party{w.debtor.pk}-subdistrict": w.subdistrict.pk}),
+    "cases:special-notification": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302),
+        kwargs={"pk": "case", "notification_id": "special_notification"},
+        data=lambda w: {f"special{w.special_notification.pk}-done_on": _today(),
+                        f"special{w.special_notification.pk}-method": "letter", "action": "record"}),
     # ---------------------------------------------------------------------------------------- assistance
     "assistance:draft": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
@@ -297,9 +302,6 @@ TABLE = {
     "blacklist:screening-results-xlsx": Row(get=page(404, x=200), kwargs={"pk": "screening"}),
     "blacklist:restriction-pdf": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
     "blacklist:community-posting": Row(get=page(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
-    "blacklist:special-notification-done": Row(
-        get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "special_notification"},
-        data=lambda w: {"done_on": _today(), "note": "已电话通报。"}),
     # ------------------------------------------------------------------------------------------ meetings
     "meetings:list": Row(get=page(404, court=200, liaisons=200, committee=200, j2=200)),
     "meetings:create": Row(
@@ -436,6 +438,10 @@ TABLE = {
     "case-party": Row(
         get=api(405), patch=api(404, clerk1=acts(200), leader1=403, committees=403),
         kwargs={"pk": "case", "party_id": "debtor"}, data={"subdistrict": "pm-street"}),
+    "case-record-special-notification": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, committees=403),
+        kwargs={"pk": "case", "notification_id": "special_notification"},
+        data=lambda w: {"done_on": _today(), "method": "letter", "document_number": "通报函〔2026〕1号"}),
     "notice-list": Row(
         get=api(200), post=api(403, clerk1=acts(201), clerk2=400, clerk_j2=400),
         data=lambda w: {"case": w.case.pk, "units": [w.unit_x.pk], "measure": "inquiry", "debtor": w.debtors[0].pk,

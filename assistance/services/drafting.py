@@ -88,7 +88,7 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
 
     Each unit must be an active member unit able to carry out the measure; the debtor must be a debtor of the
     case; the ruling number is validated. Nothing is written unless every notice is valid. Sends
-    `cases.signals.measure_drafted` first (a special debtor's notification duties, blacklist).
+    `cases.signals.measure_drafted` first (a special debtor's notification duties, cases.special).
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import PartyKind, PartyRole
+from cases import special
+from cases.models import NotificationTrigger, PartyKind, PartyRole
 from cases.services import require_clerk_of
 from linkage import parsing
 from linkage.dates import require_past_date
@@ -110,7 +111,7 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
         filed_on=case.filed_on, court_name=case.court.name, decided_on=decided_on, proposed_by=actor,
     )
     LISTING_MACHINE.record(listing, "propose", actor, to_state=ListingState.PROPOSED, data={"ground": int(ground)})
-    restrictions.ensure_special_notifications(debtor)
+    special.ensure_special_notifications(debtor, trigger=NotificationTrigger.LISTING)
     _tell_leaders_of_proposal(listing, actor)
     return listing
 

@@ -1,22 +1,15 @@
-"""Consumption-restriction orders (限制消费令, 法释〔2015〕17号) and the special-debtor notification duties
-(楚政法发〔2018〕3号 二（一）-（三）, 法释〔2017〕7号 art. 8)."""
+"""Consumption-restriction orders (限制消费令, 法释〔2015〕17号). (The special-debtor notification duties are a filing
+duty: `cases.special`.)"""
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models import PartyKind, PartyRole
 from cases.services import require_clerk_of
-from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.text import REASON_MAX, bounded_text
 
-from ..models import (
-    RESTRICTION_MACHINE,
-    RestrictionOrder,
-    RestrictionState,
-    SpecialDebtorKind,
-    SpecialDebtorNotification,
-)
+from ..models import RESTRICTION_MACHINE, RestrictionOrder, RestrictionState
 
 # What a restricted debtor may not do (domain rules, consumption-restriction order).
 RESTRICTED_BEHAVIOURS = [
@@ -90,52 +83,3 @@ def lift_restriction_order(*, actor, order, reason, with_listing=False):
 
 def bound_names(order):
     return [person["name"] for person in order.bound_persons]
-
-
-# --------------------------------------------------------------------------------------------- special debtors
-
-def _recipients(case):
-    court = case.court
-    place = court.jurisdiction.name
-    return {
-        SpecialDebtorKind.DEPUTY: f"{place}人大常委会（或该代表所属人大常委会）",
-        SpecialDebtorKind.CPPCC: f"{place}政协（或该委员所属政协）",
-        SpecialDebtorKind.PUBLIC_SERVANT: "有干部管理权限的组织人事部门",
-        SpecialDebtorKind.ORGAN: "党委政法委",
-    }
-
-
-FLAG_KINDS = {
-    "is_deputy": SpecialDebtorKind.DEPUTY,
-    "is_cppcc_member": SpecialDebtorKind.CPPCC,
-    "is_public_servant": SpecialDebtorKind.PUBLIC_SERVANT,
-    "is_party_government_organ": SpecialDebtorKind.ORGAN,
-}
-
-
-def ensure_special_notifications(debtor):
-    """Create the clerk's notification tasks a special debtor calls for (once per debtor and kind). Called when
-    a debtor is listed or a notice against it is drafted (`cases.signals.measure_drafted`). Returns the tasks that
-    exist for the debtor."""
-    recipients = None
-    for flag, kind in FLAG_KINDS.items():
-        if getattr(debtor, flag):
-            recipients = recipients or _recipients(debtor.case)
-            SpecialDebtorNotification.objects.get_or_create(
-                debtor=debtor, kind=kind, defaults={"case": debtor.case, "recipient": recipients[kind]}
-            )
-    return list(SpecialDebtorNotification.objects.filter(debtor=debtor))
-
-
-@transaction.atomic
-def complete_special_notification(*, actor, notification, done_on=None, note=""):
-    """The clerk records that the notification was made: when, and how."""
-    notification = SpecialDebtorNotification.objects.select_for_update().get(pk=notification.pk)
-    require_clerk_of(actor, notification.case.court_id)
-    if notification.done_on is not None:
-        raise TransitionNotAllowed("该通报已记录完成。", state="done")
-    done_on = require_past_date(done_on or timezone.localdate(), "通报日期", "done_on")
-    note = bounded_text((note or "").strip(), limit=REASON_MAX, label="通报情况", field="note")
-    notification.done_on, notification.done_by, notification.note = done_on, actor, note
-    notification.save(update_fields=["done_on", "done_by", "note"])
-    return notification

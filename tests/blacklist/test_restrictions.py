@@ -6,9 +6,10 @@ import pytest
 
 from assistance import services as notice_services
 from blacklist.listings import services
-from blacklist.models import RestrictionOrder, SpecialDebtorNotification
+from blacklist.models import RestrictionOrder
 from blacklist.restrictions import services as restrictions
 from cases import services as case_services
+from cases.models import SpecialDebtorNotification
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from tests import factories
 
@@ -62,39 +63,17 @@ def test_order_without_listing_binds_the_organisations_people(clerk, case):
 
 
 def test_special_debtors_become_notification_tasks_once(clerk, leader, case, court):
+    """Opened at filing (cases.special); a listing proposal and a measure open no second task."""
     deputy = case.parties.get(name="赵代表")
+    tasks = SpecialDebtorNotification.objects.filter(debtor=deputy).order_by("kind")
+    assert [(t.kind, t.trigger) for t in tasks] == [("cppcc", "filing"), ("deputy", "filing")]
     services.propose_listing(actor=clerk, debtor=deputy, ground=3, facts="转移财产")
     unit = factories.OrganisationFactory(measures=["inquiry"], jurisdiction=court.jurisdiction)
     notice_services.draft_notices(actor=clerk, case=case, units=[unit], measure="inquiry", debtor=deputy,
                                   ruling_number="（2026）粤0103执600号",
                                   items=[{"property_kind": "bank_account", "description": "查询存款"}])
-    tasks = SpecialDebtorNotification.objects.filter(debtor=deputy).order_by("kind")
-    assert [(t.kind, "人大常委会" in t.recipient or "政协" in t.recipient) for t in tasks] == [
-        ("cppcc", True), ("deputy", True)]
-    task = tasks.get(kind="deputy")
-    with pytest.raises(ApplicationError):
-        restrictions.complete_special_notification(actor=clerk, notification=task,
-                                                   done_on=datetime.date(2099, 1, 1))
-    restrictions.complete_special_notification(actor=clerk, notification=task, done_on=datetime.date(2026, 11, 23),
-                                               note="已函告区人大常委会")
-    task.refresh_from_db()
-    assert task.done_on == datetime.date(2026, 11, 23) and task.done_by == clerk
+    assert [(t.kind, "人大常委会" in t.recipient or "政协" in t.recipient, t.trigger)
+            for t in SpecialDebtorNotification.objects.filter(debtor=deputy).order_by("kind")] == [
+        ("cppcc", True, "filing"), ("deputy", True, "filing")]
     company = case.parties.get(name="某某建设有限公司")
-    restrictions.ensure_special_notifications(company)
     assert SpecialDebtorNotification.objects.get(debtor=company).recipient == "有干部管理权限的组织人事部门"
-
-
-def test_clerk_records_a_notification_on_the_case_page(client_for, clerk, case, other_liaison):
-    from django.urls import reverse
-
-    deputy = case.parties.get(name="赵代表")
-    restrictions.ensure_special_notifications(deputy)
-    task = SpecialDebtorNotification.objects.get(debtor=deputy, kind="deputy")
-    page = client_for(clerk).get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "特殊主体通报" in page and "待通报" in page
-    url = reverse("blacklist:special-notification-done", args=[task.pk])
-    assert client_for(other_liaison).post(url, {"done_on": "2026-11-20"}).status_code == 404
-    response = client_for(clerk).post(url, {"done_on": "2026-11-20", "note": "函告"})
-    assert response.status_code == 302
-    task.refresh_from_db()
-    assert task.done_on == datetime.date(2026, 11, 20) and task.note == "函告"
