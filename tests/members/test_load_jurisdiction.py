@@ -148,10 +148,14 @@ def test_duties_are_verbatim(name):
 
 
 def articles_of(source):
-    """The articles a duties_source names: Yunfu's 第1、2、7项 are items 第1项, 第2项, 第7项; the others as written."""
+    """The articles a duties_source names: Yunfu's 第1、2、7项 are items 第1项, 第2项, 第7项; Chuxiong's 二、（五）、（二十二）
+    are 二、（五） and 二、（二十二）; the others as written."""
     match = re.fullmatch(r"第([\d、]+)项", source)
     if match:
         return [f"第{n}项" for n in match.group(1).split("、")]
+    match = re.fullmatch(r"二、((?:（[^）]+）、?)+)", source)
+    if match:
+        return [f"二、{part}" for part in re.findall(r"（[^）]+）", match.group(1))]
     return [source]
 
 
@@ -168,7 +172,10 @@ def test_article_map_matches_duties(name):
                 item, code)
     mapped = {a for item in data["article_map"] for a in item["organisations"]}
     assert mapped == {o["code"] for o in data["organisations"] if o["duties"]}
-    assert not {i["article"] for i in data["article_map"]} & {i["article"] for i in data["unmapped_articles"]}
+    # A Yunfu item may name units and a group of unnamed ones (“各联合惩戒相关单位”), which alone is unmapped; that
+    # every name of every item's 责任单位 is either a unit or unmapped is checked in test_seed_catalogues.py.
+    if name != "yunfu":
+        assert not {i["article"] for i in data["article_map"]} & {i["article"] for i in data["unmapped_articles"]}
 
 
 def test_code_prefixes():
