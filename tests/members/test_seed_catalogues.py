@@ -360,3 +360,27 @@ def test_copy_duties_refusals(liwan_and_national, template, target, message):
     with pytest.raises(CommandError, match=message):
         call_command("copy_duties", template, target, stdout=io.StringIO())
     assert {o.code: (o.duties, o.updated_at) for o in Organisation.objects.all()} == before
+
+
+def test_no_unit_is_added_to_the_catalogue_through_the_api(api_for, admin_user, loaded):
+    api = api_for(admin_user)
+    unit = {"code": "cn-extra", "name": "某部门", "short_name": "某部门", "kind": "tax", "level": "national"}
+    response = api.post("/api/v1/units/", {**unit, "jurisdiction": "national"}, format="json")
+    assert response.status_code == 400 and "jurisdiction" in response.json(), response.json()
+    assert not Organisation.objects.filter(code="cn-extra").exists()
+    response = api.post("/api/v1/units/", {**unit, "code": "yf-extra", "jurisdiction": "yunfu"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["reference"] is False
+
+
+@pytest.mark.django_db
+def test_a_running_jurisdiction_without_a_committee_is_refused(tmp_path, monkeypatch):
+    from members import jurisdictions
+
+    data = fixture("yunfu")
+    data["organisations"] = [o for o in data["organisations"] if o["kind"] != "committee"]
+    (tmp_path / "yunfu.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(jurisdictions, "FIXTURE_DIR", tmp_path)
+    with pytest.raises(ApplicationError, match="辖区应有一个政法委和至少一个法院"):
+        load_jurisdiction("yunfu")
+    assert not Jurisdiction.objects.exists()
