@@ -22,7 +22,7 @@ def jurisdiction_for(user, code=None):
     if user.organisation_id and not (user.is_administrator and code):
         return user.organisation.jurisdiction
     if user.is_administrator:
-        jurisdictions = Jurisdiction.objects.order_by("code")
+        jurisdictions = Jurisdiction.objects.live().order_by("code")
         if code:
             return jurisdictions.filter(code=code).first()
         return jurisdictions.filter(organisations__kind__isnull=False).distinct().first() or jurisdictions.first()

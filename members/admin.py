@@ -40,7 +40,7 @@ class ContactInline(NoDeleteMixin, admin.TabularInline):
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "document_number", "issuer", "issued_on"]
+    list_display = ["code", "name", "document_number", "issuer", "issued_on", "is_reference"]
 
 
 @admin.register(Measure)
@@ -59,7 +59,10 @@ class OrganisationAdmin(NoDeleteMixin, admin.ModelAdmin):
     actions = ["deactivate", "activate"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "code"] if obj else self.readonly_fields
+        if obj is None:
+            return self.readonly_fields
+        # A reference catalogue's template stays off the roster (members.reference).
+        return [*self.readonly_fields, "code", *(["active"] if obj.jurisdiction.is_reference else [])]
 
     @admin.action(description="停用所选单位")
     def deactivate(self, request, queryset):
@@ -68,8 +71,11 @@ class OrganisationAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     @admin.action(description="启用所选单位")
     def activate(self, request, queryset):
-        for organisation in queryset:
-            services.set_organisation_active(actor=request.user, organisation=organisation, active=True)
+        for organisation in queryset.select_related("jurisdiction"):
+            try:
+                services.set_organisation_active(actor=request.user, organisation=organisation, active=True)
+            except ApplicationError as error:
+                self.message_user(request, error.message, level=messages.ERROR)
 
 
 @admin.register(ContactChangeRequest)

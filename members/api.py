@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
@@ -19,7 +19,11 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.SlugRelatedField(slug_field="code", queryset=Jurisdiction.objects.all())
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", queryset=Jurisdiction.objects.live())
+    reference = serializers.BooleanField(
+        source="jurisdiction.is_reference", read_only=True,
+        help_text="参考目录中的部门条目（如法发〔2010〕15号），供复制职责，不是成员单位",
+    )
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     level = serializers.ChoiceField(choices=OrganisationLevel.choices)
@@ -34,7 +38,7 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Organisation
         fields = [
             "id", "code", "name", "short_name", "jurisdiction", "kind", "kind_display", "level", "level_display",
-            "active", "duties", "duties_source", "measures", "contacts", "complete", "sort_order",
+            "active", "duties", "duties_source", "measures", "contacts", "complete", "sort_order", "reference",
         ]
         read_only_fields = ["active"]
 
@@ -56,7 +60,12 @@ class IsAdministratorOrReadOnly(BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="成员单位列表", description="所有登录用户可读；可按 kind、active、jurisdiction 过滤。"),
+    list=extend_schema(
+        summary="成员单位列表",
+        description="所有登录用户可读；可按 kind、active、jurisdiction__code、code 过滤。参考目录（如 national）的部门条目"
+                    "不是成员单位，只在 reference=true 时列出。",
+        parameters=[OpenApiParameter("reference", bool, description="true：只列参考目录的部门条目")],
+    ),
     retrieve=extend_schema(summary="成员单位详情"),
     create=extend_schema(summary="新增成员单位（管理员）"),
     partial_update=extend_schema(summary="修改成员单位（管理员）"),
@@ -69,8 +78,14 @@ class UnitViewSet(viewsets.ModelViewSet):
     filterset_fields = ["kind", "active", "jurisdiction__code", "code"]
 
     def get_queryset(self):
+        # A reference catalogue's templates are not units: listed only when asked for, and then only they. A unit's
+        # own URL (retrieve, update) finds it either way.
+        organisations = Organisation.objects.all()
+        if self.action == "list":
+            wants_reference = self.request.query_params.get("reference", "").lower() in ("true", "1")
+            organisations = organisations.filter(jurisdiction__is_reference=wants_reference)
         return (
-            Organisation.objects.select_related("jurisdiction")
+            organisations.select_related("jurisdiction")
             .prefetch_related(
                 "measures",
                 Prefetch("contacts", queryset=Contact.objects.current().order_by("role"), to_attr="current_contacts"),

@@ -54,7 +54,7 @@ def create_demo_accounts(jurisdiction="liwan"):
     committee (the first loaded jurisdiction when that one is not loaded)."""
     if settings.PRODUCTION:
         raise ApplicationError("生产环境不能创建演示账号。")
-    organisations = Organisation.objects.order_by("jurisdiction__code", "sort_order", "id")
+    organisations = Organisation.objects.live().order_by("jurisdiction__code", "sort_order", "id")
     if organisations.filter(jurisdiction__code=jurisdiction).exists():
         organisations = organisations.filter(jurisdiction__code=jurisdiction)
     court = organisations.courts().first()
@@ -71,7 +71,7 @@ def create_demo_accounts(jurisdiction="liwan"):
     ]:
         user = _upsert_user(username, role=role, organisation=organisation, full_name=name)
         accounts.append(DemoAccount(username, user.get_role_display(), organisation.short_name))
-    units = Organisation.objects.active().member_units().order_by("jurisdiction__code", "sort_order", "id")
+    units = Organisation.objects.live().active().member_units().order_by("jurisdiction__code", "sort_order", "id")
     today = timezone.localdate()
     for index, unit in enumerate(units):
         for role in ("A", "B"):

@@ -105,7 +105,7 @@ IMPORTERS = {"roster": exports.import_roster, "receipt": exports.import_receipt}
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="导入内容", choices=IMPORT_KINDS, widget=forms.RadioSelect, initial="roster")
     jurisdiction = forms.ModelChoiceField(
-        label="辖区", queryset=Jurisdiction.objects.all(), empty_label="请选择辖区", to_field_name="code"
+        label="辖区", queryset=Jurisdiction.objects.live(), empty_label="请选择辖区", to_field_name="code"
     )
     file = forms.FileField(label="Excel 文件（.xlsx）")
 
@@ -117,7 +117,7 @@ class ImportForm(forms.Form):
         self.fields["file"].error_messages["empty"] = "上传的文件是空的。"
         self.fields["kind"].error_messages["required"] = "请选择导入内容。"
         if not self.is_bound:
-            only = list(Jurisdiction.objects.all()[:2])
+            only = list(Jurisdiction.objects.live()[:2])
             if len(only) == 1:
                 self.initial["jurisdiction"] = only[0].code
 

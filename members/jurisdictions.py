@@ -3,7 +3,11 @@ fixtures in ``fixtures/jurisdictions/<name>.json``.
 
 Each fixture is extracted from one seed document kept verbatim in ``fixtures/seeds/``. Loading is idempotent:
 rows are matched by ``code``, only fields that differ are written, nothing is ever deleted, and the ``active``
-flag an administrator may have changed is left alone."""
+flag an administrator may have changed is left alone.
+
+A fixture whose jurisdiction says ``"reference": true`` is a reference catalogue (the national frame, 法发〔2010〕15号):
+one entry per department with its article, no court and no committee. Its organisations are created inactive, as
+templates an office copies into its own units (``members.reference``), never as units that receive notices."""
 
 import datetime
 import json
@@ -21,13 +25,16 @@ from .models import Jurisdiction, Measure, Organisation, OrganisationKind, Organ
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "jurisdictions"
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 
-CODE_PREFIXES = {"liwan": "lw-", "chuxiong": "cx-", "gongan": "ga-"}
+CODE_PREFIXES = {"liwan": "lw-", "chuxiong": "cx-", "gongan": "ga-", "yunfu": "yf-", "national": "cn-"}
 
-JURISDICTION_FIELDS = ("name", "document_number", "document_title", "issuer", "issued_on")
+JURISDICTION_FIELDS = ("name", "document_number", "document_title", "issuer", "issued_on", "is_reference")
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "level", "sort_order", "duties", "duties_source")
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 STATUS_LABELS = {CREATED: "新建", UPDATED: "更新", UNCHANGED: "未变"}
+
+# How a duty copied from a reference catalogue names its source (members.reference.reference_source).
+REFERENCE_MARK = "（参考目录）"
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -54,6 +61,12 @@ class LoadResult:
     def summary(self):
         j = self.jurisdiction
         document = f"（{j.document_number}）" if j.document_number else f"（《{j.document_title}》）"
+        if j.is_reference:
+            return (
+                f"{j.name}{document}：参考目录{STATUS_LABELS[self.jurisdiction_status]}；"
+                f"部门条目共 {self.total} 个（不在册，供复制职责），新建 {len(self.created)} 个，"
+                f"更新 {len(self.updated)} 个，未变 {len(self.unchanged)} 个。"
+            )
         return (
             f"{j.name}{document}：辖区{STATUS_LABELS[self.jurisdiction_status]}；"
             f"成员单位共 {self.total} 个，新建 {len(self.created)} 个，"
@@ -97,6 +110,9 @@ def load_jurisdiction(name, *, stdout=None):
             codes = getattr(result, status)
             if codes:
                 stdout.write(f"  {STATUS_LABELS[status]}：{'、'.join(codes)}\n")
+        if jurisdiction.is_reference:
+            for entry in data["organisations"]:
+                stdout.write(f"  {entry['code']}：{entry['duties']}\n")
     return result
 
 
@@ -114,6 +130,14 @@ def _validate(name, data):
             datetime.date.fromisoformat(issued_on)
         except ValueError:
             problems.append(f"成文日期“{issued_on}”格式应为YYYY-MM-DD")
+    if "reference" in jurisdiction and not isinstance(jurisdiction["reference"], bool):
+        problems.append("reference 应为 true 或 false")
+    kinds = [entry.get("kind") for entry in data.get("organisations") or []]
+    if jurisdiction.get("reference"):
+        if "court" in kinds or "committee" in kinds:
+            problems.append("参考目录不设法院和政法委")
+    elif kinds and (kinds.count("committee") != 1 or "court" not in kinds):
+        problems.append("辖区应有一个政法委和至少一个法院")
     known_measures = set(Measure.objects.values_list("code", flat=True))
     prefix = CODE_PREFIXES.get(name, "")
     codes, names = set(), set()
@@ -147,6 +171,7 @@ def _validate(name, data):
 def _upsert_jurisdiction(data):
     values = {key: data.get(key) or "" for key in JURISDICTION_FIELDS}
     values["issued_on"] = datetime.date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None
+    values["is_reference"] = bool(data.get("reference"))
     jurisdiction = Jurisdiction.objects.select_for_update().filter(code=data["code"]).first()
     if jurisdiction is None:
         return Jurisdiction.objects.create(code=data["code"], **values), CREATED
@@ -174,14 +199,22 @@ def _upsert_organisation(jurisdiction, entry, measures):
 
     organisation = Organisation.objects.select_for_update().filter(code=code).first()
     if organisation is None:
-        organisation = Organisation.objects.create(code=code, jurisdiction=jurisdiction, **values)
+        # A reference catalogue's entries are templates: never on the roster, so nothing is sent to them.
+        organisation = Organisation.objects.create(
+            code=code, jurisdiction=jurisdiction, active=not jurisdiction.is_reference, **values
+        )
         organisation.measures.set(wanted_measures)
         return code, CREATED
     if organisation.jurisdiction_id != jurisdiction.pk:
         raise ApplicationError(f"单位代码 {code} 已属于其他辖区，不能导入到{jurisdiction.name}。")
 
-    changed = [key for key, value in values.items() if getattr(organisation, key) != value]
     current_measures = set(organisation.measures.values_list("pk", flat=True))
+    if not values["duties"] and organisation.duties_source.endswith(REFERENCE_MARK):
+        # The document gives this unit no article and the office copied one from a reference catalogue
+        # (members.reference): a reload keeps the copy and its measures.
+        del values["duties"], values["duties_source"]
+        wanted_measures = current_measures
+    changed = [key for key, value in values.items() if getattr(organisation, key) != value]
     if not changed and current_measures == wanted_measures:
         return code, UNCHANGED
     for key in changed:

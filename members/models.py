@@ -10,7 +10,7 @@ from linkage.audit import AuditedQuerySet
 from linkage.dates import PastDateValidator
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
-from .querysets import ContactQuerySet, OrganisationQuerySet
+from .querysets import ContactQuerySet, JurisdictionQuerySet, OrganisationQuerySet
 
 
 class Jurisdiction(models.Model):
@@ -20,8 +20,13 @@ class Jurisdiction(models.Model):
     document_title = models.CharField("依据文件标题", max_length=200, blank=True)
     issuer = models.CharField("发文机关", max_length=100, blank=True)
     issued_on = models.DateField("成文日期", null=True, blank=True, validators=[PastDateValidator("成文日期")])
+    is_reference = models.BooleanField(
+        "参考目录", default=False,
+        help_text="只列各部门的职责条文供办公室复制到本辖区单位（如法发〔2010〕15号），不是运行中的辖区：不设法院和政法委，"
+                  "其单位不在册、不接收通知和推送",
+    )
 
-    objects = AuditedQuerySet.as_manager()
+    objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "辖区"

@@ -3,9 +3,22 @@ from django.db.models import Count, Q
 from linkage.audit import AuditedQuerySet
 
 
+class JurisdictionQuerySet(AuditedQuerySet):
+    def live(self):
+        """Jurisdictions that run the mechanism (courts, committee, units), not reference catalogues."""
+        return self.filter(is_reference=False)
+
+    def references(self):
+        return self.filter(is_reference=True)
+
+
 class OrganisationQuerySet(AuditedQuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def live(self):
+        """Organisations of running jurisdictions: not the templates of a reference catalogue."""
+        return self.filter(jurisdiction__is_reference=False)
 
     def member_units(self):
         """Units that receive assistance notices: everything but courts and the committee."""

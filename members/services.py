@@ -183,6 +183,8 @@ def set_organisation_active(*, actor, organisation, active):
     """Deactivate (or reactivate) a unit. Nothing in the roster is ever deleted."""
     _require_admin(actor)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if active and organisation.jurisdiction.is_reference:
+        raise ApplicationError(f"{organisation.name}是参考目录中的部门条目，不能设为在册；请把其职责复制到本辖区的单位。")
     if organisation.active != active:
         organisation.active = active
         organisation.save(update_fields=["active", "updated_at"])
