@@ -204,7 +204,6 @@ def removal_deadline(arose_on):
     return add_working_days(start, 3).due_at
 
 
-@transaction.atomic
 def _deletion_request(listing, ground, arose_on, applicant, requested_on):
     """Art. 10 para. 1 item 3: a deletion at the applicant's written request names that applicant (of the listing's
     case) and the date of the request, no later than the court's agreement (the ground's date). Other grounds
