@@ -122,6 +122,15 @@ class Listing(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     deletion_ground = models.CharField("删除事由", max_length=30, choices=DeletionGround.choices, blank=True)
     ground_arose_on = models.DateField("事由发生日期", null=True, blank=True, validators=[PastDateValidator("事由发生日期")])
+    # Who asked (法释〔2017〕7号 arts. 5, 10): the applicant who applied for the listing (none: of the court's own
+    # motion), and the applicant whose written request the deletion granted; rules in listings/rules.py.
+    applicant = models.ForeignKey("cases.Party", verbose_name="申请纳入的申请执行人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    applied_on = models.DateField("申请纳入日期", null=True, blank=True, validators=[PastDateValidator("申请纳入日期")])
+    deletion_applicant = models.ForeignKey("cases.Party", verbose_name="申请删除的申请执行人", null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    deletion_requested_on = models.DateField("书面申请删除日期", null=True, blank=True,
+                                             validators=[PastDateValidator("书面申请删除日期")])
     removal_due_at = models.DateTimeField("应删除期限", null=True, blank=True,
                                           help_text="删除、撤销或到期后应在3个工作日内完成")
     ended_at = models.DateTimeField("移出名单时间", null=True, blank=True)
@@ -154,6 +163,11 @@ class Listing(models.Model):
                                                                                       period_years__gte=2,
                                                                                       period_years__lte=5),
                                    name="listing_period_matches_ground"),
+            models.CheckConstraint(condition=Q(applicant__isnull=True, applied_on__isnull=True)
+                                   | Q(applicant__isnull=False, applied_on__isnull=False), name="listing_applied_with_date"),
+            models.CheckConstraint(condition=Q(deletion_applicant__isnull=True, deletion_requested_on__isnull=True)
+                                   | Q(deletion_applicant__isnull=False, deletion_requested_on__isnull=False,
+                                       deletion_ground="applicant_request"), name="listing_deletion_request_recorded"),
         ]
 
     def __str__(self):

@@ -73,7 +73,9 @@ class ListingFilter(filters.FilterSet):
                        "可按 state、ground、case 过滤。"),
     retrieve=extend_schema(summary="名单记录详情", responses={200: ListingSerializer, 404: ACTION_ERRORS[404]}),
     create=extend_schema(summary="提请纳入失信名单（执行员）",
-                         description="debtor 为本院案件的被执行人；未满十八周岁的、第一项情形下已提供足额担保等情形的不得纳入。",
+                         description="debtor 为本院案件的被执行人；decided_on 不能晚于今天，年龄按决定日期计算，未满十八周岁的不得纳入；"
+                         "第一项情形下已提供足额担保等情形的不得纳入。依申请执行人申请的填 applicant 和 applied_on："
+                         "该申请执行人书面申请删除后六个月内不得再次申请（法释〔2017〕7号第十条第二款），拒绝信息写明可申请之日。",
                          request=ListingCreateSerializer,
                          responses={201: ListingSerializer, 400: ACTION_ERRORS[400], 403: ACTION_ERRORS[403]}),
 )
@@ -118,12 +120,14 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 # `services.MOVE_SERVICES[action]`. Who may make each in which state is the table's (`LISTING_MACHINE`, and each
 # listing's `actions`); the service decides.
 API_ACTIONS = {
-    "approve": (ListingReasonSerializer, "批准发布（执行局领导）", "待审批 → 已发布，并推送联合惩戒单位。"),
+    "approve": (ListingReasonSerializer, "批准发布（执行局领导）", "待审批 → 已发布，并推送联合惩戒单位。批准前重新核对："
+                "决定日期晚于今天、被执行人在决定日期未满十八周岁的，不予批准（400）。"),
     "withdraw": (ListingReasonSerializer, "撤回提请（法院人员）", "待审批 → 已撤回，须写明理由。"),
     "shield": (ListingReasonSerializer, "屏蔽（法院人员）", "已发布 → 已屏蔽，须写明理由。"),
     "unshield": (ListingReasonSerializer, "解除屏蔽（法院人员）", "已屏蔽 → 已发布。"),
     "delete": (DeleteSerializer, "删除（法院人员）", "已发布或已屏蔽 → 已删除；ground 为法定删除事由，arose_on 为事由发生日期，"
-               "应在其后3个工作日内删除（removal_due_at）。"),
+               "应在其后3个工作日内删除（removal_due_at）。ground=applicant_request 时须填 applicant（书面申请删除的申请执行人）"
+               "和 requested_on（申请日期）。"),
     "revoke": (RevokeSerializer, "撤销（法院人员）", "错误纳入的，已发布或已屏蔽 → 已撤销，须写明情形。"),
     "correct": (CorrectSerializer, "更正（法院人员）", "更正公布的信息项（changes），须写明理由；更正同样推送。"),
 }

@@ -3,6 +3,8 @@
 from django import forms
 
 from cases.forms import BootstrapFormMixin
+from cases.models import Party
+from linkage.dates import PastDateValidator
 from linkage.text import TEXT_MAX, FormTextField
 
 from ..models import DeletionGround, ListingGround, ListingState
@@ -21,7 +23,15 @@ class ProposeForm(BootstrapFormMixin, forms.Form):
                             error_messages={"required": "请写明失信行为的具体情形。"})
     period_years = forms.IntegerField(label="纳入期限（年）", required=False,
                                       help_text="第二至六项为2年，情节严重的可延长1至3年；第一项不填")
-    decided_on = forms.DateField(label="决定日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label="决定日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 validators=[PastDateValidator("决定日期")], help_text="不填为今天；不能晚于今天",
+                                 error_messages={"invalid": "日期格式不正确。"})
+    applicant = forms.ModelChoiceField(label="申请纳入的申请执行人", queryset=None, required=False,
+                                       empty_label="（依职权纳入）", help_text="依申请执行人申请纳入的，选择申请人",
+                                       error_messages={"invalid_choice": "应为本案的申请执行人。"})
+    applied_on = forms.DateField(label="申请日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 validators=[PastDateValidator("申请纳入日期")], help_text="不填为决定日期",
+                                 error_messages={"invalid": "日期格式不正确。"})
     security_covers_debt = forms.BooleanField(label="被执行人已提供足额担保", required=False)
     frozen_property_covers_debt = forms.BooleanField(label="已查封、扣押、冻结的财产足以清偿债务", required=False)
     later_in_performance_order = forms.BooleanField(label="被执行人不属于履行顺序在先的义务人", required=False)
@@ -29,6 +39,7 @@ class ProposeForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["debtor"].queryset = case.parties.debtors().order_by("id")
+        self.fields["applicant"].queryset = case.parties.applicants().order_by("id")
 
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
@@ -40,7 +51,18 @@ class DeleteForm(BootstrapFormMixin, forms.Form):
                                error_messages={"required": "请选择法定的删除事由。"})
     arose_on = forms.DateField(label="事由发生日期", widget=forms.DateInput(attrs={"type": "date"}),
                                error_messages={"required": "请填写事由发生日期。", "invalid": "日期格式不正确。"})
+    applicant = forms.ModelChoiceField(label="申请删除的申请执行人", queryset=Party.objects.none(), required=False,
+                                       empty_label="（仅申请执行人书面申请删除时选择）",
+                                       error_messages={"invalid_choice": "应为本案的申请执行人。"})
+    requested_on = forms.DateField(label="书面申请删除日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                   validators=[PastDateValidator("书面申请删除日期")],
+                                   error_messages={"invalid": "日期格式不正确。"})
     reason = forms.CharField(label="说明", required=False, max_length=1000)
+
+    def __init__(self, *args, listing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if listing is not None:
+            self.fields["applicant"].queryset = listing.case.parties.applicants().order_by("id")
 
 
 class RevokeForm(BootstrapFormMixin, forms.Form):

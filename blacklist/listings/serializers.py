@@ -5,7 +5,9 @@ Input serializers parse and document; the rules (who may, which state, which val
 
 from rest_framework import serializers
 
+from cases.models import Party, PartyRole
 from linkage.api import NamedChoiceField
+from linkage.dates import PastDateValidator
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
 from ..models import LISTING_MACHINE, DeletionGround, Listing, ListingEvent, ListingGround, ListingState
@@ -79,6 +81,10 @@ class ListingSerializer(serializers.ModelSerializer):
             "proposed_at",
             "deletion_ground",
             "deletion_ground_display",
+            "applicant",
+            "applied_on",
+            "deletion_applicant",
+            "deletion_requested_on",
             "ground_arose_on",
             "removal_due_at",
             "ended_at",
@@ -133,13 +139,28 @@ class AcknowledgementSerializer(serializers.Serializer):
 # -------------------------------------------------------------------------------------------------- input
 
 
+class ApplicantField(serializers.PrimaryKeyRelatedField):
+    """An applicant party by id; whether it is one of the listing's case is the service's (same message)."""
+
+    default_error_messages = {"does_not_exist": "应为本案的申请执行人。", "incorrect_type": "应为当事人 id（整数）。"}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Party.objects.filter(role=PartyRole.APPLICANT), **kwargs)
+
+
 class ListingCreateSerializer(serializers.Serializer):
     debtor = serializers.IntegerField(label="被执行人", help_text="案件当事人（被执行人）id")
     ground = serializers.ChoiceField(label="失信情形", choices=ListingGround.choices)
     facts = ApiTextField(max_chars=TEXT_MAX, label="失信行为具体情形")
     period_years = serializers.IntegerField(label="纳入期限（年）", required=False, allow_null=True,
                                             help_text="第二至六项为2至5年，缺省2年；第一项不填")
-    decided_on = serializers.DateField(label="决定日期", required=False, allow_null=True)
+    decided_on = serializers.DateField(label="决定日期", required=False, allow_null=True,
+                                       validators=[PastDateValidator("决定日期")], help_text="缺省为今天；不能晚于今天")
+    applicant = ApplicantField(label="申请纳入的申请执行人", required=False, allow_null=True,
+                               help_text="依申请执行人申请纳入的（法释〔2017〕7号第五条），为本案申请执行人的当事人 id；"
+                               "该申请执行人书面申请删除后六个月内不得再次申请")
+    applied_on = serializers.DateField(label="申请纳入日期", required=False, allow_null=True,
+                                       validators=[PastDateValidator("申请纳入日期")], help_text="缺省为决定日期")
     security_covers_debt = serializers.BooleanField(label="已提供足额担保", required=False, default=False)
     frozen_property_covers_debt = serializers.BooleanField(label="已控财产足以清偿", required=False, default=False)
     later_in_performance_order = serializers.BooleanField(label="履行顺序在后", required=False, default=False)
@@ -152,6 +173,11 @@ class ListingReasonSerializer(serializers.Serializer):
 class DeleteSerializer(serializers.Serializer):
     ground = serializers.ChoiceField(label="删除事由", choices=DeletionGround.choices)
     arose_on = serializers.DateField(label="事由发生日期")
+    applicant = ApplicantField(label="申请删除的申请执行人", required=False, allow_null=True,
+                               help_text="仅 ground=applicant_request 时填写，必填：本案申请执行人的当事人 id")
+    requested_on = serializers.DateField(label="书面申请删除日期", required=False, allow_null=True,
+                                         validators=[PastDateValidator("书面申请删除日期")],
+                                         help_text="仅 ground=applicant_request 时填写，必填，不晚于 arose_on")
     reason = ApiTextField(max_chars=REASON_MAX, label="说明", required=False, allow_blank=True, default="")
 
 

@@ -16,7 +16,7 @@ from cases.services import require_clerk_of
 from linkage import parsing
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.identifiers import age_on, normalize_credit_code, normalize_resident_id, sex_from_resident_id
+from linkage.identifiers import normalize_credit_code, normalize_resident_id, sex_from_resident_id
 from linkage.notify import Message, notify
 from linkage.workdays import TIMEZONE, add_working_days
 from members.recipients import court_leaders, user_recipients
@@ -32,6 +32,7 @@ from ..models import (
     ListingState,
 )
 from ..restrictions import services as restrictions
+from . import rules
 from .selectors import may_acknowledge, pushed_events
 
 DEFAULT_PERIOD_YEARS = 2
@@ -59,13 +60,18 @@ def _add_years(day, years):
 
 @transaction.atomic
 def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_on=None,
-                    security_covers_debt=False, frozen_property_covers_debt=False, later_in_performance_order=False):
+                    security_covers_debt=False, frozen_property_covers_debt=False, later_in_performance_order=False,
+                    applicant=None, applied_on=None):
     """A clerk proposes listing a debtor of its court's case, with the ground and the facts.
 
-    Refused as the law requires (法释〔2017〕7号 arts. 1, 3, 6): a minor on the decision date; under ground 1, a debtor
-    who gave adequate security, whose frozen property covers the debt, or who is later in the order of
-    performance. Ground 1 has no fixed period; grounds 2-6 list for 2 years, extendable by 1-3 years for serious
-    cases. The published fields are copied from the case and the debtor.
+    Refused as the law requires (法释〔2017〕7号 arts. 1, 3, 6): a decision date after today; a minor on the decision
+    date; under ground 1, a debtor who gave adequate security, whose frozen property covers the debt, or who is
+    later in the order of performance. Ground 1 has no fixed period; grounds 2-6 list for 2 years, extendable by
+    1-3 years for serious cases. The published fields are copied from the case and the debtor.
+
+    On an applicant's application (art. 5) `applicant` is that applicant party of the case and `applied_on` the date
+    of the application (default: the decision date); it is refused within six months of a deletion made at that
+    applicant's written request (art. 10 para. 2, `rules.require_no_applicant_bar`).
     """
     case = debtor.case
     require_clerk_of(actor, case.court_id)
@@ -77,9 +83,18 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
         raise ApplicationError("失信情形应为第一至第六项之一。", field="ground")
     if not (facts or "").strip():
         raise ApplicationError("请写明失信行为的具体情形。", field="facts")
-    decided_on = require_past_date(decided_on or timezone.localdate(), "决定日期", "decided_on")
-    if debtor.kind == PartyKind.PERSON and age_on(debtor.id_number, decided_on) < 18:
-        raise ApplicationError("被执行人在决定之日未满十八周岁，不得纳入失信被执行人名单。", field="debtor")
+    decided_on = rules.require_decision_date(decided_on)
+    person = debtor.kind == PartyKind.PERSON
+    age = rules.require_adult_on(debtor.id_number, decided_on) if person else None
+    rules.require_applicant_of(case, applicant)
+    if applicant is None and applied_on:
+        raise ApplicationError("请选择提出申请的申请执行人；依职权纳入的不填申请日期。", field="applicant")
+    if applicant is not None:
+        applied_on = require_past_date(applied_on or decided_on, "申请纳入日期", "applied_on")
+        if applied_on > decided_on:
+            raise ApplicationError("申请纳入日期不能晚于决定日期。", field="applied_on")
+        rules.require_no_applicant_bar(case_id=case.pk, debtor_id=debtor.pk, applicant=applicant,
+                                       applied_on=applied_on)
     if ground == ListingGround.REFUSES:
         for refused, reason in (
             (security_covers_debt, "被执行人已提供足额担保"),
@@ -97,20 +112,23 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
             raise ApplicationError("纳入期限为二年；情节严重的，可以延长一至三年（即二至五年）。", field="period_years")
     if Listing.objects.filter(debtor=debtor, case=case, state__in=["proposed", "published", "shielded"]).exists():
         raise ApplicationError("该被执行人在本案中已有尚未移出的失信名单记录。", field="debtor")
-    person = debtor.kind == PartyKind.PERSON
     listing = Listing.objects.create(
         case=case, debtor=debtor, court_id=case.court_id, ground=ground, facts=facts.strip(),
         period_years=period_years, name=debtor.name, name_pinyin=name_pinyin(debtor.name),
         id_number=debtor.id_number, credit_code=debtor.credit_code,
         legal_representative=debtor.legal_representative,
         sex=({"male": "男", "female": "女"}[sex_from_resident_id(debtor.id_number)] if person else ""),
-        age=age_on(debtor.id_number, decided_on) if person else None,
+        age=age,
         obligation=case.obligation or f"给付申请执行人人民币{case.amount}元",
         performed_amount=case.performed_amount, unperformed_amount=case.unperformed_amount,
         basis_issuer=case.basis_issuer, basis_number=case.basis_number, case_number=case.number,
         filed_on=case.filed_on, court_name=case.court.name, decided_on=decided_on, proposed_by=actor,
+        applicant=applicant, applied_on=applied_on if applicant is not None else None,
     )
-    LISTING_MACHINE.record(listing, "propose", actor, to_state=ListingState.PROPOSED, data={"ground": int(ground)})
+    data = {"ground": int(ground)}
+    if applicant is not None:
+        data.update(applicant=applicant.name, applied_on=applied_on.isoformat())
+    LISTING_MACHINE.record(listing, "propose", actor, to_state=ListingState.PROPOSED, data=data)
     special.ensure_special_notifications(debtor, trigger=NotificationTrigger.LISTING)
     _tell_leaders_of_proposal(listing, actor)
     return listing
@@ -132,12 +150,16 @@ def _tell_leaders_of_proposal(listing, actor):
 
 @transaction.atomic
 def approve_listing(*, actor, listing, reason=""):
-    """A bureau leader approves: the listing is published today, with its end date for grounds 2-6, and pushed."""
+    """A bureau leader approves: the listing is published today, with its end date for grounds 2-6, and pushed.
+    The rules are applied again first (`rules.check_approvable`): a decision date after today, a minor on the
+    decision date (by the listing's own identity number) or a barred application is refused and nothing changes."""
     listing = LISTING_MACHINE.lock(listing)
-    _require_role("approve", actor, listing)
+    LISTING_MACHINE.check(listing, "approve", actor)
+    age = rules.check_approvable(listing)
     today = timezone.localdate()
     ends_on = _add_years(today, listing.period_years) if listing.period_years else None
     LISTING_MACHINE.move(listing, "approve", actor, reason=reason, published_on=today, ends_on=ends_on, approved_by=actor,
+                         age=age,
                          data={"published_on": today.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None})
     # A listed debtor is always consumption-restricted (domain rules).
     restrictions.issue_restriction_order(actor=actor, debtor=listing.debtor, listing=listing)
@@ -183,10 +205,31 @@ def removal_deadline(arose_on):
     return add_working_days(start, 3).due_at
 
 
+def _deletion_request(listing, ground, arose_on, applicant, requested_on):
+    """Art. 10 para. 1 item 3: a deletion at the applicant's written request names that applicant (of the listing's
+    case) and the date of the request, no later than the court's agreement (the ground's date). Other grounds
+    name neither."""
+    if ground != DeletionGround.APPLICANT_REQUEST:
+        if applicant is not None or requested_on:
+            raise ApplicationError("只有“申请执行人书面申请删除”的，才填写申请删除的申请执行人和申请日期。",
+                                   field="applicant")
+        return {}
+    if applicant is None:
+        raise ApplicationError("请选择书面申请删除的申请执行人。", field="applicant")
+    rules.require_applicant_of(listing.case, applicant)
+    if not isinstance(requested_on, datetime.date):
+        raise ApplicationError("请填写申请执行人书面申请删除的日期。", field="requested_on")
+    require_past_date(requested_on, "书面申请删除日期", "requested_on")
+    if requested_on > arose_on:
+        raise ApplicationError("书面申请删除日期不能晚于事由发生日期（人民法院审查同意之日）。", field="requested_on")
+    return {"deletion_applicant": applicant, "deletion_requested_on": requested_on}
+
+
 @transaction.atomic
-def delete_listing(*, actor, listing, ground, arose_on, reason=""):
+def delete_listing(*, actor, listing, ground, arose_on, reason="", applicant=None, requested_on=None):
     """Delete a listing on a legal ground (法释〔2017〕7号 art. 10), due within 3 working days of the ground arising.
-    The event records whether it was done on time."""
+    The event records whether it was done on time. A deletion at an applicant's written request records who asked
+    and when: that applicant may not apply to list the debtor again within six months (`rules`)."""
     listing = LISTING_MACHINE.lock(listing)
     _require_role("delete", actor, listing)
     if ground not in DeletionGround.values:
@@ -194,13 +237,17 @@ def delete_listing(*, actor, listing, ground, arose_on, reason=""):
     if not isinstance(arose_on, datetime.date):
         raise ApplicationError("请填写事由发生日期。", field="arose_on")
     require_past_date(arose_on, "事由发生日期", "arose_on")
+    request = _deletion_request(listing, ground, arose_on, applicant, requested_on)
     due_at = removal_deadline(arose_on)
     now = timezone.now()
+    data = {"ground": ground, "arose_on": arose_on.isoformat(), "due_at": due_at.isoformat(), "on_time": now <= due_at}
+    if request:
+        data.update(applicant=applicant.name, requested_on=requested_on.isoformat(),
+                    reapply_from=rules.reapply_from(timezone.localdate(now)).isoformat())
     _lift_restriction_with(listing, actor, f"失信名单删除：{DeletionGround(ground).label}")
-    return LISTING_MACHINE.move(listing, "delete", actor, reason=reason or DeletionGround(ground).label,
-                 data={"ground": ground, "arose_on": arose_on.isoformat(), "due_at": due_at.isoformat(),
-                       "on_time": now <= due_at},
-                 deletion_ground=ground, ground_arose_on=arose_on, removal_due_at=due_at, ended_at=now)
+    return LISTING_MACHINE.move(listing, "delete", actor, reason=reason or DeletionGround(ground).label, data=data,
+                                deletion_ground=ground, ground_arose_on=arose_on, removal_due_at=due_at, ended_at=now,
+                                **request)
 
 
 @transaction.atomic
@@ -264,14 +311,18 @@ def correct_listing(*, actor, listing, changes, reason):
     changes = {key: _clean_change(key, value) for key, value in changes.items()}
     if not (changes.get("id_number", listing.id_number) or changes.get("credit_code", listing.credit_code)):
         raise ApplicationError("公民身份号码和统一社会信用代码不能都为空。", field="changes")
-    before = {key: str(getattr(listing, key)) for key in changes}
     fields = dict(changes)
+    if changes.get("id_number") and listing.debtor.kind == PartyKind.PERSON:
+        # A person's published age and sex follow the corrected number; a minor on the decision date is refused.
+        fields["age"] = rules.require_adult_on(changes["id_number"], listing.decided_on, field="changes")
+        fields["sex"] = {"male": "男", "female": "女"}[sex_from_resident_id(changes["id_number"])]
+    before = {key: str(getattr(listing, key)) for key in fields}
     if "name" in changes:
         fields["name_pinyin"] = name_pinyin(changes["name"])
     # A proposed listing was never published, so nobody holds the wrong data: its correction is not pushed.
     return LISTING_MACHINE.move(
         listing, "correct", actor, reason=reason.strip(),
-        data={"before": before, "after": {key: str(value) for key, value in changes.items()}},
+        data={"before": before, "after": {key: str(fields[key]) for key in before}},
         event={"pushed": listing.state != ListingState.PROPOSED}, **fields,
     )
 

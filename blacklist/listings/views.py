@@ -19,7 +19,7 @@ from linkage.pagination import CappedCountPaginator
 from ..corrections.views import timeliness
 from ..models import COURT_STAFF, LISTING_MACHINE, ListingEvent, RestrictionOrder
 from ..screening.services import hits_for_listing
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, ReasonForm, RevokeForm
 
 LISTINGS_PER_PAGE = 20
@@ -34,6 +34,12 @@ FORMS = {
 
 def _visible(user, pk):
     return get_object_or_404(selectors.listings_visible_to(user).select_related("case", "court"), pk=pk)
+
+
+def _form(name, listing, data=None):
+    """The move's form; the deletion form offers the listing's case's applicants."""
+    extra = {"listing": listing} if name == "delete" else {}
+    return FORMS[name](data, prefix=name, **extra)
 
 
 def _available(user, listing):
@@ -86,15 +92,19 @@ def _detail_context(request, listing, forms=None):
     forms = forms or {}
     # A refused form is shown with its message even when the move is not offered to this user.
     available += [name for name in forms if name not in available]
-    action_forms = [(name, LISTING_MACHINE.label(name), forms.get(name) or FORMS[name](prefix=name))
+    action_forms = [(name, LISTING_MACHINE.label(name), forms.get(name) or _form(name, listing))
                     for name in available]
     now = timezone.now()
     removal = None
     if listing.removal_due_at:
         done_at = listing.ended_at or now
         removal = {"due_at": listing.removal_due_at, "late": done_at > listing.removal_due_at}
+    reapply_from = None
+    if listing.state == "deleted" and listing.deletion_ground == "applicant_request" and listing.ended_at:
+        reapply_from = rules.reapply_from(timezone.localdate(listing.ended_at))
     return {
         "listing": listing,
+        "reapply_from": reapply_from,
         "events": [(event, event.action_display)
                    for event in ListingEvent.objects.filter(listing=listing).select_related("actor").order_by("id")],
         "screening_hits": hits_for_listing(listing)[:50],
@@ -123,7 +133,7 @@ def listing_action(request, pk, name):
     listing = _visible(user, pk)
     if name not in FORMS:
         raise Http404
-    form = FORMS[name](request.POST, prefix=name)
+    form = _form(name, listing, request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
         if name == "correct":

@@ -225,6 +225,10 @@ def test_name_search_can_use_the_state_name_index():
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # On this near-empty table the planner's statistics decide between indexes of equal cost: after an
+        # autoanalyze that saw a row or two, (state, name_pinyin, name) with a one-row sort costs the same as this
+        # index. Sorting is priced out so that the question is only whether this index can serve the search in order.
+        cursor.execute("SET LOCAL enable_sort = off")
     plan = name_search_queryset("张伟").values(*PUBLISHED_FIELDS)[:21].explain()
     assert "listing_state_name_published" in plan and "Sort" not in plan
     assert "Index Cond" in plan and "name" in plan.split("Index Cond")[1].split("\n")[0]
