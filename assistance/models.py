@@ -478,3 +478,6 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
     def __str__(self):
         return f"审查建议（{self.get_state_display()}）"
+
+
+from .tracking_models import DetentionSuggestion, LocateReason, Tracking, TrackingEvent, TrackingState  # noqa: E402,F401

@@ -33,6 +33,13 @@ _KINDS = [
     Kind("lifting_served", "解除协助执行通知书送达", NOTICES),
     Kind("case_concluded", "案件已结案，停止协助", NOTICES, urgent=True),
     Kind("renewal", "查封冻结续行提醒", NOTICES, digest=True),
+    # Finding people and vehicles with the police (assistance/services/tracking.py): every step is time-critical.
+    Kind("tracking_found", "公安机关已发现被执行人或查扣车辆", NOTICES, urgent=True),
+    Kind("tracking_handed_over", "公安机关移交被查扣车辆", NOTICES, urgent=True),
+    Kind("tracking_cancelled", "法院撤销协查", NOTICES, urgent=True),
+    Kind("detention_suggested", "建议停止执行拘留待决定", NOTICES, urgent=True),
+    Kind("detention_decided", "停止执行拘留建议已决定", NOTICES, urgent=True),
+    Kind("detention_reminder", "停止执行拘留建议逾期未决定", REMINDERS, urgent=True),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),

@@ -236,6 +236,8 @@ REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
 ESCALATE_AFTER_WORKING_DAYS = env.int("LINKAGE_ESCALATE_AFTER_WORKING_DAYS", default=3)
 # Renewal reminders to the clerk this many days before a freeze or seal expires.
 RENEWAL_DAYS_AHEAD = env.int("LINKAGE_RENEWAL_DAYS_AHEAD", default=30)
+# A locate or vehicle request (查人扣车) in force owes a status reply every this many days (stored per request).
+TRACKING_STATUS_DAYS = env.int("LINKAGE_TRACKING_STATUS_DAYS", default=30)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")
