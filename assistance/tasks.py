@@ -6,6 +6,7 @@ from celery import shared_task
 from linkage import parsing
 
 from . import reminders
+from .tracking_reminders import scan_detention_reminders
 
 
 def _moment(now_iso):
@@ -18,6 +19,7 @@ def scan_reminders_task(now_iso=None):
     moment = _moment(now_iso)
     result = reminders.scan_notice_reminders(moment)
     result["liftings"] = reminders.scan_lifting_reminders(moment)
+    result["detentions"] = scan_detention_reminders(moment)
     if result.get("more") or result["liftings"].get("more"):
         scan_reminders_task.apply_async(args=[now_iso])
     return result

@@ -239,6 +239,7 @@ class NoticeViewSet(
             legal_basis=data.get("legal_basis", ""),
             note=data.get("note", ""),
             ruling_files=data.get("attachments", []),
+            tracking=data.get("tracking"),
         )
         created = self._detail_notices([notice.pk for notice in notices])
         return Response(
