@@ -140,7 +140,7 @@ def register_control(*, actor, notice, registered_on, plate=""):
 
 
 @transaction.atomic
-def report_status(*, actor, notice, text):
+def report_status(*, actor, notice, text=""):
     """The periodic status reply while the request is in force (尚未发现): the next one is due `status_every_days`
     after this one."""
     notice, tracking = _lock(notice)
@@ -164,7 +164,7 @@ def _finding(notice, tracking, actor, found_at, place, *, recorded_at):
 
 
 @transaction.atomic
-def record_finding(*, actor, notice, found_at, place):
+def record_finding(*, actor, notice, found_at=None, place=""):
     """The police record where and when they found the person or seized the vehicle; the report is due within the
     measure's rule (24 hours) of `found_at`, and the clerk is told at once."""
     notice, tracking = _lock(notice)
@@ -209,7 +209,7 @@ def on_reply(notice, actor, outcome, results, now):
 
 
 @transaction.atomic
-def hand_over_vehicle(*, actor, notice, place, at):
+def hand_over_vehicle(*, actor, notice, place="", at=None):
     """The police hand the seized vehicle over to the court (交接), at a place and a time."""
     notice, tracking = _lock(notice)
     TRACKING_MACHINE.check(tracking, "hand_over", actor)
@@ -237,7 +237,7 @@ def take_over(*, actor, notice, at=None, note=""):
 
 
 @transaction.atomic
-def cancel_tracking(*, actor, notice, reason):
+def cancel_tracking(*, actor, notice, reason=""):
     """The court found the person (or no longer needs the search) and cancels the request (撤销协查): the notice
     is withdrawn — the unit's clock stops — and the unit's liaisons are told at once."""
     notice, tracking = _lock(notice)
@@ -262,7 +262,7 @@ def cancel_tracking(*, actor, notice, reason):
 
 
 @transaction.atomic
-def suggest_stop_detention(*, actor, notice, reason):
+def suggest_stop_detention(*, actor, notice, reason=""):
     """The police suggest stopping a detention (建议停止执行拘留, e.g. on health grounds); the court must decide
     within 24 hours."""
     notice, tracking = _lock(notice)
