@@ -5,10 +5,9 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import BootstrapFormMixin
+from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Measure
-
-from linkage.errors import ApplicationError
 
 from .models import LiftGround, LocateReason, Notice, NoticeState, PropertyKind, ReplyOutcome
 

@@ -480,4 +480,4 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
         return f"审查建议（{self.get_state_display()}）"
 
 
-from .tracking_models import DetentionSuggestion, LocateReason, Tracking, TrackingEvent, TrackingState  # noqa: E402,F401
+from .tracking_models import *  # noqa: E402,F401,F403

@@ -22,8 +22,10 @@ from linkage.dates import PastDateValidator
 from linkage.statemachine import EventBase
 from linkage.text import REASON_MAX, BoundedTextField
 
-# A telephone reachable around the clock: a mobile (11 digits) or a landline with its area code, digits with
-# optional hyphens or spaces, optionally an extension after "转" is not accepted (a 24-hour line rings directly).
+__all__ = ["DetentionState", "DetentionSuggestion", "LocateReason", "Tracking", "TrackingEvent", "TrackingState"]
+
+# A telephone reachable around the clock: a mobile (11 digits) or a landline with its area code (a hyphen or a space
+# after it), optionally with +86; no extension (a 24-hour line rings directly).
 PHONE_PATTERN = r"^(?:\+?86[ -]?)?(?:1[3-9]\d{9}|0\d{2,3}[ -]?\d{7,8})$"
 phone_validator = RegexValidator(PHONE_PATTERN, "联系电话格式不正确，应为手机号码或带区号的固定电话（如 020-81234567）。")
 

@@ -22,8 +22,8 @@ from ..input_serializers import DraftResultSerializer, NoticeAmendSerializer, No
 from ..models import Attachment, ExtensionRequest, Notice, NoticeEvent, NoticeState, Reply, ReviewSuggestion
 from ..serializers import NoticeDetailSerializer, NoticeSerializer
 from .moves import NoticeMovesMixin
-from .tracking import TrackingMovesMixin
 from .support import ACTION_ERRORS, NOTICE_OR_404, action_schema, is_id, request_body
+from .tracking import TrackingMovesMixin
 
 
 class NoticeFilter(filters.FilterSet):

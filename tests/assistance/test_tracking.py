@@ -401,3 +401,20 @@ def test_the_notice_page_shows_the_panel_and_the_allowed_buttons(clerk, leader, 
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.tracking.state == TrackingState.TAKEN_OVER
+
+
+def test_a_recomputed_deadline_keeps_the_tracked_clock(clerk, leader, case, police, police_liaison):
+    """After a calendar change the deadlines are recomputed (assistance/deadlines.py): a tracked notice keeps its
+    status reply and, once found, its 24 hours from the finding — never 24 hours from service."""
+    from assistance.deadlines import recompute_deadline
+
+    notice = served(clerk, leader, case, police, police_liaison, served_at=timezone.now() - 3 * HOUR)
+    tracking_services.report_status(actor=police_liaison, notice=notice, text="暂未发现。")
+    notice.refresh_from_db()
+    rule_text, deadline = recompute_deadline(notice)
+    assert (rule_text, deadline.due_at) == (notice.deadline_rule, notice.due_at)
+    tracking_services.record_finding(actor=police_liaison, notice=notice, found_at=timezone.now() - HOUR,
+                                     place="荔湾区")
+    notice.refresh_from_db()
+    rule_text, deadline = recompute_deadline(notice)
+    assert (rule_text, deadline.due_at) == ("发现后24小时内通知法院", notice.due_at)
