@@ -115,7 +115,7 @@ def _load(notice):
     """The notice with every row a document shows, in three queries."""
     parties = Prefetch("case__parties", queryset=Party.objects.order_by("role", "position", "id"))
     return (
-        Notice.objects.select_related("case", "court", "unit", "measure", "debtor")
+        Notice.objects.select_related("case", "court", "unit", "measure", "debtor", "tracking")
         .prefetch_related("items", parties)
         .get(pk=notice.pk)
     )

@@ -145,9 +145,11 @@ def deadline_fields(rule_text, deadline):
 
 
 def document_context(notice):
-    """What the notice's PDF says about a tracked request (the ground and the 24-hour contact), or None."""
-    tracking = Tracking.objects.filter(notice_id=notice.pk).first()
-    if tracking is None:
+    """What the notice's PDF says about a tracked request (the ground and the 24-hour contact), or None. Reads the
+    tracking the notice was loaded with (`select_related("tracking")`), so the document costs no further query."""
+    try:
+        tracking = notice.tracking
+    except Tracking.DoesNotExist:
         return None
     vehicle = notice.measure.code == VEHICLE
     reasons = list(LocateReason)

@@ -320,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "LiftGroundEnum": "assistance.models.LiftGround.choices",
         "ListingGroundEnum": "blacklist.models.ListingGround.choices",
         "DeletionGroundEnum": "blacklist.models.DeletionGround.choices",
+        "LocateReasonEnum": "assistance.tracking_models.LocateReason.choices",
     },
 }
 
