@@ -131,10 +131,9 @@ class TrackingMovesMixin:
             raise TransitionNotAllowed("该通知书不是查人扣车请求。", state=notice.state)
         return tracking
 
-    def _tracked(self, request, service, serializer_class=None, **rename):
+    def _tracked(self, request, service, serializer_class=None):
         notice = self.get_object()
         data = validated(serializer_class, request_body(request)) if serializer_class else {}
-        data = {rename.get(key, key): value for key, value in data.items()}
         service(actor=request.user, notice=notice, **data)
         notice.refresh_from_db()
         return Response(TrackingSerializer(self._tracking(notice), context={"request": request}).data)
