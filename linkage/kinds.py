@@ -39,7 +39,7 @@ _KINDS = [
     Kind("tracking_cancelled", "法院撤销协查", NOTICES, urgent=True),
     Kind("detention_suggested", "建议停止执行拘留待决定", NOTICES, urgent=True),
     Kind("detention_decided", "停止执行拘留建议已决定", NOTICES, urgent=True),
-    Kind("detention_reminder", "停止执行拘留建议逾期未决定", REMINDERS, urgent=True),
+    Kind("detention_reminder", "停止执行拘留建议待决定提醒", REMINDERS, urgent=True),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),

@@ -294,11 +294,16 @@ def test_an_undecided_suggestion_is_reminded_once_when_late(clerk, leader, case,
     notice = served(clerk, leader, case, police, police_liaison)
     tracking_services.record_finding(actor=police_liaison, notice=notice, found_at=None, place="荔湾区")
     suggestion = tracking_services.suggest_stop_detention(actor=police_liaison, notice=notice, reason="患病")
+    leader_of_court = factories.LeaderFactory(organisation=clerk.organisation)
     assert scan_detention_reminders(suggestion.raised_at + HOUR)["reminders"] == 0
+    soon = suggestion.raised_at + 21 * HOUR
+    assert scan_detention_reminders(soon)["reminders"] == 1  # the clerk, 4 hours before the deadline
+    assert scan_detention_reminders(soon)["reminders"] == 0
     late = suggestion.raised_at + 25 * HOUR
-    assert scan_detention_reminders(late)["reminders"] >= 1
+    assert scan_detention_reminders(late)["reminders"] >= 2  # the clerk and the court's leaders
     assert scan_detention_reminders(late)["reminders"] == 0
-    assert StoredMessage.objects.filter(kind="detention_reminder", recipient=clerk).exists()
+    assert StoredMessage.objects.filter(kind="detention_reminder", recipient=clerk).count() == 2
+    assert StoredMessage.objects.filter(kind="detention_reminder", recipient=leader_of_court).count() == 1
     assert DetentionSuggestion.objects.get().state == DetentionState.PENDING
 
 
@@ -418,3 +423,37 @@ def test_a_recomputed_deadline_keeps_the_tracked_clock(clerk, leader, case, poli
     notice.refresh_from_db()
     rule_text, deadline = recompute_deadline(notice)
     assert (rule_text, deadline.due_at) == ("发现后24小时内通知法院", notice.due_at)
+
+
+def test_the_scoreboard_counts_a_late_report_late_and_a_searching_request_not_at_all(
+        clerk, leader, case, police, police_liaison):
+    """The assessment's metrics (assessment/metrics.py, SQL and Python engines alike) judge a tracked notice by
+    due_at and replied_at: a report after found_at + 24 h is an assessed, late reply; a request still searching
+    within its status cadence is not assessed."""
+    from assessment.metrics import compute_metrics
+
+    year = timezone.localdate().year
+    searching = served(clerk, leader, case, police, police_liaison, served_at=timezone.now() - 2 * HOUR)
+    assert not searching.is_overdue()
+    late = served(clerk, leader, case, police, police_liaison, served_at=timezone.now() - 3 * HOUR)
+    found_at = timezone.now() - 2 * HOUR
+    tracking_services.record_finding(actor=police_liaison, notice=late, found_at=found_at, place="荔湾区")
+    as_of = timezone.now() + 30 * HOUR  # the report comes a day later, after its 24 hours
+    for engine in ("sql", "python"):
+        metrics = compute_metrics([police.pk], year, as_of=as_of, engine=engine)[police.pk]
+        assert (metrics["assessed"], metrics["overdue"], metrics["open_overdue"]) == (1, 1, 1), engine
+    Notice.objects.filter(pk=late.pk).update(state=NoticeState.REPLIED, replied_at=found_at + 30 * HOUR)
+    for engine in ("sql", "python"):
+        metrics = compute_metrics([police.pk], year, as_of=as_of, engine=engine)[police.pk]
+        assert (metrics["assessed"], metrics["replied"], metrics["replied_on_time"]) == (1, 1, 0), engine
+
+
+def test_another_units_liaison_gets_404_on_the_tracking_pages(clerk, leader, case, police, police_liaison,
+                                                              other_liaison):
+    notice = served(clerk, leader, case, police, police_liaison)
+    client = Client()
+    client.force_login(other_liaison)
+    for name in ("tracking-record-finding", "tracking-status-report", "tracking-suggest-detention"):
+        response = client.post(reverse(f"assistance:{name}", args=[notice.pk]), {"place": "荔湾区", "text": "x"})
+        assert response.status_code == 404
+    assert Tracking.objects.get().state == TrackingState.SEARCHING
