@@ -457,3 +457,14 @@ def test_another_units_liaison_gets_404_on_the_tracking_pages(clerk, leader, cas
         response = client.post(reverse(f"assistance:{name}", args=[notice.pk]), {"place": "荔湾区", "text": "x"})
         assert response.status_code == 404
     assert Tracking.objects.get().state == TrackingState.SEARCHING
+
+
+def test_an_amended_copy_keeps_the_reason_and_contact(clerk, leader, case, police, police_liaison):
+    """An upheld review suggestion's amended copy is a new draft of the same request: it carries the same ground and
+    24-hour contact, searching afresh."""
+    notice = served(clerk, leader, case, police, police_liaison)
+    suggestion = services.raise_review_suggestion(actor=police_liaison, notice=notice, reason="被执行人身份信息有误。")
+    _, copy = services.decide_review_suggestion(actor=clerk, suggestion=suggestion, upheld=True, resolution="amended",
+                                                reason="更正后重新发出。")
+    assert copy.tracking.reason == LocateReason.ABSCONDED and copy.tracking.contact_phone == "13912345678"
+    assert copy.tracking.state == TrackingState.SEARCHING and copy.tracking.pk != notice.tracking.pk
