@@ -33,13 +33,24 @@ def deadline_for(unit, measure, start):
     return rule, COMPUTE[rule.count_unit](start, rule.count)
 
 
+def serving_deadline(notice, served_at):
+    """(rule text, Deadline) of a notice served at `served_at`: a tracked request's (assistance/tracking.py), else the
+    unit's rule for the measure from the moment of service."""
+    from .tracking import tracked_deadline
+
+    tracked = tracked_deadline(notice, served_at)
+    if tracked is not None:
+        return tracked
+    rule, deadline = deadline_for(notice.unit, notice.measure, served_at)
+    return rule.text, deadline
+
+
 def recompute_deadline(notice):
     """The deadline a served notice has under today's calendar: its rule from the moment of service, then each
     granted extension in the order granted."""
     from .models import RequestState
 
-    rule, deadline = deadline_for(notice.unit, notice.measure, notice.served_at)
-    rule_text = rule.text
+    rule_text, deadline = serving_deadline(notice, notice.served_at)
     for extension in notice.extension_requests.filter(state=RequestState.GRANTED).order_by("decided_at", "pk"):
         deadline = workdays.add_working_days(deadline.due_at, extension.days)
         rule_text += f"，延长{extension.days}个工作日"

@@ -79,6 +79,7 @@ class DemoNotice:
     reply: tuple | None = None
     lift: str = ""
     note: str = ""
+    tracking: dict | None = None  # a locate or vehicle request's reason and 24-hour contact
 
 
 @dataclass
@@ -271,11 +272,13 @@ def demo_cases():
                     [
                         {
                             "property_kind": "person",
-                            "description": "查找被执行人李喆的下落，发现后24小时内通知本院",
+                            "description": "查找被执行人李喆的下落，发现后24小时内通知本院接收",
                             "identifier": "最后居住地：广州市荔湾区中山八路9号",
                         },
                     ],
-                    served_days_ago=0.25,  # finding a person is due within hours: served this morning
+                    served_days_ago=0.25,  # served this morning: a status reply is owed in 30 days
+                    tracking={"reason": "missing", "reason_detail": "经住所地居民委员会证实，下落不明已逾3个月",
+                              "contact_person": "林佩文", "contact_phone": "13802781234"},
                 ),
             ],
         ),
@@ -393,6 +396,7 @@ def _make_notice(spec, *, case, debtor, clerk, leader, ruling_number, now=None):
             items=spec.items,
             ruling_number=ruling_number,
             note=spec.note,
+            tracking=spec.tracking,
         )
     if spec.state == NoticeState.DRAFT:
         return notice

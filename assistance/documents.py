@@ -17,6 +17,7 @@ from linkage.numerals import chinese_date, chinese_ordinal
 from linkage.pdf import render_pdf
 
 from .models import LiftGround, Notice, NoticeState, PropertyKind
+from .tracking import document_context as tracking_document_context
 
 NOTICE_TITLE = "协助执行通知书"
 LIFTING_TITLE = "解除协助执行通知书"
@@ -114,7 +115,7 @@ def _load(notice):
     """The notice with every row a document shows, in three queries."""
     parties = Prefetch("case__parties", queryset=Party.objects.order_by("role", "position", "id"))
     return (
-        Notice.objects.select_related("case", "court", "unit", "measure", "debtor")
+        Notice.objects.select_related("case", "court", "unit", "measure", "debtor", "tracking")
         .prefetch_related("items", parties)
         .get(pk=notice.pk)
     )
@@ -164,6 +165,7 @@ def notice_document_context(notice):
         "officer_name": case.officer_name,
         "officer_phone": case.officer_phone,
         "lifting": None,
+        "tracking": tracking_document_context(notice),
     }
     if notice.state in LIFTING_STATES:
         measure_is_seizure = notice.measure.code in SEIZURE_MEASURES

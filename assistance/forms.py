@@ -5,10 +5,11 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import BootstrapFormMixin
+from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Measure
 
-from .models import LiftGround, Notice, NoticeState, PropertyKind, ReplyOutcome
+from .models import LiftGround, LocateReason, Notice, NoticeState, PropertyKind, ReplyOutcome
 
 ITEM_ROWS = 3
 RESULT_ROWS = 2
@@ -78,12 +79,35 @@ class DraftForm(BootstrapFormMixin, forms.Form):
     )
     note = FormTextField(max_chars=REASON_MAX, label="其他事项", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     ruling_files = MultipleFileField(label="执行裁定书扫描件", help_text="可选；PDF 或图片，可多选。")
+    # A locate or vehicle request (查人扣车): the reason and the court's 24-hour contact (services.tracking).
+    locate_reason = forms.ChoiceField(label="查找事由", required=False, choices=[("", "请选择"), *LocateReason.choices])
+    reason_detail = forms.CharField(label="事由说明", required=False, max_length=REASON_MAX,
+                                    help_text="选择“其他”的须写明。")
+    contact_person = forms.CharField(label="法院24小时联系人", required=False, max_length=50)
+    contact_phone = forms.CharField(label="24小时联系电话", required=False, max_length=30,
+                                    help_text="手机或带区号的固定电话，须24小时畅通。")
+    plate = forms.CharField(label="号牌号码", required=False, max_length=20, help_text="查扣车辆时填写。")
 
     def __init__(self, *args, case, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units
         self.fields["debtor"].queryset = case.parties.debtors().order_by("position", "id")
         self.fields["debtor"].label_from_instance = lambda party: f"{party.name}（{party.identifier}）"
+
+    def clean(self):
+        from .services.tracking import clean_request
+
+        data = super().clean()
+        measure = data.get("measure")
+        if measure is not None:
+            try:
+                data["tracking"] = clean_request(measure.code, {
+                    "reason": data.get("locate_reason"), "reason_detail": data.get("reason_detail"),
+                    "contact_person": data.get("contact_person"), "contact_phone": data.get("contact_phone"),
+                    "plate": data.get("plate")})
+            except ApplicationError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
 
 
 class NoticeItemForm(BootstrapFormMixin, forms.Form):

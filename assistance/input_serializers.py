@@ -4,9 +4,10 @@ state, which values) are the services'."""
 from rest_framework import serializers
 
 from linkage.api import NamedChoiceField
+from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
-from .models import LiftGround, PropertyKind, ReplyOutcome, ResultKind, ReviewResolution
+from .models import LiftGround, LocateReason, PropertyKind, ReplyOutcome, ResultKind, ReviewResolution
 from .serializers import NoticeDetailSerializer
 
 
@@ -56,6 +57,30 @@ class NoticeCreateSerializer(serializers.Serializer):
         required=False,
         help_text="执行裁定书扫描件（multipart 上传时）；PDF 或 PNG/JPEG/TIFF",
     )
+    locate_reason = serializers.ChoiceField(
+        label="查找事由", choices=LocateReason.choices, required=False, allow_blank=True,
+        help_text="查找被执行人下落（locate_person）必填：五种情形之一（荔湾机制四(七)2）",
+    )
+    reason_detail = ApiTextField(max_chars=REASON_MAX, label="事由说明", required=False, allow_blank=True,
+                                 help_text="查找事由为 other 时必填")
+    contact_person = serializers.CharField(label="法院24小时联系人", max_length=50, required=False, allow_blank=True,
+                                           help_text="locate_person、seize_vehicle 必填")
+    contact_phone = serializers.CharField(label="24小时联系电话", max_length=30, required=False, allow_blank=True,
+                                          help_text="locate_person、seize_vehicle 必填：手机或带区号的固定电话")
+    plate = serializers.CharField(label="号牌号码", max_length=20, required=False, allow_blank=True,
+                                  help_text="seize_vehicle：被查扣车辆号牌")
+
+    def validate(self, attrs):
+        from .services.tracking import clean_request
+
+        try:
+            attrs["tracking"] = clean_request(attrs.get("measure"), {
+                "reason": attrs.get("locate_reason"), "reason_detail": attrs.get("reason_detail"),
+                "contact_person": attrs.get("contact_person"), "contact_phone": attrs.get("contact_phone"),
+                "plate": attrs.get("plate")})
+        except ApplicationError as error:
+            raise serializers.ValidationError({error.field or "non_field_errors": [error.message]})
+        return attrs
 
 
 class NoticeAmendSerializer(serializers.Serializer):

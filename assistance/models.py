@@ -481,3 +481,4 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
 
 from .dispatch_models import DispatchEvent, DispatchRequest, DispatchState  # noqa: E402,F401
+from .tracking_models import *  # noqa: E402,F401,F403

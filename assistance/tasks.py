@@ -7,6 +7,7 @@ from linkage import parsing
 
 from . import reminders
 from .services.dispatch import escalate_unacknowledged
+from .tracking_reminders import scan_detention_reminders
 
 
 def _moment(now_iso):
@@ -19,6 +20,7 @@ def scan_reminders_task(now_iso=None):
     moment = _moment(now_iso)
     result = reminders.scan_notice_reminders(moment)
     result["liftings"] = reminders.scan_lifting_reminders(moment)
+    result["detentions"] = scan_detention_reminders(moment)
     if result.get("more") or result["liftings"].get("more"):
         scan_reminders_task.apply_async(args=[now_iso])
     return result

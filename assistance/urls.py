@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dispatch, drafting, files, lists, notice_page
+from .views import dispatch, drafting, files, lists, notice_page, tracking
 
 app_name = "assistance"
 
@@ -34,6 +34,8 @@ urlpatterns = [
     move("notices/<int:pk>/review/", "review", "raise-review"),
     move("extensions/<int:pk>/decide/", "decide_extension", "decide-extension"),
     move("reviews/<int:pk>/decide/", "decide_review", "decide-review"),
+    *[path(f"notices/<int:pk>/tracking/{name.replace('_', '-')}/", tracking.tracking_action, {"name": name},
+           name=f"tracking-{name.replace('_', '-')}") for name in tracking.ACTIONS],
     path("attachments/<int:pk>/", files.attachment_download, name="attachment"),
     path("inbox/", lists.inbox, name="inbox"),
     # Urgent dispatch (紧急出警).

@@ -40,6 +40,13 @@ _KINDS = [
     Kind("dispatch_requested", "紧急出警请求", NOTICES, urgent=True, every_channel=True),
     Kind("dispatch_unacknowledged", "出警请求逾期未接警", NOTICES, urgent=True, every_channel=True),
     Kind("dispatch_acknowledged", "公安机关已接警", NOTICES, urgent=True),
+    # Finding people and vehicles with the police (assistance/services/tracking.py): every step is time-critical.
+    Kind("tracking_found", "公安机关已发现被执行人或查扣车辆", NOTICES, urgent=True),
+    Kind("tracking_handed_over", "公安机关移交被查扣车辆", NOTICES, urgent=True),
+    Kind("tracking_cancelled", "法院撤销协查", NOTICES, urgent=True),
+    Kind("detention_suggested", "建议停止执行拘留待决定", NOTICES, urgent=True),
+    Kind("detention_decided", "停止执行拘留建议已决定", NOTICES, urgent=True),
+    Kind("detention_reminder", "停止执行拘留建议待决定提醒", REMINDERS, urgent=True),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),

@@ -245,6 +245,8 @@ DISPATCH_ACK_MINUTES = env.int("LINKAGE_DISPATCH_ACK_MINUTES", default=10)
 # Special debtors (楚政法发〔2018〕3号 二（一）-（三）): the court notifies the congress, CPPCC, personnel department or
 # superior organ within this many working days of the case's filing (the seed sets no limit; the product default).
 SPECIAL_NOTIFICATION_WORKING_DAYS = env.int("LINKAGE_SPECIAL_NOTIFICATION_WORKING_DAYS", default=5)
+# A locate or vehicle request (查人扣车) in force owes a status reply every this many days (stored per request).
+TRACKING_STATUS_DAYS = env.int("LINKAGE_TRACKING_STATUS_DAYS", default=30)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")
@@ -327,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "LiftGroundEnum": "assistance.models.LiftGround.choices",
         "ListingGroundEnum": "blacklist.models.ListingGround.choices",
         "DeletionGroundEnum": "blacklist.models.DeletionGround.choices",
+        "LocateReasonEnum": "assistance.tracking_models.LocateReason.choices",
     },
 }
 

@@ -70,6 +70,7 @@ def build_world():
     _second_jurisdiction(w)
     _notices(w)
     _dispatches(w)
+    _tracking(w)
     _members(w)
     _blacklist(w)
     _meetings(w)
@@ -83,7 +84,8 @@ def _people(w):
     court2 = factories.CourtFactory(code="pm-court2", name="测试第二人民法院", short_name="二院")
     committee_org = factories.CommitteeFactory(code="pm-committee", name="测试区委政法委", short_name="区委政法委")
     unit_x = factories.OrganisationFactory(code="pm-unit-x", name="测试公安分局", short_name="公安分局", kind="police",
-                                           measures=["inquiry", "freeze", "restrict_qualification"])
+                                           measures=["inquiry", "freeze", "restrict_qualification",
+                                                     "locate_person", "seize_vehicle"])
     unit_y = factories.OrganisationFactory(code="pm-unit-y", name="测试市场监管局", short_name="市场监管局",
                                            kind="market_regulation", measures=["inquiry"])
     subdistrict = factories.OrganisationFactory(code="pm-street", name="测试街道办事处", short_name="测试街道",
@@ -122,6 +124,34 @@ def _second_jurisdiction(w):
     w.liaison_j2 = factories.LiaisonFactory(organisation=w.unit_j2, liaison_role="A", username="pm-cx-a",
                                             full_name="楚雄甲")
     factories.ContactFactory(organisation=w.unit_j2, role="A", name="楚雄甲", user=w.liaison_j2)
+
+
+def _tracking(w):
+    """Court 1's locate and vehicle requests to unit X (查人扣车), one per state a tracking route acts on."""
+    from assistance.services import tracking as tracking_services
+
+    def acknowledged(measure, **tracking):
+        _, (notice,) = notice_services.draft_notices(
+            actor=w.clerk1, case=w.case, units=[w.unit_x], measure=measure, debtor=w.debtors[0],
+            items=[{"property_kind": "person", "description": "查找被执行人下落"}], ruling_number=w.case.number,
+            tracking={"contact_person": "一院执行员", "contact_phone": "13900000009", **tracking})
+        notice_services.sign_notice(actor=w.leader1, notice=notice)
+        notice_services.serve_notice(actor=w.clerk1, notice=notice)
+        return notice_services.acknowledge_notice(actor=w.liaison_xa, notice=notice)
+
+    def found(measure, **tracking):
+        notice = acknowledged(measure, **tracking)
+        tracking_services.record_finding(actor=w.liaison_xa, notice=notice, place="荔湾区")
+        return notice
+
+    w.locate_searching = acknowledged("locate_person", reason="absconded")
+    w.locate_found = found("locate_person", reason="absconded")
+    w.locate_detained = found("locate_person", reason="absconded")
+    tracking_services.suggest_stop_detention(actor=w.liaison_xa, notice=w.locate_detained, reason="患病。")
+    w.vehicle_searching = acknowledged("seize_vehicle")
+    w.vehicle_reported = found("seize_vehicle")
+    notice_services.reply_to_notice(actor=w.liaison_xa, notice=w.vehicle_reported, outcome="done", text="已查扣。",
+                                    results=[{"location": "荔湾区", "found_at": timezone.now().isoformat()}])
 
 
 def _notices(w):

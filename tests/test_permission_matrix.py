@@ -242,6 +242,32 @@ TABLE = {
     "assistance:withdraw": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
         kwargs={"pk": "notice_served"}, data={"reason": "发送有误。"}),
+    # 查人扣车 (assistance/views/tracking.py): the unit's liaisons or the court's clerk act; others seeing the notice
+    # are sent back with the service's refusal.
+    "assistance:tracking-status-report": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "locate_searching"},
+        data={"text": "已布控，暂未发现。"}),
+    "assistance:tracking-register-control": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "vehicle_searching"},
+        data={"plate": "粤A12345"}),
+    "assistance:tracking-record-finding": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "locate_searching"},
+        data={"place": "荔湾区"}),
+    "assistance:tracking-hand-over": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "vehicle_reported"},
+        data={"place": "交警停车场"}),
+    "assistance:tracking-take-over": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
+        kwargs={"pk": "locate_found"}),
+    "assistance:tracking-cancel": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
+        kwargs={"pk": "locate_searching"}, data={"reason": "本院已自行找到被执行人。"}),
+    "assistance:tracking-suggest-detention": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302), kwargs={"pk": "locate_found"},
+        data={"reason": "患病，不宜收拘。"}),
+    "assistance:tracking-decide-detention": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
+        kwargs={"pk": "locate_detained"}, data={"decision": "stop", "reason": "同意。"}),
     "assistance:request-extension": Row(
         get=page(405), post=page(404, court1=400, x=acts(302), committee=400), kwargs={"pk": "notice_served"},
         data={"days": "5", "reason": "需要调取档案。"}),
@@ -497,6 +523,31 @@ TABLE = {
     "notice-withdraw": Row(
         get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_served"}, data={"reason": "发送有误。"}),
+    "notice-tracking": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "locate_searching"}),
+    "notice-status-report": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "locate_searching"},
+        data={"text": "已布控，暂未发现。"}),
+    "notice-register-control": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "vehicle_searching"},
+        data={"plate": "粤A12345"}),
+    "notice-record-finding": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "locate_searching"},
+        data={"place": "荔湾区"}),
+    "notice-hand-over": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "vehicle_reported"},
+        data={"place": "交警停车场"}),
+    "notice-take-over": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
+        kwargs={"pk": "locate_found"}),
+    "notice-cancel-tracking": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
+        kwargs={"pk": "locate_searching"}, data={"reason": "本院已自行找到被执行人。"}),
+    "notice-suggest-stop-detention": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "locate_found"},
+        data={"reason": "患病，不宜收拘。"}),
+    "notice-decide-detention": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
+        kwargs={"pk": "locate_detained"}, data={"decision": "stop", "reason": "同意。"}),
     "api-attachment-download": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"id": "attachment"}),
     "case-dispatches": Row(
         get=api(405), post=api(404, clerk1=acts(201), leader1=403, committees=403), kwargs={"case_id": "case"},

@@ -23,6 +23,7 @@ from ..models import Attachment, ExtensionRequest, Notice, NoticeEvent, NoticeSt
 from ..serializers import NoticeDetailSerializer, NoticeSerializer
 from .moves import NoticeMovesMixin
 from .support import ACTION_ERRORS, NOTICE_OR_404, action_schema, is_id, request_body
+from .tracking import TrackingMovesMixin
 
 
 class NoticeFilter(filters.FilterSet):
@@ -117,6 +118,7 @@ SUBLISTS = {
 )
 class NoticeViewSet(
     NoticeMovesMixin,
+    TrackingMovesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -239,6 +241,7 @@ class NoticeViewSet(
             legal_basis=data.get("legal_basis", ""),
             note=data.get("note", ""),
             ruling_files=data.get("attachments", []),
+            tracking=data.get("tracking"),
         )
         created = self._detail_notices([notice.pk for notice in notices])
         return Response(

@@ -22,7 +22,9 @@ from ..models import (
     NoticeItem,
     NoticeState,
     PropertyKind,
+    Tracking,
 )
+from .tracking import clean_request, create_tracking
 
 
 def _clean_items(items):
@@ -83,12 +85,13 @@ def _ruling_number(value):
 
 @transaction.atomic
 def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, legal_basis="", note="",
-                  ruling_files=()):
+                  ruling_files=(), tracking=None):
     """A clerk drafts one request to one or several units: one notice per unit, one batch.
 
     Each unit must be an active member unit able to carry out the measure; the debtor must be a debtor of the
     case; the ruling number is validated. Nothing is written unless every notice is valid. Sends
-    `cases.signals.measure_drafted` first (a special debtor's notification duties, cases.special).
+    `cases.signals.measure_drafted` first (a special debtor's notification duties, cases.special). A locate or vehicle
+    request carries `tracking` (reason, 24-hour contact: `services.tracking.clean_request`).
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
@@ -120,6 +123,7 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
             )
     ruling_number = _ruling_number(ruling_number)
     items = _clean_items(items)
+    tracked = clean_request(measure.code, tracking)
     measure_drafted.send(sender=Notice, debtor=debtor, actor=actor)  # a special debtor's notification duties
     batch = NoticeBatch.objects.create(case=case, created_by=actor)
     notices = []
@@ -132,6 +136,7 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
         NoticeItem.objects.bulk_create([NoticeItem(notice=notice, **item) for item in items])
         store_attachments(notice, ruling_files, actor=actor, kind=AttachmentKind.RULING)
         NOTICE_MACHINE.record(notice, "create", actor, to_state=NoticeState.DRAFT, data={"batch": batch.pk})
+        create_tracking(notice, tracked, actor)
         notices.append(notice)
     notifications.drafts_waiting(notices)
     return batch, notices
@@ -192,4 +197,6 @@ def copy_as_draft(notice, actor):
         for item in notice.items.all()
     ])
     NOTICE_MACHINE.record(copy, "create", actor, to_state=NoticeState.DRAFT, data={"supersedes": notice.pk})
+    if (original := Tracking.objects.filter(notice=notice).first()) is not None:
+        create_tracking(copy, None, actor, copy_of=original)
     return copy

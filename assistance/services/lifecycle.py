@@ -8,7 +8,7 @@ from django.utils import timezone
 from linkage.errors import ApplicationError
 
 from .. import notifications
-from ..deadlines import deadline_for
+from ..deadlines import serving_deadline
 from ..machines import NOTICE_MACHINE
 
 
@@ -24,19 +24,20 @@ def sign_notice(*, actor, notice, at=None):
 @transaction.atomic
 def serve_notice(*, actor, notice, at=None):
     """The clerk serves the signed notice on the unit; the deadline clock starts from the moment of service,
-    by the unit's rule for the measure and the working-day calendar."""
+    by the unit's rule for the measure and the working-day calendar (a locate or vehicle request: its first status
+    reply, assistance/tracking.py)."""
     notice = NOTICE_MACHINE.lock(notice)
     NOTICE_MACHINE.check(notice, "serve", actor)
     now = timezone.now()
     served_at = at or now
     if served_at > now:
         raise ApplicationError("送达时间不能晚于现在。", field="at")
-    rule, deadline = deadline_for(notice.unit, notice.measure, served_at)
+    rule_text, deadline = serving_deadline(notice, served_at)
     NOTICE_MACHINE.move(
         notice, "serve", actor, role=False, at=served_at,
-        data={"due_at": deadline.due_at.isoformat(), "rule": rule.text, "provisional": deadline.provisional},
+        data={"due_at": deadline.due_at.isoformat(), "rule": rule_text, "provisional": deadline.provisional},
         served_at=served_at, due_at=deadline.due_at, deadline_provisional=deadline.provisional,
-        deadline_rule=rule.text, deadline_explanation=deadline.as_dict(),
+        deadline_rule=rule_text, deadline_explanation=deadline.as_dict(),
     )
     notifications.notice_served(notice)
     return notice

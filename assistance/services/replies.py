@@ -19,6 +19,7 @@ from ..models import (
     ReplyResult,
     ResultKind,
 )
+from . import tracking
 from .drafting import store_attachments
 
 # Which structured result a reply to each measure carries.
@@ -109,10 +110,11 @@ def reply_to_notice(*, actor, notice, outcome, results=(), text="", attachments=
         raise ApplicationError("部分办理或无法办理的，请在说明中写明原因。", field="text")
     cleaned = _clean_results(notice, outcome, results)
     now = timezone.now()
+    clock = tracking.on_reply(notice, actor, outcome, cleaned, now)  # a locate or vehicle report: from the finding
     reply = Reply.objects.create(notice=notice, outcome=outcome, text=text, replied_by=actor, replied_at=now)
     ReplyResult.objects.bulk_create([ReplyResult(reply=reply, **row) for row in cleaned])
     stored = store_attachments(notice, attachments, actor=actor, kind=AttachmentKind.REPLY_SCAN, reply=reply)
-    NOTICE_MACHINE.move(notice, "reply", actor, role=False, at=now, replied_at=now,
+    NOTICE_MACHINE.move(notice, "reply", actor, role=False, at=now, replied_at=now, **clock,
                         data={"outcome": outcome, "results": len(cleaned), "attachments": len(stored)})
     notifications.notice_replied(notice)
     return reply

@@ -69,6 +69,7 @@ def draft(request, case_id):
                 legal_basis=data["legal_basis"],
                 note=data["note"],
                 ruling_files=data["ruling_files"],
+                tracking=data.get("tracking"),
             )
             if result is not None:
                 _, notices = result

@@ -53,6 +53,10 @@ def test_demo_data_has_notices_in_every_state(liwan_with_accounts):
     overdue = notices.overdue()
     assert overdue.count() == 1
     assert overdue.get().unit.code == "lw-police"
+    # The locate request names its reason and the court's 24-hour contact; served this morning, it is not overdue.
+    locate = notices.get(measure__code="locate_person")
+    assert locate.tracking.reason == "missing" and locate.tracking.contact_phone == "13802781234"
+    assert not locate.is_overdue() and locate.deadline_rule == "查找期间每30日反馈一次情况"
     # Replies carry structured results; the lifted notice has its ground.
     assert Reply.objects.filter(notice__state=NoticeState.REPLIED, results__isnull=False).exists()
     assert notices.get(state=NoticeState.LIFTED).lift_ground == "performed"

@@ -96,7 +96,8 @@ def test_a_found_at_in_the_future_or_before_1949_is_refused(clerk, leader, liais
     police = factories.OrganisationFactory(measures=["locate_person"], jurisdiction=court.jurisdiction)
     police_liaison = factories.LiaisonFactory(organisation=police, liaison_role="A")
     notice = draft_notice(clerk, case, police, measure="locate_person",
-                          items=[{"description": "查找被执行人下落"}])
+                          items=[{"description": "查找被执行人下落"}],
+                          tracking={"reason": "absconded", "contact_person": "林佩文", "contact_phone": "13912345678"})
     advance(notice, "acknowledged", clerk=clerk, leader=leader, liaison=police_liaison)
     response = api_for(police_liaison).post(
         f"/api/v1/notices/{notice.pk}/reply/",

@@ -458,11 +458,22 @@ def test_serving_just_before_the_spring_festival(clerk, leader, case, two_units)
 
 
 def test_hours_rule_runs_through_a_holiday(clerk, leader, case, court):
+    """A locate request's 24 hours run from the recorded finding, not from service (assistance/tracking.py), and
+    through a holiday."""
+    from assistance.services import tracking as tracking_services
+
     police = factories.OrganisationFactory(measures=["locate_person"], jurisdiction=court.jurisdiction)
-    _, (notice,) = draft(clerk, case, [police], measure="locate_person")
+    liaison = factories.LiaisonFactory(organisation=police, liaison_role="A")
+    _, (notice,) = draft(clerk, case, [police], measure="locate_person",
+                         tracking={"reason": "absconded", "contact_person": "林佩文", "contact_phone": "13912345678"})
     services.sign_notice(actor=leader, notice=notice)
-    served_at = datetime.datetime(2026, 9, 30, 20, tzinfo=SHANGHAI)
+    served_at = datetime.datetime(2026, 9, 29, 9, tzinfo=SHANGHAI)
     notice = services.serve_notice(actor=clerk, notice=notice, at=served_at)
-    # 24 clock hours: the National Day holiday does not stop the clock.
+    assert notice.due_at == datetime.datetime(2026, 10, 29, 9, tzinfo=SHANGHAI)  # the first status reply
+    tracking_services.record_finding(actor=liaison, notice=notice, found_at=datetime.datetime(2026, 9, 30, 20,
+                                                                                              tzinfo=SHANGHAI),
+                                     place="荔湾区")
+    notice.refresh_from_db()
+    # 24 clock hours from the finding: the National Day holiday does not stop the clock.
     assert notice.due_at == datetime.datetime(2026, 10, 1, 20, tzinfo=SHANGHAI)
-    assert notice.deadline_rule == "24小时" and notice.deadline_provisional is False
+    assert notice.deadline_rule == "发现后24小时内通知法院" and notice.deadline_provisional is False
