@@ -12,14 +12,18 @@
 - Path ids are integers everywhere: a viewset's `lookup_value_regex = r"\\d+"` makes drf-spectacular write a string
   with a pattern, which a generated client would type as `str` in some operations and `int` in others."""
 
+MESSAGES = {"type": "array", "items": {"type": "string"}}
 ERROR_SCHEMA = {
     "type": "object",
     "description": "错误：`detail` 为中文说明；字段错误时键为字段名、值为中文信息列表；状态冲突（409）时 `state` 为对象当前状态；"
                    "部分错误另有 `code`。",
     "properties": {
         "detail": {"type": "string", "description": "中文说明"},
-        "state": {"type": "string", "description": "409：对象当前的状态值"},
-        "code": {"type": "string", "description": "机器可读的错误代码（部分错误）"},
+        # `state` and `code` are also names of fields and filters, whose 400 is a list of messages.
+        "state": {"oneOf": [{"type": "string"}, MESSAGES],
+                  "description": "409：对象当前的状态值；400：名为 state 的字段或筛选条件的错误信息列表"},
+        "code": {"oneOf": [{"type": "string"}, MESSAGES],
+                 "description": "机器可读的错误代码（部分错误）；400：名为 code 的字段或筛选条件的错误信息列表"},
     },
     "additionalProperties": {
         "description": "字段错误：字段名 → 中文信息列表",
