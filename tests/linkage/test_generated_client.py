@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+
 PERSON_ID = "44010319850615123X"  # the debtor (an adult)
 APPLICANT_ID = "11010519491231002X"
 
