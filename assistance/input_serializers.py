@@ -51,12 +51,6 @@ class NoticeCreateSerializer(serializers.Serializer):
     ruling_number = serializers.CharField(label="执行裁定书文号", max_length=60)
     legal_basis = serializers.CharField(label="法律依据", max_length=300, required=False, allow_blank=True)
     note = ApiTextField(max_chars=REASON_MAX, label="其他事项", required=False, allow_blank=True)
-    attachments = serializers.ListField(
-        label="附件",
-        child=serializers.FileField(),
-        required=False,
-        help_text="执行裁定书扫描件（multipart 上传时）；PDF 或 PNG/JPEG/TIFF",
-    )
     locate_reason = serializers.ChoiceField(
         label="查找事由", choices=LocateReason.choices, required=False, allow_blank=True,
         help_text="查找被执行人下落（locate_person）必填：五种情形之一（荔湾机制四(七)2）",
@@ -81,6 +75,24 @@ class NoticeCreateSerializer(serializers.Serializer):
         except ApplicationError as error:
             raise serializers.ValidationError({error.field or "non_field_errors": [error.message]})
         return attrs
+
+
+def _attachments(help_text):
+    return serializers.ListField(label="附件", child=serializers.FileField(), required=False, help_text=help_text)
+
+
+class NoticeCreateWithFilesSerializer(NoticeCreateSerializer):
+    """What the server reads from either encoding: the JSON body, or the multipart form with the ruling's scans."""
+
+    attachments = _attachments("执行裁定书扫描件；PDF 或 PNG/JPEG/TIFF；字段名 attachments 或 attachments[]")
+
+
+class NoticeCreateUploadSerializer(NoticeCreateWithFilesSerializer):
+    """The multipart form as a client sends it: the structured fields as JSON strings, the files as parts."""
+
+    units = serializers.CharField(label="协助执行单位", required=False,
+                                  help_text='JSON 数组字符串（如 ["lw-police", 12]），或以逗号分隔的单位 id/代码')
+    items = serializers.CharField(label="协助事项", help_text="JSON 数组字符串，每项字段同 JSON 请求的 items")
 
 
 class NoticeAmendSerializer(serializers.Serializer):
@@ -122,15 +134,22 @@ class ReplyInputSerializer(serializers.Serializer):
         label="办理结果明细",
         many=True,
         required=False,
-        help_text="按措施结构化：查询为 asset，冻结/查封为 freeze，查找为 location……；multipart 时传 JSON 字符串",
+        help_text="按措施结构化：查询为 asset，冻结/查封为 freeze，查找为 location……",
     )
     text = ApiTextField(max_chars=TEXT_MAX, label="说明", required=False, allow_blank=True)
-    attachments = serializers.ListField(
-        label="附件",
-        child=serializers.FileField(),
-        required=False,
-        help_text="回执及盖章材料扫描件；字段名 attachments 或 attachments[]",
-    )
+
+
+class ReplyWithFilesSerializer(ReplyInputSerializer):
+    """What the server reads from either encoding: the JSON body, or the multipart form with the scans."""
+
+    attachments = _attachments("回执及盖章材料扫描件；字段名 attachments 或 attachments[]")
+
+
+class ReplyUploadSerializer(ReplyWithFilesSerializer):
+    """The multipart form as a client sends it: `results` as one JSON string, the files as parts."""
+
+    results = serializers.CharField(label="办理结果明细", required=False,
+                                    help_text="JSON 数组字符串，每项字段同 JSON 请求的 results")
 
 
 class ExtensionRequestInputSerializer(serializers.Serializer):

@@ -19,10 +19,12 @@ from .models import (
     NoticeEvent,
     NoticeItem,
     NoticeState,
+    PropertyKind,
     Reply,
     ReplyResult,
     RequestState,
     ResultKind,
+    ReviewResolution,
     ReviewState,
     ReviewSuggestion,
 )
@@ -99,6 +101,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class ReplyResultSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(choices=ResultKind.choices, enum_name="ResultKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    property_kind = serializers.ChoiceField(choices=PropertyKind.choices, allow_blank=True, read_only=True,
+                                            help_text="财产类型；不涉及财产时为空字符串")
 
     class Meta:
         model = ReplyResult
@@ -177,6 +181,8 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 class ReviewSuggestionSerializer(serializers.ModelSerializer):
     state = NamedChoiceField(choices=ReviewState.choices, enum_name="ReviewStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    resolution = serializers.ChoiceField(choices=ReviewResolution.choices, allow_blank=True, read_only=True,
+                                         help_text="处理方式；未认定成立时为空字符串")
     resolution_display = serializers.CharField(source="get_resolution_display", read_only=True)
     raised_by = serializers.SerializerMethodField()
     decided_by = serializers.SerializerMethodField()

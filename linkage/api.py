@@ -11,6 +11,7 @@ from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -29,8 +30,8 @@ class Pagination(PageNumberPagination):
     django_paginator_class = CappedCountPaginator
 
     def get_page_size(self, request):
-        """page_size must be a whole number of at least 1 (above max_page_size it is capped, docs/api.md: "max
-        200"); anything else is refused with a message instead of being ignored."""
+        """page_size must be a whole number from 1 to max_page_size (docs/api.md: "max 200"); anything else is
+        refused with a message, never silently capped or ignored."""
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
             return self.page_size
@@ -38,9 +39,17 @@ class Pagination(PageNumberPagination):
             size = int(raw[-1])
         except ValueError:
             size = 0
-        if len(raw) > 1 or size < 1:
+        if len(raw) > 1 or not 1 <= size <= self.max_page_size:
             raise ValidationError({self.page_size_query_param: [f"每页条数应为1到{self.max_page_size}之间的整数。"]})
-        return min(size, self.max_page_size)
+        return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.page_query_param: {"minimum": 1},
+                  self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size, "default": self.page_size}}
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
     def get_page_number(self, request, paginator):
         """One page number; an empty or repeated `page` is refused (a non-number is DRF's 404 "无效页面")."""
@@ -232,6 +241,18 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(django_filters.NumberFilter):
+    """A filter on an object's id: a whole number from 1 (documented as an integer, not a number)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
 
 

@@ -11,7 +11,7 @@ import json
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 DEFAULT_MAX_DEPTH = 20
 
@@ -68,3 +68,7 @@ class BoundedJSONParser(JSONParser):
         except RecursionError:
             raise ParseError(too_deep_message()) from None
         return check_depth(data)
+
+
+# The parsers of an operation that takes a file: JSON, or multipart with the file (the API's default is JSON only).
+UPLOAD_PARSERS = [BoundedJSONParser, MultiPartParser]

@@ -297,12 +297,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON nested deeper than LINKAGE_JSON_MAX_DEPTH is a 400 (linkage/parsers.py); forms and uploads as DRF parses them.
-    "DEFAULT_PARSER_CLASSES": [
-        "linkage.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Request bodies are JSON (nested deeper than LINKAGE_JSON_MAX_DEPTH is a 400, linkage/parsers.py); only the
+    # operations that take a file also accept multipart (`linkage.parsers.UPLOAD_PARSERS`), so the schema lists one
+    # encoding per body and a generated client encodes it the way the server reads it (issue 21).
+    "DEFAULT_PARSER_CLASSES": ["linkage.parsers.BoundedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "linkage.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["linkage.api.FilterBackend"],

@@ -19,12 +19,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from linkage.api import NamedChoiceField, StrictBooleanFilter, WriteRolePermission, validated
-from linkage.parsers import BoundedJSONParser
+from linkage.api import IdFilter, NamedChoiceField, StrictBooleanFilter, WriteRolePermission, validated
+from linkage.parsers import UPLOAD_PARSERS
 from linkage.text import TEXT_MAX, ApiTextField
 
 from . import services
@@ -130,7 +129,12 @@ class DecisionDetailSerializer(DecisionSerializer):
 
 class DecisionReplyInputSerializer(serializers.Serializer):
     text = ApiTextField(max_chars=TEXT_MAX, label="落实情况", required=False, allow_blank=True, default="")
-    attachment = serializers.FileField(label="附件", required=False, help_text="PDF 或图片扫描件（multipart）")
+
+
+class DecisionReplyUploadSerializer(DecisionReplyInputSerializer):
+    """The multipart form: the text and one scan."""
+
+    attachment = serializers.FileField(label="附件", required=False, help_text="PDF 或图片扫描件")
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -209,7 +213,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DecisionFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=DecisionState.choices, help_text="状态代码")
-    meeting = filters.NumberFilter(field_name="meeting_id", help_text="会议 id")
+    meeting = IdFilter(field_name="meeting_id", help_text="会议 id")
     overdue = StrictBooleanFilter(method="filter_overdue", help_text="true：只列逾期未落实的；false：只列未逾期的")
 
     class Meta:
@@ -256,11 +260,11 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="回复落实情况（责任单位联络员）",
         description="待落实 → 已回复，等政法委确认办结或退回。text 必填；附件用 multipart 上传（attachment）。",
-        request={"application/json": DecisionReplyInputSerializer, "multipart/form-data": DecisionReplyInputSerializer},
+        request={"application/json": DecisionReplyInputSerializer, "multipart/form-data": DecisionReplyUploadSerializer},
         responses={200: DecisionDetailSerializer, **ACTION_ERRORS},
         parameters=[ID_PARAMETER],
     )
-    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def reply(self, request, pk=None):
         decision = self.get_object()
         body = {key: request.data.get(key) for key in ("text",) if key in request.data}

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from linkage.api import validated
 from linkage.errors import TransitionNotAllowed
+from linkage.parsers import UPLOAD_PARSERS
 
 from .. import services
 from ..input_serializers import (
@@ -20,6 +21,8 @@ from ..input_serializers import (
     NoticeAmendSerializer,
     ReasonSerializer,
     ReplyInputSerializer,
+    ReplyUploadSerializer,
+    ReplyWithFilesSerializer,
     ReturnSerializer,
     ReviewDecisionSerializer,
     ReviewSuggestionInputSerializer,
@@ -92,13 +95,13 @@ class NoticeMovesMixin:
         "已签收 → 已回复。outcome：done 已办理、partly_done 部分办理、not_found 未查到、cannot_do 无法办理"
         "（后两者及部分办理须写明说明）。results 按措施结构化；附件用 multipart 上传（attachments 或 attachments[]），"
         "此时 results 传 JSON 字符串。单位不得拒绝协助，有异议请提出审查建议。",
-        request={"application/json": ReplyInputSerializer, "multipart/form-data": ReplyInputSerializer},
+        request={"application/json": ReplyInputSerializer, "multipart/form-data": ReplyUploadSerializer},
         parameters=[ID_PARAMETER],
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def reply(self, request, pk=None):
         notice = self.get_object()
-        data = validated(ReplyInputSerializer, request_body(request, lists=("results",), files=("attachments",)))
+        data = validated(ReplyWithFilesSerializer, request_body(request, lists=("results",), files=("attachments",)))
         services.reply_to_notice(
             actor=request.user,
             notice=notice,

@@ -13,12 +13,19 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cases.models import Case, Party
-from linkage.api import StrictBooleanFilter, WriteRolePermission, validated
+from linkage.api import IdFilter, StrictBooleanFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
+from linkage.parsers import UPLOAD_PARSERS
 from members.models import Organisation
 
 from .. import selectors, services
-from ..input_serializers import DraftResultSerializer, NoticeAmendSerializer, NoticeCreateSerializer
+from ..input_serializers import (
+    DraftResultSerializer,
+    NoticeAmendSerializer,
+    NoticeCreateSerializer,
+    NoticeCreateUploadSerializer,
+    NoticeCreateWithFilesSerializer,
+)
 from ..models import Attachment, ExtensionRequest, Notice, NoticeEvent, NoticeState, Reply, ReviewSuggestion
 from ..serializers import NoticeDetailSerializer, NoticeSerializer
 from .moves import NoticeMovesMixin
@@ -32,7 +39,7 @@ class NoticeFilter(filters.FilterSet):
 
     state = filters.ChoiceFilter(choices=NoticeState.choices, help_text="状态代码")
     unit = filters.CharFilter(field_name="unit__code", help_text="协助执行单位代码")
-    case = filters.NumberFilter(field_name="case_id", help_text="案件 id")
+    case = IdFilter(field_name="case_id", help_text="案件 id")
     measure = filters.CharFilter(field_name="measure__code", help_text="协助措施代码")
     overdue = StrictBooleanFilter(method="filter_overdue", help_text="true：只列已超期的；false：只列未超期的")
 
@@ -107,7 +114,7 @@ SUBLISTS = {
         summary="起草协助执行通知书（执行员）",
         description="同一事项发往一个或多个单位，每个单位一份通知书，同属一个批次。units 可为单位 id 或单位代码；"
         "单位须能办理该措施；debtor 须为本案被执行人。JSON 或 multipart（附执行裁定书扫描件）。",
-        request={"application/json": NoticeCreateSerializer, "multipart/form-data": NoticeCreateSerializer},
+        request={"application/json": NoticeCreateSerializer, "multipart/form-data": NoticeCreateUploadSerializer},
         responses={201: DraftResultSerializer, 400: ACTION_ERRORS[400], 403: ACTION_ERRORS[403]},
     ),
     partial_update=action_schema(
@@ -129,6 +136,11 @@ class NoticeViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = NoticeFilter
     lookup_value_regex = r"\d+"
+
+    def get_parsers(self):
+        # Drafting takes the ruling's scans: JSON or multipart; every other body of the collection is JSON.
+        action = getattr(self, "action", None) or self.action_map.get(self.request.method.lower())
+        return [parser() for parser in UPLOAD_PARSERS] if action == "create" else super().get_parsers()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -222,7 +234,7 @@ class NoticeViewSet(
         if not user.is_clerk:  # refused before the body is read; draft_notices holds the same rule
             raise PermissionDenied("只有法院执行员可以起草协助执行通知书。")
         data = validated(
-            NoticeCreateSerializer, request_body(request, lists=("units", "items"), files=("attachments",))
+            NoticeCreateWithFilesSerializer, request_body(request, lists=("units", "items"), files=("attachments",))
         )
         case = Case.objects.visible_to(user).filter(pk=data["case"]).first()
         if case is None:

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.models import Case, Party
-from linkage.api import WriteRolePermission, validated
+from linkage.api import IdFilter, WriteRolePermission, validated
 from linkage.errors import ApplicationError, PermissionDenied
 from members.selectors import jurisdiction_id_of
 
@@ -60,7 +60,7 @@ def action_schema(summary, description="", request=ListingReasonSerializer):
 class ListingFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=ListingState.choices, help_text="状态代码")
     ground = filters.ChoiceFilter(choices=ListingGround.choices, help_text="失信情形 1-6")
-    case = filters.NumberFilter(field_name="case_id", help_text="案件 id")
+    case = IdFilter(field_name="case_id", help_text="案件 id")
 
     class Meta:
         model = Listing

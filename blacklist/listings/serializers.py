@@ -61,6 +61,8 @@ class ListingSerializer(serializers.ModelSerializer):
     ground_display = serializers.CharField(source="get_ground_display", read_only=True)
     state = NamedChoiceField(choices=ListingState.choices, enum_name="ListingStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    deletion_ground = serializers.ChoiceField(choices=DeletionGround.choices, allow_blank=True, read_only=True,
+                                              help_text="删除事由；未删除时为空字符串")
     deletion_ground_display = serializers.CharField(source="get_deletion_ground_display", read_only=True)
     events = ListingEventSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField(help_text="当前用户现在可以办理的操作（如 approve、shield），按状态和角色")

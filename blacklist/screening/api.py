@@ -9,13 +9,12 @@ listing's court by the service, never here.
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from linkage.api import WriteRolePermission
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.parsers import BoundedJSONParser
+from linkage.parsers import UPLOAD_PARSERS
 
 from ..models import ListingGround, ScreeningBatch, ScreeningResult, ScreeningSource
 from . import services as screening
@@ -78,8 +77,11 @@ class ApplicantSerializer(serializers.Serializer):
 
 
 class ScreeningCreateSerializer(serializers.Serializer):
-    applicants = ApplicantSerializer(many=True, required=False, help_text="JSON：需要筛查的人员，最多 20,000 人")
-    file = serializers.FileField(required=False, help_text="multipart：.xlsx 或 .csv 文件，表头为 姓名、证件号码")
+    applicants = ApplicantSerializer(many=True, help_text="需要筛查的人员，最多 20,000 人")
+
+
+class ScreeningUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=".xlsx 或 .csv 文件，表头为 姓名、证件号码")
 
 
 @extend_schema_view(
@@ -91,7 +93,7 @@ class ScreeningCreateSerializer(serializers.Serializer):
         description="JSON 的 applicants 或 multipart 上传的 file（.xlsx/.csv，表头 姓名、证件号码）。先校验全部行，"
         "任何一行有误则整批不筛查（400，信息中写明行号）。按证件号码与已发布的名单比对，姓名用于确认"
         "（name_matches）；命中的自动反馈给名单的执行法院。",
-        request={"application/json": ScreeningCreateSerializer, "multipart/form-data": ScreeningCreateSerializer},
+        request={"application/json": ScreeningCreateSerializer, "multipart/form-data": ScreeningUploadSerializer},
         responses={201: ScreeningDetailSerializer, 400: OpenApiResponse(description="输入不合格（中文信息，含行号）"),
                    403: OpenApiResponse(description="只有联络员可以筛查")},
     ),
@@ -99,7 +101,7 @@ class ScreeningCreateSerializer(serializers.Serializer):
 class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, WriteRolePermission]
-    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    parser_classes = UPLOAD_PARSERS
     http_method_names = ["get", "post", "head", "options"]
     lookup_value_regex = r"\d+"
 

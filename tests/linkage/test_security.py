@@ -156,9 +156,10 @@ def test_the_lock_lifts_after_the_cool_off(client, clerk_with_password):
 
 def test_the_api_token_endpoint_is_locked_the_same_way(client, clerk_with_password):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/api/v1/auth/token/", {"username": "clerk-lock", "password": "wrong"}, REMOTE_ADDR="10.3.3.3")
+        client.post("/api/v1/auth/token/", {"username": "clerk-lock", "password": "wrong"},
+                    content_type="application/json", REMOTE_ADDR="10.3.3.3")
     response = client.post("/api/v1/auth/token/", {"username": "clerk-lock", "password": PASSWORD},
-                           REMOTE_ADDR="10.3.3.3")
+                           content_type="application/json", REMOTE_ADDR="10.3.3.3")
     assert response.status_code == 429
     assert "连续登录失败次数过多" in response.json()["detail"]
 

@@ -74,12 +74,17 @@ def test_anonymous_gets_401(client):
     assert client.get("/api/v1/units/", HTTP_AUTHORIZATION="Token nope").status_code == 401
 
 
-def test_page_size_is_capped(api_for, liaison):
+def test_page_size_is_bounded_and_refused_outside(api_for, liaison):
     for _ in range(5):
         factories.OrganisationFactory()
-    body = api_for(liaison).get("/api/v1/units/?page_size=2").json()
+    api = api_for(liaison)
+    body = api.get("/api/v1/units/?page_size=2").json()
     assert len(body["results"]) == 2 and body["next"]
-    assert len(api_for(liaison).get("/api/v1/units/?page_size=100000").json()["results"]) <= 200
+    assert api.get("/api/v1/units/?page_size=200").status_code == 200
+    for outside in ("201", "100000", "0", "-1", "abc"):
+        response = api.get(f"/api/v1/units/?page_size={outside}")
+        assert response.status_code == 400, outside
+        assert response.json()["page_size"] == ["每页条数应为1到200之间的整数。"]
 
 
 def test_units_list_query_count_is_flat(api_for, liaison, django_assert_max_num_queries):
