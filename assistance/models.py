@@ -177,6 +177,9 @@ class Notice(ChoiceLabels, models.Model):
     supersedes = models.ForeignKey(
         "self", verbose_name="替代的通知书", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A 续行冻结/续行查封 notice continues the measure of the notice it renews (assistance/terms.py).
+    renews = models.ForeignKey("self", verbose_name="续行的原通知书", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="renewals")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = NoticeQuerySet.as_manager()
@@ -478,3 +481,6 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
     def __str__(self):
         return f"审查建议（{self.get_state_display()}）"
+
+
+from .terms import MeasureTerm, TermSource  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drafting, files, lists, notice_page
+from .views import drafting, files, lists, notice_page, terms
 
 app_name = "assistance"
 
@@ -34,6 +34,8 @@ urlpatterns = [
     move("notices/<int:pk>/review/", "review", "raise-review"),
     move("extensions/<int:pk>/decide/", "decide_extension", "decide-extension"),
     move("reviews/<int:pk>/decide/", "decide_review", "decide-review"),
+    path("notices/<int:pk>/renew/", terms.renew, name="renew"),
+    path("notices/<int:pk>/terms/<int:term_id>/", terms.edit_term, name="edit-term"),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment"),
     path("inbox/", lists.inbox, name="inbox"),
 ]

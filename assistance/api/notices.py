@@ -19,10 +19,20 @@ from members.models import Organisation
 
 from .. import selectors, services
 from ..input_serializers import DraftResultSerializer, NoticeAmendSerializer, NoticeCreateSerializer
-from ..models import Attachment, ExtensionRequest, Notice, NoticeEvent, NoticeState, Reply, ReviewSuggestion
+from ..models import (
+    Attachment,
+    ExtensionRequest,
+    MeasureTerm,
+    Notice,
+    NoticeEvent,
+    NoticeState,
+    Reply,
+    ReviewSuggestion,
+)
 from ..serializers import NoticeDetailSerializer, NoticeSerializer
 from .moves import NoticeMovesMixin
 from .support import ACTION_ERRORS, NOTICE_OR_404, action_schema, is_id, request_body
+from .terms import NoticeTermsMixin
 
 
 class NoticeFilter(filters.FilterSet):
@@ -74,6 +84,9 @@ EVENT_COLUMNS = (
 # shows. Most notices have no extension request and no review suggestion, and a draft no attachment: a detail asks
 # whether it has any (EXISTS in its main query) and fetches only those it has.
 SUBLISTS = {
+    "terms": Prefetch(
+        "terms", queryset=MeasureTerm.objects.select_related("item").order_by("item__position"), to_attr="term_list",
+    ),
     "attachments": Prefetch(
         "attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "id"),
         to_attr="attachment_list",
@@ -117,6 +130,7 @@ SUBLISTS = {
 )
 class NoticeViewSet(
     NoticeMovesMixin,
+    NoticeTermsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -20,6 +20,7 @@ from ..models import (
     ResultKind,
 )
 from .drafting import store_attachments
+from .terms import record_terms_from_reply
 
 # Which structured result a reply to each measure carries.
 RESULT_KIND_FOR_MEASURE = {
@@ -114,5 +115,6 @@ def reply_to_notice(*, actor, notice, outcome, results=(), text="", attachments=
     stored = store_attachments(notice, attachments, actor=actor, kind=AttachmentKind.REPLY_SCAN, reply=reply)
     NOTICE_MACHINE.move(notice, "reply", actor, role=False, at=now, replied_at=now,
                         data={"outcome": outcome, "results": len(cleaned), "attachments": len(stored)})
+    record_terms_from_reply(notice, reply)
     notifications.notice_replied(notice)
     return reply
