@@ -29,16 +29,18 @@ REASON_LIMIT = 500
 
 
 def record_terms_at_service(notice):
-    """Terms of the notice's items with a period, from the served date (inside the serving transaction)."""
+    """Terms of the notice's items with a period, from the served date (inside the serving transaction). A
+    renewal's item continues the original item about the same property (kind and identifier): served before the
+    original term ends, its term starts the day after."""
     served_on = local_date(notice.served_at)
-    originals = {}
+    originals = []
     if notice.renews_id:
-        originals = {term.item.position: term
-                     for term in MeasureTerm.objects.filter(notice_id=notice.renews_id).select_related("item")}
+        originals = list(MeasureTerm.objects.filter(notice_id=notice.renews_id).select_related("item"))
     terms = []
     for item in notice.items.filter(period_months__isnull=False):
         start = served_on
-        original = originals.get(item.position)
+        original = next((term for term in originals if (term.item.property_kind, term.item.identifier) ==
+                         (item.property_kind, item.identifier)), None)
         if original is not None and original.end_on >= served_on:
             start = original.end_on + datetime.timedelta(days=1)
         terms.append(MeasureTerm(notice=notice, item=item, start_on=start, end_on=term_end(start, item.period_months),
