@@ -248,5 +248,5 @@ def lifting_notice_pdf(notice) -> bytes:
 
 def notice_pdf_filename(notice, *, lifting=False) -> str:
     """e.g. 协助执行通知书-（2026）粤0103执1001号-区市场和质量监管局.pdf"""
-    title = LIFTING_TITLE if lifting else NOTICE_TITLE
+    title = LIFTING_TITLE if lifting else (f"续行{renewal_verb(notice)}通知书" if notice.renews_id else NOTICE_TITLE)
     return f"{title}-{notice.case.number}-{notice.unit.short_name}.pdf"

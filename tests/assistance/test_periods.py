@@ -377,3 +377,40 @@ def test_another_courts_clerk_gets_404(api_for, client_for, clerk, leader, case,
     assert not Notice.objects.filter(renews=original).exists()
     term.refresh_from_db()
     assert term.source == TermSource.SERVICE
+
+
+def test_terms_are_backfilled_for_measures_served_before_they_were_recorded(clerk, leader, case, unit, liaison):
+    """Migration 0012: a served freeze gets its term from its period, a replied one from the reply's dates; a lifted
+    notice and one already with a term are left alone."""
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("assistance.migrations.0012_periods_backfill_terms").backfill
+    served = served_freeze(clerk, leader, case, unit)
+    replied = served_freeze(clerk, leader, case, unit)
+    services.acknowledge_notice(actor=liaison, notice=replied)
+    services.reply_to_notice(actor=liaison, notice=replied, outcome="done", results=[
+        {"identifier": "6222000011112222", "amount": "1", "start_on": "2026-03-13", "end_on": "2026-12-12"}])
+    lifted = served_freeze(clerk, leader, case, unit)
+    services.lift_notice(actor=clerk, notice=lifted, ground="performed", ruling_number=f"{case.number}之一")
+    kept = served_freeze(clerk, leader, case, unit)
+    services.edit_term(actor=clerk, term=kept.terms.get(), start_on=SERVED_ON, end_on=datetime.date(2026, 12, 1),
+                       reason="按回执更正。")
+    MeasureTerm.objects.exclude(notice=kept).delete()
+
+    backfill(apps, None)
+    backfill(apps, None)  # twice: nothing more
+
+    assert [(t.start_on, t.end_on, t.source) for t in MeasureTerm.objects.filter(notice=served)] == [
+        (SERVED_ON, END_ON, "service")]
+    assert [(t.start_on, t.end_on, t.source) for t in MeasureTerm.objects.filter(notice=replied)] == [
+        (datetime.date(2026, 3, 13), datetime.date(2026, 12, 12), "reply")]
+    assert not MeasureTerm.objects.filter(notice=lifted).exists()
+    assert [(t.end_on, t.source) for t in MeasureTerm.objects.filter(notice=kept)] == [
+        (datetime.date(2026, 12, 1), "clerk")]
+
+
+def test_the_renewals_pdf_is_named_as_a_renewal(clerk, leader, case, unit, in_window):
+    renewal = services.draft_renewal(actor=clerk, notice=served_freeze(clerk, leader, case, unit))
+    assert documents.notice_pdf_filename(renewal).startswith("续行冻结通知书-")
