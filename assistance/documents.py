@@ -166,7 +166,11 @@ def notice_document_context(notice):
         "officer_phone": case.officer_phone,
         "lifting": None,
         "tracking": tracking_document_context(notice),
+        "renewal": None,
     }
+    if notice.renews_id:
+        context["renewal"] = renewal_context(notice)
+        context["title"] = context["renewal"]["title"]
     if notice.state in LIFTING_STATES:
         measure_is_seizure = notice.measure.code in SEIZURE_MEASURES
         context["lifting"] = {
@@ -182,6 +186,29 @@ def notice_document_context(notice):
             "original_served_date": context["served_date"],
         }
     return context
+
+
+def renewal_verb(notice) -> str:
+    """冻结 for a freeze, 查封 for a seal or seizure: what a renewal continues."""
+    return "冻结" if notice.measure.code == "freeze" else "查封"
+
+
+def renewal_context(notice):
+    """A 续行冻结/续行查封 notice's facts about the notice it renews: its number, dates and each item's term."""
+    original = notice.renews
+    verb = renewal_verb(notice)
+    terms = [
+        f"第{chinese_ordinal(term.item.position)}项自{chinese_date(term.start_on)}至{chinese_date(term.end_on)}"
+        for term in original.terms.select_related("item").order_by("item__position")
+    ]
+    dated = original.served_at or original.signed_at
+    return {
+        "title": f"续行{verb}通知书",
+        "verb": verb,
+        "original_number": f"{original.case.number}{NOTICE_TITLE}（通知书编号：{original.pk}）",
+        "original_date": chinese_date(dated) if dated else "",
+        "original_terms": "；".join(terms),
+    }
 
 
 def lift_ground_label(notice) -> str:
@@ -223,5 +250,5 @@ def lifting_notice_pdf(notice) -> bytes:
 
 def notice_pdf_filename(notice, *, lifting=False) -> str:
     """e.g. 协助执行通知书-（2026）粤0103执1001号-区市场和质量监管局.pdf"""
-    title = LIFTING_TITLE if lifting else NOTICE_TITLE
+    title = LIFTING_TITLE if lifting else (f"续行{renewal_verb(notice)}通知书" if notice.renews_id else NOTICE_TITLE)
     return f"{title}-{notice.case.number}-{notice.unit.short_name}.pdf"

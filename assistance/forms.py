@@ -10,6 +10,7 @@ from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Measure
 
 from .models import LiftGround, LocateReason, Notice, NoticeState, PropertyKind, ReplyOutcome
+from .periods import period_refusal
 
 ITEM_ROWS = 3
 RESULT_ROWS = 2
@@ -123,6 +124,12 @@ class NoticeItemForm(BootstrapFormMixin, forms.Form):
         max_length=1000,
         widget=forms.TextInput(attrs={"placeholder": "如：查询被执行人名下银行账户及存款余额"}),
     )
+
+    def clean(self):
+        data = super().clean()
+        if refusal := period_refusal(data.get("property_kind"), data.get("period_months")):
+            self.add_error("period_months", refusal)
+        return data
 
 
 ITEM_CONTENT_FIELDS = ("identifier", "holder", "amount", "share", "period_months", "description")
@@ -285,3 +292,21 @@ class NoticeFilterForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["unit"].label_from_instance = lambda unit: unit.short_name
+
+
+# ------------------------------------------------------------------------------ terms and renewals
+
+
+class RenewalForm(BootstrapFormMixin, forms.Form):
+    """A 续行 notice from an expiring one: the new period (default: each item's own) and, if any, a new ruling."""
+
+    period_months = forms.IntegerField(label="续行期限（月）", required=False, min_value=1, max_value=36,
+                                       help_text="留空按原期限；不得超过该类财产的法定期限。")
+    ruling_number = forms.CharField(label="执行裁定书文号", max_length=60, required=False,
+                                    help_text="留空沿用原通知书的裁定书文号。")
+
+
+class TermEditForm(BootstrapFormMixin, forms.Form):
+    start_on = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_on = forms.DateField(label="届满日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="更正理由", required=False, max_length=500)

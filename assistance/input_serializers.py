@@ -8,6 +8,7 @@ from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
 from .models import LiftGround, LocateReason, PropertyKind, ReplyOutcome, ResultKind, ReviewResolution
+from .periods import period_refusal
 from .serializers import NoticeDetailSerializer
 
 
@@ -29,9 +30,16 @@ class NoticeItemInputSerializer(serializers.Serializer):
     )
     share = serializers.CharField(label="份额", required=False, allow_blank=True, max_length=50)
     period_months = serializers.IntegerField(
-        label="期限（月）", required=False, allow_null=True, help_text="冻结、查封的期限，1至36个月"
+        label="期限（月）", required=False, allow_null=True,
+        help_text="冻结、查封的期限（月），按财产类型不得超过：银行存款等资金12个月，动产24个月，不动产及其他财产权36个月"
+                  "（民诉法解释第四百八十五条）",
     )
     description = ApiTextField(max_chars=REASON_MAX, label="协助事项", required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if refusal := period_refusal(attrs.get("property_kind"), attrs.get("period_months")):
+            raise serializers.ValidationError({"period_months": [refusal]})
+        return attrs
 
 
 class NoticeCreateSerializer(serializers.Serializer):
@@ -233,3 +241,20 @@ class DraftResultSerializer(serializers.Serializer):
 
     batch = serializers.IntegerField()
     notices = NoticeDetailSerializer(many=True)
+
+
+class RenewalInputSerializer(serializers.Serializer):
+    period_months = serializers.IntegerField(
+        label="续行期限（月）", required=False, allow_null=True, min_value=1, max_value=36,
+        help_text="留空按各事项原期限；不得超过该类财产的法定期限（银行存款等资金12个月，动产24个月，不动产及其他财产权36个月）",
+    )
+    ruling_number = serializers.CharField(label="执行裁定书文号", max_length=60, required=False, allow_blank=True,
+                                          help_text="留空沿用原通知书的裁定书文号")
+    note = ApiTextField(max_chars=REASON_MAX, label="其他事项", required=False, allow_blank=True)
+
+
+class TermEditSerializer(serializers.Serializer):
+    start_on = serializers.DateField(label="起始日期")
+    end_on = serializers.DateField(label="届满日期")
+    reason = ApiTextField(max_chars=REASON_MAX, label="更正理由", required=False, allow_blank=True, default="",
+                          help_text="必填")

@@ -76,7 +76,8 @@ NOTICE_MACHINE = NoticeMachine(
     # What else a notice's history records: its drafting, the court's decisions on the unit's side paths (moves of
     # EXTENSION_MACHINE and REVIEW_MACHINE) and a deadline moved by a calendar change.
     names={"create": "起草", "extension_granted": "同意延期", "extension_refused": "不同意延期",
-           "review_upheld": "审查建议成立", "review_not_upheld": "审查建议不成立", "deadline_moved": "期限变更"},
+           "review_upheld": "审查建议成立", "review_not_upheld": "审查建议不成立", "deadline_moved": "期限变更",
+           "term_edited": "更正查封冻结期限", "renewal_drafted": "起草续行通知书"},
 )
 
 EXTENSION_MACHINE = Machine(

@@ -177,6 +177,9 @@ class Notice(ChoiceLabels, models.Model):
     supersedes = models.ForeignKey(
         "self", verbose_name="替代的通知书", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A 续行冻结/续行查封 notice continues the measure of the notice it renews (assistance/terms.py).
+    renews = models.ForeignKey("self", verbose_name="续行的原通知书", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="renewals")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = NoticeQuerySet.as_manager()
@@ -481,4 +484,5 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
 
 from .dispatch_models import DispatchEvent, DispatchRequest, DispatchState  # noqa: E402,F401
+from .terms import MeasureTerm, TermSource  # noqa: E402,F401
 from .tracking_models import *  # noqa: E402,F401,F403

@@ -24,6 +24,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import CONCLUDED_STATUSES
 from linkage.models import Reminder
 from linkage.notify import Message, Recipient
 from linkage.reminders import next_working_day, reminder_window, send_reminders
@@ -31,7 +32,7 @@ from linkage.workdays import TIMEZONE, WorkingCalendar
 from members.models import Organisation, User
 from members.recipients import contacts_by_unit
 
-from .models import Notice, NoticeState, ReplyResult, ResultKind
+from .models import IN_FORCE_STATES, MeasureTerm, Notice, NoticeState
 from .querysets import overdue_condition
 
 STAGE_LABELS = {
@@ -219,35 +220,44 @@ def send_unit_digests(now=None):
 
 
 def scan_renewals(now=None):
-    """Freezes and seals expire (deposits 1 year, movables 2, real estate 3); `settings.RENEWAL_DAYS_AHEAD` days
-    before the end date the clerk who drafted the notice is told once, so the measure can be renewed in time."""
+    """Freezes and seals expire (deposits 1 year, movables 2, real estate 3: assistance/periods.py). From
+    `settings.RENEWAL_DAYS_AHEAD` days before a term's end (`MeasureTerm`, assistance/terms.py) the clerk who drafted
+    the notice is told once per term (a corrected end date is a new term, told again), so the measure is renewed in
+    time; not for a notice lifted or withdrawn, a case concluded, or a term whose renewal is already drafted."""
     now = now or timezone.now()
     today = _local(now).date()
     calendar = WorkingCalendar.for_range(today, today + datetime.timedelta(days=7))
     if reminder_window(now, calendar) is None:
         return {"skipped": True, "reminders": 0}
     last = today + datetime.timedelta(days=settings.RENEWAL_DAYS_AHEAD)
+    content_type = ContentType.objects.get_for_model(MeasureTerm)
+    renewed = Notice.objects.filter(renews=OuterRef("notice_id")).exclude(state=NoticeState.WITHDRAWN)
     with transaction.atomic():
-        results = list(
-            ReplyResult.objects.filter(kind=ResultKind.FREEZE, end_on__gte=today, end_on__lte=last,
-                                       reply__notice__state__in=["replied", "closed"])
-            .select_related("reply__notice__case", "reply__notice__created_by", "reply__notice__unit")
+        terms = list(
+            MeasureTerm.objects.filter(end_on__gte=today, end_on__lte=last, notice__state__in=IN_FORCE_STATES)
+            .exclude(notice__case__status__in=CONCLUDED_STATUSES)
+            .filter(~Exists(renewed))
+            .select_related("item", "notice__case", "notice__created_by", "notice__unit", "notice__measure")
             .select_for_update(skip_locked=True, of=("self",))
+            .order_by("end_on", "pk")
         )
         batch = []
-        for result in results:
-            notice = result.reply.notice
-            expiry = datetime.datetime.combine(result.end_on, datetime.time(0, 0), tzinfo=TIMEZONE)
+        for term in terms:
+            notice, item = term.notice, term.item
+            expiry = datetime.datetime.combine(term.end_on, datetime.time(0, 0), tzinfo=TIMEZONE)
+            what = item.identifier or item.get_property_kind_display()
             message = Message(
                 kind="renewal",
-                title=f"【续行提醒】{notice.case.number} {result.identifier} 将于{result.end_on:%Y年%m月%d日}届满",
-                body=(f"{notice.unit.name}协助{notice.measure.name}的{result.identifier or '财产'}"
-                      f"（{result.institution}）将于{result.end_on:%Y年%m月%d日}届满，如需继续，请及时办理续行手续。"),
+                title=f"【续行提醒】{notice.case.number} {what} 将于{term.end_on:%Y年%m月%d日}届满",
+                body=(f"{notice.unit.name}协助{notice.measure.name}的{what}"
+                      f"（{item.holder or item.get_property_kind_display()}），期限{term.start_on:%Y年%m月%d日}至"
+                      f"{term.end_on:%Y年%m月%d日}，将于{(term.end_on - today).days}日后届满。如需继续，请及时起草续行通知书，"
+                      f"报执行局领导签发后送达。"),
                 link=reverse("assistance:detail", args=[notice.pk]),
             )
-            batch.append((result.pk, "renewal", expiry, [Recipient.from_user(notice.created_by)], message))
-        written = send_reminders(batch, content_type=ContentType.objects.get_for_model(ReplyResult))
-    return {"skipped": False, "reminders": written}
+            batch.append((term.pk, "renewal", expiry, [Recipient.from_user(notice.created_by)], message))
+        written = send_reminders(batch, content_type=content_type)
+    return {"skipped": False, "terms": len(terms), "reminders": written}
 
 
 def scan_lifting_reminders(now=None, *, batch_size=SCAN_BATCH):

@@ -1,6 +1,8 @@
 """Serializers of the notices API: the output shapes of a notice and its parts. The input of each action is in
 `assistance/input_serializers.py`."""
 
+import datetime
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +17,7 @@ from .models import (
     AttachmentKind,
     ExtensionRequest,
     LiftGround,
+    MeasureTerm,
     Notice,
     NoticeEvent,
     NoticeItem,
@@ -245,6 +248,26 @@ class NoticeEventSerializer(serializers.ModelSerializer):
         return organisation.short_name if organisation is not None else ""
 
 
+class MeasureTermSerializer(serializers.ModelSerializer):
+    """One item's freeze or seal term as the court records it (assistance/terms.py)."""
+
+    position = serializers.IntegerField(source="item.position", read_only=True, help_text="协助事项序号")
+    property_kind = serializers.CharField(source="item.property_kind", read_only=True)
+    identifier = serializers.CharField(source="item.identifier", read_only=True)
+    period_months = serializers.IntegerField(source="item.period_months", read_only=True, allow_null=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    renewal_opens_on = serializers.SerializerMethodField(help_text="续行提醒及可起草续行通知书的首日")
+
+    class Meta:
+        model = MeasureTerm
+        fields = ["id", "position", "property_kind", "identifier", "period_months", "start_on", "end_on", "source",
+                  "source_display", "reason", "renewal_opens_on"]
+        read_only_fields = fields
+
+    def get_renewal_opens_on(self, term) -> datetime.date:
+        return term.renewal_opens_on()
+
+
 class NoticeSerializer(serializers.ModelSerializer):
     """A notice as the list shows it: everything but its history and its sub-objects (see the detail)."""
 
@@ -308,6 +331,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "lift_acknowledged_at",
             "withdrawn_at",
             "supersedes",
+            "renews",
         ]
         read_only_fields = fields
 
@@ -332,6 +356,8 @@ class NoticeDetailSerializer(NoticeSerializer):
     extension_requests = ExtensionRequestSerializer(many=True, read_only=True, source="extension_request_list")
     review_suggestions = ReviewSuggestionSerializer(many=True, read_only=True, source="review_suggestion_list")
     events = NoticeEventSerializer(many=True, read_only=True)
+    terms = MeasureTermSerializer(many=True, read_only=True, source="term_list",
+                                  help_text="各协助事项的查封、冻结期限（送达时推算，回复后按单位回复，执行员可更正）")
     superseded_by = serializers.SerializerMethodField(help_text="审查建议成立后重新起草的通知书 id（可见时）")
     actions = serializers.SerializerMethodField(
         help_text="调用者现在可以办理的操作（状态机中的 move 名，如 sign、return、serve、lift、sign_lifting、"
@@ -348,6 +374,7 @@ class NoticeDetailSerializer(NoticeSerializer):
             "attachments",
             "extension_requests",
             "review_suggestions",
+            "terms",
             "events",
         ]
         read_only_fields = fields

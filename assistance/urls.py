@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dispatch, drafting, files, lists, notice_page, tracking
+from .views import dispatch, drafting, files, lists, notice_page, terms, tracking
 
 app_name = "assistance"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     move("reviews/<int:pk>/decide/", "decide_review", "decide-review"),
     *[path(f"notices/<int:pk>/tracking/{name.replace('_', '-')}/", tracking.tracking_action, {"name": name},
            name=f"tracking-{name.replace('_', '-')}") for name in tracking.ACTIONS],
+    path("notices/<int:pk>/renew/", terms.renew, name="renew"),
+    path("notices/<int:pk>/terms/<int:term_id>/", terms.edit_term, name="edit-term"),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment"),
     path("inbox/", lists.inbox, name="inbox"),
     # Urgent dispatch (紧急出警).

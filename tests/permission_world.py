@@ -211,6 +211,15 @@ def _notices(w):
                                                      reason="需要调取档案。")
     w.review = notice_services.raise_review_suggestion(actor=liaison, notice=w.notice_contested,
                                                        reason="被执行人姓名与登记信息不一致。")
+    # A bank freeze served 340 days ago: its 12-month term ends within the renewal window (issue 20, item 4).
+    served_long_ago = timezone.now() - datetime.timedelta(days=340)
+    _, (expiring,) = notice_services.draft_notices(
+        actor=clerk, case=w.case, units=[w.unit_x], measure="freeze", debtor=w.debtors[0],
+        items=[{"property_kind": "bank_account", "identifier": "6222000011112222", "period_months": 12,
+                "description": "冻结被执行人银行存款"}], ruling_number=w.case.number)
+    notice_services.sign_notice(actor=leader, notice=expiring, at=served_long_ago)
+    w.notice_expiring = notice_services.serve_notice(actor=clerk, notice=expiring, at=served_long_ago)
+    w.term = w.notice_expiring.terms.get()
     w.notification = Notification.objects.create(recipient=w.liaison_xa, kind="test", title="测试通知",
                                                  link="/inbox/")
     # The notification side's admin pages (issue 19): a preference, a daily digest, a unit's work-chat group.

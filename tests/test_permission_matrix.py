@@ -280,6 +280,14 @@ TABLE = {
     "assistance:decide-review": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=400, x=400, committee=400),
         kwargs={"pk": "review"}, data={"decision": "not_upheld", "reason": "文号无误。"}),
+    "assistance:renew": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
+        kwargs={"pk": "notice_expiring"}),
+    "assistance:edit-term": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
+        kwargs={"pk": "notice_expiring", "term_id": "term"},
+        data=lambda w: {"start_on": w.term.start_on.isoformat(), "end_on": w.term.end_on.isoformat(),
+                        "reason": "按登记机关回执更正。"}),
     "assistance:attachment": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "attachment"}),
     "assistance:inbox": Row(get=page(404, liaisons=200)),
     "assistance:dispatch-new": Row(
@@ -490,6 +498,14 @@ TABLE = {
     "notice-extension-requests": Row(
         get=api(405), post=api(404, court1=403, x=acts(201), committees=403), kwargs={"pk": "notice_served"},
         data={"days": 5, "reason": "需要调取档案。"}),
+    "notice-renew": Row(
+        get=api(405), post=api(404, clerk1=acts(201), leader1=403, x=403, committees=403),
+        kwargs={"pk": "notice_expiring"}),
+    "notice-edit-term": Row(
+        get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
+        kwargs={"pk": "notice_expiring", "term_id": "term"},
+        data=lambda w: {"start_on": w.term.start_on.isoformat(), "end_on": w.term.end_on.isoformat(),
+                        "reason": "按登记机关回执更正。"}),
     "notice-lift": Row(
         get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "notice_served"},

@@ -26,10 +26,20 @@ from ..input_serializers import (
     NoticeCreateUploadSerializer,
     NoticeCreateWithFilesSerializer,
 )
-from ..models import Attachment, ExtensionRequest, Notice, NoticeEvent, NoticeState, Reply, ReviewSuggestion
+from ..models import (
+    Attachment,
+    ExtensionRequest,
+    MeasureTerm,
+    Notice,
+    NoticeEvent,
+    NoticeState,
+    Reply,
+    ReviewSuggestion,
+)
 from ..serializers import NoticeDetailSerializer, NoticeSerializer
 from .moves import NoticeMovesMixin
 from .support import ACTION_ERRORS, NOTICE_OR_404, action_schema, is_id, request_body
+from .terms import NoticeTermsMixin
 from .tracking import TrackingMovesMixin
 
 
@@ -82,6 +92,9 @@ EVENT_COLUMNS = (
 # shows. Most notices have no extension request and no review suggestion, and a draft no attachment: a detail asks
 # whether it has any (EXISTS in its main query) and fetches only those it has.
 SUBLISTS = {
+    "terms": Prefetch(
+        "terms", queryset=MeasureTerm.objects.select_related("item").order_by("item__position"), to_attr="term_list",
+    ),
     "attachments": Prefetch(
         "attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "id"),
         to_attr="attachment_list",
@@ -126,6 +139,7 @@ SUBLISTS = {
 class NoticeViewSet(
     NoticeMovesMixin,
     TrackingMovesMixin,
+    NoticeTermsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

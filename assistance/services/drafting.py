@@ -24,6 +24,7 @@ from ..models import (
     PropertyKind,
     Tracking,
 )
+from ..periods import period_refusal
 from .tracking import clean_request, create_tracking
 
 
@@ -45,8 +46,8 @@ def _clean_items(items):
                 period = int(period)
             except (TypeError, ValueError):
                 raise ApplicationError(f"{label}：期限（月）应为整数。", field="items")
-            if not 1 <= period <= 36:
-                raise ApplicationError(f"{label}：冻结、查封期限应为1至36个月。", field="items")
+            if refusal := period_refusal(kind, period):
+                raise ApplicationError(f"{label}：{refusal}", field="items")
         else:
             period = None
         cleaned.append({
@@ -85,13 +86,14 @@ def _ruling_number(value):
 
 @transaction.atomic
 def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, legal_basis="", note="",
-                  ruling_files=(), tracking=None):
+                  ruling_files=(), tracking=None, renews=None):
     """A clerk drafts one request to one or several units: one notice per unit, one batch.
 
     Each unit must be an active member unit able to carry out the measure; the debtor must be a debtor of the
     case; the ruling number is validated. Nothing is written unless every notice is valid. Sends
     `cases.signals.measure_drafted` first (a special debtor's notification duties, cases.special). A locate or vehicle
-    request carries `tracking` (reason, 24-hour contact: `services.tracking.clean_request`).
+    request carries `tracking` (reason, 24-hour contact: `services.tracking.clean_request`). `renews`: the notice a
+    续行冻结/续行查封 notice continues (assistance/services/terms.py `draft_renewal`).
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
@@ -130,12 +132,13 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
     for unit in units:
         notice = Notice.objects.create(
             batch=batch, case=case, court_id=case.court_id, unit=unit, measure=measure, debtor=debtor,
-            ruling_number=ruling_number, note=(note or "").strip(), created_by=actor,
+            ruling_number=ruling_number, note=(note or "").strip(), created_by=actor, renews=renews,
             **({"legal_basis": legal_basis.strip()} if (legal_basis or "").strip() else {}),
         )
         NoticeItem.objects.bulk_create([NoticeItem(notice=notice, **item) for item in items])
         store_attachments(notice, ruling_files, actor=actor, kind=AttachmentKind.RULING)
-        NOTICE_MACHINE.record(notice, "create", actor, to_state=NoticeState.DRAFT, data={"batch": batch.pk})
+        NOTICE_MACHINE.record(notice, "create", actor, to_state=NoticeState.DRAFT,
+                              data={"batch": batch.pk, **({"renews": renews.pk} if renews else {})})
         create_tracking(notice, tracked, actor)
         notices.append(notice)
     notifications.drafts_waiting(notices)

@@ -10,6 +10,7 @@ from linkage.errors import ApplicationError
 from .. import notifications
 from ..deadlines import serving_deadline
 from ..machines import NOTICE_MACHINE
+from .terms import record_terms_at_service
 
 
 @transaction.atomic
@@ -39,6 +40,7 @@ def serve_notice(*, actor, notice, at=None):
         served_at=served_at, due_at=deadline.due_at, deadline_provisional=deadline.provisional,
         deadline_rule=rule_text, deadline_explanation=deadline.as_dict(),
     )
+    record_terms_at_service(notice)
     notifications.notice_served(notice)
     return notice
 

@@ -21,6 +21,7 @@ from ..models import (
 )
 from . import tracking
 from .drafting import store_attachments
+from .terms import record_terms_from_reply
 
 # Which structured result a reply to each measure carries.
 RESULT_KIND_FOR_MEASURE = {
@@ -116,5 +117,6 @@ def reply_to_notice(*, actor, notice, outcome, results=(), text="", attachments=
     stored = store_attachments(notice, attachments, actor=actor, kind=AttachmentKind.REPLY_SCAN, reply=reply)
     NOTICE_MACHINE.move(notice, "reply", actor, role=False, at=now, replied_at=now, **clock,
                         data={"outcome": outcome, "results": len(cleaned), "attachments": len(stored)})
+    record_terms_from_reply(notice, reply)
     notifications.notice_replied(notice)
     return reply

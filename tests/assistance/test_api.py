@@ -573,7 +573,8 @@ def test_measure_the_unit_cannot_carry_out_writes_nothing(api_for, clerk, unit):
         ({"units": ["no-such-unit"]}, "units", "不存在"),
         ({"measure": "teleport"}, "measure", "无法识别"),
         ({"items": []}, "items", "至少"),
-        ({"items": [{"property_kind": "bank_account", "period_months": 40, "description": "冻结"}]}, "items", "1至36"),
+        ({"items": [{"property_kind": "bank_account", "period_months": 40, "description": "冻结"}]}, "items",
+         "银行存款等资金冻结期限不得超过一年（12个月）"),
         ({"ruling_number": "2026执1号"}, "ruling_number", "执行裁定书文号"),
     ],
 )

@@ -241,7 +241,7 @@ def test_unit_that_cannot_do_the_measure_is_refused_in_chinese(client_for, clerk
             "请至少填写一项协助事项",
         ),
         ({"items-0-description": ""}, "第1项协助事项：请写明需要协助办理的事项"),
-        ({"items-0-period_months": "48"}, "冻结、查封期限应为1至36个月"),
+        ({"items-0-period_months": "48"}, "银行存款等资金冻结期限不得超过一年（12个月）"),
         ({"items-0-amount": "一万"}, "输入一个数字"),
         ({"ruling_number": "随便写"}, "执行裁定书文号"),
         ({"measure": "teleport"}, "协助措施"),
