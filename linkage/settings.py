@@ -328,6 +328,8 @@ SPECTACULAR_SETTINGS = {
         "LiftGroundEnum": "assistance.models.LiftGround.choices",
         "ListingGroundEnum": "blacklist.models.ListingGround.choices",
         "DeletionGroundEnum": "blacklist.models.DeletionGround.choices",
+        "ScreeningSourceEnum": "blacklist.models.ScreeningSource.choices",
+        "TermSourceEnum": "assistance.terms.TermSource.choices",
         "LocateReasonEnum": "assistance.tracking_models.LocateReason.choices",
     },
 }

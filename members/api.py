@@ -2,9 +2,11 @@
 
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+
+from linkage.api import FilterSet, StrictBooleanFilter
 
 from . import services
 from .models import Contact, Jurisdiction, Measure, Organisation, OrganisationKind, OrganisationLevel
@@ -52,6 +54,17 @@ class UnitSerializer(serializers.ModelSerializer):
         return value
 
 
+class UnitFilter(FilterSet):
+    reference = StrictBooleanFilter(method="filter_reference", help_text="true：只列参考目录（如 national）的部门条目")
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "active", "jurisdiction__code", "code"]
+
+    def filter_reference(self, queryset, name, value):
+        return queryset.filter(jurisdiction__is_reference=value)
+
+
 class IsAdministratorOrReadOnly(BasePermission):
     message = "只有系统管理员可以维护成员单位名册。"
 
@@ -64,7 +77,6 @@ class IsAdministratorOrReadOnly(BasePermission):
         summary="成员单位列表",
         description="所有登录用户可读；可按 kind、active、jurisdiction__code、code 过滤。参考目录（如 national）的部门条目"
                     "不是成员单位，只在 reference=true 时列出。",
-        parameters=[OpenApiParameter("reference", bool, description="true：只列参考目录的部门条目")],
     ),
     retrieve=extend_schema(summary="成员单位详情"),
     create=extend_schema(summary="新增成员单位（管理员）"),
@@ -75,15 +87,14 @@ class UnitViewSet(viewsets.ModelViewSet):
     serializer_class = UnitSerializer
     permission_classes = [IsAuthenticated, IsAdministratorOrReadOnly]
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
-    filterset_fields = ["kind", "active", "jurisdiction__code", "code"]
+    filterset_class = UnitFilter
 
     def get_queryset(self):
-        # A reference catalogue's templates are not units: listed only when asked for, and then only they. A unit's
-        # own URL (retrieve, update) finds it either way.
+        # A reference catalogue's templates are not units: listed only when asked for (`UnitFilter.reference`), and
+        # then only they. A unit's own URL (retrieve, update) finds it either way.
         organisations = Organisation.objects.all()
-        if self.action == "list":
-            wants_reference = self.request.query_params.get("reference", "").lower() in ("true", "1")
-            organisations = organisations.filter(jurisdiction__is_reference=wants_reference)
+        if self.action == "list" and "reference" not in self.request.query_params:
+            organisations = organisations.filter(jurisdiction__is_reference=False)
         return (
             organisations.select_related("jurisdiction")
             .prefetch_related(

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from assistance import services as notice_services
 from assistance.demo import credit_code, person
-from assistance.models import ReplyOutcome
+from assistance.models import Notice, ReplyOutcome
 from assistance.services import dispatch as dispatch_services
 from blacklist.corrections import services as correction_services
 from blacklist.listings import services as listing_services
@@ -218,7 +218,15 @@ def _notices(w):
         items=[{"property_kind": "bank_account", "identifier": "6222000011112222", "period_months": 12,
                 "description": "冻结被执行人银行存款"}], ruling_number=w.case.number)
     notice_services.sign_notice(actor=leader, notice=expiring, at=served_long_ago)
-    w.notice_expiring = notice_services.serve_notice(actor=clerk, notice=expiring, at=served_long_ago)
+    notice_services.serve_notice(actor=clerk, notice=expiring, at=served_long_ago)
+    # The bank answered (the term stays the court's record from service): nothing of the world is overdue today.
+    notice_services.acknowledge_notice(actor=liaison, notice=expiring)
+    frozen_from = timezone.localdate(served_long_ago)
+    notice_services.reply_to_notice(
+        actor=liaison, notice=expiring, outcome="done", text="已冻结。",
+        results=[{"property_kind": "bank_account", "identifier": "6222000011112222", "amount": "1000.00",
+                  "start_on": frozen_from, "end_on": frozen_from + datetime.timedelta(days=364)}])
+    w.notice_expiring = Notice.objects.get(pk=expiring.pk)
     w.term = w.notice_expiring.terms.get()
     w.notification = Notification.objects.create(recipient=w.liaison_xa, kind="test", title="测试通知",
                                                  link="/inbox/")
