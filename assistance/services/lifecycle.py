@@ -6,10 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkage.errors import ApplicationError
+from linkage.text import REASON_MAX, clip
 
 from .. import notifications
 from ..deadlines import serving_deadline
 from ..machines import NOTICE_MACHINE
+from ..tracking import TRACKING_MACHINE
+from ..tracking_models import Tracking
 from .terms import record_terms_at_service
 
 
@@ -66,5 +69,12 @@ def withdraw_notice(*, actor, notice, reason):
     NOTICE_MACHINE.moves["withdraw"].role.require(actor, notice)
     if not (reason or "").strip():
         raise ApplicationError("请填写撤回理由。", field="reason")
-    return NOTICE_MACHINE.move(notice, "withdraw", actor, role=False, reason=reason.strip(),
-                               withdrawn_at=timezone.now())
+    now = timezone.now()
+    # A locate or vehicle request still searching ends with its notice: its tracking is cancelled first (a tracking
+    # moves only while its notice is open).
+    tracking = Tracking.objects.select_for_update().filter(notice=notice).first()
+    if tracking is not None and tracking.state in TRACKING_MACHINE.moves["cancel"].sources:
+        why = clip(f"撤回通知书：{reason.strip()}", REASON_MAX)
+        TRACKING_MACHINE.move(tracking, "cancel", actor, role=False, reason=why, at=now, cancelled_at=now,
+                              cancelled_by=actor, cancel_reason=why)
+    return NOTICE_MACHINE.move(notice, "withdraw", actor, role=False, reason=reason.strip(), withdrawn_at=now)

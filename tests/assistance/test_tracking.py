@@ -20,6 +20,7 @@ from assistance.services import tracking as tracking_services
 from assistance.tracking_models import DetentionState, DetentionSuggestion, LocateReason, TrackingState
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.models import Notification as StoredMessage
+from linkage.text import REASON_MAX
 from tests import factories
 
 from .helpers import advance, draft_notice, file_case
@@ -257,6 +258,21 @@ def test_cancelling_withdraws_the_notice_and_tells_the_police(clerk, leader, cas
     assert "撤销" in message.body and "13912345678" in message.body
     with pytest.raises(TransitionNotAllowed):
         tracking_services.cancel_tracking(actor=clerk, notice=notice, reason="再次")
+
+
+def test_withdrawing_a_tracked_notice_cancels_its_search_too(clerk, leader, case, police, police_liaison):
+    searching = served(clerk, leader, case, police, police_liaison)
+    found = served(clerk, leader, case, police, police_liaison)
+    tracking_services.record_finding(actor=police_liaison, notice=found, place="荔湾区中山八路")
+    for notice in (searching, found):
+        services.withdraw_notice(actor=clerk, notice=notice, reason="裁定书文号有误" + "。" * (REASON_MAX - 7))
+        notice.refresh_from_db()
+        assert notice.state == NoticeState.WITHDRAWN
+        assert (notice.tracking.state, notice.tracking.cancelled_by) == (TrackingState.CANCELLED, clerk)
+        assert notice.tracking.cancel_reason.startswith("撤回通知书：裁定书文号有误")
+        assert notice.tracking.events.filter(action="cancel").count() == 1
+        with pytest.raises(TransitionNotAllowed):
+            tracking_services.report_status(actor=police_liaison, notice=notice, text="仍在查找")
 
 
 # ------------------------------------------------------------------------------------------------ detention
