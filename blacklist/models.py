@@ -20,6 +20,8 @@ from linkage.errors import TransitionNotAllowed
 from linkage.statemachine import EventBase, Machine, Move, Role, court_staff_of, leader_of
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
+from .listings.snapshot import snapshot_of
+
 
 class ListingGround(models.IntegerChoices):
     REFUSES = 1, "有履行能力而拒不履行生效法律文书确定义务"
@@ -186,6 +188,10 @@ class ListingEvent(EventBase):
     listing = models.ForeignKey(Listing, verbose_name="名单", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=20)  # the table's column as it was created
     pushed = models.BooleanField("推送联合惩戒单位", default=False, db_index=True)
+    # What the units received (pushed events only): the listing's published fields as they were at the event.
+    published_fields = models.JSONField("推送时的公布信息", null=True, blank=True, default=None)
+    # True for events pushed before snapshots were kept: filled from the listing's fields at the migration.
+    published_fields_backfilled = models.BooleanField("公布信息为补录", default=False)
 
     ACTIONS = {**{action: move.label for action, move in LISTING_MOVES.items()}, **LISTING_NAMES}
     STATES = ListingState
@@ -210,12 +216,14 @@ def feed_lock():
 
 class ListingMachine(Machine):
     """The listing's table, whose events of `PUSHED_ACTIONS` are feed entries, written under the feed lock (a
-    correction of a never-published listing passes `pushed=False`: nobody holds its data)."""
+    correction of a never-published listing passes `pushed=False`: nobody holds its data), each with the listing's
+    published fields as they are at that moment (`published_fields`, what the units received)."""
 
     def record(self, obj, action, actor, *, pushed=None, **kwargs):
         pushed = action in PUSHED_ACTIONS if pushed is None else pushed
         if pushed:
             feed_lock()
+            kwargs["published_fields"] = snapshot_of(obj, kwargs.get("to_state"))
         return super().record(obj, action, actor, pushed=pushed, **kwargs)
 
 

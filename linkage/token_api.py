@@ -9,6 +9,7 @@ shown only in this answer; the database keeps its hash) and is recorded as a log
 """
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -78,7 +79,8 @@ class ObtainTokenView(APIView):
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         expires_at = issued.token.expires_at
         return Response(
-            {"token": issued.key, "expires_at": expires_at.isoformat() if expires_at else None},
+            # In Beijing time like every other time of the API (it was the one answer in UTC).
+            {"token": issued.key, "expires_at": timezone.localtime(expires_at).isoformat() if expires_at else None},
             status=status.HTTP_200_OK,
         )
 

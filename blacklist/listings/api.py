@@ -2,7 +2,8 @@
 
 Every read of a listing starts from `selectors.listings_visible_to(user)`: what a caller may not see is a 404.
 An action looks the listing up that way, then calls the one service, which decides the rest (403 role, 409 state,
-400 input). The feed is `selectors.feed_for`, paged by the `after_id` cursor.
+400 input). The feed is `selectors.feed_page`, paged by the `after_id` cursor; each event carries the listing as
+it was at the event (its snapshot, `blacklist.listings.snapshot`).
 """
 
 from django.db.models import Prefetch
@@ -13,6 +14,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from cases.models import Case, Party
@@ -150,28 +152,54 @@ for _name, _entry in API_ACTIONS.items():
 # -------------------------------------------------------------------------------------------------- feed
 
 
+FEED_PARAMETERS = ("after_id", "since", "limit")
+
+
+def _single_parameters(params):
+    """Each feed parameter once at most: a repeated one is refused, not silently read as its last value."""
+    values = {}
+    for name in FEED_PARAMETERS:
+        given = params.getlist(name)
+        if len(given) > 1:
+            raise ApplicationError(f"{name} 只能给出一次。", field=name)
+        values[name] = given[0] if given else None
+    return values
+
+
 class FeedView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         summary="失信名单推送（联合惩戒单位）",
-        description="每一次发布、屏蔽、解除屏蔽、删除、撤销、到期和更正，按发生顺序（id 递增）。用 after_id（不含）作游标："
-        "每页返回 next_after_id，下次原样传回即可既不遗漏也不重复。since（ISO 8601 时间）返回该时间之后的记录，"
-        "适合首次同步。limit 每页条数，最多200。只有措施含“限制消费/资格”或“公示/曝光”的单位的联络员和政法委可读。",
+        description="每一次发布、更正、屏蔽、解除屏蔽、删除、撤销和到期移出，按发生顺序（id 递增）。每条记录带 action（枚举："
+        "publish、correct、shield、unshield、suspend、resume、delete、revoke、expire；suspend、resume 本版本不产生）、"
+        "理由 reason、法定事由 legal_ground 及其中文 legal_ground_display，以及 listing：该记录发生时公布的名单信息（快照），"
+        "不是名单现在的信息。\n\n"
+        "翻页：与其他列表相同的 count、next、previous、results，另有 next_after_id。用 after_id（不含）作游标：每页返回 "
+        "next_after_id（推送记录的 id，服务重启后依然有效），下次原样传回即可既不遗漏也不重复；next 为下一页的完整地址，"
+        "本页未满（已读到末尾）时为 null，以后继续同步仍用 next_after_id。since（ISO 8601 时间）返回该时间之后的记录，"
+        "适合首次同步。limit 每页条数1-200，默认200，超出范围返回400（不截断）。时间均为北京时间（+08:00）。"
+        "只有措施含“限制消费/资格”或“公示/曝光”的单位的联络员和政法委可读。",
         parameters=[
-            OpenApiParameter("after_id", int, description="上一页的 next_after_id（不含）"),
-            OpenApiParameter("since", str, description="ISO 8601 时间，如 2026-11-24T08:00:00+08:00"),
-            OpenApiParameter("limit", int, description="每页条数，1-200，默认200"),
+            OpenApiParameter("after_id", {"type": "integer", "minimum": 0, "maximum": selectors.MAX_ID},
+                             description="上一页的 next_after_id（不含）；推送记录的 id，服务重启后依然有效"),
+            OpenApiParameter("since", {"type": "string", "maxLength": 40},
+                             description="ISO 8601 时间，如 2026-11-24T08:00:00+08:00；不带时区按北京时间"),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": selectors.FEED_MAX_LIMIT,
+                                       "default": selectors.FEED_MAX_LIMIT},
+                             description="每页条数，1-200，默认200；超出范围返回400"),
         ],
         responses={200: FeedPageSerializer, 400: ACTION_ERRORS[400], 403: ACTION_ERRORS[403]},
     )
     def get(self, request):
-        params = request.query_params
-        events, next_after_id = selectors.feed_for(
-            request.user, since=params.get("since"), after_id=params.get("after_id"),
-            limit=params.get("limit") or selectors.FEED_MAX_LIMIT,
-        )
-        return Response({"results": FeedEventSerializer(events, many=True).data, "next_after_id": next_after_id})
+        params = _single_parameters(request.query_params)
+        events, next_after_id, count = selectors.feed_page(
+            request.user, since=params["since"], after_id=params["after_id"], limit=params["limit"])
+        limit = selectors.FEED_MAX_LIMIT if params["limit"] in (None, "") else int(params["limit"])  # checked
+        full = len(events) >= limit  # a full page: there may be more now
+        next_url = replace_query_param(request.build_absolute_uri(), "after_id", next_after_id) if full else None
+        return Response({"count": count, "next": next_url, "previous": None,
+                         "results": FeedEventSerializer(events, many=True).data, "next_after_id": next_after_id})
 
 
 class FeedAcknowledgeView(APIView):

@@ -4,7 +4,8 @@ close of the 1st working day after the push, see `reminders`) and a button to ac
 the API feed (`/api/v1/listings/feed/`).
 
 Liaisons only (anybody else: 404). A liaison whose unit has no joint-punishment duty sees an explanation and no
-events. Pages are a keyset on the event id (`?before=`), so the page never counts the table.
+events. Pages are a keyset on the event id (`?before=`), so the page never counts the table. Each row shows the
+listing as the unit received it at that event (the event's snapshot), as the feed does.
 """
 
 import datetime
@@ -66,7 +67,8 @@ def push_list(request):
             acknowledgement = event.unit_acknowledgements[0] if event.unit_acknowledgements else None
             due_at = acknowledgement_deadline(event.at, calendar)
             done_at = acknowledgement.acknowledged_at if acknowledgement else now
-            rows.append({"event": event, "listing": event.listing, "label": PUSH_LABELS.get(event.action, event.action),
+            rows.append({"event": event, "listing": event.published_fields or event.listing,
+                         "label": PUSH_LABELS.get(event.action, event.action),
                          "due_at": due_at, "acknowledgement": acknowledgement, "late": done_at > due_at})
     query = {"pending": "1"} if pending else {}
     return render(request, "blacklist/push_list.html", {

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from linkage import parsing
 from linkage.errors import ApplicationError, PermissionDenied
+from linkage.pagination import CappedCountPaginator
 from members.selectors import jurisdiction_id_of
 
 from ..models import Listing, ListingAcknowledgement, ListingEvent, ListingState
@@ -70,23 +71,33 @@ def parse_since(value):
     return parsing.moment(value, "since", "since")
 
 
-def feed_for(user, *, since=None, after_id=None, limit=FEED_MAX_LIMIT):
-    """One page of the feed: `(events, next_after_id)`. Events are pushed ones with id > after_id (and, when
-    given, at > since), oldest first, at most `limit`. `next_after_id` is the id of the last event on the page, or
-    the cursor given when the page is empty, so a poller passes it back and resumes without loss or repetition."""
+MAX_ID = 2**63 - 1
+
+
+def _whole_number(value, name, low, high, message):
+    if isinstance(value, bool):
+        raise ApplicationError(message, field=name)
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ApplicationError(message, field=name)
+    if not low <= number <= high:
+        raise ApplicationError(message, field=name)
+    return number
+
+
+def feed_page(user, *, since=None, after_id=None, limit=None):
+    """One page of the feed: `(events, next_after_id, count)`. Events are pushed ones with id > after_id (and, when
+    given, at > since), oldest first, at most `limit` (1-200, default 200; anything else is refused, not capped).
+    `next_after_id` is the id of the last event on the page, or the cursor given when the page is empty, so a
+    poller passes it back and resumes without loss or repetition; it is an event id, valid across restarts.
+    `count` is how many events match (this page and the ones after it; beyond 10,000, the planner's estimate)."""
     if not may_read_feed(user):
         raise PermissionDenied("只有联合惩戒单位的联络员和政法委可以读取失信名单推送。")
-    try:
-        limit = max(1, min(int(limit), FEED_MAX_LIMIT))
-    except (TypeError, ValueError):
-        raise ApplicationError(f"limit 应为1至{FEED_MAX_LIMIT}的整数。", field="limit")
-    if after_id not in (None, ""):
-        try:
-            after_id = int(after_id)
-        except (TypeError, ValueError):
-            raise ApplicationError("after_id 应为整数。", field="after_id")
-    else:
-        after_id = None
+    limit = FEED_MAX_LIMIT if limit in (None, "") else _whole_number(
+        limit, "limit", 1, FEED_MAX_LIMIT, f"limit 应为1至{FEED_MAX_LIMIT}的整数。")
+    after_id = None if after_id in (None, "") else _whole_number(
+        after_id, "after_id", 0, MAX_ID, "after_id 应为不小于0的整数（上一页的 next_after_id）。")
     events = pushed_events(jurisdiction_id_of(user)).select_related("listing")
     if after_id is not None:
         events = events.filter(id__gt=after_id)
@@ -103,6 +114,14 @@ def feed_for(user, *, since=None, after_id=None, limit=FEED_MAX_LIMIT):
         # with a larger id, so the largest visible id is a safe cursor.
         last = pushed_events(jurisdiction_id_of(user)).order_by("-id").values_list("id", flat=True).first()
         next_after_id = last or 0
+    # A page shorter than the limit holds every matching event; otherwise count them (bounded).
+    count = len(page) if len(page) < limit else CappedCountPaginator(events.order_by("id"), limit).count
+    return page, next_after_id, count
+
+
+def feed_for(user, *, since=None, after_id=None, limit=None):
+    """`feed_page` without the count: `(events, next_after_id)`."""
+    page, next_after_id, _count = feed_page(user, since=since, after_id=after_id, limit=limit)
     return page, next_after_id
 
 

@@ -12,29 +12,15 @@ from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
 from ..models import LISTING_MACHINE, DeletionGround, Listing, ListingEvent, ListingGround, ListingState
 from .services import CORRECTABLE
-
-# The fields published on the list (法释〔2017〕7号 art. 6), the identifier in full.
-PUBLISHED_FIELDS = [
-    "name",
-    "id_number",
-    "credit_code",
-    "identifier",
-    "legal_representative",
-    "sex",
-    "age",
-    "obligation",
-    "performed_amount",
-    "unperformed_amount",
-    "basis_issuer",
-    "basis_number",
-    "case_number",
-    "filed_on",
-    "court_name",
-    "decided_on",
-    "facts",
-    "published_on",
-    "ends_on",
-]
+from .snapshot import (
+    FEED_ACTION_CHOICES,
+    FEED_ACTION_OF_MOVE,
+    PERIOD_ENDED,
+    PUBLISHED_FIELDS,
+    REVOKED_IN_ERROR,
+    legal_ground_of,
+    snapshot_of,
+)
 
 
 class ListingEventSerializer(serializers.ModelSerializer):
@@ -101,7 +87,9 @@ class ListingSerializer(serializers.ModelSerializer):
 
 
 class FeedListingSerializer(serializers.ModelSerializer):
-    """The listing as a joint-punishment unit receives it: every published field, the identifier in full."""
+    """The listing as a joint-punishment unit received it at the event: every published field, the identifier in
+    full, its ground and period, and its state after the event. Read from the event's snapshot
+    (`ListingEvent.published_fields`), never from the listing as it is now."""
 
     identifier = serializers.CharField(read_only=True)
     ground_display = serializers.CharField(source="get_ground_display", read_only=True)
@@ -113,21 +101,73 @@ class FeedListingSerializer(serializers.ModelSerializer):
         fields = ["id", *PUBLISHED_FIELDS, "ground", "ground_display", "period_years", "state", "state_display"]
         read_only_fields = fields
 
+    def to_representation(self, event):
+        snapshot = event.published_fields or snapshot_of(event.listing, event.to_state or None)
+        return {name: snapshot.get(name) for name in self.Meta.fields}
+
+
+class FeedActionField(NamedChoiceField):
+    """The event's move under the contract's name (`approve` is published as `publish`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=FEED_ACTION_CHOICES, enum_name="FeedActionEnum", source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event):
+        return FEED_ACTION_OF_MOVE.get(event.action, event.action)
+
+
+LEGAL_GROUND_CHOICES = [*DeletionGround.choices, REVOKED_IN_ERROR, PERIOD_ENDED]
+
+
+class LegalGroundField(NamedChoiceField):
+    """The legal ground of a delete (法释〔2017〕7号 art. 10), a revocation or an expiry; null for other moves."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=LEGAL_GROUND_CHOICES, enum_name="FeedLegalGroundEnum", source="*", read_only=True,
+                         allow_null=True, **kwargs)
+
+    def to_representation(self, event):
+        return legal_ground_of(event, dict(DeletionGround.choices))[0]
+
 
 class FeedEventSerializer(serializers.ModelSerializer):
-    listing = FeedListingSerializer(read_only=True)
-    data = serializers.JSONField(read_only=True)
+    action = FeedActionField(help_text="推送的操作：publish 发布、correct 更正、shield 屏蔽、unshield 解除屏蔽、"
+                             "suspend 暂停、resume 恢复（本版本不产生，客户端应能接受）、delete 删除、revoke 撤销、expire 到期移出")
+    action_display = serializers.SerializerMethodField(help_text="操作的中文名称")
+    move = serializers.CharField(source="action", read_only=True,
+                                 help_text="系统内部的操作名（如 approve）；v1.1 之前 action 字段的取值")
+    listing = FeedListingSerializer(source="*", read_only=True,
+                                    help_text="该记录发生时公布的名单信息（快照），不是名单现在的信息")
+    listing_backfilled = serializers.BooleanField(
+        source="published_fields_backfilled", read_only=True,
+        help_text="true：该记录早于快照功能，listing 为补录时（升级到 v1.1 时）的信息，可能已含之后的更正")
+    legal_ground = LegalGroundField(help_text="法定事由代码：删除的法定事由（法释〔2017〕7号第十条）、"
+                                    "listed_in_error 错误纳入而撤销、period_ended 纳入期限届满；其他操作为 null")
+    legal_ground_display = serializers.SerializerMethodField(help_text="法定事由的中文表述；无则为空字符串")
+    data = serializers.JSONField(read_only=True, help_text="与该操作有关的数据（如删除事由、期限、是否按期；时间为北京时间 +08:00）")
 
     class Meta:
         model = ListingEvent
-        fields = ["id", "at", "action", "listing", "reason", "data"]
+        fields = ["id", "at", "action", "action_display", "move", "listing", "listing_backfilled", "reason",
+                  "legal_ground", "legal_ground_display", "data"]
         read_only_fields = fields
+
+    def get_action_display(self, event) -> str:
+        action = FEED_ACTION_OF_MOVE.get(event.action, event.action)
+        return dict(FEED_ACTION_CHOICES).get(action, event.action_display)
+
+    def get_legal_ground_display(self, event) -> str:
+        return legal_ground_of(event, dict(DeletionGround.choices))[1]
 
 
 class FeedPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="符合条件（after_id、since 之后）的推送记录总数，含本页；超过一万条时为估计值")
+    next = serializers.URLField(allow_null=True, help_text="下一页的完整地址；本页未满（已读到末尾）时为 null。"
+                                "以后继续同步请用 next_after_id")
+    previous = serializers.URLField(allow_null=True, help_text="始终为 null：推送只向后读取")
     results = FeedEventSerializer(many=True)
     next_after_id = serializers.IntegerField(
-        allow_null=True, help_text="下次请求时作为 after_id 传回，既不遗漏也不重复"
+        allow_null=True, help_text="下次请求时作为 after_id 传回，既不遗漏也不重复；是推送记录的 id，服务重启后依然有效"
     )
 
 

@@ -64,6 +64,7 @@ def test_the_key_is_in_no_column_of_the_database(client, clerk):
 
 def test_a_persons_token_expires(client, clerk):
     body = _login(client, clerk).json()
+    assert body["expires_at"].endswith("+08:00")  # Beijing time, as every time of the API
     expires_at = datetime.datetime.fromisoformat(body["expires_at"])
     assert abs(expires_at - (timezone.now() + settings.LINKAGE_TOKEN_TTL)) < datetime.timedelta(minutes=1)
     with time_machine.travel(expires_at - datetime.timedelta(minutes=1)):
