@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from linkage.errors import ApplicationError
+from linkage.text import bounded_text
 
 CENT = Decimal("0.01")
 AMOUNT_LIMIT = Decimal("1e14")  # 一百万亿元: more than any judgment; keeps NUMERIC(16, 2) columns safe
@@ -25,6 +26,16 @@ def _missing(label, field, required):
     if required:
         raise ApplicationError(f"请填写{label}。", field=field)
     return None
+
+
+def text(value, label, field, *, limit, required=True):
+    """Free text typed into a form or sent in JSON (a place, a reason, a note): stripped; empty refused when
+    `required`, else ""; longer than `limit` characters refused with the project's one length message."""
+    value = (value or "").strip()
+    if not value:
+        _missing(label, field, required)
+        return ""
+    return bounded_text(value, limit=limit, label=label, field=field)
 
 
 def _number(value, message, field):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.services import require_clerk_of
-from linkage import audit
+from linkage import audit, parsing
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from members.models import Organisation, OrganisationKind
 
@@ -26,15 +26,6 @@ def police_unit_for(case):
                                         active=True).order_by("sort_order", "id").first())
 
 
-def _text(value, label, field, limit, *, required):
-    text = (value or "").strip()
-    if required and not text:
-        raise ApplicationError(f"请填写{label}。", field=field)
-    if len(text) > limit:
-        raise ApplicationError(f"{label}不能超过{limit}个字。", field=field)
-    return text
-
-
 @transaction.atomic
 def request_dispatch(*, actor, case, place, situation=""):
     """A clerk of the case's court asks the jurisdiction's police unit to come at once; its A, B and leader hear
@@ -43,8 +34,8 @@ def request_dispatch(*, actor, case, place, situation=""):
     case = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)
     if case.is_concluded:
         raise TransitionNotAllowed(f"案件已{case.get_status_display()}，不能再请求出警。", state=case.status)
-    place = _text(place, "现场地点", "place", PLACE_MAX, required=True)
-    situation = _text(situation, "现场情况", "situation", SITUATION_MAX, required=False)
+    place = parsing.text(place, "现场地点", "place", limit=PLACE_MAX)
+    situation = parsing.text(situation, "现场情况", "situation", limit=SITUATION_MAX, required=False)
     police = police_unit_for(case)
     if police is None:
         raise ApplicationError("本辖区未登记公安机关成员单位，无法在线请求出警，请立即拨打110报警。")
@@ -93,7 +84,7 @@ def close_dispatch(*, actor, dispatch, note):
     """The clerk closes the request when the scene is resolved, saying how (from any open state)."""
     dispatch = DISPATCH_MACHINE.lock(dispatch)
     DISPATCH_MACHINE.check(dispatch, "close", actor)
-    note = _text(note, "处置情况", "note", SITUATION_MAX, required=True)
+    note = parsing.text(note, "处置情况", "note", limit=SITUATION_MAX)
     return DISPATCH_MACHINE.move(dispatch, "close", actor, role=False, reason=note, closed_by=actor,
                                  closed_at=timezone.now(), close_note=note)
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from linkage import parsing
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.notify import Message, notify
@@ -42,12 +43,7 @@ DETENTION_HOURS = 24
 
 
 def _text(value, label, field, *, required=True, limit=REASON_MAX):
-    value = (value or "").strip()
-    if required and not value:
-        raise ApplicationError(f"请填写{label}。", field=field)
-    if len(value) > limit:
-        raise ApplicationError(f"{label}不能超过{limit}个字。", field=field)
-    return value
+    return parsing.text(value, label, field, limit=limit, required=required)
 
 
 def clean_request(measure_code, tracking):

@@ -59,3 +59,15 @@ def test_a_moment_without_an_offset_is_beijing_time():
     assert timezone.is_aware(parsed) and parsed.utcoffset() == datetime.timedelta(hours=8)
     assert refusal(parsing.moment, "yesterday", "时间", "at").field == "at"
     assert refusal(parsing.moment, "", "时间", "at", required=True).message == "请填写时间。"
+
+
+def test_free_text_is_stripped_bounded_and_required_unless_told():
+    assert parsing.text("  荔湾区中山八路  ", "现场地点", "place", limit=10) == "荔湾区中山八路"
+    assert parsing.text("   ", "现场情况", "situation", limit=10, required=False) == ""
+    assert parsing.text("一" * 10, "现场地点", "place", limit=10) == "一" * 10
+    with pytest.raises(ApplicationError) as missing:
+        parsing.text(None, "现场地点", "place", limit=10)
+    assert (missing.value.message, missing.value.field) == ("请填写现场地点。", "place")
+    with pytest.raises(ApplicationError) as long:
+        parsing.text("一" * 11, "现场地点", "place", limit=10)
+    assert (long.value.message, long.value.field) == ("现场地点不能超过10字（现有11字）。", "place")
