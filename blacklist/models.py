@@ -20,6 +20,8 @@ from linkage.errors import TransitionNotAllowed
 from linkage.statemachine import EventBase, Machine, Move, Role, court_staff_of, leader_of
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
+from .webhooks import listing_pushed
+
 
 class ListingGround(models.IntegerChoices):
     REFUSES = 1, "有履行能力而拒不履行生效法律文书确定义务"
@@ -216,7 +218,7 @@ class ListingMachine(Machine):
         pushed = action in PUSHED_ACTIONS if pushed is None else pushed
         if pushed:
             feed_lock()
-        return super().record(obj, action, actor, pushed=pushed, **kwargs)
+        return listing_pushed(super().record(obj, action, actor, pushed=pushed, **kwargs))
 
 
 LISTING_MACHINE = ListingMachine(noun="名单", moves=LISTING_MOVES, names=LISTING_NAMES, event_model=ListingEvent,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from linkage.errors import ApplicationError
 
-from .. import notifications
+from .. import notifications, webhooks
 from ..deadlines import serving_deadline
 from ..machines import NOTICE_MACHINE
 from .terms import record_terms_at_service
@@ -42,6 +42,7 @@ def serve_notice(*, actor, notice, at=None):
     )
     record_terms_at_service(notice)
     notifications.notice_served(notice)
+    webhooks.notice_served(notice)
     return notice
 
 
