@@ -193,7 +193,7 @@ def test_the_administrator_replays_from_the_delivery_list(eager, stub, clerk, le
     page = client.get("/admin/members/webhookdelivery/").content.decode()
     assert str(delivery.event.event_id) in page and "notice.served" in page and "已送达" in page
     detail = client.get(f"/admin/members/webhookdelivery/{delivery.pk}/change/").content.decode()
-    assert "最近应答（前500字）" in detail and "u6536u5230" in detail and SECRET not in detail
+    assert "最近应答（前500字）" in detail and r"\u6536\u5230" in detail and SECRET not in detail
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/members/webhookdelivery/", {"action": "replay", "_selected_action": [delivery.pk]},
                                follow=True)
@@ -295,3 +295,26 @@ def test_a_clerk_or_liaison_cannot_reach_the_webhook_pages(client, clerk, unit, 
         for url in ("/admin/members/webhookendpoint/", f"/admin/members/webhookendpoint/{hook.pk}/change/",
                     "/admin/members/webhookdelivery/"):
             assert client.get(url).status_code in (302, 404)
+
+
+@pytest.mark.parametrize(("url", "allowed"), [
+    ("https://bank.example.cn/hooks", True),
+    ("http://127.0.0.1:8088/hooks", True),
+    ("http://localhost/hooks", True),
+    ("http://[::1]:8088/hooks", True),
+    ("http://127.0.0.1.evil.example/hooks", False),
+    ("http://10.0.0.8/hooks", False),
+    ("https://bank.example.cn/hooks#part", False),
+    ("bank.example.cn/hooks", False),
+])
+def test_which_urls_may_be_registered(settings, url, allowed):
+    from linkage.webhooks import endpoint_url_error
+
+    settings.DEBUG, settings.WEBHOOK_ALLOW_HTTP = False, False
+    assert (endpoint_url_error(url) is None) is allowed
+
+
+def test_the_beat_retries_webhooks_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["retry-webhooks"]
+    assert entry["task"] == tasks.retry_webhooks_task.name
+    assert str(entry["schedule"]) == str(__import__("celery.schedules").schedules.crontab())
