@@ -178,6 +178,7 @@ class UnitRobot:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+        self.session.close()  # the API's keep-alive connections
 
 
 def main():
