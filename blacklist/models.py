@@ -21,6 +21,7 @@ from linkage.statemachine import EventBase, Machine, Move, Role, court_staff_of,
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
 from .listings.snapshot import snapshot_of
+from .webhooks import listing_pushed
 
 
 class ListingGround(models.IntegerChoices):
@@ -224,7 +225,7 @@ class ListingMachine(Machine):
         if pushed:
             feed_lock()
             kwargs["published_fields"] = snapshot_of(obj, kwargs.get("to_state"))
-        return super().record(obj, action, actor, pushed=pushed, **kwargs)
+        return listing_pushed(super().record(obj, action, actor, pushed=pushed, **kwargs))
 
 
 LISTING_MACHINE = ListingMachine(noun="名单", moves=LISTING_MOVES, names=LISTING_NAMES, event_model=ListingEvent,

@@ -223,6 +223,7 @@ CELERY_BEAT_SCHEDULE = {
     "unit-digests": {"task": "assistance.tasks.send_digests", "schedule": crontab(minute="5,35")},
     "freeze-renewals": {"task": "assistance.tasks.scan_renewals", "schedule": crontab(hour=8, minute=45)},
     "retry-deliveries": {"task": "linkage.tasks.retry_deliveries", "schedule": crontab(minute="*/5")},
+    "retry-webhooks": {"task": "members.tasks.retry_webhooks", "schedule": crontab()},
     # After the units' to-do lists (unit-digests, from 08:05 on working days), which it gathers with the rest.
     "daily-digests": {"task": "linkage.tasks.send_digests", "schedule": crontab(hour=8, minute=40)},
     "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
@@ -262,6 +263,11 @@ NOTIFY_DEFAULT_QUIET_HOURS = env.str("NOTIFY_DEFAULT_QUIET_HOURS", default="")
 # The site's address as users reach it (e.g. "https://zxld.example.gov.cn"): links in chat messages and digests.
 NOTIFY_SITE_URL = env.str("NOTIFY_SITE_URL", default="")
 # Work-chat gateways (linkage/chat.py), per channel; seconds to wait for a robot's or webhook's answer.
+# Outbound webhooks (members.WebhookEndpoint): seconds to connect and to wait for the answer (bounded), and whether
+# a plain http:// endpoint may be registered away from loopback (always allowed on 127.0.0.1/localhost/::1 and with
+# DEBUG; never in production unless this is set, e.g. a unit's system on an isolated government intranet).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
 CHAT_GATEWAY_TIMEOUT = env.float("CHAT_GATEWAY_TIMEOUT", default=10.0)
 CHAT_GATEWAYS = {
     "wecom": "linkage.chat.WeComRobotGateway",

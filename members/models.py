@@ -386,3 +386,6 @@ class ChatChannel(models.Model):
     @property
     def address(self):
         return f"chat:{self.pk}"
+
+
+from .webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401

@@ -41,7 +41,7 @@ from linkage.models import Digest, Notification
 from linkage.preferences import save_preferences
 from meetings import services as meeting_services
 from members import services as member_services
-from members.models import ChatChannel
+from members.models import ChatChannel, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
@@ -237,6 +237,10 @@ def _notices(w):
                           day=datetime.date(2026, 3, 2), item_count=1)
     ChatChannel.objects.create(organisation=w.unit_x, kind="webhook", name="测试工作群",
                                url="https://127.0.0.1:9/hook", secret="s3cret")
+    hook = WebhookEndpoint.objects.create(organisation=w.unit_x, name="测试推送", url="https://127.0.0.1:9/events",
+                                          secret="s3cret-0123456789abcdef", event_types=["notice.served"])
+    WebhookDelivery.objects.create(endpoint=hook, event=WebhookEvent.objects.create(
+        event_type="notice.served", occurred_at=w.notice_served.served_at, data={"id": w.notice_served.pk}))
 
 
 def _dispatches(w):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, clip
 
-from .. import notifications
+from .. import notifications, webhooks
 from ..deadlines import serving_deadline
 from ..machines import NOTICE_MACHINE
 from ..tracking import TRACKING_MACHINE
@@ -45,6 +45,7 @@ def serve_notice(*, actor, notice, at=None):
     )
     record_terms_at_service(notice)
     notifications.notice_served(notice)
+    webhooks.notice_served(notice)
     return notice
 
 

@@ -15,7 +15,7 @@ from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.identifiers import normalize_ruling_number
 from linkage.workdays import add_working_days
 
-from .. import notifications
+from .. import notifications, webhooks
 from ..machines import NOTICE_MACHINE
 from ..models import IN_FORCE_STATES, LiftGround, NoticeState
 
@@ -70,6 +70,7 @@ def sign_lifting(*, actor, notice):
     NOTICE_MACHINE.move(notice, "sign_lifting", actor, role=False, at=now, data={"lift_due_at": due.isoformat()},
                         lifted_at=now, lift_signed_by=actor, lift_due_at=due)
     notifications.lifting_served(notice)
+    webhooks.lifting_signed(notice)
     return notice
 
 

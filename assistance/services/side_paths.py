@@ -9,7 +9,7 @@ from django.utils import timezone
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.workdays import add_working_days
 
-from .. import notifications
+from .. import notifications, webhooks
 from ..machines import EXTENSION_MACHINE, NOTICE_MACHINE, REVIEW_MACHINE
 from ..models import ExtensionRequest, RequestState, ReviewResolution, ReviewSuggestion
 from .drafting import copy_as_draft
@@ -89,6 +89,7 @@ def decide_extension(*, actor, request, granted, reason=""):
               **({"previous_due_at": request.previous_due_at.isoformat(), "due_at": request.new_due_at.isoformat()}
                  if request.new_due_at else {})},
     )
+    webhooks.extension_decided(request)
     return request
 
 

@@ -19,6 +19,7 @@ from members.models import Organisation
 from members.recipients import recipients_by_unit
 from members.selectors import jurisdiction_id_of
 
+from .. import webhooks
 from ..machines import ITEM, MEETING, committee
 from ..models import (
     AgendaItem,
@@ -307,6 +308,7 @@ def publish_minutes(*, actor, meeting, document_number, summary=None):
                  document_number=document_number, summary=meeting.summary, published_at=timezone.now())
     for item in AgendaItem.objects.select_for_update().filter(meeting=meeting, state=ItemState.ACCEPTED):
         ITEM.move(item, "discuss", actor, data={"meeting": meeting.pk, "document_number": document_number})
+    webhooks.decisions_assigned(meeting)
     _notify_publication(meeting)
     return meeting
 
