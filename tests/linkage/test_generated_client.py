@@ -1,7 +1,7 @@
 """A member unit's integrator generates a Python client from the live schema with openapi-python-client and works
-through the notice's whole life, and the committee through a meeting's, with it (issue 21 items 2-3): no patch to the schema or the generated code, nothing
-generated committed. The only generator setting is the one its documentation gives for a binary type it does not
-know by name (`application/pdf` read as a file)."""
+through the notice's whole life with it, and the committee through a meeting's (issue 21 items 2-3): no patch to the
+schema or the generated code, nothing generated committed. The only generator setting is the one its documentation
+gives for a binary type it does not know by name (`application/pdf` read as a file)."""
 
 import csv
 import datetime
