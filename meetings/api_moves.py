@@ -30,56 +30,81 @@ from .serializers import DecisionDetailSerializer, DecisionSerializer, MeetingDe
 # ------------------------------------------------------------------------------------------ input serializers
 
 
+class StrictTypes:
+    """A JSON value of the documented type only: DRF would read `0` as the text "0" and "5" as the number 5."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, self.json_types) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class Text(StrictTypes, serializers.CharField):
+    json_types = str
+
+
+class LongText(StrictTypes, ApiTextField):
+    json_types = str
+
+
+class Id(StrictTypes, serializers.IntegerField):
+    json_types = int
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+
 class MeetingInputSerializer(serializers.Serializer):
     kind = NamedChoiceField(choices=MeetingKind.choices, enum_name="MeetingKindEnum", label="会议类型")
-    title = serializers.CharField(max_length=200, label="会议名称")
+    title = Text(max_length=200, label="会议名称")
     starts_at = serializers.DateTimeField(label="召开时间", help_text="ISO 8601，带时区；不带时区按北京时间")
-    place = serializers.CharField(max_length=200, label="会议地点")
-    convenor = serializers.CharField(max_length=100, label="召集人")
-    chair = serializers.CharField(max_length=100, label="主持人")
+    place = Text(max_length=200, label="会议地点")
+    convenor = Text(max_length=100, label="召集人")
+    chair = Text(max_length=100, label="主持人")
 
 
 class AttendanceInputSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1, label="参会单位", help_text="单位 id")
-    person_name = serializers.CharField(max_length=30, required=False, allow_blank=True, default="", label="参会人员")
-    position = serializers.CharField(max_length=50, required=False, allow_blank=True, default="", label="职务")
+    organisation = Id(label="参会单位", help_text="单位 id")
+    person_name = Text(max_length=30, required=False, allow_blank=True, default="", label="参会人员")
+    position = Text(max_length=50, required=False, allow_blank=True, default="", label="职务")
     status = NamedChoiceField(choices=AttendanceStatus.choices, enum_name="AttendanceStatusEnum", label="出席情况",
                               required=False, default=AttendanceStatus.ATTENDING)
 
 
 class AttendanceRecordSerializer(serializers.Serializer):
     status = NamedChoiceField(choices=AttendanceStatus.choices, enum_name="AttendanceStatusEnum", label="出席情况")
-    person_name = serializers.CharField(max_length=30, required=False, allow_blank=True, label="参会人员",
+    person_name = Text(max_length=30, required=False, allow_blank=True, label="参会人员",
                                         help_text="不填则不变")
-    position = serializers.CharField(max_length=50, required=False, allow_blank=True, label="职务",
+    position = Text(max_length=50, required=False, allow_blank=True, label="职务",
                                      help_text="不填则不变")
 
 
 class MeetingReasonSerializer(serializers.Serializer):
-    reason = ApiTextField(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True, default="")
+    reason = LongText(max_chars=REASON_MAX, label="理由", required=False, allow_blank=True, default="")
 
 
 class SummaryInputSerializer(serializers.Serializer):
-    summary = ApiTextField(max_chars=DOCUMENT_MAX, label="纪要正文", required=False, allow_blank=True, default="")
+    summary = LongText(max_chars=DOCUMENT_MAX, label="纪要正文", required=False, allow_blank=True, default="")
 
 
 class PublishInputSerializer(serializers.Serializer):
-    document_number = serializers.CharField(max_length=60, label="纪要文号", help_text="如：荔政法纪〔2026〕1号")
-    summary = ApiTextField(max_chars=DOCUMENT_MAX, label="纪要正文", required=False, allow_blank=True,
+    document_number = Text(max_length=60, label="纪要文号", help_text="如：荔政法纪〔2026〕1号")
+    summary = LongText(max_chars=DOCUMENT_MAX, label="纪要正文", required=False, allow_blank=True,
                            help_text="不填则用已保存的纪要正文")
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    responsible_unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1, label="责任单位",
+    responsible_unit = Id(label="责任单位",
                                                 help_text="单位 id（本辖区成员单位或法院）")
-    task = ApiTextField(max_chars=REASON_MAX, label="议定事项")
+    task = LongText(max_chars=REASON_MAX, label="议定事项")
     due_on = serializers.DateField(label="完成期限", help_text="YYYY-MM-DD，不早于会议召开日期")
-    item = serializers.IntegerField(min_value=1, max_value=2**63 - 1, label="所属议题", required=False,
+    item = Id(label="所属议题", required=False,
                                     allow_null=True, default=None, help_text="本次会议议程中的议题 id；可不填")
 
 
 class SendBackInputSerializer(serializers.Serializer):
-    reason = ApiTextField(max_chars=REASON_MAX, label="退回理由")
+    reason = LongText(max_chars=REASON_MAX, label="退回理由")
     due_on = serializers.DateField(label="新的完成期限", required=False, allow_null=True, default=None,
                                    help_text="可不填；填则不早于今天")
 

@@ -38,6 +38,11 @@ def test_the_committee_creates_a_meeting_and_only_the_committee_may(world, api_f
         assert refused.status_code == 403 and refused.json()["detail"]
     bad = api_for(world.committee).post("/api/v1/meetings/", {**body, "kind": "party", "place": " "}, format="json")
     assert bad.status_code == 400 and set(bad.json()) == {"kind", "place"}
+    typed = api_for(world.committee).post("/api/v1/meetings/", {**body, "chair": 0}, format="json")
+    assert typed.status_code == 400 and list(typed.json()) == ["chair"]
+    ancient = api_for(world.committee).post("/api/v1/meetings/", {**body, "starts_at": "0115-03-24T08:35:34+08:00"},
+                                            format="json")
+    assert ancient.status_code == 400 and ancient.json()["starts_at"] == ["召开时间不能早于1949年10月01日。"]
     assert not Meeting.objects.exists()
     created = api_for(world.committee).post("/api/v1/meetings/", body, format="json")
     assert created.status_code == 201, created.content
