@@ -8,6 +8,7 @@ decides the rest. A create answers 201 with what it made; every other move answe
 as it stands.
 """
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,10 +22,11 @@ from linkage.api import NamedChoiceField, validated
 from linkage.errors import TransitionNotAllowed
 from linkage.text import DOCUMENT_MAX, REASON_MAX, ApiTextField
 from members.models import Organisation
+from members.selectors import jurisdiction_id_of
 
 from . import documents, services
-from .machines import DECISION, MEETING
-from .models import AgendaItem, Attendance, AttendanceStatus, MeetingKind
+from .machines import DECISION, MEETING, committee
+from .models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingKind
 from .serializers import DecisionDetailSerializer, DecisionSerializer, MeetingDetailSerializer
 
 # ------------------------------------------------------------------------------------------ input serializers
@@ -160,8 +162,6 @@ class MeetingMovesMixin:
         return self._answer(meeting)
 
     def create(self, request, *args, **kwargs):
-        from .machines import committee
-
         committee.require(request.user, _own_meeting(request.user))  # 403 before the body is read
         data = validated(MeetingInputSerializer, request.data)
         meeting = services.create_meeting(actor=request.user, **data)
@@ -278,20 +278,15 @@ class MeetingMovesMixin:
 
 
 def _own_meeting(user):
-    from members.selectors import jurisdiction_id_of
-
-    from .models import Meeting
-
+    """A meeting of the caller's jurisdiction, unsaved: what the committee's role is checked against on create."""
     return Meeting(jurisdiction_id=jurisdiction_id_of(user))
 
 
 def _pdf(content, filename):
-    from django.http import HttpResponse
-
     return file_response_headers(HttpResponse(content, content_type="application/pdf"), filename, as_attachment=False)
 
 
-
+# The PDFs keep their file names in the path (no trailing slash), so they are routed by hand in `api_urls`.
 PDF_INITKWARGS = {"renderer_classes": DOWNLOAD_RENDERERS}
 
 

@@ -17,7 +17,8 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
 * A second jurisdiction's clerk and committee (`j2`) see none of the world's objects (all of the first
   jurisdiction): each is a 404 to them, even to the second committee, which reads everything of its own; their lists
   answer 200 with none of it (`leak_markers`). An API write is refused to any committee by its role (403) before an
-  object is looked up, so that 403 tells nothing about the object. Their assessment routes act on their own
+  object is looked up, so that 403 tells nothing about the object; the meetings' and their decisions' moves are the
+  committee's own, and another jurisdiction's committee gets 404 for them. Their assessment routes act on their own
   jurisdiction's year.
 * A POST (PATCH, PUT) by a role that may not act changes nothing: it is refused with 404/403/405/409, or, on a page
   the role can see, the page answers 400 with the message at the form or 302 back with the service's message. Every
