@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api
+from .api_documents import ScoreboardPdfView
 
 urlpatterns = [
     path("assessments/<int:year>/", api.AssessmentView.as_view(), name="api-assessment"),
@@ -13,4 +14,5 @@ urlpatterns = [
     path("assessments/<int:year>/nominations/", api.NominationsView.as_view(), name="api-assessment-nominations"),
     path("assessments/<int:year>/nominations/<int:id>/decide/", api.NominationDecisionView.as_view(),
          name="api-assessment-nomination-decide"),
+    path("assessments/<int:year>/scoreboard.pdf", ScoreboardPdfView.as_view(), name="api-assessment-pdf"),
 ]

@@ -2,169 +2,47 @@
 
 Every read starts from the model's `visible_to(user)`: a unit sees the meetings it is part of and the decisions it
 is responsible for (once the minutes are published); the committee sees its jurisdiction's. What a caller may not see is a 404.
-The reply action calls the one service, which decides the rest (403 role, 409 state, 400 input).
+The committee creates and edits meetings and makes the meeting page's moves (`api_moves`); a unit's system replies to
+its decisions. Each write calls the one service, which decides the rest (403 role, 409 state, 400 input).
 """
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from linkage.api import IdFilter, NamedChoiceField, StrictBooleanFilter, WriteRolePermission, validated
+from linkage.api import IdFilter, StrictBooleanFilter, WriteRolePermission, validated
 from linkage.parsers import UPLOAD_PARSERS
-from linkage.text import TEXT_MAX, ApiTextField
 
 from . import services
+from .api_moves import DecisionMovesMixin, MeetingInputSerializer, MeetingMovesMixin
 from .models import (
     AgendaItem,
     Attendance,
-    AttendanceStatus,
     Decision,
     DecisionEvent,
     DecisionReply,
     DecisionState,
-    ItemKind,
     Meeting,
-    MeetingKind,
-    MeetingState,
 )
-
-# ---------------------------------------------------------------------------------------------- serializers
-
-
-class UnitRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    code = serializers.CharField(read_only=True, help_text="单位代码")
-    name = serializers.CharField(read_only=True)
-    short_name = serializers.CharField(read_only=True)
-
-
-class AttendanceSerializer(serializers.ModelSerializer):
-    organisation = UnitRefSerializer(read_only=True)
-    status = NamedChoiceField(choices=AttendanceStatus.choices, enum_name="AttendanceStatusEnum", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-
-    class Meta:
-        model = Attendance
-        fields = ["organisation", "person_name", "position", "status", "status_display"]
-        read_only_fields = fields
-
-
-class AgendaItemRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    position = serializers.IntegerField(read_only=True, allow_null=True)
-    kind = NamedChoiceField(choices=ItemKind.choices, enum_name="AgendaItemKindEnum", read_only=True)
-    title = serializers.CharField(read_only=True)
-
-
-class DecisionSerializer(serializers.ModelSerializer):
-    meeting_title = serializers.CharField(source="meeting.title", read_only=True)
-    document_number = serializers.CharField(source="meeting.document_number", read_only=True,
-                                            help_text="会议纪要文号")
-    responsible_unit = UnitRefSerializer(read_only=True)
-    state = NamedChoiceField(choices=DecisionState.choices, enum_name="DecisionStateEnum", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-    overdue = serializers.SerializerMethodField(help_text="待落实且已过完成期限（由期限推算，不存储）")
-
-    class Meta:
-        model = Decision
-        fields = ["id", "meeting", "meeting_title", "document_number", "position", "item", "responsible_unit", "task",
-                  "due_on", "state", "state_display", "overdue", "replied_at", "done_at"]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.BOOL)
-    def get_overdue(self, decision):
-        return decision.is_overdue(self.context.get("today"))
-
-
-class DecisionReplySerializer(serializers.ModelSerializer):
-    replied_by = serializers.CharField(source="replied_by.display_name", read_only=True)
-    attachment_name = serializers.SerializerMethodField(help_text="附件原文件名；无附件为空")
-
-    class Meta:
-        model = DecisionReply
-        fields = ["id", "text", "replied_by", "replied_at", "attachment_name"]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_attachment_name(self, reply):
-        attachment = getattr(reply, "attachment", None)
-        return attachment.original_name if attachment else ""
-
-
-class DecisionEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField(help_text="操作人姓名")
-    action_display = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = DecisionEvent
-        fields = ["at", "actor", "action", "action_display", "from_state", "to_state", "reason"]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_actor(self, event):
-        return event.actor.display_name if event.actor else ""
-
-
-class DecisionDetailSerializer(DecisionSerializer):
-    replies = DecisionReplySerializer(many=True, read_only=True)
-    events = DecisionEventSerializer(many=True, read_only=True)
-
-    class Meta(DecisionSerializer.Meta):
-        fields = [*DecisionSerializer.Meta.fields, "replies", "events"]
-        read_only_fields = fields
-
-
-class DecisionReplyInputSerializer(serializers.Serializer):
-    text = ApiTextField(max_chars=TEXT_MAX, label="落实情况", required=False, allow_blank=True, default="")
-
-
-class DecisionReplyUploadSerializer(DecisionReplyInputSerializer):
-    """The multipart form: the text and one scan."""
-
-    attachment = serializers.FileField(label="附件", required=False, help_text="PDF 或图片扫描件")
-
-
-class MeetingSerializer(serializers.ModelSerializer):
-    kind = NamedChoiceField(choices=MeetingKind.choices, enum_name="MeetingKindEnum", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    state = NamedChoiceField(choices=MeetingState.choices, enum_name="MeetingStateEnum", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-
-    class Meta:
-        model = Meeting
-        fields = ["id", "kind", "kind_display", "title", "starts_at", "place", "convenor", "chair", "state",
-                  "state_display", "document_number", "published_at"]
-        read_only_fields = fields
-
-
-class MeetingDetailSerializer(MeetingSerializer):
-    attendances = AttendanceSerializer(source="current_attendances", many=True, read_only=True)
-    items = AgendaItemRefSerializer(source="agenda", many=True, read_only=True)
-    decisions = serializers.SerializerMethodField(help_text="纪要印发后的议定事项（政法委可见全部）")
-
-    class Meta(MeetingSerializer.Meta):
-        fields = [*MeetingSerializer.Meta.fields, "attendances", "items", "decisions"]
-        read_only_fields = fields
-
-    @extend_schema_field(DecisionSerializer(many=True))
-    def get_decisions(self, meeting):
-        user = self.context["request"].user
-        rows = [d for d in meeting.decision_rows if user.is_committee or meeting.state == MeetingState.PUBLISHED]
-        return DecisionSerializer(rows, many=True, context=self.context).data
-
+from .serializers import (
+    DecisionDetailSerializer,
+    DecisionReplyInputSerializer,
+    DecisionReplyUploadSerializer,
+    DecisionSerializer,
+    MeetingDetailSerializer,
+    MeetingSerializer,
+)
 
 # -------------------------------------------------------------------------------------------------- views
 
@@ -183,8 +61,19 @@ ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH, description="i
                        description="成员单位看到本单位参会、提请议题或负责议定事项的会议（发出通知后）；政法委看到全部。"),
     retrieve=extend_schema(summary="联席会议详情", description="含参会单位及出席情况、议程和议定事项。不可见的返回 404。",
                            responses={200: MeetingDetailSerializer, **NOT_FOUND}, parameters=[ID_PARAMETER]),
+    create=extend_schema(summary="创建联席会议（政法委）",
+                         description="本辖区政法委筹备一次会议（筹备中）：发出会议通知前只有政法委可见。返回会议详情。",
+                         request=MeetingInputSerializer, responses={201: MeetingDetailSerializer, **ACTION_ERRORS}),
+    partial_update=extend_schema(summary="修改会议信息（政法委）",
+                                 description="会议召开前修改会议类型、名称、时间、地点、召集人、主持人；已通知的会议改时间或"
+                                             "地点的，参会单位收到变更通知。",
+                                 request=MeetingInputSerializer,
+                                 responses={200: MeetingDetailSerializer, **ACTION_ERRORS}, parameters=[ID_PARAMETER]),
 )
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(MeetingMovesMixin, viewsets.ReadOnlyModelViewSet):
+    """Reads for every logged-in user (the queryset filters rows); the writes are the committee's, decided by the
+    services (`api_moves.MeetingMovesMixin`)."""
+
     permission_classes = [IsAuthenticated]
     lookup_value_regex = r"\d+"
 
@@ -196,19 +85,26 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
             return Meeting.objects.none()
         queryset = Meeting.objects.visible_to(self.request.user)
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("attendances", queryset=Attendance.objects.filter(withdrawn_at__isnull=True)
-                         .select_related("organisation").order_by("organisation__sort_order", "id"),
-                         to_attr="current_attendances"),
-                Prefetch("items", queryset=AgendaItem.objects.order_by("position", "id"),
-                         to_attr="agenda"),
-                Prefetch("decisions", queryset=Decision.objects.select_related("meeting", "responsible_unit")
-                         .order_by("position"), to_attr="decision_rows"),
-            )
+            queryset = with_detail_relations(queryset)
         return queryset.order_by("-starts_at", "-id")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def detail_data(self, pk):
+        meeting = get_object_or_404(with_detail_relations(Meeting.objects.visible_to(self.request.user)), pk=pk)
+        return MeetingDetailSerializer(meeting, context=self.get_serializer_context()).data
+
+
+def with_detail_relations(queryset):
+    return queryset.prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.filter(withdrawn_at__isnull=True)
+                 .select_related("organisation").order_by("organisation__sort_order", "id"),
+                 to_attr="current_attendances"),
+        Prefetch("items", queryset=AgendaItem.objects.order_by("position", "id"), to_attr="agenda"),
+        Prefetch("decisions", queryset=Decision.objects.select_related("meeting", "responsible_unit")
+                 .order_by("position"), to_attr="decision_rows"),
+    )
 
 
 class DecisionFilter(filters.FilterSet):
@@ -234,7 +130,7 @@ class DecisionFilter(filters.FilterSet):
     retrieve=extend_schema(summary="议定事项详情", description="含落实情况回复和历史记录。不可见的返回 404。",
                            responses={200: DecisionDetailSerializer, **NOT_FOUND}, parameters=[ID_PARAMETER]),
 )
-class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
+class DecisionViewSet(DecisionMovesMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, WriteRolePermission]
     filterset_class = DecisionFilter
     lookup_value_regex = r"\d+"
@@ -271,5 +167,8 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
         data = validated(DecisionReplyInputSerializer, body)
         services.reply_to_decision(actor=request.user, decision=decision, text=data.get("text", ""),
                                    attachment=request.FILES.get("attachment"))
+        return self.decision_answer(decision)
+
+    def decision_answer(self, decision):
         decision = get_object_or_404(self.get_queryset(), pk=decision.pk)
         return Response(DecisionDetailSerializer(decision, context=self.get_serializer_context()).data)

@@ -48,6 +48,17 @@ def _attendee(attendance):
     return f"{attendance.organisation.short_name}{(' ' + person) if person else ''}"
 
 
+def minutes_readable(meeting, user):
+    """The minutes exist once the meeting is held: the committee reads them as they are being written, everybody
+    who sees the meeting once they are published (the page and the API both ask this)."""
+    return meeting.state == MeetingState.PUBLISHED or (meeting.state == MeetingState.HELD and user.is_committee)
+
+
+def meeting_notice_readable(meeting):
+    """A meeting's notice is shown to whoever sees the meeting, unless it was called off."""
+    return meeting.state != MeetingState.CANCELLED
+
+
 def minutes_context(meeting):
     """Every fact the minutes show: banner, number, title, the opening paragraph, the summary, the items
     discussed, the numbered decisions (task, responsible unit, due date) and the 出席 / 请假 / 列席 lines."""

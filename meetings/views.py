@@ -188,9 +188,7 @@ def minutes_pdf(request, pk):
     from . import documents
 
     meeting = _visible_meeting(request.user, pk)
-    if meeting.state not in (MeetingState.HELD, MeetingState.PUBLISHED):
-        raise Http404
-    if meeting.state == MeetingState.HELD and not request.user.is_committee:
+    if not documents.minutes_readable(meeting, request.user):
         raise Http404
     return pdf_response(documents.minutes_pdf(meeting), documents.minutes_filename(meeting), as_attachment=False)
 
@@ -200,7 +198,7 @@ def meeting_notice_pdf(request, pk):
     from . import documents
 
     meeting = _visible_meeting(request.user, pk)
-    if meeting.state == MeetingState.CANCELLED:
+    if not documents.meeting_notice_readable(meeting):
         raise Http404
     return pdf_response(documents.meeting_notice_pdf(meeting), documents.meeting_notice_filename(meeting),
                         as_attachment=False)

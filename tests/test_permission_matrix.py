@@ -17,7 +17,8 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
 * A second jurisdiction's clerk and committee (`j2`) see none of the world's objects (all of the first
   jurisdiction): each is a 404 to them, even to the second committee, which reads everything of its own; their lists
   answer 200 with none of it (`leak_markers`). An API write is refused to any committee by its role (403) before an
-  object is looked up, so that 403 tells nothing about the object. Their assessment routes act on their own
+  object is looked up, so that 403 tells nothing about the object; the meetings' and their decisions' moves are the
+  committee's own, and another jurisdiction's committee gets 404 for them. Their assessment routes act on their own
   jurisdiction's year.
 * A POST (PATCH, PUT) by a role that may not act changes nothing: it is refused with 404/403/405/409, or, on a page
   the role can see, the page answers 400 with the message at the form or 302 back with the service's message. Every
@@ -608,16 +609,58 @@ TABLE = {
         get=api(200), post=api(403, liaisons=acts(201)),
         data=lambda w: {"applicants": [{"name": "钱某", "id_number": w.debtors[3].id_number}]}),
     "screening-detail": Row(get=api(404, x=200), kwargs={"pk": "screening"}),
-    "meeting-list": Row(get=api(200)),
-    "meeting-detail": Row(get=api(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
+    # The meetings are the committee's to write (issue 21 item 3): a unit on the meeting sees it (403), others 404.
+    "meeting-list": Row(
+        get=api(200), post=api(403, committees=acts(201)),
+        data=lambda w: {"kind": "coordination", "title": "临时会议", "place": "二楼会议室", "convenor": "区委副书记",
+                        "chair": "常务副书记",
+                        "starts_at": (timezone.localdate() + datetime.timedelta(days=7)).isoformat() + "T10:00"}),
+    "meeting-detail": Row(
+        get=api(404, x=200, committee=200), patch=api(404, x=403, committee=acts(200)),
+        kwargs={"pk": "meeting_scheduled"}, data={"place": "二楼会议室"}),
+    "meeting-schedule": Row(get=api(405), post=api(404, committee=acts(200)), kwargs={"pk": "meeting_draft"}),
+    "meeting-hold": Row(get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "meeting_scheduled"}),
+    "meeting-cancel": Row(
+        get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "meeting_scheduled"},
+        data={"reason": "改期。"}),
+    "meeting-attendances": Row(
+        get=api(405), post=api(404, x=403, committee=acts(201)), kwargs={"pk": "meeting_scheduled"},
+        data=lambda w: {"organisation": w.unit_y.pk, "person_name": "参会人"}),
+    "meeting-record-attendance": Row(
+        get=api(405), post=api(404, x=403, committee=acts(200)),
+        kwargs={"pk": "meeting_held", "aid": "attendance_held"}, data={"status": "on_leave"}),
+    "meeting-withdraw-attendance": Row(
+        get=api(405), post=api(404, committee=acts(200)), kwargs={"pk": "meeting_draft", "aid": "attendance_draft"},
+        data={"reason": "邀请有误。"}),
+    "meeting-decisions": Row(
+        get=api(405), post=api(404, x=403, committee=acts(201)), kwargs={"pk": "meeting_held"},
+        data=lambda w: {"responsible_unit": w.unit_x.pk, "task": "协助查询",
+                        "due_on": (timezone.localdate() + datetime.timedelta(days=10)).isoformat()}),
+    "meeting-summary": Row(
+        get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "meeting_held"},
+        data={"summary": "会议议定如下。"}),
+    "meeting-publish": Row(
+        get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "meeting_held"},
+        data={"document_number": "荔政法纪〔2026〕92号"}),
+    "meeting-minutes-pdf": Row(get=api(404, liaisons=200, committee=200), kwargs={"pk": "meeting_published"}),
+    "meeting-notice-pdf": Row(get=api(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
     "decision-list": Row(get=api(200)),
     "decision-detail": Row(get=api(404, x=200, committee=200), kwargs={"pk": "decision_open"}),
     "decision-reply": Row(
         get=api(405), post=api(404, x=acts(200), committees=403), kwargs={"pk": "decision_open"},
         data={"text": "已落实。"}),
+    "decision-complete": Row(
+        get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "decision_replied"}, data={}),
+    "decision-send-back": Row(
+        get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "decision_replied"},
+        data={"reason": "请补充材料。"}),
+    "decision-cancel": Row(
+        get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "decision_open"},
+        data={"reason": "不再需要。"}),
     # The assessment's API: a liaison reads its own unit's row (Y too: every member unit is assessed), so a move is
     # an action on something it can see (403), while a nomination is not (404).
     "api-assessment": Row(get=api(200), kwargs={"year": "year"}),
+    "api-assessment-pdf": Row(get=api(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(
         get=api(405), post=api(403, court=409, committee=acts(200), j2=409), kwargs={"year": "year"},
         data=lambda w: {"scores": [{"unit": w.unit_x.pk, "criterion": "committee", "points": "12",

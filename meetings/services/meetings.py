@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkage import parsing
+from linkage.dates import earliest_fact_date, local_date
 from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.identifiers import normalize_document_number
 from linkage.notify import Message, notify_many
@@ -45,7 +46,10 @@ def _clean_meeting_fields(data):
     if "title" in data:
         cleaned["title"] = text(data["title"], "会议名称", "title", max_length=200)
     if "starts_at" in data:
-        cleaned["starts_at"] = parsing.moment(data["starts_at"], "召开时间", "starts_at", required=True)
+        starts_at = parsing.moment(data["starts_at"], "召开时间", "starts_at", required=True)
+        if local_date(starts_at) < earliest_fact_date():
+            raise ApplicationError(f"召开时间不能早于{earliest_fact_date():%Y年%m月%d日}。", field="starts_at")
+        cleaned["starts_at"] = starts_at
     if "place" in data:
         cleaned["place"] = text(data["place"], "会议地点", "place", max_length=200)
     if "convenor" in data:

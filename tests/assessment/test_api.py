@@ -133,3 +133,15 @@ def test_another_jurisdiction_sees_its_own_board_only(api_for, year_data, unit):
     rows = api_for(outsider).get(URL).json()["rows"]  # its own jurisdiction, its own row only
     assert [row["unit"]["id"] for row in rows] == [outsider.organisation_id]
     assert unit.pk not in [row["unit"]["id"] for row in rows]
+
+
+def test_the_scoreboard_pdf_by_api_is_the_pages(api_for, client_for, committee_user, notices, year_data, unit):
+    """The same document as the page's, to those who see the whole board; a unit and another year's nonsense get
+    404 (issue 21 item 3)."""
+    response = api_for(committee_user).get("/api/v1/assessments/2025/scoreboard.pdf", HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    page = client_for(committee_user).get("/assessment/2025/scoreboard.pdf")
+    assert page["Content-Disposition"] == response["Content-Disposition"]
+    assert api_for(notices.liaison(unit)).get("/api/v1/assessments/2025/scoreboard.pdf").status_code == 404
+    assert api_for(committee_user).get("/api/v1/assessments/1800/scoreboard.pdf").status_code == 404

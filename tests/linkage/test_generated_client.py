@@ -1,7 +1,7 @@
 """A member unit's integrator generates a Python client from the live schema with openapi-python-client and works
-through the notice's whole life with it (issue 21 item 2): no patch to the schema or the generated code, nothing
-generated committed. The only generator setting is the one its documentation gives for a binary type it does not
-know by name (`application/pdf` read as a file)."""
+through the notice's whole life with it, and the committee through a meeting's (issue 21 items 2-3): no patch to the
+schema or the generated code, nothing generated committed. The only generator setting is the one its documentation
+gives for a binary type it does not know by name (`application/pdf` read as a file)."""
 
 import csv
 import datetime
@@ -68,7 +68,7 @@ def call(package, path, expected, **kwargs):
     return response.parsed
 
 
-def test_a_generated_client_drives_a_notice_from_draft_to_reply_and_the_list_feed(client_package, live_server):
+def test_a_generated_client_drives_a_notice_from_draft_to_reply_the_list_feed_and_a_meeting(client_package, live_server):
     pkg = client_package
     models = module(pkg, "models")
     types = module(pkg, "types")
@@ -193,3 +193,45 @@ def test_a_generated_client_drives_a_notice_from_draft_to_reply_and_the_list_fee
     board = call(pkg, "assessments.assessments_retrieve", 200, year=timezone.localdate().year,
                  client=api["committee"])
     assert unit.pk in {row.unit.id for row in board.rows}
+
+    # The committee prepares a meeting, edits it, invites the unit, holds it, records a decision, publishes the
+    # minutes and downloads them; the unit's system replies to its decision and the committee confirms it done.
+    meeting = call(pkg, "meetings.meetings_create", 201, client=api["committee"], body=models.MeetingInputRequest(
+        kind=models.MeetingKindEnum.COORDINATION, title="2026年第一次执行联动案件协调会议", place="区委政法委三楼会议室",
+        starts_at=timezone.now().replace(microsecond=0) + datetime.timedelta(days=3), convenor="区委副书记、政法委书记",
+        chair="区委政法委常务副书记"))
+    assert meeting.state.value == "draft"
+    an_hour_ago = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+    edited = call(pkg, "meetings.meetings_partial_update", 200, id=meeting.id, client=api["committee"],
+                  body=models.PatchedMeetingInputRequest(starts_at=an_hour_ago, place="区法院第一会议室"))
+    assert (edited.place, edited.starts_at) == ("区法院第一会议室", an_hour_ago)
+    invited = call(pkg, "meetings.meetings_attendances_create", 201, id=meeting.id, client=api["committee"],
+                   body=models.AttendanceInputRequest(organisation=unit.pk, person_name="张三", position="副局长"))
+    assert [row.organisation.id for row in invited.attendances] == [unit.pk]
+    assert call(pkg, "meetings.meetings_schedule_create", 200, id=meeting.id,
+                client=api["committee"]).state.value == "scheduled"
+    notice_pdf = module(pkg, "api.meetings.meetings_notice_pdf_retrieve").sync_detailed(id=meeting.id,
+                                                                                        client=api["liaison"])
+    assert notice_pdf.status_code == 200 and notice_pdf.content.startswith(b"%PDF")
+    assert call(pkg, "meetings.meetings_hold_create", 200, id=meeting.id, client=api["committee"]).state.value == "held"
+    decision = call(pkg, "meetings.meetings_decisions_create", 201, id=meeting.id, client=api["committee"],
+                    body=models.DecisionInputRequest(responsible_unit=unit.pk, task="协助查找被执行人下落",
+                                                     due_on=timezone.localdate() + datetime.timedelta(days=14)))
+    call(pkg, "meetings.meetings_summary_create", 200, id=meeting.id, client=api["committee"],
+         body=models.SummaryInputRequest(summary="会议听取了法院关于案件执行情况的汇报，议定如下。"))
+    not_yet = module(pkg, "api.meetings.meetings_minutes_pdf_retrieve").sync_detailed(id=meeting.id,
+                                                                                      client=api["liaison"])
+    assert not_yet.status_code == 409 and not_yet.parsed.state == "held"
+    published = call(pkg, "meetings.meetings_publish_create", 200, id=meeting.id, client=api["committee"],
+                     body=models.PublishInputRequest(document_number="荔政法纪〔2026〕1号"))
+    assert published.state.value == "published" and [d.id for d in published.decisions] == [decision.id]
+    minutes = module(pkg, "api.meetings.meetings_minutes_pdf_retrieve").sync_detailed(id=meeting.id,
+                                                                                      client=api["liaison"])
+    assert minutes.status_code == 200 and minutes.content.startswith(b"%PDF")
+    assert minutes.headers["Content-Type"] == "application/pdf"
+    replied = call(pkg, "decisions.decisions_reply_create", 200, id=decision.id, client=api["liaison"],
+                   body=models.DecisionReplyInputRequest(text="已协助查找，情况见回复。"))
+    assert replied.state.value == "replied"
+    done = call(pkg, "decisions.decisions_complete_create", 200, id=decision.id, client=api["committee"],
+                body=models.MeetingReasonRequest(reason="确认办结"))
+    assert done.state.value == "done"
