@@ -13,8 +13,7 @@ from linkage.webhooks import endpoint_url_error
 from . import webhooks
 from .chat import mask, mask_url
 from .webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEventType
-
-SECRET_MIN = 16
+from .webhook_services import SECRET_MIN, secret_error
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -50,10 +49,8 @@ class WebhookEndpointForm(forms.ModelForm):
         secret = self.cleaned_data.get("secret") or ""
         if not secret:
             return self.instance.secret if self.instance.pk else secrets.token_urlsafe(32)
-        if len(secret) < SECRET_MIN:
-            raise forms.ValidationError(f"签名密钥至少{SECRET_MIN}位。")
-        if secret != secret.strip():
-            raise forms.ValidationError("签名密钥首尾不能有空格。")
+        if error := secret_error(secret):
+            raise forms.ValidationError(error)
         return secret
 
 

@@ -127,13 +127,28 @@ def retry_due(now=None, limit=500):
 
 
 @transaction.atomic
-def replay(*, actor, deliveries):
-    """The administrator sends deliveries again (the same event id, body and data): each becomes pending now,
-    with a fresh count of attempts. Returns how many were queued."""
-    from linkage.errors import ApplicationError
+def may_manage(user, endpoint):
+    """Who registers, changes and replays a unit's endpoints: the system administrator, or a liaison of that unit."""
+    return bool(getattr(user, "is_administrator", False)
+                or (getattr(user, "is_liaison", False) and user.organisation_id == endpoint.organisation_id))
 
-    if not getattr(actor, "is_administrator", False):
-        raise ApplicationError("只有系统管理员可以重发事件推送。")
+
+def endpoints_for(user):
+    """The endpoints a user sees: all for the administrator, its own unit's for a liaison, none for anybody else."""
+    if getattr(user, "is_administrator", False):
+        return WebhookEndpoint.objects.all()
+    if getattr(user, "is_liaison", False):
+        return WebhookEndpoint.objects.filter(organisation_id=user.organisation_id)
+    return WebhookEndpoint.objects.none()
+
+
+def replay(*, actor, deliveries):
+    """The administrator (or the unit's liaison) sends deliveries again (the same event id, body and data): each becomes pending now,
+    with a fresh count of attempts. Returns how many were queued."""
+    from linkage.errors import PermissionDenied
+
+    if not all(may_manage(actor, delivery.endpoint) for delivery in deliveries):
+        raise PermissionDenied("只有系统管理员或该单位的联络员可以重发事件推送。")
     ids = list(WebhookDelivery.objects.select_for_update(of=("self",)).filter(
         pk__in=[delivery.pk for delivery in deliveries], endpoint__active=True).values_list("pk", flat=True))
     for delivery in WebhookDelivery.objects.filter(pk__in=ids):

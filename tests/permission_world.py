@@ -237,9 +237,10 @@ def _notices(w):
                           day=datetime.date(2026, 3, 2), item_count=1)
     ChatChannel.objects.create(organisation=w.unit_x, kind="webhook", name="测试工作群",
                                url="https://127.0.0.1:9/hook", secret="s3cret")
-    hook = WebhookEndpoint.objects.create(organisation=w.unit_x, name="测试推送", url="https://127.0.0.1:9/events",
-                                          secret="s3cret-0123456789abcdef", event_types=["notice.served"])
-    WebhookDelivery.objects.create(endpoint=hook, event=WebhookEvent.objects.create(
+    w.webhook = hook = WebhookEndpoint.objects.create(
+        organisation=w.unit_x, name="测试推送", url="https://127.0.0.1:9/events", secret="s3cret-0123456789abcdef",
+        event_types=["notice.served"])
+    w.webhook_delivery = WebhookDelivery.objects.create(endpoint=hook, event=WebhookEvent.objects.create(
         event_type="notice.served", occurred_at=w.notice_served.served_at, data={"id": w.notice_served.pk}))
 
 

@@ -459,6 +459,18 @@ TABLE = {
         get=api(200), patch=api(403, admin=acts(200)), put=api(403, admin=acts(200)), kwargs={"pk": "unit_x"},
         data={"jurisdiction": "test", "code": "pm-unit-x", "name": "测试公安分局", "short_name": "公安分局（改）",
               "kind": "police", "level": "county"}),
+    # A unit's webhook endpoints (issue 21): its liaisons and the administrator; nobody else sees them (404), and only
+    # a liaison or the administrator may register one (403 for the rest, before the body is read).
+    "webhook-list": Row(
+        get=api(200), post=api(403, liaisons=acts(201), admin=400),
+        data={"name": "本单位查控系统", "url": "https://10.1.2.3/linkage/events", "event_types": ["notice.served"]}),
+    "webhook-detail": Row(
+        get=api(404, x=200, admin=200), patch=api(404, x=acts(200), admin=acts(200), committees=403),
+        kwargs={"pk": "webhook"}, data={"active": False}),
+    "webhook-deliveries": Row(get=api(404, x=200, admin=200), kwargs={"pk": "webhook"}),
+    "webhook-replay": Row(
+        get=api(405), post=api(404, x=acts(200), admin=acts(200), committees=403),
+        kwargs={"pk": "webhook", "did": "webhook_delivery"}),
     "case-list": Row(
         get=api(200), post=api(403, clerks=acts(201), clerk_j2=acts(201)),
         data={"number": "（2026）粤0103执9100号", "amount": "1000.00", "basis_issuer": "某院", "basis_number": "（2025）粤0103民初1号",
