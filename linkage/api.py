@@ -1,6 +1,8 @@
 """Shared API plumbing: pagination, the error conventions of docs/api.md."""
 
 
+import json
+
 import django_filters.rest_framework
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,11 +13,12 @@ from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -267,3 +270,25 @@ class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     """django-filter with strict booleans for the filters generated from `filterset_fields` too."""
 
     filterset_base = FilterSet
+
+
+# ------------------------------------------------------------------------------------------------ file downloads
+
+
+class DownloadRenderer(BaseRenderer):
+    """Lets a file be asked for with any Accept header (`application/pdf`, `image/*`); the file itself is sent as
+    a Django response and never passes through a renderer, so this only ever renders an error body, as JSON."""
+
+    media_type = "*/*"
+    format = "download"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+DOWNLOAD_RENDERERS = [JSONRenderer, DownloadRenderer]
+# A file operation has no `?format=`: the schema leaves the parameter out.
+NO_FORMAT = OpenApiParameter("format", exclude=True)

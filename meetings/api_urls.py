@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api import DecisionViewSet, MeetingViewSet
 from .api_moves import PDF_INITKWARGS
+from .report_api import AnnualReportPdfView
 
 router = SimpleRouter()
 router.register("meetings", MeetingViewSet, basename="meeting")
@@ -15,4 +16,5 @@ urlpatterns = [
          name="meeting-minutes-pdf"),
     path("meetings/<int:pk>/notice.pdf", MeetingViewSet.as_view({"get": "notice_pdf"}, **PDF_INITKWARGS),
          name="meeting-notice-pdf"),
+    path("reports/<int:pk>/pdf/", AnnualReportPdfView.as_view(), name="api-report-pdf"),
 ]

@@ -672,6 +672,10 @@ TABLE = {
     # The assessment's API: a liaison reads its own unit's row (Y too: every member unit is assessed), so a move is
     # an action on something it can see (403), while a nomination is not (404).
     "api-assessment": Row(get=api(200), kwargs={"year": "year"}),
+    # The pages' documents by API (issue 21 item 3): the same people as the pages.
+    "api-restriction-pdf": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
+    "api-community-posting": Row(get=api(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
+    "api-report-pdf": Row(get=api(404, court1=200), kwargs={"pk": "report"}),
     "api-assessment-pdf": Row(get=api(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(
         get=api(405), post=api(403, court=409, committee=acts(200), j2=409), kwargs={"year": "year"},

@@ -1,34 +1,16 @@
 """What the notices API's views share: a file download's renderer and headers, the request body as a plain dict
 (JSON or a multipart form), and the schema's common parameters and error responses."""
 
-import json
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from linkage import parsers as bounded_json
+from linkage.api import DOWNLOAD_RENDERERS, NO_FORMAT, DownloadRenderer  # noqa: F401 - the notices API's names
 
 from ..serializers import NoticeDetailSerializer
-
-
-class DownloadRenderer(BaseRenderer):
-    """Lets a file be asked for with any Accept header (`application/pdf`, `image/*`); the file itself is sent as
-    a Django response and never passes through a renderer, so this only ever renders an error body, as JSON."""
-
-    media_type = "*/*"
-    format = "download"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
-
-
-DOWNLOAD_RENDERERS = [JSONRenderer, DownloadRenderer]
 
 
 def request_body(request, *, lists=(), files=()):
@@ -82,7 +64,6 @@ def pdf_response(content, filename):
 
 
 # The download renderer exists for content negotiation only; `?format=` is not part of the contract.
-NO_FORMAT = OpenApiParameter("format", exclude=True)
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH, description="通知书 id")
 NOTICE_OR_404 = {404: OpenApiResponse(description="不存在或无权查看")}
 ACTION_ERRORS = {

@@ -67,3 +67,18 @@ def test_who_may_read_them(client_for, published, other_liaison, clerk):
     assert client_for(factories.ClerkFactory(organisation=factories.CourtFactory(
         jurisdiction=factories.JurisdictionFactory(code="far", name="远方")))).get(
         reverse("blacklist:restriction-pdf", args=[order.pk])).status_code == 404
+
+
+def test_the_api_serves_the_same_documents_to_the_same_readers(api_for, clerk, published, other_liaison):
+    street, _ = published
+    order = RestrictionOrder.objects.get()
+    liaison = factories.LiaisonFactory(organisation=street)
+    restriction = api_for(clerk).get(f"/api/v1/restrictions/{order.pk}/pdf/")
+    assert restriction.status_code == 200 and restriction["Content-Type"] == "application/pdf"
+    assert "限制消费令" in pdf_text(restriction.content)[0]
+    posting = api_for(liaison).get(f"/api/v1/subdistricts/{street.code}/posting.pdf")
+    assert posting.status_code == 200 and "440103********123X" in pdf_text(posting.content)[0]
+    other = api_for(other_liaison)
+    assert other.get(f"/api/v1/restrictions/{order.pk}/pdf/").status_code == 404
+    assert other.get(f"/api/v1/subdistricts/{street.code}/posting.pdf").status_code == 404
+    assert api_for(liaison).get(f"/api/v1/restrictions/{order.pk}/pdf/").status_code == 404

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meetings import documents, services
 from meetings.models import Attendance
+from tests import factories
 
 from .conftest import held_meeting, make_meeting
 
@@ -170,3 +171,12 @@ def test_the_annual_report_pdf_shows_the_edited_text_and_the_figures(world, tmp_
     assert report.title in text
     assert "个别单位回复不及时，建议纳入考评。" in text
     assert "草稿" in text
+
+
+def test_the_api_serves_the_annual_report_pdf_to_its_court_only(world, tmp_path, api_for):
+    report = services.create_annual_report(actor=world.clerk, year=2026)
+    response = api_for(world.clerk).get(f"/api/v1/reports/{report.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert report.title in pdf_text(response.content, tmp_path)
+    stranger = factories.ClerkFactory(organisation=factories.CourtFactory())
+    assert api_for(stranger).get(f"/api/v1/reports/{report.pk}/pdf/").status_code == 404
