@@ -126,7 +126,6 @@ def retry_due(now=None, limit=500):
     return [deliver(pk, now=now) for pk in ids]
 
 
-@transaction.atomic
 def may_manage(user, endpoint):
     """Who registers, changes and replays a unit's endpoints: the system administrator, or a liaison of that unit."""
     return bool(getattr(user, "is_administrator", False)
@@ -142,9 +141,10 @@ def endpoints_for(user):
     return WebhookEndpoint.objects.none()
 
 
+@transaction.atomic
 def replay(*, actor, deliveries):
-    """The administrator (or the unit's liaison) sends deliveries again (the same event id, body and data): each becomes pending now,
-    with a fresh count of attempts. Returns how many were queued."""
+    """The administrator (or the unit's liaison) sends deliveries again (the same event id, body and data): each
+    becomes pending now, with a fresh count of attempts. Returns how many were queued."""
     from linkage.errors import PermissionDenied
 
     if not all(may_manage(actor, delivery.endpoint) for delivery in deliveries):
