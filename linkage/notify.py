@@ -187,22 +187,28 @@ def _sms_text(message):
     return text[:300]
 
 
-def queue_deliveries(ids):
+def queue_on_commit(task, ids, *, chunk, what):
+    """Queue `task` for the rows `ids` once the current transaction commits, `chunk` ids a task. A broker that is
+    down loses nothing: the rows are pending in the database and the beat's retry scan sends them."""
     ids = list(ids)
     if not ids:
         return
 
     def send():
-        from .tasks import deliver_many_task
-
-        for start in range(0, len(ids), QUEUE_CHUNK):
+        for start in range(0, len(ids), chunk):
             try:
-                deliver_many_task.delay(ids[start : start + QUEUE_CHUNK])
+                task.delay(ids[start : start + chunk])
             except Exception:  # broker down: the periodic retry scan sends them later
-                logger.warning("could not queue %d deliveries; the retry scan will send them", len(ids) - start)
+                logger.warning("could not queue %d %s; the retry scan will send them", len(ids) - start, what)
                 break
 
     transaction.on_commit(send)
+
+
+def queue_deliveries(ids):
+    from .tasks import deliver_many_task
+
+    queue_on_commit(deliver_many_task, ids, chunk=QUEUE_CHUNK, what="deliveries")
 
 
 # ------------------------------------------------------------------------------------------------ gateways

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from linkage.notify import queue_on_commit
 from linkage.webhooks import post_signed
 from linkage.workdays import TIMEZONE
 
@@ -55,21 +56,9 @@ def emit(event_type, *, organisation_ids, data, occurred_at=None):
 
 
 def queue(ids):
-    ids = list(ids)
-    if not ids:
-        return
+    from .tasks import deliver_webhooks_task
 
-    def send():
-        from .tasks import deliver_webhooks_task
-
-        for start in range(0, len(ids), QUEUE_CHUNK):
-            try:
-                deliver_webhooks_task.delay(ids[start : start + QUEUE_CHUNK])
-            except Exception:  # broker down: the beat's retry scan sends them
-                logger.warning("could not queue %d webhook deliveries; the retry scan will send them", len(ids))
-                break
-
-    transaction.on_commit(send)
+    queue_on_commit(deliver_webhooks_task, ids, chunk=QUEUE_CHUNK, what="webhook deliveries")
 
 
 def body_of(event):
