@@ -57,6 +57,26 @@ def recompute_deadline(notice):
     return rule_text, deadline
 
 
+def deadline_fields(rule_text, deadline):
+    """The notice's columns for a deadline, as `serve_notice` writes them."""
+    return {"due_at": deadline.due_at, "deadline_provisional": deadline.provisional, "deadline_rule": rule_text,
+            "deadline_explanation": deadline.as_dict()}
+
+
+def move_deadline(notice, *, actor, rule_text, deadline, reason):
+    """Give a served notice a new clock (a calendar change, a tracked request's finding or status reply) and record
+    the move: a `deadline_moved` event with the deadline before and after, and why."""
+    previous = notice.due_at
+    fields = deadline_fields(rule_text, deadline)
+    for name, value in fields.items():
+        setattr(notice, name, value)
+    notice.save(update_fields=[*fields, "updated_at"])
+    NOTICE_MACHINE.note(notice, "deadline_moved", actor, reason=reason,
+                        data={"previous_due_at": previous.isoformat() if previous else None,
+                              "due_at": deadline.due_at.isoformat(), "provisional": deadline.provisional,
+                              "rule": rule_text})
+
+
 def recompute_open_deadlines(*, dates, actor=None, reason=""):
     """After a calendar change, recompute every open notice whose period spans a changed date; save the ones that
     moved and write a `deadline_moved` event for each (from, to, why). Returns the notices that moved."""
@@ -76,16 +96,7 @@ def recompute_open_deadlines(*, dates, actor=None, reason=""):
         rule_text, deadline = recompute_deadline(notice)
         if deadline.due_at == notice.due_at and deadline.provisional == notice.deadline_provisional:
             continue
-        previous = notice.due_at
-        notice.due_at, notice.deadline_provisional = deadline.due_at, deadline.provisional
-        notice.deadline_rule, notice.deadline_explanation = rule_text, deadline.as_dict()
-        notice.save(update_fields=["due_at", "deadline_provisional", "deadline_rule", "deadline_explanation",
-                                   "updated_at"])
-        NOTICE_MACHINE.record(
-            notice, "deadline_moved", actor, from_state=notice.state, to_state=notice.state, reason=reason,
-            data={"previous_due_at": previous.isoformat(), "due_at": deadline.due_at.isoformat(),
-                  "provisional": deadline.provisional},
-        )
+        move_deadline(notice, actor=actor, rule_text=rule_text, deadline=deadline, reason=reason)
         moved.append(notice)
     return moved
 

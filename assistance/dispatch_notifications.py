@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from linkage.notify import Message, notify
 from linkage.workdays import TIMEZONE
-from members.models import User
-from members.recipients import contacts_by_unit, court_leaders, recipients_by_unit, user_recipients
+from members.recipients import committee_users, contacts_by_unit, court_leaders, recipients_by_unit, user_recipients
 
 
 def _link(dispatch):
@@ -34,11 +33,6 @@ def police_recipients(police_id):
     if leader is not None and leader.key not in {recipient.key for recipient in people}:
         people.append(leader)
     return people
-
-
-def committee_users(jurisdiction_id):
-    return list(User.objects.filter(role="committee", is_active=True,
-                                    organisation__jurisdiction_id=jurisdiction_id).order_by("pk"))
 
 
 def dispatch_requested(dispatch):

@@ -135,12 +135,6 @@ def tracked_deadline(notice, served_at):
     return status_deadline(tracking, tracking.last_status_at or served_at)
 
 
-def deadline_fields(rule_text, deadline):
-    """The notice's columns for a deadline, as `serve_notice` writes them."""
-    return {"due_at": deadline.due_at, "deadline_provisional": deadline.provisional, "deadline_rule": rule_text,
-            "deadline_explanation": deadline.as_dict()}
-
-
 # ------------------------------------------------------------------------------------------------ documents
 
 

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from linkage.notify import Message, Recipient
+from linkage.notify import Message
 from linkage.reminders import send_reminders
 from linkage.workdays import TIMEZONE
-from members.recipients import court_leaders
+from members.recipients import court_leaders, user_recipients
 
 from .tracking_models import DetentionState, DetentionSuggestion
 
@@ -30,12 +30,13 @@ def scan_detention_reminders(now=None, *, batch_size=SCAN_BATCH):
             .select_related("notice__case", "notice__unit", "notice__created_by", "notice__debtor")
             .select_for_update(skip_locked=True, of=("self",)).order_by("due_at", "pk")[:batch_size]
         )
-        batch = []
+        leaders, batch = {}, []  # each court's leaders read once per scan
         for suggestion in suggestions:
             notice = suggestion.notice
             late = suggestion.due_at < now
-            people = [notice.created_by, *(court_leaders(notice.court_id) if late else [])]
-            recipients = [Recipient.from_user(user) for user in people if user.is_active]
+            if late and notice.court_id not in leaders:
+                leaders[notice.court_id] = court_leaders(notice.court_id)
+            recipients = user_recipients([notice.created_by, *(leaders[notice.court_id] if late else [])])
             due = timezone.localtime(suggestion.due_at, TIMEZONE)
             stage = "detention_overdue" if late else "detention_due_soon"
             batch.append((suggestion.pk, stage, suggestion.due_at, recipients, Message(

@@ -277,11 +277,12 @@ def remind_special_notifications(now=None):
         tasks = list(SpecialDebtorNotification.objects.select_for_update(skip_locked=True, of=("self",))
                      .filter(done_on__isnull=True).exclude(case__status__in=CONCLUDED_STATUSES)
                      .select_related("case__created_by", "debtor").order_by("created_at", "id")[:5000])
+        deadlines = deadlines_of(tasks)  # one calendar read for the batch, not one per task
         batch = []
         for task in tasks:
             recipients = user_recipients([task.case.created_by])
             if recipients:
                 batch.append((task.pk, REMINDER_KIND, morning, recipients,
-                              lambda task=task: _reminder_message(task, deadline_of(task), today)))
+                              lambda task=task: _reminder_message(task, deadlines[task.pk], today)))
         return send_reminders(batch, content_type=ContentType.objects.get_for_model(SpecialDebtorNotification))
 

@@ -8,7 +8,6 @@ decides the rest. A create answers 201 with what it made; every other move answe
 as it stands.
 """
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,9 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from assistance.api.support import DOWNLOAD_RENDERERS, NO_FORMAT, file_response_headers
-from linkage.api import NamedChoiceField, validated
+from linkage.api import DOWNLOAD_RENDERERS, NO_FORMAT, NamedChoiceField, validated
 from linkage.errors import TransitionNotAllowed
+from linkage.pdf import pdf_response
 from linkage.text import DOCUMENT_MAX, REASON_MAX, ApiTextField
 from members.models import Organisation
 from members.selectors import jurisdiction_id_of
@@ -264,7 +263,7 @@ class MeetingMovesMixin:
         if not documents.minutes_readable(meeting, request.user):
             raise TransitionNotAllowed(f"会议当前状态为“{meeting.get_state_display()}”，没有可取得的会议纪要。",
                                        state=meeting.state)
-        return _pdf(documents.minutes_pdf(meeting), documents.minutes_filename(meeting))
+        return pdf_response(documents.minutes_pdf(meeting), documents.minutes_filename(meeting), as_attachment=False)
 
     @extend_schema(summary="会议通知 PDF", operation_id="meetings_notice_pdf_retrieve",
                    description="与会议页面的会议通知 PDF 相同：可查看该会议的用户均可取得；已取消的会议返回 409。",
@@ -274,16 +273,13 @@ class MeetingMovesMixin:
         if not documents.meeting_notice_readable(meeting):
             raise TransitionNotAllowed(f"会议当前状态为“{meeting.get_state_display()}”，没有会议通知。",
                                        state=meeting.state)
-        return _pdf(documents.meeting_notice_pdf(meeting), documents.meeting_notice_filename(meeting))
+        return pdf_response(documents.meeting_notice_pdf(meeting), documents.meeting_notice_filename(meeting),
+                            as_attachment=False)
 
 
 def _own_meeting(user):
     """A meeting of the caller's jurisdiction, unsaved: what the committee's role is checked against on create."""
     return Meeting(jurisdiction_id=jurisdiction_id_of(user))
-
-
-def _pdf(content, filename):
-    return file_response_headers(HttpResponse(content, content_type="application/pdf"), filename, as_attachment=False)
 
 
 # The PDFs keep their file names in the path (no trailing slash), so they are routed by hand in `api_urls`.

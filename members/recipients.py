@@ -39,6 +39,12 @@ def court_leaders(court_id):
     return list(User.objects.filter(organisation_id=court_id, role=UserRole.LEADER, is_active=True).order_by("pk"))
 
 
+def committee_users(jurisdiction_id):
+    """The active users of the jurisdiction's political-legal committee, who are told of escalations."""
+    return list(User.objects.filter(organisation__jurisdiction_id=jurisdiction_id, role=UserRole.COMMITTEE,
+                                    is_active=True).order_by("pk"))
+
+
 def contacts_by_unit(organisation_ids, roles=("A", "B", "L")):
     """{unit id: {role: Recipient}} of the units' current contacts in these roles (A, B, the unit's leader L), each
     carrying its unit's work-chat groups: what the reminder ladders address, step by step (two queries)."""

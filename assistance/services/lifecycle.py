@@ -9,7 +9,7 @@ from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, clip
 
 from .. import notifications, webhooks
-from ..deadlines import serving_deadline
+from ..deadlines import deadline_fields, serving_deadline
 from ..machines import NOTICE_MACHINE
 from ..tracking import TRACKING_MACHINE
 from ..tracking_models import Tracking
@@ -40,8 +40,7 @@ def serve_notice(*, actor, notice, at=None):
     NOTICE_MACHINE.move(
         notice, "serve", actor, role=False, at=served_at,
         data={"due_at": deadline.due_at.isoformat(), "rule": rule_text, "provisional": deadline.provisional},
-        served_at=served_at, due_at=deadline.due_at, deadline_provisional=deadline.provisional,
-        deadline_rule=rule_text, deadline_explanation=deadline.as_dict(),
+        served_at=served_at, **deadline_fields(rule_text, deadline),
     )
     record_terms_at_service(notice)
     notifications.notice_served(notice)

@@ -16,6 +16,7 @@ from linkage.text import REASON_MAX
 from linkage.workdays import TIMEZONE, add_hours
 from members.recipients import court_leaders, unit_recipients, user_recipients
 
+from ..deadlines import deadline_fields, move_deadline
 from ..machines import NOTICE_MACHINE
 from ..models import ReplyOutcome
 from ..tracking import (
@@ -25,7 +26,6 @@ from ..tracking import (
     TRACKED_MEASURES,
     TRACKING_MACHINE,
     VEHICLE,
-    deadline_fields,
     finding_deadline,
     status_deadline,
     status_every_days,
@@ -105,17 +105,6 @@ def _lock(notice):
     return notice, tracking
 
 
-def _move_clock(notice, actor, rule_text, deadline, reason):
-    previous = notice.due_at
-    fields = deadline_fields(rule_text, deadline)
-    for name, value in fields.items():
-        setattr(notice, name, value)
-    notice.save(update_fields=[*fields, "updated_at"])
-    NOTICE_MACHINE.note(notice, "deadline_moved", actor, reason=reason,
-                        data={"previous_due_at": previous.isoformat() if previous else None,
-                              "due_at": deadline.due_at.isoformat(), "rule": rule_text})
-
-
 # ------------------------------------------------------------------------------------------------ the police
 
 
@@ -146,7 +135,7 @@ def report_status(*, actor, notice, text=""):
     TRACKING_MACHINE.move(tracking, "status_report", actor, role=False, reason=text, at=now, last_status_at=now,
                           status_reports=tracking.status_reports + 1)
     rule_text, deadline = status_deadline(tracking, now)
-    _move_clock(notice, actor, rule_text, deadline, "查找情况反馈")
+    move_deadline(notice, actor=actor, rule_text=rule_text, deadline=deadline, reason="查找情况反馈")
     return tracking
 
 
@@ -166,7 +155,7 @@ def record_finding(*, actor, notice, found_at=None, place=""):
     notice, tracking = _lock(notice)
     TRACKING_MACHINE.check(tracking, "record_finding", actor)
     rule_text, deadline = _finding(notice, tracking, actor, found_at, place, recorded_at=timezone.now())
-    _move_clock(notice, actor, rule_text, deadline, "公安机关记录发现")
+    move_deadline(notice, actor=actor, rule_text=rule_text, deadline=deadline, reason="公安机关记录发现")
     _tell_court(notice, "tracking_found", "【已发现】" if notice.measure.code == LOCATE else "【已查扣】",
                 f"公安机关于{_when(tracking.found_at)}在{tracking.found_place}"
                 f"{'发现被执行人' if notice.measure.code == LOCATE else '查扣车辆'}，"

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkage.errors import ApplicationError
-from linkage.notify import Message, Recipient, notify
-from members.models import User
+from linkage.notify import Message, notify
+from members.recipients import committee_users, user_recipients
 
 from ..machines import REPORT, report_clerk
 from ..models import AnnualReport, ReportState
@@ -67,9 +67,7 @@ def send_annual_report(*, actor, report):
     """The clerk sends the report to the committee (报送): it is frozen and the committee's users are told."""
     report = REPORT.lock(report)
     REPORT.move(report, "send", actor, sent_by=actor, sent_at=timezone.now())
-    committee = User.objects.filter(role="committee", is_active=True,
-                                    organisation__jurisdiction_id=report.court.jurisdiction_id)
-    notify([Recipient.from_user(user) for user in committee],
+    notify(user_recipients(committee_users(report.court.jurisdiction_id)),
            Message(kind="annual_report", title=f"【年度报告】{report.title}",
                    body=f"{report.court.name}已报送{report.year}年度执行联动工作情况报告。",
                    link=reverse("meetings:report-detail", args=[report.pk])),
