@@ -40,6 +40,14 @@ def _counted(n: int) -> str:
     return _section(high, leading=True) + "万" + joiner + (_section(low, leading=False) if low else "")
 
 
+def arabic_date(value) -> str:
+    """2026年3月20日: GB/T 9704-2012 writes dates in Arabic numerals, without zero padding (also how a date reads in
+    a message). An aware datetime is taken on its Asia/Shanghai day."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def chinese_date(value) -> str:
     """The date in the style of the court's documents: 二〇二六年三月二日, 二〇二六年十月十日, 二〇二六年十二月三十一日.
 

@@ -10,7 +10,7 @@ Each `*_context` gathers the facts a document shows, worded as on the document; 
 
 from django.utils import timezone
 
-from linkage.numerals import chinese_ordinal
+from linkage.numerals import arabic_date, chinese_ordinal
 from linkage.pdf import render_pdf
 from linkage.workdays import TIMEZONE
 from members.models import Organisation
@@ -20,13 +20,6 @@ from .services.common import ADDRESSED, invited_attendances
 
 TYPE_AREA_WIDTH_MM = 156
 BANNER_MAX_PT = 36
-
-
-def arabic_date(value):
-    """2026年3月20日: GB/T 9704-2012 writes dates in Arabic numerals, without zero padding."""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value, TIMEZONE).date() if timezone.is_aware(value) else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def banner_size(text):

@@ -20,16 +20,12 @@ from cases.models import PartyKind, PartyRole
 from linkage.dates import local_date, require_past_date
 from linkage.errors import ApplicationError
 from linkage.identifiers import age_on
+from linkage.numerals import arabic_date
 
 from ..models import DeletionGround, Listing, ListingState
 
 ADULT_AGE = 18
 APPLICANT_BAR_MONTHS = 6
-
-
-def day_text(day):
-    """2026年6月1日: how a date reads in a refusal."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def add_months(day, months):
@@ -69,7 +65,7 @@ def require_adult_on(id_number, decided_on, field="debtor"):
     """The person's age on the decision date, refused when under 18 (法释〔2017〕7号 art. 3)."""
     age = debtor_age_on(id_number, decided_on, field)
     if age < ADULT_AGE:
-        raise ApplicationError(f"被执行人在决定之日（{day_text(decided_on)}）未满十八周岁（{age}周岁），"
+        raise ApplicationError(f"被执行人在决定之日（{arabic_date(decided_on)}）未满十八周岁（{age}周岁），"
                                "不得纳入失信被执行人名单。", field=field)
     return age
 
@@ -106,11 +102,11 @@ def require_no_applicant_bar(*, case_id, debtor_id, applicant, applied_on, field
     if bar is None or applied_on > bar[2]:
         return
     listing, deleted_on, last_day = bar
-    requested = (f"于{day_text(listing.deletion_requested_on)}" if listing.deletion_requested_on else "")
+    requested = (f"于{arabic_date(listing.deletion_requested_on)}" if listing.deletion_requested_on else "")
     raise ApplicationError(
-        f"申请执行人{applicant.name}{requested}书面申请删除该被执行人的失信信息，本院已于{day_text(deleted_on)}删除；"
-        f"依照法释〔2017〕7号第十条第二款，六个月内（至{day_text(last_day)}）申请执行人不得再次申请将其纳入失信被执行人名单，"
-        f"自{day_text(reapply_from(deleted_on))}起方可申请。", field=field)
+        f"申请执行人{applicant.name}{requested}书面申请删除该被执行人的失信信息，本院已于{arabic_date(deleted_on)}删除；"
+        f"依照法释〔2017〕7号第十条第二款，六个月内（至{arabic_date(last_day)}）申请执行人不得再次申请将其纳入失信被执行人名单，"
+        f"自{arabic_date(reapply_from(deleted_on))}起方可申请。", field=field)
 
 
 def check_approvable(listing):
@@ -120,7 +116,7 @@ def check_approvable(listing):
     organisation)."""
     today = timezone.localdate()
     if listing.decided_on > today:
-        raise ApplicationError(f"决定日期（{day_text(listing.decided_on)}）晚于今天，不能批准发布。请撤回后重新提请。")
+        raise ApplicationError(f"决定日期（{arabic_date(listing.decided_on)}）晚于今天，不能批准发布。请撤回后重新提请。")
     if listing.applicant_id:
         require_no_applicant_bar(case_id=listing.case_id, debtor_id=listing.debtor_id, applicant=listing.applicant,
                                  applied_on=listing.applied_on, field=None)
