@@ -41,6 +41,10 @@ class ListingState(models.TextChoices):
     REVOKED = "revoked", "已撤销"
     EXPIRED = "expired", "已到期"
     WITHDRAWN = "withdrawn", "已撤回"
+    # Punishment suspended: a grace granted on a written promise to pay (off the public search, pushed as suspended,
+    # its restriction order paused), or a credit repair that suspends the listing. Never published when the grace
+    # was granted before approval (`published_on` is empty).
+    SUSPENDED = "suspended", "暂缓惩戒"
 
 
 # States in which the debtor is on the public list and punished.
@@ -51,8 +55,12 @@ ACTIVE_STATES = (ListingState.PUBLISHED,)
 COURT_LEADER = leader_of("court_id", "只有本院执行局领导可以批准。")
 COURT_STAFF = court_staff_of("court_id", "只有本院执行人员可以办理。")
 SYSTEM = Role(lambda actor, obj: False, "到期移出由系统办理。")
+# Suspending and resuming punishment are made only by a grace's or a credit repair's decision, whose own table says who
+# may make it (blacklist.credit_models); no user is offered them on the listing.
+BY_DECISION = Role(lambda actor, obj: False, "暂缓惩戒、恢复惩戒须通过暂缓或信用修复决定办理。")
 
-LIVE = (ListingState.PUBLISHED, ListingState.SHIELDED)
+# States in which the listing is on the list (published, shielded or suspended): it can still leave it.
+LIVE = (ListingState.PUBLISHED, ListingState.SHIELDED, ListingState.SUSPENDED)
 LISTING_MOVES = {
     "approve": Move({ListingState.PROPOSED}, ListingState.PUBLISHED, "批准发布", COURT_LEADER),
     "withdraw": Move({ListingState.PROPOSED}, ListingState.WITHDRAWN, "撤回", COURT_STAFF),
@@ -61,13 +69,18 @@ LISTING_MOVES = {
     "delete": Move(LIVE, ListingState.DELETED, "删除", COURT_STAFF),
     "revoke": Move(LIVE, ListingState.REVOKED, "撤销", COURT_STAFF),
     "expire": Move(LIVE, ListingState.EXPIRED, "到期移出", SYSTEM),
+    # Grace (暂缓采取失信惩戒措施) and credit repair suspend punishment, before or after publication; a broken grace
+    # resumes it (published on that day when it never was). Their services check the actor (BY_DECISION).
+    "suspend": Move({ListingState.PROPOSED, ListingState.PUBLISHED}, ListingState.SUSPENDED, "暂缓惩戒", BY_DECISION),
+    "resume": Move({ListingState.SUSPENDED}, ListingState.PUBLISHED, "恢复惩戒", BY_DECISION),
     # A correction of the published fields keeps the state.
     "correct": Move({ListingState.PROPOSED, *LIVE}, None, "更正", COURT_STAFF),
 }
 # Steps of a listing's history that are not moves: its creation, and a deletion ground recorded for the clerk.
 LISTING_NAMES = {"propose": "提请纳入", "removal_due": "出现删除事由"}
 # The moves joint-punishment units must learn of: their events are the push feed.
-PUSHED_ACTIONS = frozenset({"approve", "shield", "unshield", "delete", "revoke", "expire", "correct"})
+PUSHED_ACTIONS = frozenset({"approve", "shield", "unshield", "delete", "revoke", "expire", "correct", "suspend",
+                            "resume"})
 
 
 class DeletionGround(models.TextChoices):
@@ -80,6 +93,7 @@ class DeletionGround(models.TextChoices):
     SUSPENDED = "suspended", "因审判监督或破产程序，人民法院依法裁定对失信被执行人中止执行"
     NO_ENFORCEMENT = "no_enforcement", "人民法院依法裁定不予执行"
     TERMINATED = "terminated", "人民法院依法裁定终结执行"
+    CREDIT_REPAIRED = "credit_repaired", "被执行人申请信用修复，经人民法院审查准予提前删除"
 
 
 class Listing(models.Model):
@@ -159,7 +173,7 @@ class Listing(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["debtor", "case"], condition=Q(state__in=["proposed", "published",
-                                                                                       "shielded"]),
+                                                                                       "shielded", "suspended"]),
                                     name="one_live_listing_per_debtor_and_case",
                                     violation_error_message="该被执行人在本案中已有尚未移出的失信名单记录。"),
             models.CheckConstraint(condition=Q(ground=1, period_years__isnull=True) | Q(ground__gte=2, ground__lte=6,
@@ -334,6 +348,7 @@ class ScreeningHit(models.Model):
 class RestrictionState(models.TextChoices):
     ACTIVE = "active", "生效"
     LIFTED = "lifted", "已解除"
+    PAUSED = "paused", "暂停执行"  # while its listing's punishment is suspended by a grace
 
 
 class RestrictionOrder(models.Model):
@@ -368,10 +383,13 @@ class RestrictionOrder(models.Model):
 
 # An order is lifted by a clerk of the case's court, or with its listing when that leaves the list (the listing's
 # service has checked the actor and passes role=False).
+RESTRICTION_CLERK = Role(lambda actor, order: actor.is_clerk and actor.organisation_id == order.case.court_id,
+                         "只有本院执行员可以办理此事项。")
 RESTRICTION_MACHINE = Machine(noun="限制消费令", state_field="state", related=("case",), moves={
-    "lift": Move({RestrictionState.ACTIVE}, RestrictionState.LIFTED, "解除", Role(
-        lambda actor, order: actor.is_clerk and actor.organisation_id == order.case.court_id,
-        "只有本院执行员可以办理此事项。")),
+    "lift": Move({RestrictionState.ACTIVE, RestrictionState.PAUSED}, RestrictionState.LIFTED, "解除", RESTRICTION_CLERK),
+    # With its listing's grace (the grace's service checks the actor and passes role=False).
+    "pause": Move({RestrictionState.ACTIVE}, RestrictionState.PAUSED, "暂停", RESTRICTION_CLERK),
+    "resume": Move({RestrictionState.PAUSED}, RestrictionState.ACTIVE, "恢复", RESTRICTION_CLERK),
 })
 
 
@@ -384,6 +402,14 @@ class CorrectionState(models.TextChoices):
     REJECTED = "rejected", "驳回"
 
 
+class CorrectionKind(models.TextChoices):
+    """What a request about the list says is wrong (the priority queue's kinds, 云府 item 5)."""
+
+    DATA = "inaccurate_data", "信息不准确"
+    WRONG_LISTING = "wrong_listing", "错误纳入"
+    OBJECTION = "credit_objection", "征信异议"
+
+
 class CorrectionRequest(models.Model):
     """A debtor's correction request (纠错, 法释〔2017〕7号 art. 11-12): reviewed within 15 days; the applicant may ask
     for reconsideration within 10 days of the decision, which the higher court decides within 15 days."""
@@ -391,6 +417,7 @@ class CorrectionRequest(models.Model):
     listing = models.ForeignKey(Listing, verbose_name="名单", on_delete=models.PROTECT,
                                 related_name="correction_requests")
     applicant = models.CharField("申请人", max_length=100, validators=[NameValidator("申请人")])
+    kind = models.CharField("申请类型", max_length=20, choices=CorrectionKind.choices, default=CorrectionKind.DATA)
     contact = models.CharField("联系方式", max_length=100, blank=True)
     content = BoundedTextField("纠正事项和理由", max_chars=TEXT_MAX)
     received_on = models.DateField("收到日期", validators=[PastDateValidator("收到日期")])
@@ -464,3 +491,6 @@ CORRECTION_MACHINE = CorrectionMachine(noun="纠错申请", related=("listing",)
     "reject": "该纠错申请已审查。",
     "reconsider": "只有被驳回且尚未申请复议的纠错申请可以申请复议。",
 })
+
+
+from .credit_models import *  # noqa: E402,F401,F403  grace and credit repair (issue 22), in their own module

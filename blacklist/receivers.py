@@ -4,7 +4,7 @@ transaction."""
 from cases.models import CaseStatus
 
 from .listings import services
-from .models import ListingState
+from .models import LIVE
 
 # A case's status that gives a ground for deleting its listings: the court must delete them within 3 working days.
 REMOVAL_GROUNDS = {CaseStatus.CONCLUDED: "performed", CaseStatus.TERMINATED: "terminated",
@@ -12,7 +12,7 @@ REMOVAL_GROUNDS = {CaseStatus.CONCLUDED: "performed", CaseStatus.TERMINATED: "te
 
 
 def _record_removal_ground(case, actor, ground):
-    for listing in case.listings.filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED]):
+    for listing in case.listings.filter(state__in=LIVE):
         services.record_removal_ground(actor=actor, listing=listing, ground=ground)
 
 

@@ -241,3 +241,6 @@ class SpecialDebtorNotification(models.Model):
     @property
     def is_done(self):
         return self.done_on is not None
+
+
+from .abuse_models import *  # noqa: E402,F401,F403  abuse of process on record (issue 22), in its own module

@@ -18,7 +18,7 @@ from linkage.errors import ApplicationError, PermissionDenied
 from linkage.pagination import CappedCountPaginator
 from members.selectors import jurisdiction_id_of
 
-from ..models import Listing, ListingAcknowledgement, ListingEvent, ListingState
+from ..models import LIVE, Listing, ListingAcknowledgement, ListingEvent
 
 JOINT_PUNISHMENT_MEASURES = ("restrict_qualification", "publish")
 FEED_MAX_LIMIT = 200
@@ -37,7 +37,7 @@ def listings_visible_to(user):
 def removals_due(listings):
     """Listings still on the list (published or shielded) that a ground for deletion has given a removal deadline:
     the clerk's home card and the listing list's `removal_due` filter, the same rows."""
-    return listings.filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED], removal_due_at__isnull=False)
+    return listings.filter(state__in=LIVE, removal_due_at__isnull=False)
 
 
 def pushed_events(jurisdiction_id):

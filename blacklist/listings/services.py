@@ -24,6 +24,7 @@ from members.selectors import jurisdiction_id_of
 
 from ..models import (
     LISTING_MACHINE,
+    LIVE,
     RESTRICTION_MACHINE,
     DeletionGround,
     Listing,
@@ -341,7 +342,7 @@ def expire_due_listings(today=None):
     expired = 0
     with transaction.atomic():
         for listing in (Listing.objects.select_for_update(skip_locked=True)
-                        .filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED], ends_on__lt=today)):
+                        .filter(state__in=LIVE, ends_on__lt=today)):
             due_at = removal_deadline(listing.ends_on)
             _lift_restriction_with(listing, None, "失信名单纳入期限届满")
             LISTING_MACHINE.move(listing, "expire", None, role=False, reason="纳入期限届满",
@@ -377,7 +378,7 @@ def record_removal_ground(*, actor, listing, ground, arose_on=None):
     and the legal deadline (3 working days), so the clerk is reminded and a late deletion shows as a breach.
     The listing stays on the list until the court deletes it."""
     listing = LISTING_MACHINE.lock(listing)
-    if listing.state not in (ListingState.PUBLISHED, ListingState.SHIELDED) or listing.ground_arose_on:
+    if listing.state not in LIVE or listing.ground_arose_on:
         return listing
     arose_on = arose_on or timezone.localdate()
     listing.deletion_ground, listing.ground_arose_on = ground, arose_on
@@ -391,7 +392,7 @@ def record_removal_ground(*, actor, listing, ground, arose_on=None):
 def removal_breaches(*, court_id=None, now=None):
     """Listings still on the list after their legal removal deadline (the leader's dashboard)."""
     now = now or timezone.now()
-    queryset = Listing.objects.filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED],
+    queryset = Listing.objects.filter(state__in=LIVE,
                                       removal_due_at__lt=now)
     return queryset.filter(court_id=court_id) if court_id else queryset
 
@@ -406,7 +407,7 @@ def remind_removals(now=None):
     now = now or timezone.now()
     with transaction.atomic():
         listings = list(Listing.objects.select_for_update(skip_locked=True, of=("self",))
-                        .filter(state__in=[ListingState.PUBLISHED, ListingState.SHIELDED], removal_due_at__isnull=False)
+                        .filter(state__in=LIVE, removal_due_at__isnull=False)
                         .select_related("proposed_by"))
         batch = [
             (listing.pk, "removal_due", listing.removal_due_at, [Recipient.from_user(listing.proposed_by)],
