@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.models import AbuseFinding
+from cases.models import AbuseFinding, Case
 
 from ..models import CreditRepair, GraceInstalment, GracePeriod, Listing, ListingEvent, RestrictionOrder
 
@@ -112,7 +112,7 @@ def _finding(finding):
 
 def build_report(party):
     """The report's content for a party of a case, as things stand now (see the module's docstring)."""
-    case = party.case
+    case = Case.objects.select_related("court").get(pk=party.case_id)  # as it is now, not as the caller read it
     listings = (Listing.objects.filter(debtor=party).order_by("decided_on", "id")
                 .prefetch_related(Prefetch("events", queryset=ListingEvent.objects.order_by("at", "id"))))
     orders = RestrictionOrder.objects.filter(debtor=party).order_by("issued_on", "id")
