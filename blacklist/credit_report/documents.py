@@ -4,6 +4,8 @@ style, every section with its figures (an empty section says 无). Amounts are s
 
 import datetime
 
+from django.utils import timezone
+
 from linkage.numerals import arabic_date, chinese_date, chinese_ordinal
 from linkage.pdf import render_pdf
 
@@ -45,8 +47,8 @@ def report_context(report):
     sections = [{"key": key, "title": f"{chinese_ordinal(index)}、{title}"}
                 for index, (key, title) in enumerate(SECTION_TITLES, start=1)]
     return {"report": report, "r": content, "sections": {row["key"]: row["title"] for row in sections},
-            "generated_cn": chinese_date(report.generated_at), "generated_display": display_date(
-                report.generated_at.isoformat())}
+            "generated_cn": chinese_date(report.generated_at),
+            "generated_display": display_date(timezone.localtime(report.generated_at).isoformat())}
 
 
 def credit_report_pdf(report):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from blacklist.credit_report import services
 from blacklist.credit_report.content import SECTIONS, build_report
-from blacklist.credit_report.documents import SECTION_TITLES, credit_report_pdf
+from blacklist.credit_report.documents import SECTION_TITLES, credit_report_pdf, display_date
 from blacklist.listings import services as listing_services
 from blacklist.models import (
     CreditRepair,
@@ -23,12 +23,11 @@ from blacklist.models import (
     GraceInstalment,
     GracePeriod,
     ListingEvent,
-    RestrictionOrder,
 )
 from cases import services as case_services
 from cases.abuse import record_abuse_finding, withdraw_abuse_finding
-from cases.models import Case
-from linkage.numerals import arabic_date
+from cases.models import Case, Party
+from linkage.numerals import arabic_date, chinese_ordinal
 from tests import factories
 from tests.assistance.helpers import file_case
 
@@ -53,7 +52,7 @@ def world(clerk, leader):
     granted credit repair with its certificate, and two abuse findings (one withdrawn)."""
     case = file_case(clerk)
     Case.objects.filter(pk=case.pk).update(performed_amount=Decimal("120000.50"))
-    debtor = case.parties.debtors().get()
+    debtor = Party.objects.get(pk=case.parties.debtors().get().pk)  # with the case as updated
     listing = listing_services.propose_listing(actor=clerk, debtor=debtor, ground=3, facts="转移财产规避执行。",
                                                decided_on=datetime.date(2026, 11, 20))
     listing = listing_services.approve_listing(actor=leader, listing=listing, reason="同意。")
@@ -95,6 +94,7 @@ def test_the_json_has_every_section_and_the_exact_figures(world):
     assert (row["ground"], row["state"], row["state_display"]) == (3, "deleted", "已删除")
     assert (row["decided_on"], row["published_on"], row["ended_on"]) == ("2026-11-20", today, today)
     assert row["ends_on"] == listing.ends_on.isoformat()
+    assert (row["performed"], row["unperformed"]) == ("120000.50", "266499.50")  # as published
     assert row["deletion_ground_display"] == "被执行人申请信用修复，经人民法院审查准予提前删除"
     assert [event["action"] for event in row["history"]] == list(
         ListingEvent.objects.filter(listing=listing).order_by("at", "id").values_list("action", flat=True))
@@ -130,12 +130,13 @@ def test_the_pdf_shows_every_section_and_the_same_figures(world, clerk):
     report = services.regenerate_report(actor=clerk, party=world["debtor"])
     text = pdf_text(credit_report_pdf(report))
     for index, (_, title) in enumerate(SECTION_TITLES, start=1):
-        assert title in text, title
+        assert f"{chinese_ordinal(index)}、{title}" in text, title
     data = report.data
     listing, grace, repair = data["listings"][0], data["graces"][0], data["credit_repairs"][0]
     finding = data["abuse_findings"][0]
+    generated = "".join(display_date(timezone.localtime(report.generated_at).isoformat()).split())  # Beijing time
     expected = [
-        report.number, "王堃", data["party"]["identifier"], "（2026）粤0103执1234号", cn("2026-03-02"),
+        report.number, generated, "王堃", data["party"]["identifier"], "（2026）粤0103执1234号", cn("2026-03-02"),
         "广州市荔湾区人民法院（2025）粤0103民初4567号", "386500.00元", "120000.50元", "266499.50元",
         listing["ground_display"], cn(listing["decided_on"]), cn(listing["published_on"]), cn(listing["ends_on"]),
         "提请纳入", "批准发布", "准予信用修复。", cn(data["restriction_orders"][0]["issued_on"]), "已解除",
