@@ -15,6 +15,10 @@ class BlacklistConfig(AppConfig):
 
         case_status_changed.connect(receivers.record_ground_of_case_status, dispatch_uid="blacklist_case_status")
         case_performed.connect(receivers.record_ground_of_performance, dispatch_uid="blacklist_case_performed")
+        # A concluded case's parties get their judicial credit reports (after the grounds above are recorded).
+        from .credit_report.services import generate_on_conclusion
+
+        case_status_changed.connect(generate_on_conclusion, dispatch_uid="blacklist_credit_report")
         # The public search's cached answers go when a listing changes (blacklist/public/search.py).
         post_save.connect(listing_changed, sender="blacklist.Listing", dispatch_uid="public-search-cache")
         post_delete.connect(listing_changed, sender="blacklist.Listing", dispatch_uid="public-search-cache-delete")

@@ -494,3 +494,4 @@ CORRECTION_MACHINE = CorrectionMachine(noun="纠错申请", related=("listing",)
 
 
 from .credit_models import *  # noqa: E402,F401,F403  grace and credit repair (issue 22), in their own module
+from .report_models import *  # noqa: E402,F401,F403  the judicial credit report (issue 22), in its own module

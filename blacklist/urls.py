@@ -6,6 +6,8 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .corrections import views as corrections
+from .credit_report import api as credit_report_api
+from .credit_report import views as credit_reports
 from .listings import push_views as pushes
 from .listings import views as listings
 from .listings.api import FeedAcknowledgeView, FeedView, ListingViewSet
@@ -23,6 +25,8 @@ urlpatterns = [
     # The public search (no login).
     path("public/debtors/", public.public_search_page, name="public-search"),
     path("public/captcha/<str:key>.png", public_captcha.captcha_image, name="public-captcha"),
+    # The party's own judicial credit report, once it passed the public credit check in this session.
+    path("public/credit/<int:party_id>/report.pdf", credit_reports.public_report_pdf, name="public-credit-report"),
     # Correction requests and pushes, before "listings/<int:pk>/<str:name>/" could read them as a listing's action.
     path("listings/corrections/", corrections.correction_list, name="correction-list"),
     path("listings/corrections/<int:pk>/", corrections.correction_detail, name="correction-detail"),
@@ -45,6 +49,10 @@ urlpatterns = [
     # Restriction orders, community postings (special-debtor notifications: `cases:special-notification`).
     path("restrictions/<int:pk>/pdf/", restrictions.restriction_order_pdf, name="restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions.community_posting_pdf, name="community-posting"),
+    # Judicial credit reports (from the case page).
+    path("credit-reports/parties/<int:party_id>/report.pdf", credit_reports.report_pdf, name="credit-report-pdf"),
+    path("credit-reports/parties/<int:party_id>/regenerate/", credit_reports.report_regenerate,
+         name="credit-report-regenerate"),
 ]
 
 router = SimpleRouter()
@@ -59,5 +67,9 @@ api_urlpatterns = [
     path("restrictions/<int:pk>/pdf/", restrictions_api.RestrictionOrderPdfView.as_view(), name="api-restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions_api.CommunityPostingPdfView.as_view(),
          name="api-community-posting"),
+    path("parties/<int:party_id>/credit-report/", credit_report_api.CreditReportView.as_view(),
+         name="api-credit-report"),
+    path("parties/<int:party_id>/credit-report.pdf", credit_report_api.CreditReportPdfView.as_view(),
+         name="api-credit-report-pdf"),
     *router.urls,
 ]

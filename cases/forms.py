@@ -6,7 +6,7 @@ from django import forms
 from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Organisation, OrganisationKind
 
-from .models import CaseStatus, NotificationLevel, NotificationMethod, PartyKind
+from .models import AbuseFinding, AbuseKind, CaseStatus, NotificationLevel, NotificationMethod, PartyKind
 
 PARTY_FLAG_FIELDS = ("is_deputy", "is_cppcc_member", "is_public_servant", "is_party_government_organ")
 # A party row counts as filled when any of these has a value; the rest (kind, flags) have defaults.
@@ -191,3 +191,23 @@ class SpecialNotificationForm(BootstrapFormMixin, forms.Form):
             if name in ("name", "document_number", "note"):
                 field.widget.attrs.setdefault("placeholder", field.label)
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} form-control-sm".strip()
+
+
+class AbuseFindingForm(BootstrapFormMixin, forms.Form):
+    """A finding of abuse of process against a party of the case (云府 item 17); `cases.abuse` holds the rules."""
+
+    party = forms.TypedChoiceField(label="当事人", coerce=int, choices=())
+    kind = forms.ChoiceField(label="行为类型", choices=AbuseKind.choices)
+    facts = FormTextField((AbuseFinding, "facts"), widget=forms.Textarea(attrs={"rows": 2}))
+    ruling_number = forms.CharField(label="认定文书文号", max_length=60,
+                                    widget=forms.TextInput(attrs={"placeholder": "如：（2026）粤5302民初12号之一"}))
+    ruled_on = forms.DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ruling_court = forms.CharField(label="作出认定的法院", max_length=100)
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [(p.pk, f"{p.name}（{p.get_role_display()}）") for p in parties]
+
+
+class AbuseWithdrawForm(BootstrapFormMixin, forms.Form):
+    reason = FormTextField((AbuseFinding, "withdraw_reason"), label="撤回理由")

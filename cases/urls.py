@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import special_views, views
+from . import abuse_views, special_views, views
 
 app_name = "cases"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/parties/<int:party_id>/subdistrict/", views.party_subdistrict, name="party-subdistrict"),
     path("<int:pk>/special-notifications/<int:notification_id>/", special_views.special_notification,
          name="special-notification"),
+    path("<int:pk>/abuse-findings/", abuse_views.abuse_finding_new, name="abuse-finding-new"),
+    path("<int:pk>/abuse-findings/<int:finding_id>/withdraw/", abuse_views.abuse_finding_withdraw,
+         name="abuse-finding-withdraw"),
 ]

@@ -15,7 +15,7 @@ from linkage.errors import ApplicationError
 from linkage.forms import run_action
 from linkage.pagination import CappedCountPaginator
 
-from . import services, special_views
+from . import abuse_views, services, special_views
 from .forms import (
     APPLICANT_ROWS,
     DEBTOR_ROWS,
@@ -182,8 +182,19 @@ def case_detail(request, pk):
             "may_sign": user.is_leader and user.organisation_id == case.court_id,
             "status_form": CaseStatusForm(initial={"status": case.status}) if editable else None,
             "lifting_statuses": [CaseStatus(status).label for status in CONCLUDED_STATUSES],
+            # Court staff of the case's court only: abuse of process on record and the judicial credit reports.
+            "abuse": abuse_views.section_for_page(case, user, parties),
+            "credit_reports": _credit_reports(case, user, parties),
         },
     )
+
+
+def _credit_reports(case, user, parties):
+    """Each party with its latest judicial credit report (blacklist's rows, read through the relation), for the
+    staff of the case's court; None for anybody else."""
+    if not (user.is_court_staff and user.organisation_id == case.court_id):
+        return None
+    return [(party, party.credit_reports.order_by("-generated_at", "-id").first()) for party in parties]
 
 
 def _attach_subdistrict_forms(case, parties):

@@ -34,9 +34,11 @@ from assistance.demo import credit_code, person
 from assistance.models import Notice, ReplyOutcome
 from assistance.services import dispatch as dispatch_services
 from blacklist.corrections import services as correction_services
+from blacklist.credit_report import services as credit_report_services
 from blacklist.listings import services as listing_services
 from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
 from blacklist.screening import services as screening
+from cases import abuse
 from linkage.models import Digest, Notification
 from linkage.preferences import save_preferences
 from meetings import services as meeting_services
@@ -289,6 +291,13 @@ def _blacklist(w):
     w.screening = screening.screen_applicants(
         actor=w.liaison_xa, source=ScreeningSource.SINGLE,
         applicants=[{"name": "赵某", "identifier": w.debtors[2].id_number}])
+    # Abuse of process on record against the published debtor, and its judicial credit report (so reading it writes
+    # nothing).
+    w.abuse_finding = abuse.record_abuse_finding(
+        actor=clerk, party=w.debtors[2], kind="sham_lease", facts="倒签租赁合同对抗拍卖。",
+        ruling_number="（2026）粤0103民初5号", ruled_on=timezone.localdate(), ruling_court="测试第一人民法院")
+    w.credit_party = w.debtors[2]
+    credit_report_services.generate_report(party=w.credit_party, reason="requested", actor=clerk)
 
 
 def _meetings(w):

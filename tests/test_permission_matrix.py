@@ -195,6 +195,15 @@ TABLE = {
         kwargs={"pk": "case", "notification_id": "special_notification"},
         data=lambda w: {f"special{w.special_notification.pk}-done_on": _today(),
                         f"special{w.special_notification.pk}-method": "letter", "action": "record"}),
+    # Abuse of process on record: the staff of the case's court only; the committee, which reads the case, gets 404.
+    "cases:abuse-finding-new": Row(
+        get=page(405), post=page(404, court1=acts(302)), kwargs={"pk": "case"},
+        data=lambda w: {"abuse-party": w.debtors[2].pk, "abuse-kind": "forged_evidence", "abuse-facts": "伪造收条。",
+                        "abuse-ruling_number": "（2026）粤0103民初6号", "abuse-ruled_on": _today(),
+                        "abuse-ruling_court": "测试第一人民法院"}),
+    "cases:abuse-finding-withdraw": Row(
+        get=page(405), post=page(404, court1=acts(302)), kwargs={"pk": "case", "finding_id": "abuse_finding"},
+        data=lambda w: {f"abuse{w.abuse_finding.pk}-reason": "错误登记。"}),
     # ---------------------------------------------------------------------------------------- assistance
     "assistance:draft": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
@@ -337,6 +346,11 @@ TABLE = {
     "blacklist:screening-results-xlsx": Row(get=page(404, x=200), kwargs={"pk": "screening"}),
     "blacklist:restriction-pdf": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
     "blacklist:community-posting": Row(get=page(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
+    # The judicial credit report: the case's court; the party itself only after the public check in its session.
+    "blacklist:credit-report-pdf": Row(get=page(404, court1=200), kwargs={"party_id": "credit_party"}),
+    "blacklist:credit-report-regenerate": Row(
+        get=page(405), post=page(404, court1=acts(302)), kwargs={"party_id": "credit_party"}),
+    "blacklist:public-credit-report": Row(get=everyone(404), kwargs={"party_id": "credit_party"}),
     # ------------------------------------------------------------------------------------------ meetings
     "meetings:list": Row(get=page(404, court=200, liaisons=200, committee=200, j2=200)),
     "meetings:create": Row(
@@ -675,6 +689,9 @@ TABLE = {
     # The pages' documents by API (issue 21 item 3): the same people as the pages.
     "api-restriction-pdf": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
     "api-community-posting": Row(get=api(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
+    "api-credit-report": Row(
+        get=api(404, court1=200), post=api(404, court1=acts(201), committees=403), kwargs={"party_id": "credit_party"}),
+    "api-credit-report-pdf": Row(get=api(404, court1=200), kwargs={"party_id": "credit_party"}),
     "api-report-pdf": Row(get=api(404, court1=200), kwargs={"pk": "report"}),
     "api-assessment-pdf": Row(get=api(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(

@@ -1,0 +1,90 @@
+"""The judicial credit report by API (云府 item 17: for the credit platforms the court sends it to): the latest report
+of a party as JSON (generated when it has none yet), a new one on POST, and its PDF. For the staff of the case's
+court and their court's system accounts; anybody else gets 404 (the committee's POST: 403, as every API write)."""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linkage.api import DOWNLOAD_RENDERERS, NO_FORMAT, WriteRolePermission
+from linkage.pdf import pdf_response
+
+from . import services
+from .documents import credit_report_filename, credit_report_pdf
+
+PARTY = OpenApiParameter("party_id", int, OpenApiParameter.PATH, description="当事人 id")
+NOT_FOUND = OpenApiResponse(description="不存在或无权查看")
+
+
+class CreditReportSerializer(serializers.Serializer):
+    """A report: its number, when and why it was generated, and its sections as generated."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="报告编号")
+    generated_at = serializers.DateTimeField()
+    reason = serializers.CharField(help_text="concluded（结案生成）或 requested（依申请重新生成）")
+    reason_display = serializers.CharField()
+    party = serializers.DictField(help_text="name, role, kind, identifier_label, identifier, legal_representative")
+    case = serializers.DictField(help_text="number, court, filed_on, basis, status, status_display")
+    performance = serializers.DictField(help_text="amount, performed, unperformed：元，两位小数的字符串")
+    listings = serializers.ListField(child=serializers.DictField(),
+                                     help_text="ground, decided_on, published_on, ends_on, ended_on, state, history")
+    restriction_orders = serializers.ListField(child=serializers.DictField(),
+                                               help_text="issued_on, state, lifted_on, lift_reason")
+    graces = serializers.ListField(child=serializers.DictField(),
+                                   help_text="starts_on, ends_on, state, promised_total, paid_total, instalments")
+    credit_repairs = serializers.ListField(child=serializers.DictField(),
+                                           help_text="ground, received_on, state, decided_on, outcome, "
+                                                     "certificate_number")
+    abuse_findings = serializers.ListField(child=serializers.DictField(),
+                                           help_text="kind, facts, ruling_number, ruled_on, ruling_court（已撤回的不列）")
+
+
+def report_json(report):
+    return {"id": report.pk, "number": report.number, "generated_at": report.generated_at,
+            "reason": report.reason, "reason_display": report.get_reason_display(), **report.data}
+
+
+def _party(user, party_id):
+    return get_object_or_404(services.parties_for(user).select_related("case__court"), pk=party_id)
+
+
+class CreditReportView(APIView):
+    permission_classes = [IsAuthenticated, WriteRolePermission]
+
+    @extend_schema(summary="司法信用报告", operation_id="parties_credit_report_retrieve", parameters=[PARTY],
+                   description="当事人最新的司法信用报告（尚无报告的，即时生成一份）。本院执行人员可取得；其他返回 404。",
+                   responses={200: CreditReportSerializer, 404: NOT_FOUND})
+    def get(self, request, party_id):
+        party = _party(request.user, party_id)
+        with transaction.atomic():
+            report = services.latest_or_new(actor=request.user, party=party)
+        return Response(CreditReportSerializer(report_json(report)).data)
+
+    @extend_schema(summary="重新生成司法信用报告", operation_id="parties_credit_report_create", parameters=[PARTY],
+                   request=None, description="按当前情况重新生成一份报告（原报告保留）。本院执行人员；其他返回 404。",
+                   responses={201: CreditReportSerializer, 404: NOT_FOUND})
+    def post(self, request, party_id):
+        party = _party(request.user, party_id)
+        report = services.regenerate_report(actor=request.user, party=party)
+        return Response(CreditReportSerializer(report_json(report)).data, status=status.HTTP_201_CREATED)
+
+
+class CreditReportPdfView(APIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = DOWNLOAD_RENDERERS
+
+    @extend_schema(summary="司法信用报告 PDF", operation_id="parties_credit_report_pdf_retrieve",
+                   parameters=[PARTY, NO_FORMAT],
+                   description="与 JSON 相同的最新报告的 PDF。本院执行人员可取得；其他返回 404。",
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND})
+    def get(self, request, party_id):
+        party = _party(request.user, party_id)
+        with transaction.atomic():
+            report = services.latest_or_new(actor=request.user, party=party)
+        return pdf_response(credit_report_pdf(report), credit_report_filename(report))
