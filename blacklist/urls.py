@@ -12,6 +12,7 @@ from .listings.api import FeedAcknowledgeView, FeedView, ListingViewSet
 from .public import api as public_api
 from .public import captcha as public_captcha
 from .public import views as public
+from .repair import api as repairs_api
 from .repair import public_views as public_credit
 from .repair import views as repairs
 from .restrictions import api as restrictions_api
@@ -71,6 +72,8 @@ api_urlpatterns = [
     # The feed before the router's "listings/<pk>/" routes.
     path("listings/feed/", FeedView.as_view(), name="api-listing-feed"),
     path("listings/feed/<int:event_id>/acknowledge/", FeedAcknowledgeView.as_view(), name="api-listing-feed-ack"),
+    path("listings/<int:pk>/credit-repairs/", repairs_api.ListingCreditRepairsView.as_view(),
+         name="api-listing-credit-repairs"),
     path("restrictions/<int:pk>/pdf/", restrictions_api.RestrictionOrderPdfView.as_view(), name="api-restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions_api.CommunityPostingPdfView.as_view(),
          name="api-community-posting"),

@@ -618,6 +618,9 @@ TABLE = {
     "listing-detail": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "listing_proposed"}),
     "listing-approve": Row(
         get=api(405), post=api(404, clerk1=403, leader1=acts(200), committees=403), kwargs={"pk": "listing_proposed"}),
+    "api-listing-credit-repairs": Row(
+        get=api(404, court1=200), post=api(404, court1=acts(201), committees=403), kwargs={"pk": "listing_shielded"},
+        data={"ground": "security", "applicant_name": "钱某", "phone": "13800138000", "statement": "已提供担保。"}),
     "listing-withdraw": Row(
         get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_proposed"},
         data={"reason": "提请有误。"}),

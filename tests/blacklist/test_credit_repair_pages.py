@@ -179,3 +179,20 @@ def test_the_public_check_is_rate_limited(settings, listing):
     client = Client()
     check(client, identity=resident_id(99))
     assert check(client).status_code == 429
+
+
+def test_the_api_lists_and_registers_for_the_court_only(api_for, clerk, leader, listing, committee_user):
+    url = f"/api/v1/listings/{listing.pk}/credit-repairs/"
+    body = {"ground": "performed", "applicant_name": "王堃", "phone": "13800138000", "statement": "已履行。"}
+    created = api_for(clerk).post(url, body, format="json")
+    assert created.status_code == 201 and created.json()["state"] == "pending"
+    again = api_for(clerk).post(url, body, format="json")
+    assert again.status_code == 400 and "待审查" in again.content.decode()
+    rows = api_for(leader).get(url).json()
+    assert [row["id"] for row in rows] == [created.json()["id"]] and rows[0]["ground_display"] == "已履行全部义务"
+    other = factories.ClerkFactory(organisation=factories.CourtFactory(jurisdiction=listing.court.jurisdiction))
+    assert api_for(other).get(url).status_code == 404
+    assert api_for(other).post(url, body, format="json").status_code == 404
+    assert api_for(committee_user).get(url).status_code == 404
+    assert api_for(committee_user).post(url, body, format="json").status_code == 403
+    assert CreditRepair.objects.count() == 1
