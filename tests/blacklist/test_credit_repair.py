@@ -245,3 +245,13 @@ def test_reminders_go_to_the_leaders_once_when_due_and_once_overdue(clerk, leade
         kind__in=["credit_repair_applied"])} == {leader}
     repairs.refuse_repair(actor=leader, repair=repair, reason="不符合条件。")
     assert repairs.remind_repairs(now=late + datetime.timedelta(days=1)) == 0
+
+
+def test_the_reminder_scan_is_on_the_beat_schedule_and_the_task_calls_the_service(settings, clerk, leader, listing):
+    from blacklist import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["credit-repair-reminders"]
+    assert entry["task"] == tasks.remind_credit_repairs_task.name == "blacklist.tasks.remind_credit_repairs"
+    receive(clerk, listing, received_on=datetime.date(2026, 9, 28))  # long overdue
+    assert tasks.remind_credit_repairs_task() == 1 and tasks.remind_credit_repairs_task() == 0
+    assert Notification.objects.get(kind="credit_repair_overdue").recipient == leader
