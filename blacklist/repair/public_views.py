@@ -13,7 +13,7 @@ from redis.exceptions import RedisError
 from linkage.forms import run_service
 from linkage.pdf import pdf_response
 
-from ..models import LIVE, Listing, RepairState
+from ..models import LIVE, Listing, ListingState, RepairState
 from ..public import captcha as public_captcha
 from ..public import credit_access
 from ..public.search import TOO_MANY_MESSAGE, rate_limited, retry_after
@@ -23,6 +23,7 @@ from .forms import RepairApplicationForm
 CHECK_TEMPLATE = "blacklist/public_credit.html"
 PARTY_TEMPLATE = "blacklist/public_credit_party.html"
 CAPTCHA_DOWN = "验证码暂不可用，请稍后再试。"
+NEVER_LISTED = (ListingState.PROPOSED, ListingState.WITHDRAWN)
 _PHONE_KEY = "credit_repair_phone"  # the phone typed at the check, offered again on the application form
 
 
@@ -46,7 +47,10 @@ def public_credit(request):
         response = _check_page(request, message=TOO_MANY_MESSAGE, status=429, values=values)
         response["Retry-After"] = retry_after()
         return response
+    # The phone is checked before the party, so its message says nothing of the case or the identity.
     phone = credit_access.clean_phone(request.POST.get("phone"))
+    if phone is None:
+        return _check_page(request, message=credit_access.PHONE_REFUSAL, status=400, values=values)
     try:
         party = credit_access.verify(
             request, case_number=request.POST.get("case_number", ""), identity=request.POST.get("identity", ""),
@@ -55,8 +59,6 @@ def public_credit(request):
         return _check_page(request, message=CAPTCHA_DOWN, status=503, values=values)
     if party is None:
         return _check_page(request, message=credit_access.REFUSAL, status=400, values=values)
-    if phone is None:  # asked after the check, so this message says nothing of the case or the identity
-        return _check_page(request, message=credit_access.PHONE_REFUSAL, status=400, values=values)
     request.session[_PHONE_KEY] = phone
     return redirect("blacklist:public-credit-party", party_id=party.pk)
 
@@ -67,7 +69,9 @@ def _party_or_none(request, party_id):
 
 def _party_page(request, party, *, forms=None, status=200):
     forms = forms or {}
-    listings = list(Listing.objects.filter(debtor=party).order_by("-decided_on", "-id"))
+    # A proposal not yet approved (or withdrawn) was never the debtor's listing: only what was decided is shown.
+    listings = list(Listing.objects.filter(debtor=party).exclude(state__in=NEVER_LISTED)
+                    .order_by("-decided_on", "-id"))
     repairs = list(selectors.repairs_of_party(party))
     pending = {repair.listing_id for repair in repairs if repair.state == RepairState.PENDING}
     phone = request.session.get(_PHONE_KEY, "")

@@ -3,6 +3,7 @@ from the listing's page, the leader's decision on the application's page, the ce
 (the party check with the app's captcha, one refusal in Chinese whatever failed, the party's listings, the online
 application, the certificate of a granted repair)."""
 
+import datetime
 import re
 
 import pytest
@@ -10,8 +11,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from blacklist.listings import services as listing_services
 from blacklist.models import CreditRepair
-from blacklist.public.credit_access import REFUSAL
+from blacklist.public.credit_access import PHONE_REFUSAL, REFUSAL
 from blacklist.repair import services as repairs
 from tests import factories
 from tests.blacklist.test_credit_repair import DEBTOR_ID, make_case, pdf_text, publish, receive
@@ -126,6 +128,13 @@ def test_the_public_check_refuses_alike_whatever_failed(listing):
         response = check(client, **wrong)
         assert response.status_code == 400 and message_of(response) == REFUSAL
         assert "public-credit-party" not in response.content.decode()
+    # A malformed phone number gets its own message, whether the rest was right or not (checked first).
+    for identity in (DEBTOR_ID, resident_id(99)):
+        response = check(client, identity=identity, phone="12")
+        assert response.status_code == 400 and message_of(response) == PHONE_REFUSAL
+    assert client.get(reverse("blacklist:public-credit-party", args=[listing.debtor_id])).status_code == 302
+    assert client.get(reverse("blacklist:public-credit-party", args=[listing.debtor_id]))["Location"] == reverse(
+        "blacklist:public-credit")
     # An applicant of the case passes the check but has no listing to repair.
     applicant = check(client, identity=resident_id(1))
     assert applicant.status_code == 302
@@ -196,3 +205,13 @@ def test_the_api_lists_and_registers_for_the_court_only(api_for, clerk, leader, 
     assert api_for(committee_user).get(url).status_code == 404
     assert api_for(committee_user).post(url, body, format="json").status_code == 403
     assert CreditRepair.objects.count() == 1
+
+
+def test_a_proposal_not_yet_approved_is_not_shown_to_the_party(clerk):
+    debtor = make_case(clerk, number=803).parties.debtors().get()
+    listing_services.propose_listing(actor=clerk, debtor=debtor, ground=3, facts="转移财产",
+                                     decided_on=datetime.date(2026, 9, 1))
+    client = Client()
+    response = check(client, case_number="（2026）粤0103执803号")
+    page = client.get(response["Location"]).content.decode()
+    assert "本案中没有您的失信信息" in page and "待审批" not in page
