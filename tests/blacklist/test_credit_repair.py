@@ -255,3 +255,16 @@ def test_the_reminder_scan_is_on_the_beat_schedule_and_the_task_calls_the_servic
     receive(clerk, listing, received_on=datetime.date(2026, 9, 28))  # long overdue
     assert tasks.remind_credit_repairs_task() == 1 and tasks.remind_credit_repairs_task() == 0
     assert Notification.objects.get(kind="credit_repair_overdue").recipient == leader
+
+
+def test_the_units_read_each_granted_repair_in_the_feed(api_for, clerk, leader, listing):
+    """What a joint-punishment unit's system receives: the suspension, then the deletion, each with the listing's
+    state at that event and, for the deletion, its legal ground."""
+    liaison = factories.LiaisonFactory(organisation=factories.OrganisationFactory(
+        measures=["restrict_qualification"], jurisdiction=listing.court.jurisdiction))
+    after = pushed(listing)[-1].pk
+    repairs.grant_repair(actor=leader, repair=receive(clerk, listing), outcome="suspended")
+    repairs.grant_repair(actor=leader, repair=receive(clerk, listing), outcome="deleted")
+    events = api_for(liaison).get(f"/api/v1/listings/feed/?after_id={after}").json()["results"]
+    assert [(e["action"], e["listing"]["state"]) for e in events] == [("suspend", "suspended"), ("delete", "deleted")]
+    assert events[1]["legal_ground"] == "credit_repaired"
