@@ -10,6 +10,7 @@ is a move of `REPAIR_MACHINE`, which writes the repair's history."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -138,7 +139,7 @@ def _certificate_number(repair, day):
     （2026）粤0103执信修1号. Numbered one at a time per court (an advisory lock), unique (a constraint)."""
     try:
         code = parse_case_number(repair.listing.case_number).court_code
-    except Exception:  # a number stored before the rule: the court's own code stands in
+    except (ValidationError, ValueError):  # a number stored before the rule: the court's own code stands in
         code = repair.listing.court.code
     prefix = f"（{day.year}）{code}执信修"
     if connection.vendor == "postgresql":
