@@ -184,6 +184,9 @@ class CreditRepair(models.Model):
                                     violation_error_message="该名单已有待审查的信用修复申请。"),
             models.CheckConstraint(condition=Q(state="granted", outcome__in=["deleted", "suspended"])
                                    | Q(~Q(state="granted"), outcome=""), name="repair_outcome_when_granted"),
+            # A certificate's number names one certificate (the court's numbering, blacklist.repair.services).
+            models.UniqueConstraint(fields=["certificate_number"], condition=~Q(certificate_number=""),
+                                    name="one_repair_per_certificate_number"),
         ]
         indexes = [models.Index(fields=["due_at"], condition=Q(state="pending"), name="repair_pending_due")]
 

@@ -14,6 +14,9 @@ from .listings.api import FeedAcknowledgeView, FeedView, ListingViewSet
 from .public import api as public_api
 from .public import captcha as public_captcha
 from .public import views as public
+from .repair import api as repairs_api
+from .repair import public_views as public_credit
+from .repair import views as repairs
 from .restrictions import api as restrictions_api
 from .restrictions import views as restrictions
 from .screening import views as screening
@@ -27,6 +30,13 @@ urlpatterns = [
     path("public/captcha/<str:key>.png", public_captcha.captcha_image, name="public-captcha"),
     # The party's own judicial credit report, once it passed the public credit check in this session.
     path("public/credit/<int:party_id>/report.pdf", credit_reports.public_report_pdf, name="public-credit-report"),
+    # The public credit-repair page (no login; the party proves who it is, blacklist.public.credit_access).
+    path("public/credit/", public_credit.public_credit, name="public-credit"),
+    path("public/credit/<int:party_id>/", public_credit.public_credit_party, name="public-credit-party"),
+    path("public/credit/<int:party_id>/listings/<int:listing_id>/apply/", public_credit.public_credit_apply,
+         name="public-credit-apply"),
+    path("public/credit/<int:party_id>/repairs/<int:repair_id>/certificate.pdf",
+         public_credit.public_credit_certificate, name="public-credit-certificate"),
     # Correction requests and pushes, before "listings/<int:pk>/<str:name>/" could read them as a listing's action.
     path("listings/corrections/", corrections.correction_list, name="correction-list"),
     path("listings/corrections/<int:pk>/", corrections.correction_detail, name="correction-detail"),
@@ -34,6 +44,12 @@ urlpatterns = [
     path("listings/corrections/<int:pk>/reconsider/", corrections.correction_reconsider,
          name="correction-reconsider"),
     path("listings/<int:listing_id>/corrections/new/", corrections.correction_new, name="correction-new"),
+    # Credit repair (信用修复).
+    path("listings/credit-repairs/", repairs.repair_list, name="repair-list"),
+    path("listings/credit-repairs/<int:pk>/", repairs.repair_detail, name="repair-detail"),
+    path("listings/credit-repairs/<int:pk>/decide/", repairs.repair_decide, name="repair-decide"),
+    path("listings/credit-repairs/<int:pk>/certificate.pdf", repairs.repair_certificate, name="repair-certificate"),
+    path("listings/<int:listing_id>/credit-repairs/new/", repairs.repair_new, name="repair-new"),
     path("listings/pushes/", pushes.push_list, name="push-list"),
     path("listings/pushes/<int:event_id>/acknowledge/", pushes.push_acknowledge, name="push-acknowledge"),
     # Listings.
@@ -64,6 +80,8 @@ api_urlpatterns = [
     # The feed before the router's "listings/<pk>/" routes.
     path("listings/feed/", FeedView.as_view(), name="api-listing-feed"),
     path("listings/feed/<int:event_id>/acknowledge/", FeedAcknowledgeView.as_view(), name="api-listing-feed-ack"),
+    path("listings/<int:pk>/credit-repairs/", repairs_api.ListingCreditRepairsView.as_view(),
+         name="api-listing-credit-repairs"),
     path("restrictions/<int:pk>/pdf/", restrictions_api.RestrictionOrderPdfView.as_view(), name="api-restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions_api.CommunityPostingPdfView.as_view(),
          name="api-community-posting"),

@@ -232,6 +232,8 @@ CELERY_BEAT_SCHEDULE = {
                                        "schedule": crontab(hour=8, minute=55)},
     "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",
                                "schedule": crontab(minute="*/15")},
+    # Credit-repair applications waiting for the leader's decision (due soon, then overdue; each once).
+    "credit-repair-reminders": {"task": "blacklist.tasks.remind_credit_repairs", "schedule": crontab(hour=8, minute=52)},
     # Urgent dispatch requests not acknowledged in time go to the committee: every minute, each escalated once.
     "dispatch-escalations": {"task": "assistance.tasks.escalate_dispatches", "schedule": crontab()},
 }
@@ -248,6 +250,8 @@ DISPATCH_ACK_MINUTES = env.int("LINKAGE_DISPATCH_ACK_MINUTES", default=10)
 SPECIAL_NOTIFICATION_WORKING_DAYS = env.int("LINKAGE_SPECIAL_NOTIFICATION_WORKING_DAYS", default=5)
 # A locate or vehicle request (查人扣车) in force owes a status reply every this many days (stored per request).
 TRACKING_STATUS_DAYS = env.int("LINKAGE_TRACKING_STATUS_DAYS", default=30)
+# Credit repair (信用修复, 云府 item 5): the court decides an application within this many working days of receiving it.
+CREDIT_REPAIR_WORKING_DAYS = env.int("LINKAGE_CREDIT_REPAIR_WORKING_DAYS", default=10)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")

@@ -37,6 +37,7 @@ from blacklist.corrections import services as correction_services
 from blacklist.credit_report import services as credit_report_services
 from blacklist.listings import services as listing_services
 from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
+from blacklist.repair import services as repair_services
 from blacklist.screening import services as screening
 from cases import abuse
 from linkage.models import Digest, Notification
@@ -288,6 +289,7 @@ def _blacklist(w):
         actor=clerk, reason="理由不成立。", corrected=False,
         request=correction_services.receive_correction_request(actor=clerk, listing=w.listing_published,
                                                             applicant="赵某", content="身份信息有误。"))
+    _credit_repairs(w)
     w.screening = screening.screen_applicants(
         actor=w.liaison_xa, source=ScreeningSource.SINGLE,
         applicants=[{"name": "赵某", "identifier": w.debtors[2].id_number}])
@@ -298,6 +300,24 @@ def _blacklist(w):
         ruling_number="（2026）粤0103民初5号", ruled_on=timezone.localdate(), ruling_court="测试第一人民法院")
     w.credit_party = w.debtors[2]
     credit_report_services.generate_report(party=w.credit_party, reason="requested", actor=clerk)
+
+
+def _credit_repairs(w):
+    """Court 1's credit-repair applications: one pending on the published listing, one granted (by deletion) on a
+    listing of its own case, so the world's other listings stay as they are."""
+    clerk, leader = w.clerk1, w.leader1
+    w.repair_pending = repair_services.receive_repair(
+        actor=clerk, listing=w.listing_published, ground="performed", applicant_name="赵某", phone="13800138000",
+        statement="已履行全部义务。")
+    case = file_case(clerk, number="（2026）粤0103执9010号", applicants=[APPLICANT],
+                     debtors=[person("吴某", "19800606", "061")])
+    listing = listing_services.approve_listing(
+        actor=leader, listing=listing_services.propose_listing(actor=clerk, debtor=case.parties.debtors().get(),
+                                                               ground=2, facts="违反财产报告制度。"))
+    w.repair_granted = repair_services.grant_repair(
+        actor=leader, outcome="deleted", repair=repair_services.receive_repair(
+            actor=clerk, listing=listing, ground="performed", applicant_name="吴某", phone="13800138000",
+            statement="已履行全部义务。"))
 
 
 def _meetings(w):

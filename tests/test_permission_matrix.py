@@ -327,6 +327,25 @@ TABLE = {
     "blacklist:correction-new": Row(
         get=page(404, court1=200), post=page(404, court1=acts(302)), kwargs={"listing_id": "listing_published"},
         data={"applicant": "赵某", "content": "已履行全部义务。"}),
+    # Credit repair: the court's own (the committee none); the public page is anyone's, and a party's pages need the
+    # session's party check (blacklist.public.credit_access), which no role of the matrix has passed.
+    "blacklist:repair-list": Row(get=page(404, court=200, clerk_j2=200)),
+    "blacklist:repair-detail": Row(get=page(404, court1=200), kwargs={"pk": "repair_pending"}),
+    "blacklist:repair-decide": Row(
+        get=page(405), post=page(404, clerk1=400, leader1=acts(302)), kwargs={"pk": "repair_pending"},
+        data={"decide-decision": "refuse", "decide-reason": "尚未履行完毕。"}),
+    "blacklist:repair-certificate": Row(get=page(404, court1=200), kwargs={"pk": "repair_granted"}),
+    "blacklist:repair-new": Row(
+        get=page(404, court1=200), post=page(404, court1=acts(302)), kwargs={"listing_id": "listing_shielded"},
+        data={"applicant_name": "钱某", "phone": "13800138000", "ground": "security", "statement": "已提供担保。"}),
+    "blacklist:public-credit": Row(get=everyone(200), post=everyone(400)),
+    "blacklist:public-credit-party": Row(get=everyone(302), kwargs={"party_id": "listing_published.debtor_id"}),
+    "blacklist:public-credit-apply": Row(
+        get=everyone(405), post=everyone(302), kwargs={"party_id": "listing_published.debtor_id",
+                                                      "listing_id": "listing_published"},
+        data={"ground": "performed", "phone": "13800138000", "statement": "已履行。"}),
+    "blacklist:public-credit-certificate": Row(
+        get=everyone(404), kwargs={"party_id": "repair_granted.listing.debtor_id", "repair_id": "repair_granted"}),
     "blacklist:push-list": Row(get=page(404, liaisons=200)),
     "blacklist:push-acknowledge": Row(
         get=page(405), post=page(404, x=acts(302), liaison_y=302), kwargs={"event_id": "push_event"}),
@@ -613,6 +632,9 @@ TABLE = {
     "listing-detail": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "listing_proposed"}),
     "listing-approve": Row(
         get=api(405), post=api(404, clerk1=403, leader1=acts(200), committees=403), kwargs={"pk": "listing_proposed"}),
+    "api-listing-credit-repairs": Row(
+        get=api(404, court1=200), post=api(404, court1=acts(201), committees=403), kwargs={"pk": "listing_shielded"},
+        data={"ground": "security", "applicant_name": "钱某", "phone": "13800138000", "statement": "已提供担保。"}),
     "listing-withdraw": Row(
         get=api(405), post=api(404, court1=acts(200), committees=403), kwargs={"pk": "listing_proposed"},
         data={"reason": "提请有误。"}),

@@ -18,6 +18,7 @@ from linkage.pagination import CappedCountPaginator
 
 from ..corrections.views import timeliness
 from ..models import COURT_STAFF, LISTING_MACHINE, ListingEvent, RestrictionOrder
+from ..repair.views import listing_repairs
 from ..screening.services import hits_for_listing
 from . import rules, selectors, services
 from .forms import CorrectForm, DeleteForm, ListingFilterForm, ProposeForm, ReasonForm, RevokeForm
@@ -113,6 +114,7 @@ def _detail_context(request, listing, forms=None):
         "corrections": [(item, *timeliness(item, timezone.localdate()))
                         for item in listing.correction_requests.order_by("-received_on", "-id")],
         "may_record_correction": COURT_STAFF.allows(user, listing),
+        **listing_repairs(user, listing),  # credit repair (blacklist/repair)
         # The debtor's consumption-restriction orders in this case (the one approval issued, or one issued before):
         # whoever may see the listing may read them (the same court, the committee of its jurisdiction).
         "restriction_orders": RestrictionOrder.objects.filter(case_id=listing.case_id, debtor_id=listing.debtor_id)
