@@ -418,6 +418,8 @@ class CorrectionRequest(models.Model):
                                 related_name="correction_requests")
     applicant = models.CharField("申请人", max_length=100, validators=[NameValidator("申请人")])
     kind = models.CharField("申请类型", max_length=20, choices=CorrectionKind.choices, default=CorrectionKind.DATA)
+    # An error the court found itself (no applicant's request): corrected within 3 working days, no reconsideration.
+    found_by_court = models.BooleanField("本院发现", default=False)
     contact = models.CharField("联系方式", max_length=100, blank=True)
     content = BoundedTextField("纠正事项和理由", max_chars=TEXT_MAX)
     received_on = models.DateField("收到日期", validators=[PastDateValidator("收到日期")])
@@ -461,7 +463,7 @@ class CorrectionMachine(Machine):
     refusals: dict = field(default_factory=dict)
 
     def allows(self, obj, action):
-        once = not (action == "reconsider" and obj.reconsideration_requested_on)
+        once = not (action == "reconsider" and (obj.reconsideration_requested_on or obj.found_by_court))
         return super().allows(obj, action) and once
 
     def may(self, user, obj, action):

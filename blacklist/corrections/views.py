@@ -20,7 +20,7 @@ from linkage.forms import run_service
 
 from ..listings.selectors import listings_visible_to
 from ..models import CORRECTION_MACHINE, COURT_STAFF
-from . import selectors, services
+from . import clocks, selectors, services
 from .forms import CorrectionDecisionForm, CorrectionFilterForm, CorrectionRequestForm, ReconsiderationForm
 
 CORRECTIONS_PER_PAGE = 20
@@ -88,11 +88,16 @@ def _detail(request, correction, *, decide=None, reconsider=None, status=200):
     show_decide = bool({"correct", "reject"} & set(actions)) or decide is not None
     show_reconsider = "reconsider" in actions or reconsider is not None
     css, text = timeliness(correction, timezone.localdate())
+    # The applicant's clock: shown while a rejection may still be taken to reconsideration.
+    reconsider_until = None
+    if CORRECTION_MACHINE.allows(correction, "reconsider"):
+        reconsider_until = clocks.reconsideration_window(correction.decided_on).due_date
     return render(request, "blacklist/correction_detail.html", {
         "correction": correction,
         "listing": correction.listing,
         "timeliness_css": css,
         "timeliness": text,
+        "reconsider_until": reconsider_until,
         "decide_form": (decide or CorrectionDecisionForm(prefix="decide")) if show_decide else None,
         "reconsider_form": (reconsider or ReconsiderationForm(prefix="reconsider")) if show_reconsider else None,
     }, status=status)

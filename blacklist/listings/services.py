@@ -18,10 +18,10 @@ from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import normalize_credit_code, normalize_resident_id, sex_from_resident_id
 from linkage.notify import Message, notify
-from linkage.workdays import TIMEZONE, add_working_days
 from members.recipients import court_leaders, user_recipients
 from members.selectors import jurisdiction_id_of
 
+from ..corrections import clocks
 from ..models import (
     LISTING_MACHINE,
     LIVE,
@@ -201,9 +201,8 @@ def unshield_listing(*, actor, listing, reason):
 
 
 def removal_deadline(arose_on):
-    """The close of the 3rd working day after the day the ground arose (day 0)."""
-    start = datetime.datetime.combine(arose_on, datetime.time(12, 0), tzinfo=TIMEZONE)
-    return add_working_days(start, 3).due_at
+    """The close of the 3rd working day after the day the ground arose (day 0): `corrections.clocks`."""
+    return clocks.removal_deadline(arose_on).due_at
 
 
 def _deletion_request(listing, ground, arose_on, applicant, requested_on):
