@@ -5,6 +5,7 @@ API's clients and the tests know."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .corrections import queue_views
 from .corrections import views as corrections
 from .listings import push_views as pushes
 from .listings import views as listings
@@ -30,6 +31,7 @@ urlpatterns = [
     path("listings/corrections/<int:pk>/reconsider/", corrections.correction_reconsider,
          name="correction-reconsider"),
     path("listings/<int:listing_id>/corrections/new/", corrections.correction_new, name="correction-new"),
+    path("listings/priority/", queue_views.priority_list, name="priority-queue"),
     path("listings/pushes/", pushes.push_list, name="push-list"),
     path("listings/pushes/<int:event_id>/acknowledge/", pushes.push_acknowledge, name="push-acknowledge"),
     # Listings.
