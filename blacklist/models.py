@@ -463,7 +463,14 @@ class CorrectionMachine(Machine):
     refusals: dict = field(default_factory=dict)
 
     def allows(self, obj, action):
-        once = not (action == "reconsider" and (obj.reconsideration_requested_on or obj.found_by_court))
+        if action == "reconsider":  # once, and never of an error the court found itself
+            once = not (obj.reconsideration_requested_on or obj.found_by_court)
+        elif action in ("uphold", "reverse"):  # the higher court's decision on a requested reconsideration, once
+            once = bool(obj.reconsideration_requested_on) and not obj.reconsideration_decided_on
+        elif action == "reject":  # a rejection reversed on reconsideration is corrected, not rejected again
+            once = not obj.reconsideration_decided_on
+        else:
+            once = True
         return super().allows(obj, action) and once
 
     def may(self, user, obj, action):
@@ -488,10 +495,16 @@ CORRECTION_MACHINE = CorrectionMachine(noun="纠错申请", related=("listing",)
     "correct": Move({CorrectionState.PENDING}, CorrectionState.CORRECTED, "纠正", CORRECTION_STAFF),
     "reject": Move({CorrectionState.PENDING}, CorrectionState.REJECTED, "驳回", CORRECTION_STAFF),
     "reconsider": Move({CorrectionState.REJECTED}, None, "申请复议", CORRECTION_STAFF),
+    # The higher court's decision, recorded by the listing's court: the rejection upheld, or reversed (the request is
+    # pending again, to be corrected within 3 working days).
+    "uphold": Move({CorrectionState.REJECTED}, None, "复议维持驳回", CORRECTION_STAFF),
+    "reverse": Move({CorrectionState.REJECTED}, CorrectionState.PENDING, "复议撤销驳回", CORRECTION_STAFF),
 }, refusals={
     "correct": "该纠错申请已审查。",
     "reject": "该纠错申请已审查。",
     "reconsider": "只有被驳回且尚未申请复议的纠错申请可以申请复议。",
+    "uphold": "只有已申请复议且尚未登记复议决定的纠错申请可以登记复议决定。",
+    "reverse": "只有已申请复议且尚未登记复议决定的纠错申请可以登记复议决定。",
 })
 
 

@@ -30,6 +30,8 @@ urlpatterns = [
     path("listings/corrections/<int:pk>/decide/", corrections.correction_decide, name="correction-decide"),
     path("listings/corrections/<int:pk>/reconsider/", corrections.correction_reconsider,
          name="correction-reconsider"),
+    path("listings/corrections/<int:pk>/reconsidered/", corrections.correction_reconsidered,
+         name="correction-reconsidered"),
     path("listings/<int:listing_id>/corrections/new/", corrections.correction_new, name="correction-new"),
     path("listings/priority/", queue_views.priority_list, name="priority-queue"),
     path("listings/pushes/", pushes.push_list, name="push-list"),

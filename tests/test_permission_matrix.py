@@ -317,6 +317,9 @@ TABLE = {
     "blacklist:correction-reconsider": Row(
         get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_rejected"},
         data=lambda w: {"reconsider-requested_on": _today()}),
+    "blacklist:correction-reconsidered": Row(
+        get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_reconsidering"},
+        data={"reconsidered-outcome": "uphold", "reconsidered-result": "维持驳回。"}),
     "blacklist:correction-new": Row(
         get=page(404, court1=200), post=page(404, court1=acts(302)), kwargs={"listing_id": "listing_published"},
         data={"applicant": "赵某", "content": "已履行全部义务。"}),

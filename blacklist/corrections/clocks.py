@@ -7,7 +7,8 @@ queue (`queue.py`) and its reminders read them back.
   the list is a correction request addressed to the court that published the data; the credit-reporting rule (征信业
   管理条例 art. 25: 20 days) is longer, so the court's own 15 days govern.
 * An error the court finds itself (本院发现错误纳入或信息错误), and a request it finds well-founded, is revoked or
-  corrected within 3 working days (art. 12); so is a listing deleted once its ground arose (art. 10, 延迟解除).
+  corrected within 3 working days (art. 12), and so is one the higher court reverses on reconsideration; a listing
+  is deleted within 3 working days of its ground arising (art. 10, 延迟解除).
 * A rejection may be taken to reconsideration within 10 days of the decision (the applicant's clock, shown, not
   reminded); the higher court decides within 15 days of the request.
 
@@ -33,8 +34,14 @@ def review_deadline(received_on, *, found_by_court=False) -> Deadline:
     """When a correction must be answered: 15 days from a written request (every kind), 3 working days from the day
     the court found the error itself."""
     if found_by_court:
-        return add_working_days(_noon(received_on), CORRECT_WORKING_DAYS)
+        return correction_deadline(received_on)
     return add_calendar_days(_noon(received_on), REVIEW_DAYS)
+
+
+def correction_deadline(day) -> Deadline:
+    """An error established on `day` (found by the court, or a rejection reversed on reconsideration) is revoked or
+    corrected within 3 working days (art. 12)."""
+    return add_working_days(_noon(day), CORRECT_WORKING_DAYS)
 
 
 def removal_deadline(arose_on) -> Deadline:

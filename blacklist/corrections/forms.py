@@ -68,3 +68,17 @@ class ReconsiderationForm(BootstrapFormMixin, forms.Form):
     requested_on = forms.DateField(label="申请复议日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text="不填为今天；应在驳回决定作出之日起10日内提出",
                                    error_messages={"invalid": "日期格式不正确。"})
+
+
+class ReconsiderationDecisionForm(BootstrapFormMixin, forms.Form):
+    OUTCOMES = [("uphold", "维持驳回决定"), ("reverse", "撤销驳回决定（3个工作日内纠正）")]
+    outcome = forms.ChoiceField(label="复议决定", choices=[("", "请选择"), *OUTCOMES],
+                                error_messages={"required": "请选择复议决定。", "invalid_choice": "请选择复议决定。"})
+    result = forms.CharField(label="复议决定内容", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写复议决定的内容。"})
+    decided_on = forms.DateField(label="复议决定日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="不填为今天", error_messages={"invalid": "日期格式不正确。"})
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {"upheld": data["outcome"] == "uphold", "result": data["result"], "decided_on": data.get("decided_on")}

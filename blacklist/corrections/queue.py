@@ -67,7 +67,9 @@ class PriorityQueue:
 
 def _correction(request, now):
     due_at = close_of(request.due_on)
-    if request.found_by_court:
+    if request.reconsideration_decided_on:  # a rejection reversed on reconsideration
+        label, what = f"复议改正·{request.get_kind_display()}", "按复议决定撤销或更正（3个工作日）"
+    elif request.found_by_court:
         label, what = f"本院发现·{request.get_kind_display()}", "撤销或更正（3个工作日）"
     else:
         label, what = request.get_kind_display(), f"审查{request.applicant}的纠错申请（15日）"

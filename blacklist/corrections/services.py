@@ -85,3 +85,24 @@ def request_reconsideration(*, actor, request, requested_on=None):
         raise ApplicationError("复议申请应在驳回决定作出之日起十日内提出。", field="requested_on")
     return CORRECTION_MACHINE.move(request, "reconsider", actor, reconsideration_requested_on=requested_on,
                                    reconsideration_due_on=clocks.reconsideration_deadline(requested_on).due_date)
+
+
+@transaction.atomic
+def record_reconsideration_decision(*, actor, request, upheld, result, decided_on=None):
+    """Record the higher court's decision on a reconsideration: the rejection upheld (the request stays rejected),
+    or reversed (the request is pending again and must be corrected within 3 working days of the decision, on the
+    court's priority queue)."""
+    request = CORRECTION_MACHINE.lock(request)
+    action = "uphold" if upheld else "reverse"
+    CORRECTION_MACHINE.check(request, action, actor)
+    if not (result or "").strip():
+        raise ApplicationError("请填写复议决定的内容。", field="result")
+    decided_on = require_past_date(decided_on or timezone.localdate(), "复议决定日期", "decided_on")
+    if decided_on > timezone.localdate():
+        raise ApplicationError("复议决定日期不能晚于今天。", field="decided_on")
+    if decided_on < request.reconsideration_requested_on:
+        raise ApplicationError("复议决定日期不能早于申请复议的日期。", field="decided_on")
+    fields = {"reconsideration_decided_on": decided_on, "reconsideration_result": result.strip()}
+    if not upheld:
+        fields["due_on"] = clocks.correction_deadline(decided_on).due_date
+    return CORRECTION_MACHINE.move(request, action, actor, **fields)

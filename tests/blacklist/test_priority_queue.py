@@ -275,3 +275,46 @@ def test_the_form_takes_the_kind_and_a_court_found_error(client_for, clerk, list
     assert response.status_code == 400 and "请填写申请人" in response.content.decode()
     response = client_for(clerk).post(url, {"applicant": "李娜", "content": "姓名有误", "received_on": "2026-09-18"})
     assert CorrectionRequest.objects.latest("pk").kind == "inaccurate_data"
+
+
+def test_the_higher_courts_decision_takes_a_reconsideration_off_the_queue_or_back_on_the_3_day_clock(clerk, world):
+    from linkage.errors import TransitionNotAllowed
+
+    request = world["reconsideration"]
+    with pytest.raises(ApplicationError):  # dated before the reconsideration was asked for (09-12)
+        corrections.record_reconsideration_decision(actor=clerk, request=request, upheld=True, result="维持",
+                                                    decided_on=D(2026, 9, 11))
+    # Reversed on 09-30: corrected within 3 working days → 10-10 (the make-up Saturday).
+    reversed_ = corrections.record_reconsideration_decision(actor=clerk, request=request, upheld=False,
+                                                            result="撤销驳回决定", decided_on=D(2026, 9, 30))
+    assert (reversed_.state, reversed_.due_on) == ("pending", D(2026, 10, 10))
+    item = next(i for i in priority_queue(clerk.organisation_id, at(10, 9)).items if i.name == "陈静")
+    assert (item.source, item.label, item.clock) == ("correction", "复议改正·信息不准确", "剩余1个工作日")
+    with pytest.raises(TransitionNotAllowed):  # decided once; and a reversed rejection is corrected, not rejected
+        corrections.record_reconsideration_decision(actor=clerk, request=reversed_, upheld=True, result="维持")
+    with pytest.raises(TransitionNotAllowed):
+        corrections.decide_correction_request(actor=clerk, request=reversed_, corrected=False, reason="仍不成立")
+    corrections.decide_correction_request(actor=clerk, request=reversed_, corrected=True, reason="按复议决定纠正",
+                                          changes={"name": "陈晶"}, decided_on=D(2026, 10, 9))
+    assert "陈晶" not in {i.name for i in priority_queue(clerk.organisation_id, at(10, 9)).items}
+
+
+def test_an_upheld_rejection_leaves_the_queue_through_the_page(client_for, clerk, leader, world):
+    request = world["reconsideration"]
+    url = reverse("blacklist:correction-reconsidered", args=[request.pk])
+    other = factories.ClerkFactory(organisation=factories.CourtFactory())
+    assert client_for(other).post(url, {"reconsidered-outcome": "uphold", "reconsidered-result": "维持"}
+                                  ).status_code == 404
+    refused = client_for(clerk).post(url, {"reconsidered-outcome": "uphold", "reconsidered-result": "维持",
+                                           "reconsidered-decided_on": "2026-09-01"})
+    assert refused.status_code == 400 and "不能早于申请复议的日期" in refused.content.decode()
+    detail = client_for(clerk).get(reverse("blacklist:correction-detail", args=[request.pk])).content.decode()
+    assert 'id="reconsidered-form"' in detail
+    done = client_for(clerk).post(url, {"reconsidered-outcome": "uphold", "reconsidered-result": "维持驳回决定",
+                                        "reconsidered-decided_on": "2026-09-25"})
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.reconsideration_decided_on) == ("rejected", D(2026, 9, 25))
+    assert "陈静" not in {i.name for i in priority_queue(clerk.organisation_id, at(10, 9)).items}
+    detail = client_for(clerk).get(reverse("blacklist:correction-detail", args=[request.pk])).content.decode()
+    assert "维持驳回决定" in detail and 'id="reconsidered-form"' not in detail
