@@ -318,3 +318,17 @@ def test_an_upheld_rejection_leaves_the_queue_through_the_page(client_for, clerk
     assert "陈静" not in {i.name for i in priority_queue(clerk.organisation_id, at(10, 9)).items}
     detail = client_for(clerk).get(reverse("blacklist:correction-detail", args=[request.pk])).content.decode()
     assert "维持驳回决定" in detail and 'id="reconsidered-form"' not in detail
+
+
+def test_the_kinds_and_the_beat_entry_are_registered(settings):
+    from linkage import kinds
+
+    assert kinds.KINDS["credit_queue_due"].label == "信用纠错事项即将到期"
+    assert kinds.KINDS["credit_queue_overdue"].urgent
+    entry = settings.CELERY_BEAT_SCHEDULE["credit-priority-queue"]
+    assert entry["task"] == "blacklist.tasks.remind_priority_queue"
+    # One rule: the former removal reminder is no longer scheduled on its own.
+    assert not any(e["task"] == "blacklist.tasks.remind_removals" for e in settings.CELERY_BEAT_SCHEDULE.values())
+    from blacklist import tasks
+
+    assert tasks.remind_priority_queue_task.name == "blacklist.tasks.remind_priority_queue"
