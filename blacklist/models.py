@@ -8,18 +8,16 @@ Each stateful model's moves, and the role who may make each, are one `linkage.st
 them which actions to offer. (The special-debtor notification duty is a filing duty: in `cases`.)
 The models are shared by the sub-packages (listings, corrections, screening, public, restrictions)."""
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 
 from linkage.audit import AuditedQuerySet
 from linkage.dates import PastDateValidator
-from linkage.errors import TransitionNotAllowed
 from linkage.statemachine import EventBase, Machine, Move, Role, court_staff_of, leader_of
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
+from .correction_machine import CorrectionMachine
 from .listings.snapshot import snapshot_of
 from .webhooks import listing_pushed
 
@@ -453,37 +451,6 @@ class CorrectionRequest(models.Model):
     @property
     def answered_on_time(self):
         return self.decided_on is not None and self.decided_on <= self.due_on
-
-
-@dataclass
-class CorrectionMachine(Machine):
-    """The correction request's table, with the refusals the court's pages have always shown, and the rule that a
-    rejection's reconsideration is requested once (the request keeps its state "rejected")."""
-
-    refusals: dict = field(default_factory=dict)
-
-    def allows(self, obj, action):
-        if action == "reconsider":  # once, and never of an error the court found itself
-            once = not (obj.reconsideration_requested_on or obj.found_by_court)
-        elif action in ("uphold", "reverse"):  # the higher court's decision on a requested reconsideration, once
-            once = bool(obj.reconsideration_requested_on) and not obj.reconsideration_decided_on
-        elif action == "reject":  # a rejection reversed on reconsideration is corrected, not rejected again
-            once = not obj.reconsideration_decided_on
-        else:
-            once = True
-        return super().allows(obj, action) and once
-
-    def may(self, user, obj, action):
-        role = self.moves[action].role
-        return self.allows(obj, action) and (role is None or role.allows(user, obj))
-
-    def check(self, obj, action, actor=None, *, role=True):
-        move = self.moves[action]
-        if role and move.role is not None:
-            move.role.require(actor, obj)
-        if not self.allows(obj, action):
-            raise TransitionNotAllowed(self.refusals[action], state=obj.state)
-        return move
 
 
 # The listing's court's staff decide a request and record a reconsideration request.

@@ -78,8 +78,12 @@ def correction_new(request, listing_id):
             created = run_service(form, services.receive_correction_request, actor=user, listing=listing,
                                   **form.cleaned_data)
             if created is not None:
-                messages.success(request, f"已登记{created.applicant}的纠错申请，"
-                                          f"应于{created.due_on:%Y年%m月%d日}前审查答复。")
+                if created.found_by_court:
+                    messages.success(request, f"已登记本院发现的{created.get_kind_display()}，"
+                                              f"应于{created.due_on:%Y年%m月%d日}前撤销或更正。")
+                else:
+                    messages.success(request, f"已登记{created.applicant}的纠错申请，"
+                                              f"应于{created.due_on:%Y年%m月%d日}前审查答复。")
                 return redirect("blacklist:correction-detail", pk=created.pk)
         status = 400
     else:
