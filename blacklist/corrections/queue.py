@@ -101,8 +101,9 @@ def _repair(repair, now):
     listing = repair.listing
     return dict(source="repair", label="信用修复", what=f"审查{repair.applicant_name}的信用修复申请",
                 name=listing.name, case_number=listing.case_number, due_at=repair.due_at, overdue=repair.due_at < now,
-                link=reverse("blacklist:listing-detail", args=[listing.pk]), subject=repair, clerk=repair.received_by,
-                court_id=listing.court_id)
+                link=reverse("blacklist:listing-detail", args=[listing.pk]), subject=repair,
+                # An online application has nobody who received it: the clerk who proposed the listing.
+                clerk=repair.received_by or listing.proposed_by, court_id=listing.court_id)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ SOURCES = (
     Source("removal", Listing, "removal_due_at", "court_id", _removal,
            {"state__in": LIVE, "removal_due_at__isnull": False}, ("proposed_by",)),
     Source("repair", CreditRepair, "due_at", "listing__court_id", _repair,
-           {"state": RepairState.PENDING}, ("listing", "received_by")),
+           {"state": RepairState.PENDING}, ("listing__proposed_by", "received_by")),
 )
 
 

@@ -332,3 +332,13 @@ def test_the_kinds_and_the_beat_entry_are_registered(settings):
     from blacklist import tasks
 
     assert tasks.remind_priority_queue_task.name == "blacklist.tasks.remind_priority_queue"
+
+
+def test_an_online_repair_reminds_the_clerk_who_proposed_the_listing(clerk, leader, listings):
+    CreditRepair.objects.create(
+        listing=listings["刘洋"], ground="performed", channel="online", applicant_name="刘洋", phone="13800000000",
+        statement="已全部履行", received_on=D(2026, 10, 8), due_at=close(10, 9))
+    assert remind_priority_queue(at(10, 9)) == 1
+    assert notified() == [(clerk.username, "credit_queue_due")]
+    assert remind_priority_queue(at(10, 12)) == 2  # overdue: the leader, and the clerk again
+    assert remind_priority_queue(at(10, 12, 16)) == 0
