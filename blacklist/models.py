@@ -8,18 +8,16 @@ Each stateful model's moves, and the role who may make each, are one `linkage.st
 them which actions to offer. (The special-debtor notification duty is a filing duty: in `cases`.)
 The models are shared by the sub-packages (listings, corrections, screening, public, restrictions)."""
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 
 from linkage.audit import AuditedQuerySet
 from linkage.dates import PastDateValidator
-from linkage.errors import TransitionNotAllowed
 from linkage.statemachine import EventBase, Machine, Move, Role, court_staff_of, leader_of
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
+from .correction_machine import CorrectionMachine
 from .listings.snapshot import snapshot_of
 from .webhooks import listing_pushed
 
@@ -418,6 +416,8 @@ class CorrectionRequest(models.Model):
                                 related_name="correction_requests")
     applicant = models.CharField("申请人", max_length=100, validators=[NameValidator("申请人")])
     kind = models.CharField("申请类型", max_length=20, choices=CorrectionKind.choices, default=CorrectionKind.DATA)
+    # An error the court found itself (no applicant's request): corrected within 3 working days, no reconsideration.
+    found_by_court = models.BooleanField("本院发现", default=False)
     contact = models.CharField("联系方式", max_length=100, blank=True)
     content = BoundedTextField("纠正事项和理由", max_chars=TEXT_MAX)
     received_on = models.DateField("收到日期", validators=[PastDateValidator("收到日期")])
@@ -453,30 +453,6 @@ class CorrectionRequest(models.Model):
         return self.decided_on is not None and self.decided_on <= self.due_on
 
 
-@dataclass
-class CorrectionMachine(Machine):
-    """The correction request's table, with the refusals the court's pages have always shown, and the rule that a
-    rejection's reconsideration is requested once (the request keeps its state "rejected")."""
-
-    refusals: dict = field(default_factory=dict)
-
-    def allows(self, obj, action):
-        once = not (action == "reconsider" and obj.reconsideration_requested_on)
-        return super().allows(obj, action) and once
-
-    def may(self, user, obj, action):
-        role = self.moves[action].role
-        return self.allows(obj, action) and (role is None or role.allows(user, obj))
-
-    def check(self, obj, action, actor=None, *, role=True):
-        move = self.moves[action]
-        if role and move.role is not None:
-            move.role.require(actor, obj)
-        if not self.allows(obj, action):
-            raise TransitionNotAllowed(self.refusals[action], state=obj.state)
-        return move
-
-
 # The listing's court's staff decide a request and record a reconsideration request.
 CORRECTION_STAFF = Role(
     lambda actor, request: actor.is_court_staff and actor.organisation_id == request.listing.court_id,
@@ -486,10 +462,16 @@ CORRECTION_MACHINE = CorrectionMachine(noun="纠错申请", related=("listing",)
     "correct": Move({CorrectionState.PENDING}, CorrectionState.CORRECTED, "纠正", CORRECTION_STAFF),
     "reject": Move({CorrectionState.PENDING}, CorrectionState.REJECTED, "驳回", CORRECTION_STAFF),
     "reconsider": Move({CorrectionState.REJECTED}, None, "申请复议", CORRECTION_STAFF),
+    # The higher court's decision, recorded by the listing's court: the rejection upheld, or reversed (the request is
+    # pending again, to be corrected within 3 working days).
+    "uphold": Move({CorrectionState.REJECTED}, None, "复议维持驳回", CORRECTION_STAFF),
+    "reverse": Move({CorrectionState.REJECTED}, CorrectionState.PENDING, "复议撤销驳回", CORRECTION_STAFF),
 }, refusals={
     "correct": "该纠错申请已审查。",
     "reject": "该纠错申请已审查。",
     "reconsider": "只有被驳回且尚未申请复议的纠错申请可以申请复议。",
+    "uphold": "只有已申请复议且尚未登记复议决定的纠错申请可以登记复议决定。",
+    "reverse": "只有已申请复议且尚未登记复议决定的纠错申请可以登记复议决定。",
 })
 
 

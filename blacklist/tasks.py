@@ -13,10 +13,19 @@ def expire_listings_task():
     return services.expire_due_listings()
 
 
+@shared_task(name="blacklist.tasks.remind_priority_queue")
+def remind_priority_queue_task():
+    """Daily: the priority queue's reminders (corrections, reconsiderations, deletions falling due, credit repairs):
+    the clerk a working day ahead, the leaders once overdue."""
+    from .corrections.reminders import remind_priority_queue
+
+    return remind_priority_queue()
+
+
 @shared_task(name="blacklist.tasks.remind_removals")
 def remind_removals_task():
-    """Daily: the clerk is told when a listing must be deleted (its ground arose; 3 working days)."""
-    return services.remind_removals()
+    """The former removal reminder's name, for a message still queued under it: the same scan (one rule)."""
+    return remind_priority_queue_task()
 
 
 @shared_task(name="blacklist.tasks.remind_unacknowledged_pushes", ignore_result=False)

@@ -5,6 +5,7 @@ API's clients and the tests know."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .corrections import queue_views
 from .corrections import views as corrections
 from .credit_report import api as credit_report_api
 from .credit_report import views as credit_reports
@@ -43,6 +44,8 @@ urlpatterns = [
     path("listings/corrections/<int:pk>/decide/", corrections.correction_decide, name="correction-decide"),
     path("listings/corrections/<int:pk>/reconsider/", corrections.correction_reconsider,
          name="correction-reconsider"),
+    path("listings/corrections/<int:pk>/reconsidered/", corrections.correction_reconsidered,
+         name="correction-reconsidered"),
     path("listings/<int:listing_id>/corrections/new/", corrections.correction_new, name="correction-new"),
     # Credit repair (信用修复).
     path("listings/credit-repairs/", repairs.repair_list, name="repair-list"),
@@ -50,6 +53,7 @@ urlpatterns = [
     path("listings/credit-repairs/<int:pk>/decide/", repairs.repair_decide, name="repair-decide"),
     path("listings/credit-repairs/<int:pk>/certificate.pdf", repairs.repair_certificate, name="repair-certificate"),
     path("listings/<int:listing_id>/credit-repairs/new/", repairs.repair_new, name="repair-new"),
+    path("listings/priority/", queue_views.priority_list, name="priority-queue"),
     path("listings/pushes/", pushes.push_list, name="push-list"),
     path("listings/pushes/<int:event_id>/acknowledge/", pushes.push_acknowledge, name="push-acknowledge"),
     # Listings.

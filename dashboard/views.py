@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assistance import selectors as notice_selectors
+from blacklist.corrections.queue import priority_queue
 from blacklist.listings import selectors as listing_selectors
 from blacklist.listings.services import removal_breaches
 from blacklist.models import ListingState
@@ -13,6 +14,8 @@ from linkage import workdays
 from linkage.models import Delivery, DeliveryState
 from members import selectors as member_selectors
 from members.models import Organisation
+
+PANEL_ITEMS = 10
 
 
 @login_required
@@ -53,6 +56,8 @@ def home(request):
         context["removals_due"] = list(removals[:10])
         context["removals_due_count"] = removals.count()
         context["removal_breach_count"] = removal_breaches(court_id=user.organisation_id).count()
+        # 信用纠错优先办理: wrong listings, inaccurate data, credit objections, late removals, credit repairs.
+        context["priority_queue"] = priority_queue(user.organisation_id, context["now"], limit=PANEL_ITEMS)
         if user.is_leader:
             context["listings_to_approve_count"] = listings.filter(state=ListingState.PROPOSED).count()
     if user.is_committee:

@@ -65,6 +65,9 @@ _KINDS = [
     # Listings.
     Kind("listing_proposed", "失信名单待审批", LISTINGS),
     Kind("listing_removal", "失信信息应删除", LISTINGS, digest=True),
+    # The priority queue of the list's errors (blacklist/corrections/reminders.py): due within a working day, overdue.
+    Kind("credit_queue_due", "信用纠错事项即将到期", REMINDERS),
+    Kind("credit_queue_overdue", "信用纠错事项已逾期", REMINDERS, urgent=True),
     Kind("screening_hit", "筛查命中失信被执行人", LISTINGS, digest=True),
     # Credit repair (blacklist/repair): an application waits for the leader; its decision; its deadline.
     Kind("credit_repair_applied", "信用修复申请待决定", LISTINGS),

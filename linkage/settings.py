@@ -227,7 +227,9 @@ CELERY_BEAT_SCHEDULE = {
     # After the units' to-do lists (unit-digests, from 08:05 on working days), which it gathers with the rest.
     "daily-digests": {"task": "linkage.tasks.send_digests", "schedule": crontab(hour=8, minute=40)},
     "listing-expiry": {"task": "blacklist.tasks.expire_listings", "schedule": crontab(hour=1, minute=10)},
-    "listing-removals": {"task": "blacklist.tasks.remind_removals", "schedule": crontab(hour=8, minute=50)},
+    # The priority queue of the list's errors (deletions falling due included): the clerk a working day ahead, the
+    # leaders once overdue.
+    "credit-priority-queue": {"task": "blacklist.tasks.remind_priority_queue", "schedule": crontab(hour=8, minute=50)},
     "special-notification-reminders": {"task": "cases.tasks.remind_special_notifications",
                                        "schedule": crontab(hour=8, minute=55)},
     "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",

@@ -290,6 +290,12 @@ def _blacklist(w):
         request=correction_services.receive_correction_request(actor=clerk, listing=w.listing_published,
                                                             applicant="赵某", content="身份信息有误。"))
     _credit_repairs(w)
+    w.correction_reconsidering = correction_services.request_reconsideration(
+        actor=clerk, request=correction_services.decide_correction_request(
+            actor=clerk, reason="理由不成立。", corrected=False,
+            request=correction_services.receive_correction_request(actor=clerk, listing=w.listing_published,
+                                                                kind="credit_objection", applicant="赵某",
+                                                                content="征信异议。")))
     w.screening = screening.screen_applicants(
         actor=w.liaison_xa, source=ScreeningSource.SINGLE,
         applicants=[{"name": "赵某", "identifier": w.debtors[2].id_number}])

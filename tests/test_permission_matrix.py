@@ -317,6 +317,8 @@ TABLE = {
     # The public search's captcha image: open to anyone, and 404 for a key that is not a live challenge.
     "blacklist:public-captcha": Row(get=everyone(404), kwargs={"key": Lit("AAAAAAAAAAAAAAAAAAAAAA")}),
     "blacklist:correction-list": Row(get=page(404, court=200, committee=200, j2=200)),
+    # The priority queue of the list's errors: court staff only, each their own court's.
+    "blacklist:priority-queue": Row(get=page(404, court=200, clerk_j2=200)),
     "blacklist:correction-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "correction_pending"}),
     "blacklist:correction-decide": Row(
         get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_pending"},
@@ -324,6 +326,9 @@ TABLE = {
     "blacklist:correction-reconsider": Row(
         get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_rejected"},
         data=lambda w: {"reconsider-requested_on": _today()}),
+    "blacklist:correction-reconsidered": Row(
+        get=page(405), post=page(404, court1=acts(302), committee=400), kwargs={"pk": "correction_reconsidering"},
+        data={"reconsidered-outcome": "uphold", "reconsidered-result": "维持驳回。"}),
     "blacklist:correction-new": Row(
         get=page(404, court1=200), post=page(404, court1=acts(302)), kwargs={"listing_id": "listing_published"},
         data={"applicant": "赵某", "content": "已履行全部义务。"}),

@@ -6,7 +6,7 @@ from cases.forms import BootstrapFormMixin
 from linkage.text import TEXT_MAX, FormTextField
 
 from ..listings.forms import CorrectForm
-from ..models import CorrectionState
+from ..models import CorrectionKind, CorrectionState
 
 
 class CorrectionFilterForm(BootstrapFormMixin, forms.Form):
@@ -14,13 +14,21 @@ class CorrectionFilterForm(BootstrapFormMixin, forms.Form):
 
 
 class CorrectionRequestForm(BootstrapFormMixin, forms.Form):
-    applicant = forms.CharField(label="申请人", max_length=100, error_messages={"required": "请填写申请人。"})
+    kind = forms.ChoiceField(label="申请类型", choices=CorrectionKind.choices, initial=CorrectionKind.DATA, required=False,
+                             error_messages={"invalid_choice": "请选择申请类型。"})
+    found_by_court = forms.BooleanField(label="本院自行发现的错误（无申请人，3个工作日内纠正）", required=False)
+    # Required unless the court found the error itself: the service says so.
+    applicant = forms.CharField(label="申请人", max_length=100, required=False)
     contact = forms.CharField(label="联系方式", max_length=100, required=False)
     content = FormTextField(max_chars=TEXT_MAX, label="纠正事项和理由", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "请写明申请纠正的事项和理由。"})
-    received_on = forms.DateField(label="收到日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text="不填为今天；审查期限为收到之日起15日",
+    received_on = forms.DateField(label="收到（发现）日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text="不填为今天；审查期限为收到之日起15日（本院发现的：发现之日起3个工作日）",
                                   error_messages={"invalid": "日期格式不正确。"})
+
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or CorrectionKind.DATA
 
 
 class CorrectionDecisionForm(BootstrapFormMixin, forms.Form):
@@ -60,3 +68,17 @@ class ReconsiderationForm(BootstrapFormMixin, forms.Form):
     requested_on = forms.DateField(label="申请复议日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text="不填为今天；应在驳回决定作出之日起10日内提出",
                                    error_messages={"invalid": "日期格式不正确。"})
+
+
+class ReconsiderationDecisionForm(BootstrapFormMixin, forms.Form):
+    OUTCOMES = [("uphold", "维持驳回决定"), ("reverse", "撤销驳回决定（3个工作日内纠正）")]
+    outcome = forms.ChoiceField(label="复议决定", choices=[("", "请选择"), *OUTCOMES],
+                                error_messages={"required": "请选择复议决定。", "invalid_choice": "请选择复议决定。"})
+    result = forms.CharField(label="复议决定内容", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写复议决定的内容。"})
+    decided_on = forms.DateField(label="复议决定日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="不填为今天", error_messages={"invalid": "日期格式不正确。"})
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {"upheld": data["outcome"] == "uphold", "result": data["result"], "decided_on": data.get("decided_on")}

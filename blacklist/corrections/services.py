@@ -3,34 +3,33 @@ decides it within 15 days (correcting the published data, revoking the listing, 
 records a request for reconsideration of a rejection. Each decision is a move of `CORRECTION_MACHINE`; a correction
 or revocation of the listing itself goes through the listing's own service."""
 
-import datetime
-
 from django.db import transaction
 from django.utils import timezone
 
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError
 from linkage.text import require_name
-from linkage.workdays import TIMEZONE, add_calendar_days
 
 from ..listings.services import correct_listing, revoke_listing
-from ..models import CORRECTION_MACHINE, COURT_STAFF, CorrectionRequest
+from ..models import CORRECTION_MACHINE, COURT_STAFF, CorrectionKind, CorrectionRequest
+from . import clocks
 
-CORRECTION_REVIEW_DAYS = 15
-RECONSIDERATION_REQUEST_DAYS = 10
-RECONSIDERATION_DECISION_DAYS = 15
-
-
-def _days_deadline(start, days):
-    """N days (日) counted as calendar days; when the last one is not a working day, the next working day."""
-    moment = datetime.datetime.combine(start, datetime.time(12, 0), tzinfo=TIMEZONE)
-    return add_calendar_days(moment, days).due_date
+COURT_FOUND_APPLICANT = "本院发现"
 
 
 @transaction.atomic
-def receive_correction_request(*, actor, listing, applicant, content, received_on=None, contact=""):
-    """The court registers a correction request about a listing; it must be reviewed within 15 days."""
+def receive_correction_request(*, actor, listing, applicant="", content, received_on=None, contact="",
+                               kind=CorrectionKind.DATA, found_by_court=False):
+    """The court registers a correction request about a listing (信息不准确, 错误纳入 or 征信异议); it must be reviewed
+    within 15 days. With `found_by_court` the court records an error it found itself (no applicant, the date it was
+    found): it must be corrected or revoked within 3 working days (`clocks.review_deadline`)."""
     COURT_STAFF.require(actor, listing)
+    if kind not in CorrectionKind.values:
+        raise ApplicationError("请选择申请类型。", field="kind")
+    if found_by_court:
+        if kind == CorrectionKind.OBJECTION:
+            raise ApplicationError("征信异议由当事人提出；本院发现的错误请选择“错误纳入”或“信息不准确”。", field="kind")
+        applicant = (applicant or "").strip() or COURT_FOUND_APPLICANT
     if not (applicant or "").strip():
         raise ApplicationError("请填写申请人。", field="applicant")
     require_name(applicant.strip(), "申请人", "applicant")
@@ -41,7 +40,8 @@ def receive_correction_request(*, actor, listing, applicant, content, received_o
         raise ApplicationError("收到日期不能晚于今天。", field="received_on")
     return CorrectionRequest.objects.create(
         listing=listing, applicant=applicant.strip(), contact=(contact or "").strip(), content=content.strip(),
-        received_on=received_on, due_on=_days_deadline(received_on, CORRECTION_REVIEW_DAYS), received_by=actor,
+        received_on=received_on, kind=kind, found_by_court=bool(found_by_court), received_by=actor,
+        due_on=clocks.review_deadline(received_on, found_by_court=found_by_court).due_date,
     )
 
 
@@ -81,7 +81,28 @@ def request_reconsideration(*, actor, request, requested_on=None):
         raise ApplicationError("申请复议日期不能晚于今天。", field="requested_on")
     if requested_on < request.decided_on:
         raise ApplicationError("申请复议日期不能早于驳回决定的日期。", field="requested_on")
-    if requested_on > _days_deadline(request.decided_on, RECONSIDERATION_REQUEST_DAYS):
+    if requested_on > clocks.reconsideration_window(request.decided_on).due_date:
         raise ApplicationError("复议申请应在驳回决定作出之日起十日内提出。", field="requested_on")
     return CORRECTION_MACHINE.move(request, "reconsider", actor, reconsideration_requested_on=requested_on,
-                                   reconsideration_due_on=_days_deadline(requested_on, RECONSIDERATION_DECISION_DAYS))
+                                   reconsideration_due_on=clocks.reconsideration_deadline(requested_on).due_date)
+
+
+@transaction.atomic
+def record_reconsideration_decision(*, actor, request, upheld, result, decided_on=None):
+    """Record the higher court's decision on a reconsideration: the rejection upheld (the request stays rejected),
+    or reversed (the request is pending again and must be corrected within 3 working days of the decision, on the
+    court's priority queue)."""
+    request = CORRECTION_MACHINE.lock(request)
+    action = "uphold" if upheld else "reverse"
+    CORRECTION_MACHINE.check(request, action, actor)
+    if not (result or "").strip():
+        raise ApplicationError("请填写复议决定的内容。", field="result")
+    decided_on = require_past_date(decided_on or timezone.localdate(), "复议决定日期", "decided_on")
+    if decided_on > timezone.localdate():
+        raise ApplicationError("复议决定日期不能晚于今天。", field="decided_on")
+    if decided_on < request.reconsideration_requested_on:
+        raise ApplicationError("复议决定日期不能早于申请复议的日期。", field="decided_on")
+    fields = {"reconsideration_decided_on": decided_on, "reconsideration_result": result.strip()}
+    if not upheld:
+        fields["due_on"] = clocks.correction_deadline(decided_on).due_date
+    return CORRECTION_MACHINE.move(request, action, actor, **fields)

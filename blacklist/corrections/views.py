@@ -20,15 +20,21 @@ from linkage.forms import run_service
 
 from ..listings.selectors import listings_visible_to
 from ..models import CORRECTION_MACHINE, COURT_STAFF
-from . import selectors, services
-from .forms import CorrectionDecisionForm, CorrectionFilterForm, CorrectionRequestForm, ReconsiderationForm
+from . import clocks, selectors, services
+from .forms import (
+    CorrectionDecisionForm,
+    CorrectionFilterForm,
+    CorrectionRequestForm,
+    ReconsiderationDecisionForm,
+    ReconsiderationForm,
+)
 
 CORRECTIONS_PER_PAGE = 20
 
 
 def timeliness(correction, today):
     """How the 15-day review stands: (css, text) for a badge."""
-    if correction.decided_on is not None:
+    if correction.decided_on is not None and correction.state != "pending":  # pending again: reversed on reconsideration
         if correction.answered_on_time:
             return "success", "按期答复"
         return "danger", f"逾期答复（超期{(correction.decided_on - correction.due_on).days}日）"
@@ -72,8 +78,12 @@ def correction_new(request, listing_id):
             created = run_service(form, services.receive_correction_request, actor=user, listing=listing,
                                   **form.cleaned_data)
             if created is not None:
-                messages.success(request, f"已登记{created.applicant}的纠错申请，"
-                                          f"应于{created.due_on:%Y年%m月%d日}前审查答复。")
+                if created.found_by_court:
+                    messages.success(request, f"已登记本院发现的{created.get_kind_display()}，"
+                                              f"应于{created.due_on:%Y年%m月%d日}前撤销或更正。")
+                else:
+                    messages.success(request, f"已登记{created.applicant}的纠错申请，"
+                                              f"应于{created.due_on:%Y年%m月%d日}前审查答复。")
                 return redirect("blacklist:correction-detail", pk=created.pk)
         status = 400
     else:
@@ -81,20 +91,28 @@ def correction_new(request, listing_id):
     return render(request, "blacklist/correction_form.html", {"form": form, "listing": listing}, status=status)
 
 
-def _detail(request, correction, *, decide=None, reconsider=None, status=200):
+def _detail(request, correction, *, decide=None, reconsider=None, reconsidered=None, status=200):
     user = request.user
     actions = CORRECTION_MACHINE.actions_for(user, correction)
     # A refused form is shown with its message even when the step is no longer (or never was) offered.
     show_decide = bool({"correct", "reject"} & set(actions)) or decide is not None
     show_reconsider = "reconsider" in actions or reconsider is not None
+    show_reconsidered = bool({"uphold", "reverse"} & set(actions)) or reconsidered is not None
     css, text = timeliness(correction, timezone.localdate())
+    # The applicant's clock: shown while a rejection may still be taken to reconsideration.
+    reconsider_until = None
+    if CORRECTION_MACHINE.allows(correction, "reconsider"):
+        reconsider_until = clocks.reconsideration_window(correction.decided_on).due_date
     return render(request, "blacklist/correction_detail.html", {
         "correction": correction,
         "listing": correction.listing,
         "timeliness_css": css,
         "timeliness": text,
+        "reconsider_until": reconsider_until,
         "decide_form": (decide or CorrectionDecisionForm(prefix="decide")) if show_decide else None,
         "reconsider_form": (reconsider or ReconsiderationForm(prefix="reconsider")) if show_reconsider else None,
+        "reconsidered_form": ((reconsidered or ReconsiderationDecisionForm(prefix="reconsidered"))
+                              if show_reconsidered else None),
     }, status=status)
 
 
@@ -134,3 +152,23 @@ def correction_reconsider(request, pk):
             return redirect("blacklist:correction-detail", pk=correction.pk)
     correction.refresh_from_db()
     return _detail(request, correction, reconsider=form, status=400)
+
+
+@login_required
+@require_POST
+def correction_reconsidered(request, pk):
+    """Record the higher court's decision on a reconsideration (upheld, or reversed: to be corrected)."""
+    user = request.user
+    correction = _visible(user, pk)
+    form = ReconsiderationDecisionForm(request.POST, prefix="reconsidered")
+    if form.is_valid():
+        updated = run_service(form, services.record_reconsideration_decision, actor=user, request=correction,
+                              **form.service_arguments())
+        if updated is not None:
+            if updated.state == "pending":
+                messages.success(request, f"已登记复议决定：撤销驳回，应于{updated.due_on:%Y年%m月%d日}前纠正。")
+            else:
+                messages.success(request, "已登记复议决定：维持驳回。")
+            return redirect("blacklist:correction-detail", pk=correction.pk)
+    correction.refresh_from_db()
+    return _detail(request, correction, reconsidered=form, status=400)

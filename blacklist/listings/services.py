@@ -18,10 +18,10 @@ from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import normalize_credit_code, normalize_resident_id, sex_from_resident_id
 from linkage.notify import Message, notify
-from linkage.workdays import TIMEZONE, add_working_days
 from members.recipients import court_leaders, user_recipients
 from members.selectors import jurisdiction_id_of
 
+from ..corrections import clocks
 from ..models import (
     LISTING_MACHINE,
     LIVE,
@@ -201,9 +201,8 @@ def unshield_listing(*, actor, listing, reason):
 
 
 def removal_deadline(arose_on):
-    """The close of the 3rd working day after the day the ground arose (day 0)."""
-    start = datetime.datetime.combine(arose_on, datetime.time(12, 0), tzinfo=TIMEZONE)
-    return add_working_days(start, 3).due_at
+    """The close of the 3rd working day after the day the ground arose (day 0): `corrections.clocks`."""
+    return clocks.removal_deadline(arose_on).due_at
 
 
 def _deletion_request(listing, ground, arose_on, applicant, requested_on):
@@ -395,27 +394,3 @@ def removal_breaches(*, court_id=None, now=None):
     queryset = Listing.objects.filter(state__in=LIVE,
                                       removal_due_at__lt=now)
     return queryset.filter(court_id=court_id) if court_id else queryset
-
-
-def remind_removals(now=None):
-    """Tell the clerk who proposed each listing that a deletion falls due (once per listing and deadline)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from linkage.notify import Message, Recipient
-    from linkage.reminders import send_reminders
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        listings = list(Listing.objects.select_for_update(skip_locked=True, of=("self",))
-                        .filter(state__in=LIVE, removal_due_at__isnull=False)
-                        .select_related("proposed_by"))
-        batch = [
-            (listing.pk, "removal_due", listing.removal_due_at, [Recipient.from_user(listing.proposed_by)],
-             Message(kind="listing_removal",
-                     title=f"【应删除失信信息】{listing.name}（{listing.case_number}）",
-                     body=(f"{DeletionGround(listing.deletion_ground).label}，应在"
-                           f"{timezone.localtime(listing.removal_due_at):%Y年%m月%d日}前删除该失信被执行人信息。"),
-                     link=f"/listings/{listing.pk}/"))
-            for listing in listings
-        ]
-        return send_reminders(batch, content_type=ContentType.objects.get_for_model(Listing))

@@ -67,7 +67,17 @@ def test_a_correction_request_is_decided_once_and_reconsidered_once(court, clerk
     request.state = CorrectionState.REJECTED
     assert CORRECTION_MACHINE.actions_for(clerk, request) == ["reconsider"]
     request.reconsideration_requested_on = datetime.date(2026, 11, 2)
+    # Asked once: what is left is recording the higher court's decision, once.
+    assert CORRECTION_MACHINE.actions_for(clerk, request) == ["uphold", "reverse"]
+    assert CORRECTION_MACHINE.actions_for(other_clerk, request) == []
+    request.reconsideration_decided_on = datetime.date(2026, 11, 10)
     assert CORRECTION_MACHINE.actions_for(clerk, request) == []
+    # Reversed: pending again, to be corrected, not rejected again.
+    request.state = CorrectionState.PENDING
+    assert CORRECTION_MACHINE.actions_for(clerk, request) == ["correct"]
+    # An error the court found itself is never taken to reconsideration.
+    found = CorrectionRequest(listing=listing, state=CorrectionState.REJECTED, found_by_court=True)
+    assert CORRECTION_MACHINE.actions_for(clerk, found) == []
     request.state = CorrectionState.CORRECTED
     assert CORRECTION_MACHINE.actions_for(clerk, request) == []
 
