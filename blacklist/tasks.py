@@ -38,11 +38,3 @@ def remind_unacknowledged_pushes_task(now_iso=None):
     if result.get("more"):
         remind_unacknowledged_pushes_task.apply_async(args=[now_iso])
     return result
-
-
-@shared_task(name="blacklist.tasks.remind_credit_repairs")
-def remind_credit_repairs_task():
-    """Daily: bureau leaders are reminded of credit-repair applications due soon, and again once overdue."""
-    from .repair import services as repairs
-
-    return repairs.remind_repairs()

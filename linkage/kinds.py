@@ -72,8 +72,6 @@ _KINDS = [
     # Credit repair (blacklist/repair): an application waits for the leader; its decision; its deadline.
     Kind("credit_repair_applied", "信用修复申请待决定", LISTINGS),
     Kind("credit_repair_decided", "信用修复申请已决定", LISTINGS),
-    Kind("credit_repair_due", "信用修复申请即将到期", REMINDERS),
-    Kind("credit_repair_overdue", "信用修复申请已逾期", REMINDERS, urgent=True),
     # Meetings.
     Kind("meeting_notice", "会议通知", MEETINGS),
     Kind("meeting_changed", "会议变更", MEETINGS),

@@ -235,7 +235,6 @@ CELERY_BEAT_SCHEDULE = {
     "listing-push-reminders": {"task": "blacklist.tasks.remind_unacknowledged_pushes",
                                "schedule": crontab(minute="*/15")},
     # Credit-repair applications waiting for the leader's decision (due soon, then overdue; each once).
-    "credit-repair-reminders": {"task": "blacklist.tasks.remind_credit_repairs", "schedule": crontab(hour=8, minute=52)},
     # Urgent dispatch requests not acknowledged in time go to the committee: every minute, each escalated once.
     "dispatch-escalations": {"task": "assistance.tasks.escalate_dispatches", "schedule": crontab()},
 }

@@ -63,13 +63,16 @@ def remind_priority_queue(now=None):
         rows = [(source, row) for source in SOURCES
                 for row in source.due_by(horizon).select_for_update(skip_locked=True, of=("self",))]
         items = build_items(rows, now, calendar)
-        leaders = _leaders_by_court({item.court_id for item in items if item.overdue})
+        # A credit repair is the leader's to decide (REPAIR_MACHINE): the leaders are reminded before it is due too.
+        leaders = _leaders_by_court({item.court_id for item in items if item.overdue or item.source == "repair"})
         batches = {}
         for item in items:
             if item.overdue:
                 kind, recipients = OVERDUE, leaders.get(item.court_id, []) + _clerk(item)
             else:
                 kind, recipients = (REMOVAL_DUE if item.source == "removal" else DUE_SOON), _clerk(item)
+                if item.source == "repair":
+                    recipients = leaders.get(item.court_id, []) + recipients
             recipients = list({recipient.key: recipient for recipient in recipients}.values())
             if recipients:
                 batches.setdefault(type(item.subject), []).append(

@@ -232,29 +232,24 @@ def test_the_deadline_follows_the_setting(settings, clerk, leader, listing):
     assert timezone.localtime(repair.due_at, TIMEZONE).date() == datetime.date(2026, 12, 2)
 
 
-def test_reminders_go_to_the_leaders_once_when_due_and_once_overdue(clerk, leader, listing):
+def test_the_priority_queue_reminds_the_leaders_before_the_deadline_and_once_overdue(clerk, leader, listing):
+    """A pending repair is on the credit-error queue (one ladder for every credit error): its leaders, whose
+    decision it is, hear of it within a working day of its deadline and again once it is overdue, each once."""
+    from blacklist.corrections.reminders import remind_priority_queue
+
     repair = receive(clerk, listing)
-    far = repair.due_at - datetime.timedelta(days=5)
-    assert repairs.remind_repairs(now=far) == 0
-    soon = repair.due_at - datetime.timedelta(days=1)
-    assert repairs.remind_repairs(now=soon) == 1 and repairs.remind_repairs(now=soon) == 0
+    far = repair.due_at - datetime.timedelta(days=6)
+    assert remind_priority_queue(now=far) == 0
+    soon = timezone.localtime(repair.due_at, TIMEZONE).replace(hour=10, minute=0)  # the deadline's day, morning
+    # the leaders (one here) and the clerk who registered it, each once
+    assert remind_priority_queue(now=soon) == 2 and remind_priority_queue(now=soon) == 0
     late = repair.due_at + datetime.timedelta(hours=1)
-    assert repairs.remind_repairs(now=late) == 1 and repairs.remind_repairs(now=late) == 0
-    assert set(Reminder.objects.values_list("kind", flat=True)) == {"credit_repair_due", "credit_repair_overdue"}
-    assert {n.recipient for n in Notification.objects.filter(kind__startswith="credit_repair_") .exclude(
-        kind__in=["credit_repair_applied"])} == {leader}
+    assert remind_priority_queue(now=late) == 2 and remind_priority_queue(now=late) == 0
+    assert set(Reminder.objects.values_list("kind", flat=True)) == {"queue_due_soon", "queue_overdue"}
+    assert leader in {n.recipient for n in Notification.objects.filter(kind="queue_due_soon")}
+    assert leader in {n.recipient for n in Notification.objects.filter(kind="queue_overdue")}
     repairs.refuse_repair(actor=leader, repair=repair, reason="不符合条件。")
-    assert repairs.remind_repairs(now=late + datetime.timedelta(days=1)) == 0
-
-
-def test_the_reminder_scan_is_on_the_beat_schedule_and_the_task_calls_the_service(settings, clerk, leader, listing):
-    from blacklist import tasks
-
-    entry = settings.CELERY_BEAT_SCHEDULE["credit-repair-reminders"]
-    assert entry["task"] == tasks.remind_credit_repairs_task.name == "blacklist.tasks.remind_credit_repairs"
-    receive(clerk, listing, received_on=datetime.date(2026, 9, 28))  # long overdue
-    assert tasks.remind_credit_repairs_task() == 1 and tasks.remind_credit_repairs_task() == 0
-    assert Notification.objects.get(kind="credit_repair_overdue").recipient == leader
+    assert remind_priority_queue(now=late + datetime.timedelta(days=1)) == 0
 
 
 def test_the_units_read_each_granted_repair_in_the_feed(api_for, clerk, leader, listing):

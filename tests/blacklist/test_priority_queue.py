@@ -227,11 +227,12 @@ def test_reminders_go_up_the_ladder_once_each(clerk, leader, world):
     factories.LeaderFactory(organisation=clerk.organisation, is_active=False)
     # A holiday: nothing goes out.
     assert remind_priority_queue(at(10, 5)) == 0
-    # 10-08: the objection is due today and the repair on the next working day → their clerk; the reconsideration
-    # (due 09-28) is overdue → the active leader and the clerk.
-    assert remind_priority_queue(at(10, 8)) == 4
+    # 10-08: the objection is due today → its clerk; the repair on the next working day → the active leader, whose
+    # decision it is, and the clerk; the reconsideration (due 09-28) is overdue → the active leader and the clerk.
+    assert remind_priority_queue(at(10, 8)) == 5
     assert remind_priority_queue(at(10, 8)) == 0
     assert notified() == sorted([(clerk.username, "credit_queue_due"), (clerk.username, "credit_queue_due"),
+                                 (leader.username, "credit_queue_due"),
                                  (clerk.username, "credit_queue_overdue"), (leader.username, "credit_queue_overdue")])
     before = queue_notifications().count()
     # 10-09: the objection is now overdue → leader and clerk; the make-up Saturday being the next working day, the
@@ -334,11 +335,11 @@ def test_the_kinds_and_the_beat_entry_are_registered(settings):
     assert tasks.remind_priority_queue_task.name == "blacklist.tasks.remind_priority_queue"
 
 
-def test_an_online_repair_reminds_the_clerk_who_proposed_the_listing(clerk, leader, listings):
+def test_an_online_repair_reminds_the_leaders_and_the_clerk_who_proposed_the_listing(clerk, leader, listings):
     CreditRepair.objects.create(
         listing=listings["刘洋"], ground="performed", channel="online", applicant_name="刘洋", phone="13800000000",
         statement="已全部履行", received_on=D(2026, 10, 8), due_at=close(10, 9))
-    assert remind_priority_queue(at(10, 9)) == 1
-    assert notified() == [(clerk.username, "credit_queue_due")]
+    assert remind_priority_queue(at(10, 9)) == 2  # the leader decides it; the clerk who proposed the listing
+    assert notified() == sorted([(clerk.username, "credit_queue_due"), (leader.username, "credit_queue_due")])
     assert remind_priority_queue(at(10, 12)) == 2  # overdue: the leader, and the clerk again
     assert remind_priority_queue(at(10, 12, 16)) == 0
