@@ -243,11 +243,11 @@ def test_the_priority_queue_reminds_the_leaders_before_the_deadline_and_once_ove
     soon = timezone.localtime(repair.due_at, TIMEZONE).replace(hour=10, minute=0)  # the deadline's day, morning
     # the leaders (one here) and the clerk who registered it, each once
     assert remind_priority_queue(now=soon) == 2 and remind_priority_queue(now=soon) == 0
-    late = repair.due_at + datetime.timedelta(hours=1)
+    late = soon + datetime.timedelta(days=3)  # the next working day's morning (the deadline is a Friday)
     assert remind_priority_queue(now=late) == 2 and remind_priority_queue(now=late) == 0
     assert set(Reminder.objects.values_list("kind", flat=True)) == {"queue_due_soon", "queue_overdue"}
-    assert leader in {n.recipient for n in Notification.objects.filter(kind="queue_due_soon")}
-    assert leader in {n.recipient for n in Notification.objects.filter(kind="queue_overdue")}
+    assert leader in {n.recipient for n in Notification.objects.filter(kind="credit_queue_due")}
+    assert leader in {n.recipient for n in Notification.objects.filter(kind="credit_queue_overdue")}
     repairs.refuse_repair(actor=leader, repair=repair, reason="不符合条件。")
     assert remind_priority_queue(now=late + datetime.timedelta(days=1)) == 0
 
