@@ -60,15 +60,16 @@ def snapshot_of(listing, state=None):
     return {name: snapshot[name] for name in SNAPSHOT_FIELDS}
 
 
-# The feed's `action`: each pushed move under the name the contract publishes (docs/api.md). `suspend` and `resume`
-# are in the contract's enumeration but no move of this version makes them; a client must accept them.
+# The feed's `action`: each pushed move under the name the contract publishes (docs/api.md). `suspend`: a grace or a
+# credit repair suspends punishment (the listing is off the list until resumed); `resume`: punishment resumes — for a
+# listing whose grace was granted before it was ever published, this is its first publication.
 FEED_ACTIONS = {
     "publish": ("approve", "发布"),
     "correct": ("correct", "更正"),
     "shield": ("shield", "屏蔽"),
     "unshield": ("unshield", "解除屏蔽"),
-    "suspend": (None, "暂停（本版本不产生）"),
-    "resume": (None, "恢复（本版本不产生）"),
+    "suspend": ("suspend", "暂缓惩戒"),
+    "resume": ("resume", "恢复惩戒"),
     "delete": ("delete", "删除"),
     "revoke": ("revoke", "撤销"),
     "expire": ("expire", "到期移出"),
