@@ -524,6 +524,6 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
 
 from .dispatch_models import DispatchEvent, DispatchRequest, DispatchState  # noqa: E402,F401
+from .relief_models import *  # noqa: E402,F401,F403
 from .terms import MeasureTerm, TermSource  # noqa: E402,F401
 from .tracking_models import *  # noqa: E402,F401,F403
-from .relief_models import *  # noqa: E402,F401,F403

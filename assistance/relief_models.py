@@ -7,7 +7,8 @@ jurisdiction's civil-affairs unit for social relief (社会救助).
 The referral is an assistance notice of the civil-affairs unit's measure `social_relief` (社会救助转介), signed by a
 leader and served like any other: it lands in the unit's inbox, is reminded on the notice ladder while unanswered,
 and is answered by the notice's reply, whose structured line (`ReplyResult`, kind `relief`) says whether relief is
-granted, of which kind and how much, or why not (assistance/services/replies.py). The record keeps the link to it.
+granted, of which kind and how much, or why not (assistance/services/replies.py). `ReliefReferral` links the
+record to each referral letter.
 Imported at the bottom of `assistance.models`; the services are in `assistance/services/relief.py`."""
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from linkage.statemachine import EventBase, Machine, Move, Role
 from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField
 from members.selectors import jurisdiction_id_of
 
-__all__ = ["RELIEF_MACHINE", "HardshipRecord", "JudicialReliefProposal", "ReliefEvent", "ReliefState"]
+__all__ = ["RELIEF_MACHINE", "HardshipRecord", "JudicialReliefProposal", "ReliefEvent", "ReliefReferral", "ReliefState"]
 
 
 class HardshipQuerySet(AuditedQuerySet):
@@ -48,10 +49,6 @@ class HardshipRecord(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
-    # The referral letter to the civil-affairs unit (a notice of the measure social_relief), once referred; a
-    # withdrawn referral may be replaced by a new one (the old one stays in the case's notices).
-    referral = models.OneToOneField("assistance.Notice", verbose_name="社会救助转介函", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="hardship_record")
 
     objects = HardshipQuerySet.as_manager()
 
@@ -67,6 +64,26 @@ class HardshipRecord(models.Model):
 
     def __str__(self):
         return f"{self.applicant.name}（{self.case.number}）"
+
+
+class ReliefReferral(models.Model):
+    """The link between a hardship record and its referral letter to the civil-affairs unit (a notice of the measure
+    social_relief). A withdrawn referral may be followed by a new one: each keeps its row."""
+
+    record = models.ForeignKey(HardshipRecord, verbose_name="困难申请执行人", on_delete=models.PROTECT,
+                               related_name="referrals")
+    notice = models.OneToOneField("assistance.Notice", verbose_name="社会救助转介函", on_delete=models.PROTECT,
+                                  related_name="relief_referral")
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社会救助转介"
+        verbose_name_plural = "社会救助转介"
+        ordering = ["record_id", "id"]
+
+    def __str__(self):
+        return f"{self.record}：转介函第{self.notice_id}号"
 
 
 class ReliefState(models.TextChoices):

@@ -25,6 +25,7 @@ from ..models import (
     Tracking,
 )
 from ..periods import period_refusal
+from ..relief import SOCIAL_RELIEF
 from .tracking import clean_request, create_tracking
 
 
@@ -103,6 +104,8 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
         measure = Measure.objects.filter(code=measure).first()
         if measure is None:
             raise ApplicationError("协助措施无法识别。", field="measure")
+    if measure.code == SOCIAL_RELIEF:
+        raise ApplicationError("社会救助转介请在案件页面“困难申请执行人救助”中登记困难情况后办理。", field="measure")
     if not isinstance(debtor, Party) or debtor.case_id != case.pk or debtor.role != PartyRole.DEBTOR:
         raise ApplicationError("所选当事人不是本案被执行人。", field="debtor")
     units = list(units)
