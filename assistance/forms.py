@@ -184,6 +184,7 @@ class ResultForm(BootstrapFormMixin, forms.Form):
     married_on = forms.DateField(label="结婚登记日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     divorced_on = forms.DateField(label="离婚日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text="婚姻状况为“离婚”的填写（登记离婚日或判决、调解生效日）。")
+    registry = forms.CharField(label="婚姻登记机关", max_length=100, required=False)
     relief_accepted = forms.ChoiceField(label="是否予以救助", required=False,
                                         choices=[("", "—"), ("yes", "予以救助"), ("no", "不予救助")])
     relief_kind = forms.ChoiceField(label="救助类别", required=False, choices=[("", "—"), *ReliefKind.choices])

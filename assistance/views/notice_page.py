@@ -49,6 +49,7 @@ from ..models import (
     ReviewSuggestion,
 )
 from ..services import RESULT_FIELD_LABELS, RESULT_FIELDS, RESULT_KIND_FOR_MEASURE
+from ..services.replies import CHOICE_FIELDS, SINGLE_RESULT_KINDS
 from .common import back, call, first_error, quiet, quiet_formset, visible_notice, with_added_row
 from .terms import terms_context
 
@@ -270,13 +271,15 @@ def _result_value(result, field):
     value = getattr(result, field)
     if value in (None, ""):
         return ""
-    if field == "property_kind":
-        return result.get_property_kind_display()
+    if field in CHOICE_FIELDS:
+        return getattr(result, f"get_{field}_display")()
+    if field == "relief_accepted":
+        return "予以救助" if value else "不予救助"
     if isinstance(value, datetime.datetime):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if field in ("value", "amount"):
+    if field in ("value", "amount", "relief_amount"):
         return f"{value:.2f}"
     return str(value)
 
@@ -295,7 +298,9 @@ def _result_table(results):
 
 def _reply_forms(notice, data=None, files=None, *, quiet_forms=False):
     form = ReplyForm(data, files)
-    results = rows_formset(ResultForm, "results", data, files, rows=RESULT_ROWS)
+    # A kind answered once (a referral's relief decision) offers one row.
+    single = RESULT_KIND_FOR_MEASURE.get(notice.measure.code) in SINGLE_RESULT_KINDS
+    results = rows_formset(ResultForm, "results", data, files, rows=1 if single else RESULT_ROWS)
     if quiet_forms:
         quiet(form)
         quiet_formset(results)
