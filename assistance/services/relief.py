@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Party, PartyRole
+from cases.models import Case, Party, PartyKind, PartyRole
 from cases.services import require_clerk_of
 from linkage import parsing
 from linkage.errors import ApplicationError, TransitionNotAllowed
@@ -43,12 +43,14 @@ def civil_affairs_units(court):
 @transaction.atomic
 def record_hardship(*, actor, case, applicant, circumstances, unpaid_amount):
     """A clerk of the case's court records an applicant of the case whose claim cannot be paid in full and who
-    lives in hardship: the circumstances and the amount still unpaid (not more than the case's unperformed
+    lives in hardship (a natural person): the circumstances and the amount still unpaid (not more than the case's unperformed
     amount). One record per applicant of a case."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_clerk_of(actor, case.court_id)
     if not isinstance(applicant, Party) or applicant.case_id != case.pk or applicant.role != PartyRole.APPLICANT:
         raise ApplicationError("所选当事人不是本案申请执行人。", field="applicant")
+    if applicant.kind != PartyKind.PERSON:  # relief is for people whose living depends on the claim
+        raise ApplicationError("生活困难救助只适用于自然人申请执行人。", field="applicant")
     circumstances = parsing.text(circumstances, "生活困难情况", "circumstances", limit=TEXT_MAX)
     unpaid = parsing.amount(unpaid_amount, "未兑现债权", "unpaid_amount", required=True)
     if unpaid <= 0:

@@ -55,7 +55,7 @@ def relief_section(case, user):
         record.proposal_form = ProposalForm(auto_id=f"id_propose{record.pk}_%s") if is_clerk and not live else None
         record.referral_form = (ReferralForm(units=unit_choices, auto_id=f"id_refer{record.pk}_%s")
                                 if is_clerk and not open_referral and case.is_open and units else None)
-    applicants = case.parties.applicants().exclude(pk__in=[record.applicant_id for record in records])
+    applicants = case.parties.applicants().filter(kind="person").exclude(pk__in=[record.applicant_id for record in records])
     return {
         "show": True,
         "case": case,

@@ -43,7 +43,7 @@ def _record(user, pk):
 @require_POST
 def record_hardship(request, case_id):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
-    form = HardshipForm(request.POST, applicants=case.parties.applicants())
+    form = HardshipForm(request.POST, applicants=case.parties.applicants().filter(kind="person"))
     _run(request, form, services.record_hardship,
          lambda record: f"已登记申请执行人{record.applicant.name}的生活困难情况。", actor=request.user, case=case)
     return _back(case.pk)

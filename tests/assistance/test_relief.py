@@ -150,6 +150,11 @@ def test_hardship_is_recorded_for_an_applicant_of_the_case_only_once_within_the_
         relief.record_hardship(actor=clerk, case=other, applicant=other.parties.applicants().get(),
                                circumstances="困难", unpaid_amount="1000.01")
     assert error.value.field == "unpaid_amount" and "未履行金额" in error.value.message
+    company = file_case(clerk, number="（2026）粤0103执1237号")  # the helpers' applicant is a company
+    with pytest.raises(ApplicationError) as error:
+        relief.record_hardship(actor=clerk, case=company, applicant=company.parties.applicants().get(),
+                               circumstances="困难", unpaid_amount="1")
+    assert "自然人" in error.value.message
     assert HardshipRecord.objects.count() == 1
 
 
