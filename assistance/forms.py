@@ -247,6 +247,8 @@ class ResubmitForm(BootstrapFormMixin, forms.Form):
             kwargs.setdefault("initial", {"ruling_number": notice.ruling_number, "legal_basis": notice.legal_basis,
                                           "note": notice.note})
         super().__init__(*args, **kwargs)
+        if notice is not None and notice.measure.code == "social_relief":  # a referral letter cites no ruling
+            self.fields["ruling_number"].required = False
 
 
 class WithdrawForm(BootstrapFormMixin, forms.Form):

@@ -177,7 +177,9 @@ def amend_draft(*, actor, notice, **changes):
     if set(changes) - allowed:
         raise ApplicationError(f"不能修改字段：{'、'.join(sorted(set(changes) - allowed))}。")
     if "ruling_number" in changes:
-        changes["ruling_number"] = _ruling_number(changes["ruling_number"])
+        # A referral letter cites no ruling (assistance/relief.py): it may stay without one.
+        blank_allowed = notice.measure.code == SOCIAL_RELIEF and not (changes["ruling_number"] or "").strip()
+        changes["ruling_number"] = "" if blank_allowed else _ruling_number(changes["ruling_number"])
     data = {"fields": sorted(changes)}
     if action == "resubmit":
         NOTICE_MACHINE.move(notice, "resubmit", actor, role=False, data=data, **changes)

@@ -50,6 +50,7 @@ from ..models import (
 )
 from ..services import RESULT_FIELD_LABELS, RESULT_FIELDS, RESULT_KIND_FOR_MEASURE
 from ..services.replies import CHOICE_FIELDS, SINGLE_RESULT_KINDS
+from ..relief import document_context as relief_document_context
 from .common import back, call, first_error, quiet, quiet_formset, visible_notice, with_added_row
 from .terms import terms_context
 
@@ -361,6 +362,7 @@ def _detail(request, notice, *, bound=None, status=200):
             "superseded_by": Notice.objects.visible_to(user).filter(supersedes=notice).only("pk").first(),
             "last_return": _last_return(notice),
             "lifting_pdf": documents.has_lifting_notice(notice, user),
+            "relief": relief_document_context(notice),  # a referral for social relief: the applicant's facts
             **terms_context(user, notice),
         },
         status=status,

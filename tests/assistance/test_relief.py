@@ -384,3 +384,18 @@ def test_the_divorce_notice_reply_form_offers_the_marriage_fields(clerk, leader,
         "results-0-divorced_on": "2026-06-30", "save": "1"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ReplyResult.objects.get().divorced_on == datetime.date(2026, 6, 30)
+
+
+def test_the_unit_reads_the_applicant_on_the_referral_page_and_a_returned_referral_needs_no_ruling(
+        clerk, leader, record, civil_affairs, civil_liaison):
+    notice = relief.refer_to_civil_affairs(actor=clerk, record=record)
+    services.return_draft(actor=leader, notice=notice, reason="请补充说明")
+    response = client_for(clerk).post(reverse("assistance:resubmit", args=[notice.pk]), {
+        "ruling_number": "", "legal_basis": notice.legal_basis, "note": "申请执行人已提交低保申请材料。"})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.DRAFT and notice.ruling_number == "" and "低保" in notice.note
+    advance(notice, NoticeState.SERVED, clerk=clerk, leader=leader)
+    page = client_for(civil_liaison).get(reverse("assistance:detail", args=[notice.pk])).content.decode()
+    assert "<h1 class=\"h4 mb-1\">社会救助转介函" in page and 'id="relief-applicant">陈秀英' in page
+    assert "独居" in page and "人民币60,000.00元" in page and "执行裁定书</dt>" not in page
