@@ -20,7 +20,7 @@ def _referral_rows(records):
     by_record = {}
     for referral in referrals:
         notice = referral.notice
-        reply = getattr(notice, "reply", None) if hasattr(notice, "reply") else None
+        reply = notice.reply if hasattr(notice, "reply") else None  # a missing reply raises on access
         referral.answer = next(iter(reply.results.all()), None) if reply is not None else None
         referral.reply = reply
         by_record.setdefault(referral.record_id, []).append(referral)

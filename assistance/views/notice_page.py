@@ -48,9 +48,9 @@ from ..models import (
     ReviewState,
     ReviewSuggestion,
 )
+from ..relief import document_context as relief_document_context
 from ..services import RESULT_FIELD_LABELS, RESULT_FIELDS, RESULT_KIND_FOR_MEASURE
 from ..services.replies import CHOICE_FIELDS, SINGLE_RESULT_KINDS
-from ..relief import document_context as relief_document_context
 from .common import back, call, first_error, quiet, quiet_formset, visible_notice, with_added_row
 from .terms import terms_context
 
