@@ -17,6 +17,8 @@ from linkage.numerals import chinese_date, chinese_ordinal
 from linkage.pdf import render_pdf
 
 from .models import LiftGround, Notice, NoticeState, PropertyKind
+from .relief import REFERRAL_TEMPLATE, REFERRAL_TITLE, SOCIAL_RELIEF
+from .relief import document_context as relief_document_context
 from .tracking import document_context as tracking_document_context
 
 NOTICE_TITLE = "协助执行通知书"
@@ -115,7 +117,8 @@ def _load(notice):
     """The notice with every row a document shows, in three queries."""
     parties = Prefetch("case__parties", queryset=Party.objects.order_by("role", "position", "id"))
     return (
-        Notice.objects.select_related("case", "court", "unit", "measure", "debtor", "tracking")
+        Notice.objects.select_related("case", "court", "unit", "measure", "debtor", "tracking",
+                                      "relief_referral__record__applicant")
         .prefetch_related("items", parties)
         .get(pk=notice.pk)
     )
@@ -167,7 +170,10 @@ def notice_document_context(notice):
         "lifting": None,
         "tracking": tracking_document_context(notice),
         "renewal": None,
+        "relief": relief_document_context(notice),  # a referral for social relief: the letter's own facts
     }
+    if context["relief"] is not None:
+        context["title"] = context["relief"]["title"]
     if notice.renews_id:
         context["renewal"] = renewal_context(notice)
         context["title"] = context["renewal"]["title"]
@@ -224,7 +230,8 @@ def lift_ground_label(notice) -> str:
 
 def notice_pdf(notice) -> bytes:
     """The 协助执行通知书 as an A4 PDF with its receipt; a draft carries a 草稿 watermark."""
-    return render_pdf(NOTICE_TEMPLATE, notice_document_context(notice))
+    context = notice_document_context(notice)
+    return render_pdf(REFERRAL_TEMPLATE if context["relief"] else NOTICE_TEMPLATE, context)
 
 
 def has_lifting_notice(notice, user) -> bool:
@@ -251,4 +258,6 @@ def lifting_notice_pdf(notice) -> bytes:
 def notice_pdf_filename(notice, *, lifting=False) -> str:
     """e.g. 协助执行通知书-（2026）粤0103执1001号-区市场和质量监管局.pdf"""
     title = LIFTING_TITLE if lifting else (f"续行{renewal_verb(notice)}通知书" if notice.renews_id else NOTICE_TITLE)
+    if not lifting and notice.measure.code == SOCIAL_RELIEF:
+        title = REFERRAL_TITLE
     return f"{title}-{notice.case.number}-{notice.unit.short_name}.pdf"

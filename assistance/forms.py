@@ -9,7 +9,16 @@ from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
 from members.models import Measure
 
-from .models import LiftGround, LocateReason, Notice, NoticeState, PropertyKind, ReplyOutcome
+from .models import (
+    LiftGround,
+    LocateReason,
+    MaritalStatus,
+    Notice,
+    NoticeState,
+    PropertyKind,
+    ReliefKind,
+    ReplyOutcome,
+)
 from .periods import period_refusal
 
 ITEM_ROWS = 3
@@ -61,7 +70,8 @@ def filled_rows(formset, fields):
 
 class DraftForm(BootstrapFormMixin, forms.Form):
     measure = forms.ModelChoiceField(
-        label="协助措施", queryset=Measure.objects.all(), to_field_name="code", empty_label=None
+        # A referral for social relief is made from the case's hardship record (assistance/services/relief.py).
+        label="协助措施", queryset=Measure.objects.exclude(code="social_relief"), to_field_name="code", empty_label=None
     )
     units = forms.ModelMultipleChoiceField(
         label="协助执行单位",
@@ -168,6 +178,20 @@ class ResultForm(BootstrapFormMixin, forms.Form):
         label="发现时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     registration_number = forms.CharField(label="登记编号", max_length=100, required=False)
+    marital_status = forms.ChoiceField(label="婚姻状况", required=False, choices=[("", "—"), *MaritalStatus.choices])
+    spouse_name = forms.CharField(label="配偶姓名", max_length=100, required=False)
+    spouse_id_number = forms.CharField(label="配偶公民身份号码", max_length=18, required=False)
+    married_on = forms.DateField(label="结婚登记日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    divorced_on = forms.DateField(label="离婚日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text="婚姻状况为“离婚”的填写（登记离婚日或判决、调解生效日）。")
+    registry = forms.CharField(label="婚姻登记机关", max_length=100, required=False)
+    relief_accepted = forms.ChoiceField(label="是否予以救助", required=False,
+                                        choices=[("", "—"), ("yes", "予以救助"), ("no", "不予救助")])
+    relief_kind = forms.ChoiceField(label="救助类别", required=False, choices=[("", "—"), *ReliefKind.choices])
+    relief_amount = forms.DecimalField(label="救助金额（元）", required=False, min_value=0, max_digits=16,
+                                       decimal_places=2, help_text="予以救助的必填。")
+    declined_reason = FormTextField(max_chars=REASON_MAX, label="不予救助理由", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}), help_text="不予救助的必填。")
 
 
 # ------------------------------------------------------------------------------------- the court's moves
@@ -223,6 +247,8 @@ class ResubmitForm(BootstrapFormMixin, forms.Form):
             kwargs.setdefault("initial", {"ruling_number": notice.ruling_number, "legal_basis": notice.legal_basis,
                                           "note": notice.note})
         super().__init__(*args, **kwargs)
+        if notice is not None and notice.measure.code == "social_relief":  # a referral letter cites no ruling
+            self.fields["ruling_number"].required = False
 
 
 class WithdrawForm(BootstrapFormMixin, forms.Form):

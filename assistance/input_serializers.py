@@ -7,7 +7,16 @@ from linkage.api import NamedChoiceField
 from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, TEXT_MAX, ApiTextField
 
-from .models import LiftGround, LocateReason, PropertyKind, ReplyOutcome, ResultKind, ReviewResolution
+from .models import (
+    LiftGround,
+    LocateReason,
+    MaritalStatus,
+    PropertyKind,
+    ReliefKind,
+    ReplyOutcome,
+    ResultKind,
+    ReviewResolution,
+)
 from .periods import period_refusal
 from .serializers import NoticeDetailSerializer
 
@@ -134,6 +143,22 @@ class ReplyResultInputSerializer(serializers.Serializer):
     location = serializers.CharField(label="地点", required=False, allow_blank=True, max_length=200)
     found_at = serializers.DateTimeField(label="发现时间", required=False, allow_null=True)
     registration_number = serializers.CharField(label="登记编号", required=False, allow_blank=True, max_length=100)
+    marital_status = serializers.ChoiceField(label="婚姻状况", choices=MaritalStatus.choices, required=False,
+                                             allow_blank=True, help_text="婚姻登记：必填")
+    spouse_name = serializers.CharField(label="配偶姓名", required=False, allow_blank=True, max_length=100,
+                                        help_text="婚姻登记：必填")
+    spouse_id_number = serializers.CharField(label="配偶公民身份号码", required=False, allow_blank=True, max_length=18)
+    married_on = serializers.DateField(label="结婚登记日期", required=False, allow_null=True, help_text="婚姻登记：必填")
+    divorced_on = serializers.DateField(label="离婚日期", required=False, allow_null=True,
+                                        help_text="婚姻状况为 divorced 时必填，其他状况不填")
+    registry = serializers.CharField(label="婚姻登记机关", required=False, allow_blank=True, max_length=100)
+    relief_accepted = serializers.BooleanField(label="是否予以救助", required=False, allow_null=True,
+                                               help_text="社会救助转介：必填")
+    relief_kind = serializers.ChoiceField(label="救助类别", choices=ReliefKind.choices, required=False, allow_blank=True)
+    relief_amount = serializers.DecimalField(label="救助金额（元）", max_digits=16, decimal_places=2, required=False,
+                                             allow_null=True, help_text="予以救助时必填，大于零")
+    declined_reason = ApiTextField(max_chars=REASON_MAX, label="不予救助理由", required=False, allow_blank=True,
+                                   help_text="不予救助时必填")
 
 
 class ReplyInputSerializer(serializers.Serializer):
@@ -142,7 +167,8 @@ class ReplyInputSerializer(serializers.Serializer):
         label="办理结果明细",
         many=True,
         required=False,
-        help_text="按措施结构化：查询为 asset，冻结/查封为 freeze，查找为 location……",
+        help_text="按措施结构化：查询为 asset，冻结/查封为 freeze，查找为 location，婚姻登记为 marriage，"
+                  "社会救助转介为 relief（只填一项）……",
     )
     text = ApiTextField(max_chars=TEXT_MAX, label="说明", required=False, allow_blank=True)
 

@@ -315,6 +315,27 @@ class ResultKind(models.TextChoices):
     LOCATION = "location", "下落"
     REGISTRATION = "registration", "登记"
     DEDUCTION = "deduction", "扣划/提取"
+    MARRIAGE = "marriage", "婚姻登记"
+    RELIEF = "relief", "社会救助办理结果"
+
+
+class MaritalStatus(models.TextChoices):
+    """What the marriage registry holds about a registration (no registration at all is the outcome 未查到)."""
+
+    MARRIED = "married", "已婚"
+    DIVORCED = "divorced", "离婚"
+    WIDOWED = "widowed", "丧偶"
+    ANNULLED = "annulled", "婚姻无效或被撤销"
+
+
+class ReliefKind(models.TextChoices):
+    """The social relief a civil-affairs unit grants an applicant referred to it (社会救助暂行办法)."""
+
+    SUBSISTENCE = "subsistence", "最低生活保障"
+    DESTITUTE = "destitute", "特困人员救助供养"
+    TEMPORARY = "temporary", "临时救助"
+    MEDICAL = "medical", "医疗救助"
+    OTHER = "other", "其他救助"
 
 
 class ReplyResult(ChoiceLabels, models.Model):
@@ -335,6 +356,18 @@ class ReplyResult(ChoiceLabels, models.Model):
     location = models.CharField("地点", max_length=200, blank=True)
     found_at = models.DateTimeField("发现时间", null=True, blank=True, validators=[PastDateValidator("发现时间")])
     registration_number = models.CharField("登记编号", max_length=100, blank=True)
+    # A marriage registration (婚姻登记信息查询, 离婚案件信息通知): one line per marriage the registry holds.
+    marital_status = models.CharField("婚姻状况", max_length=20, choices=MaritalStatus.choices, blank=True)
+    spouse_name = models.CharField("配偶姓名", max_length=100, blank=True)
+    spouse_id_number = models.CharField("配偶公民身份号码", max_length=18, blank=True)
+    married_on = models.DateField("结婚登记日期", null=True, blank=True, validators=[PastDateValidator("结婚登记日期")])
+    divorced_on = models.DateField("离婚日期", null=True, blank=True, validators=[PastDateValidator("离婚日期")])
+    registry = models.CharField("婚姻登记机关", max_length=100, blank=True)
+    # The answer to a referral for social relief (社会救助转介): granted with the amount, or why not.
+    relief_accepted = models.BooleanField("是否予以救助", null=True, blank=True)
+    relief_kind = models.CharField("救助类别", max_length=20, choices=ReliefKind.choices, blank=True)
+    relief_amount = models.DecimalField("救助金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    declined_reason = BoundedTextField("不予救助理由", blank=True, max_chars=REASON_MAX)
 
     objects = AuditedQuerySet.as_manager()
 
@@ -347,6 +380,13 @@ class ReplyResult(ChoiceLabels, models.Model):
                 condition=Q(end_on__isnull=True) | Q(start_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
                 name="result_period_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(divorced_on__isnull=True) | Q(married_on__isnull=True)
+                | Q(divorced_on__gte=models.F("married_on")),
+                name="result_marriage_ordered",
+            ),
+            models.CheckConstraint(condition=Q(relief_amount__isnull=True) | Q(relief_amount__gt=0),
+                                   name="result_relief_amount_positive"),
         ]
 
     def __str__(self):
@@ -484,5 +524,6 @@ class ReviewSuggestion(ChoiceLabels, models.Model):
 
 
 from .dispatch_models import DispatchEvent, DispatchRequest, DispatchState  # noqa: E402,F401
+from .relief_models import *  # noqa: E402,F401,F403
 from .terms import MeasureTerm, TermSource  # noqa: E402,F401
 from .tracking_models import *  # noqa: E402,F401,F403

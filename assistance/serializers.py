@@ -17,12 +17,14 @@ from .models import (
     AttachmentKind,
     ExtensionRequest,
     LiftGround,
+    MaritalStatus,
     MeasureTerm,
     Notice,
     NoticeEvent,
     NoticeItem,
     NoticeState,
     PropertyKind,
+    ReliefKind,
     Reply,
     ReplyResult,
     RequestState,
@@ -106,6 +108,12 @@ class ReplyResultSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     property_kind = serializers.ChoiceField(choices=PropertyKind.choices, allow_blank=True, read_only=True,
                                             help_text="财产类型；不涉及财产时为空字符串")
+    marital_status = serializers.ChoiceField(choices=MaritalStatus.choices, allow_blank=True, read_only=True,
+                                             help_text="婚姻状况（婚姻登记结果）；其他结果为空字符串")
+    marital_status_display = serializers.CharField(source="get_marital_status_display", read_only=True)
+    relief_kind = serializers.ChoiceField(choices=ReliefKind.choices, allow_blank=True, read_only=True,
+                                          help_text="救助类别（社会救助转介结果）；其他结果为空字符串")
+    relief_kind_display = serializers.CharField(source="get_relief_kind_display", read_only=True)
 
     class Meta:
         model = ReplyResult
@@ -124,6 +132,18 @@ class ReplyResultSerializer(serializers.ModelSerializer):
             "location",
             "found_at",
             "registration_number",
+            "marital_status",
+            "marital_status_display",
+            "spouse_name",
+            "spouse_id_number",
+            "married_on",
+            "divorced_on",
+            "registry",
+            "relief_accepted",
+            "relief_kind",
+            "relief_kind_display",
+            "relief_amount",
+            "declined_reason",
         ]
         read_only_fields = fields
 

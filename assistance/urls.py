@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dispatch, drafting, files, lists, notice_page, terms, tracking
+from .views import dispatch, drafting, files, lists, notice_page, relief, terms, tracking
 
 app_name = "assistance"
 
@@ -47,4 +47,9 @@ urlpatterns = [
          name="dispatch-acknowledge"),
     path("dispatches/<int:pk>/arrive/", dispatch.dispatch_action, {"name": "arrive"}, name="dispatch-arrive"),
     path("dispatches/<int:pk>/close/", dispatch.dispatch_action, {"name": "close"}, name="dispatch-close"),
+    # Relief for applicants in hardship (困难申请执行人救助), from the case page.
+    path("cases/<int:case_id>/relief/", relief.record_hardship, name="relief-record"),
+    path("relief/<int:pk>/propose/", relief.propose, name="relief-propose"),
+    path("relief/proposals/<int:pk>/decide/", relief.decide, name="relief-decide"),
+    path("relief/<int:pk>/refer/", relief.refer, name="relief-refer"),
 ]

@@ -47,6 +47,9 @@ _KINDS = [
     Kind("detention_suggested", "建议停止执行拘留待决定", NOTICES, urgent=True),
     Kind("detention_decided", "停止执行拘留建议已决定", NOTICES, urgent=True),
     Kind("detention_reminder", "停止执行拘留建议待决定提醒", REMINDERS, urgent=True),
+    # Relief for applicants in hardship (assistance/services/relief.py): the leader decides, the clerk is told.
+    Kind("relief_proposed", "司法救助待决定", NOTICES),
+    Kind("relief_decided", "司法救助已决定", NOTICES),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),

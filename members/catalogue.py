@@ -12,6 +12,11 @@ MEASURES = [
     ("stop_registration", "停止办理登记手续"),
     ("transfer_registration", "办理转移登记"),
     ("publish", "公示/曝光"),
+    # Civil affairs (民政): marriage registration (Chuxiong 二(十二), Gong'an art. 22, Liwan 四(十二)1) and the
+    # referral of an applicant in hardship for social relief (2010 art. 8, Yunfu item 19; assistance/relief_models.py).
+    ("marriage_inquiry", "婚姻登记信息查询"),
+    ("divorce_notice", "离婚案件信息通知"),
+    ("social_relief", "社会救助转介"),
     ("other", "其他协助事项"),
 ]
 MEASURE_NAMES = dict(MEASURES)

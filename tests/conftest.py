@@ -130,6 +130,7 @@ def reference_data(db):
     for module, function in [
         ("members.migrations.0002_measure_catalogue", "load_catalogue"),
         ("assistance.migrations.0003_default_deadline_rules", "load_defaults"),
+        ("assistance.migrations.0015_relief", "load_defaults"),
         ("linkage.migrations.0003_seed_calendar", "seed_calendar"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)

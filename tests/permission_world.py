@@ -73,6 +73,7 @@ def build_world():
     _second_jurisdiction(w)
     _notices(w)
     _dispatches(w)
+    _relief(w)
     _tracking(w)
     _members(w)
     _blacklist(w)
@@ -245,6 +246,24 @@ def _notices(w):
         event_types=["notice.served"])
     w.webhook_delivery = WebhookDelivery.objects.create(endpoint=hook, event=WebhookEvent.objects.create(
         event_type="notice.served", occurred_at=w.notice_served.served_at, data={"id": w.notice_served.pk}))
+
+
+def _relief(w):
+    """Court 1's applicants in hardship (困难申请执行人): one with a judicial-relief proposal waiting for the leader,
+    one with none yet, a third not yet recorded; and the jurisdiction's civil-affairs unit that takes referrals (no liaison)."""
+    from assistance.services import relief
+
+    w.civil_affairs = factories.OrganisationFactory(code="pm-civil", name="测试民政局", short_name="民政局",
+                                                    kind="civil_affairs", measures=["marriage_inquiry", "social_relief"])
+    w.relief_case = file_case(w.clerk1, number="（2026）粤0103执9005号", applicants=[
+        person("陈困难", "19490101", "012"), person("林困难", "19500202", "022"), person("周困难", "19510303", "032")])
+    first, second, w.relief_applicant = w.relief_case.parties.applicants().order_by("position", "id")
+    w.hardship = relief.record_hardship(actor=w.clerk1, case=w.relief_case, applicant=first,
+                                        circumstances="独居老人，无收入。", unpaid_amount="1000")
+    w.hardship_open = relief.record_hardship(actor=w.clerk1, case=w.relief_case, applicant=second,
+                                             circumstances="患重病，无收入。", unpaid_amount="1000")
+    w.relief_proposal = relief.propose_judicial_relief(actor=w.clerk1, record=w.hardship, amount="500",
+                                                       reason="生活困难")
 
 
 def _dispatches(w):

@@ -312,6 +312,20 @@ TABLE = {
     "assistance:dispatch-close": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
         kwargs={"pk": "dispatch_arrived"}, data={"note": "已处置。"}),
+    # 困难申请执行人救助 (assistance/views/relief.py), from the case page: court 1's clerk records, proposes and refers,
+    # its leader decides; court 1's other staff and the committee see the case and are refused by the service.
+    "assistance:relief-record": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"case_id": "relief_case"},
+        data=lambda w: {"applicant": w.relief_applicant.pk, "circumstances": "失业，患病。", "unpaid_amount": "800"}),
+    "assistance:relief-propose": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "hardship_open"},
+        data={"amount": "100", "reason": "生活困难。"}),
+    "assistance:relief-decide": Row(
+        get=page(405), post=page(404, clerk1=302, leader1=acts(302), committee=302), kwargs={"pk": "relief_proposal"},
+        data={"approved": "no", "reason": "不符合条件。"}),
+    "assistance:relief-refer": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "hardship"},
+        data={"note": "请审查。"}),
     # ----------------------------------------------------------------------------------------- blacklist
     "blacklist:public-search": Row(get=everyone(200), query="name=赵某"),
     # The public search's captcha image: open to anyone, and 404 for a key that is not a live challenge.

@@ -25,6 +25,7 @@ from ..models import (
     Tracking,
 )
 from ..periods import period_refusal
+from ..relief import SOCIAL_RELIEF
 from .tracking import clean_request, create_tracking
 
 
@@ -103,6 +104,8 @@ def draft_notices(*, actor, case, units, measure, debtor, items, ruling_number, 
         measure = Measure.objects.filter(code=measure).first()
         if measure is None:
             raise ApplicationError("协助措施无法识别。", field="measure")
+    if measure.code == SOCIAL_RELIEF:
+        raise ApplicationError("社会救助转介请在案件页面“困难申请执行人救助”中登记困难情况后办理。", field="measure")
     if not isinstance(debtor, Party) or debtor.case_id != case.pk or debtor.role != PartyRole.DEBTOR:
         raise ApplicationError("所选当事人不是本案被执行人。", field="debtor")
     units = list(units)
@@ -174,7 +177,9 @@ def amend_draft(*, actor, notice, **changes):
     if set(changes) - allowed:
         raise ApplicationError(f"不能修改字段：{'、'.join(sorted(set(changes) - allowed))}。")
     if "ruling_number" in changes:
-        changes["ruling_number"] = _ruling_number(changes["ruling_number"])
+        # A referral letter cites no ruling (assistance/relief.py): it may stay without one.
+        blank_allowed = notice.measure.code == SOCIAL_RELIEF and not (changes["ruling_number"] or "").strip()
+        changes["ruling_number"] = "" if blank_allowed else _ruling_number(changes["ruling_number"])
     data = {"fields": sorted(changes)}
     if action == "resubmit":
         NOTICE_MACHINE.move(notice, "resubmit", actor, role=False, data=data, **changes)

@@ -18,6 +18,7 @@ from linkage.workdays import add_working_days
 from .. import notifications, webhooks
 from ..machines import NOTICE_MACHINE
 from ..models import IN_FORCE_STATES, LiftGround, NoticeState
+from ..relief import SOCIAL_RELIEF
 
 # How long a unit has to acknowledge a lifting online: one working day, like a list push.
 LIFT_ACKNOWLEDGE_WORKING_DAYS = 1
@@ -112,8 +113,11 @@ def conclude_case(*, case, actor, status_label, reason=""):
         notice = NOTICE_MACHINE.lock(notice)
         NOTICE_MACHINE.move(notice, "withdraw", actor, reason=ground_text, withdrawn_at=timezone.now(),
                             data={"case_status": status_label})
+    # A referral for social relief is no measure against the debtor: the applicant's hardship outlives the case, so
+    # the civil-affairs unit still answers it (assistance/relief_models.py).
     in_force = [NOTICE_MACHINE.lock(notice)
-                for notice in case.notices.filter(state__in=IN_FORCE_STATES).order_by("pk")]
+                for notice in case.notices.filter(state__in=IN_FORCE_STATES).exclude(measure__code=SOCIAL_RELIEF)
+                .order_by("pk")]
     if not in_force:
         return []
     ruling_number = lifting_ruling_number(case.lifting_ruling_number, field="lifting_ruling_number")

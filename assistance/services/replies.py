@@ -7,13 +7,16 @@ from django.utils import timezone
 from linkage import parsing
 from linkage.dates import require_past_date
 from linkage.errors import ApplicationError, TransitionNotAllowed
+from linkage.text import REASON_MAX
 
 from .. import notifications
 from ..machines import NOTICE_MACHINE
 from ..models import (
     AttachmentKind,
+    MaritalStatus,
     NoticeState,
     PropertyKind,
+    ReliefKind,
     Reply,
     ReplyOutcome,
     ReplyResult,
@@ -33,6 +36,9 @@ RESULT_KIND_FOR_MEASURE = {
     "stop_registration": ResultKind.REGISTRATION,
     "transfer_registration": ResultKind.REGISTRATION,
     "deduct": ResultKind.DEDUCTION,
+    "marriage_inquiry": ResultKind.MARRIAGE,
+    "divorce_notice": ResultKind.MARRIAGE,
+    "social_relief": ResultKind.RELIEF,
 }
 RESULT_FIELDS = {
     ResultKind.ASSET: ("property_kind", "identifier", "institution", "value", "encumbrances"),
@@ -40,6 +46,8 @@ RESULT_FIELDS = {
     ResultKind.LOCATION: ("location", "found_at", "identifier"),
     ResultKind.REGISTRATION: ("registration_number", "identifier", "institution"),
     ResultKind.DEDUCTION: ("property_kind", "identifier", "institution", "amount"),
+    ResultKind.MARRIAGE: ("marital_status", "spouse_name", "spouse_id_number", "married_on", "divorced_on", "registry"),
+    ResultKind.RELIEF: ("relief_accepted", "relief_kind", "relief_amount", "declined_reason"),
 }
 REQUIRED_RESULT_FIELDS = {
     ResultKind.ASSET: ("property_kind", "identifier"),
@@ -47,13 +55,66 @@ REQUIRED_RESULT_FIELDS = {
     ResultKind.LOCATION: ("location", "found_at"),
     ResultKind.REGISTRATION: ("registration_number",),
     ResultKind.DEDUCTION: ("identifier", "amount"),
+    ResultKind.MARRIAGE: ("marital_status", "spouse_name", "married_on"),
+    ResultKind.RELIEF: ("relief_accepted",),
 }
 RESULT_FIELD_LABELS = {field.name: str(field.verbose_name) for field in ReplyResult._meta.fields}
+AMOUNT_FIELDS = ("value", "amount", "relief_amount")
+DATE_FIELDS = ("start_on", "end_on", "married_on", "divorced_on")
+CHOICE_FIELDS = {"property_kind": PropertyKind, "marital_status": MaritalStatus, "relief_kind": ReliefKind}
+TEXT_LIMITS = {"spouse_name": 100, "spouse_id_number": 18, "registry": 100, "declined_reason": REASON_MAX}
+YES, NO = ("true", "1", "yes", "是"), ("false", "0", "no", "否")
+
+
+def _yes_no(value, name):
+    if value in (None, "") or isinstance(value, bool):
+        return None if value == "" else value
+    text = str(value).strip().lower()
+    if text in YES or text in NO:
+        return text in YES
+    raise ApplicationError(f"{name}应为“是”或“否”。", field="results")
+
+
+def _check_marriage(row, label):
+    """A marriage line: a divorce has its date, a marriage in force has none; neither date after today, nor the
+    divorce before the marriage."""
+    for field in ("married_on", "divorced_on"):
+        if row.get(field):
+            require_past_date(row[field], f"{label}：{RESULT_FIELD_LABELS[field]}", "results")
+    if row["marital_status"] == MaritalStatus.DIVORCED and not row.get("divorced_on"):
+        raise ApplicationError(f"{label}：婚姻状况为“离婚”的，请填写离婚日期。", field="results")
+    if row["marital_status"] != MaritalStatus.DIVORCED and row.get("divorced_on"):
+        raise ApplicationError(f"{label}：婚姻状况不是“离婚”的，不应填写离婚日期。", field="results")
+    if row.get("divorced_on") and row["divorced_on"] < row["married_on"]:
+        raise ApplicationError(f"{label}：离婚日期不能早于结婚登记日期。", field="results")
+
+
+def _check_relief(row, label):
+    """A relief answer: granted with its amount (and no refusal), or refused with the reason (and no amount)."""
+    if row["relief_accepted"]:
+        if not row.get("relief_amount"):
+            raise ApplicationError(f"{label}：予以救助的，请填写救助金额（大于零）。", field="results")
+        if row.get("declined_reason"):
+            raise ApplicationError(f"{label}：予以救助的，不应填写不予救助理由。", field="results")
+    else:
+        if not row.get("declined_reason"):
+            raise ApplicationError(f"{label}：不予救助的，请写明理由。", field="results")
+        if row.get("relief_amount") is not None or row.get("relief_kind"):
+            raise ApplicationError(f"{label}：不予救助的，不应填写救助类别和金额。", field="results")
+
+
+RESULT_CHECKS = {ResultKind.MARRIAGE: _check_marriage, ResultKind.RELIEF: _check_relief}
+# Kinds a reply gives once: a referral is answered by one decision on the applicant.
+SINGLE_RESULT_KINDS = frozenset({ResultKind.RELIEF})
 
 
 def _clean_results(notice, outcome, results):
     kind = RESULT_KIND_FOR_MEASURE.get(notice.measure.code)
     results = list(results or [])
+    if kind in SINGLE_RESULT_KINDS and outcome == ReplyOutcome.NOT_FOUND:
+        raise ApplicationError(f"“{notice.measure.name}”的办理结果不能为“未查到”：请回复是否予以救助。", field="outcome")
+    if kind in SINGLE_RESULT_KINDS and len(results) > 1:
+        raise ApplicationError(f"“{notice.measure.name}”的办理结果只填写一项。", field="results")
     if outcome in (ReplyOutcome.DONE, ReplyOutcome.PARTLY_DONE) and kind is not None and not results:
         raise ApplicationError(f"“{notice.measure.name}”的办理结果须逐项填写（{kind.label}）。", field="results")
     cleaned = []
@@ -70,18 +131,22 @@ def _clean_results(notice, outcome, results):
         for field in RESULT_FIELDS[result_kind]:
             value = data.get(field)
             name = f"{label}：{RESULT_FIELD_LABELS[field]}"
-            if field in ("value", "amount"):
+            if field in AMOUNT_FIELDS:
                 value = parsing.amount(value, name, "results")
-            elif field in ("start_on", "end_on"):
+            elif field in DATE_FIELDS:
                 value = parsing.date(value, name, "results")
+            elif field == "relief_accepted":
+                value = _yes_no(value, name)
             elif field == "found_at":
                 value = parsing.moment(value, name, "results")
                 if value is not None:
                     require_past_date(value, name, "results")
-            elif field == "property_kind":
+            elif field in CHOICE_FIELDS:
                 value = value or ""
-                if value and value not in PropertyKind.values:
+                if value and value not in CHOICE_FIELDS[field].values:
                     raise ApplicationError(f"{name}无法识别。", field="results")
+            elif field in TEXT_LIMITS:
+                value = parsing.text(value, name, "results", limit=TEXT_LIMITS[field], required=False)
             else:
                 value = (value or "").strip()
             row[field] = value
@@ -90,6 +155,8 @@ def _clean_results(notice, outcome, results):
                 raise ApplicationError(f"{label}：请填写{RESULT_FIELD_LABELS[field]}。", field="results")
         if row.get("start_on") and row.get("end_on") and row["end_on"] < row["start_on"]:
             raise ApplicationError(f"{label}：届满日期不能早于起始日期。", field="results")
+        if (check := RESULT_CHECKS.get(result_kind)) is not None:
+            check(row, label)
         cleaned.append(row)
     return cleaned
 

@@ -48,7 +48,9 @@ from ..models import (
     ReviewState,
     ReviewSuggestion,
 )
+from ..relief import document_context as relief_document_context
 from ..services import RESULT_FIELD_LABELS, RESULT_FIELDS, RESULT_KIND_FOR_MEASURE
+from ..services.replies import CHOICE_FIELDS, SINGLE_RESULT_KINDS
 from .common import back, call, first_error, quiet, quiet_formset, visible_notice, with_added_row
 from .terms import terms_context
 
@@ -270,13 +272,15 @@ def _result_value(result, field):
     value = getattr(result, field)
     if value in (None, ""):
         return ""
-    if field == "property_kind":
-        return result.get_property_kind_display()
+    if field in CHOICE_FIELDS:
+        return getattr(result, f"get_{field}_display")()
+    if field == "relief_accepted":
+        return "予以救助" if value else "不予救助"
     if isinstance(value, datetime.datetime):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if field in ("value", "amount"):
+    if field in ("value", "amount", "relief_amount"):
         return f"{value:.2f}"
     return str(value)
 
@@ -295,7 +299,9 @@ def _result_table(results):
 
 def _reply_forms(notice, data=None, files=None, *, quiet_forms=False):
     form = ReplyForm(data, files)
-    results = rows_formset(ResultForm, "results", data, files, rows=RESULT_ROWS)
+    # A kind answered once (a referral's relief decision) offers one row.
+    single = RESULT_KIND_FOR_MEASURE.get(notice.measure.code) in SINGLE_RESULT_KINDS
+    results = rows_formset(ResultForm, "results", data, files, rows=1 if single else RESULT_ROWS)
     if quiet_forms:
         quiet(form)
         quiet_formset(results)
@@ -356,6 +362,7 @@ def _detail(request, notice, *, bound=None, status=200):
             "superseded_by": Notice.objects.visible_to(user).filter(supersedes=notice).only("pk").first(),
             "last_return": _last_return(notice),
             "lifting_pdf": documents.has_lifting_notice(notice, user),
+            "relief": relief_document_context(notice),  # a referral for social relief: the applicant's facts
             **terms_context(user, notice),
         },
         status=status,

@@ -228,6 +228,19 @@ def test_full_flow_over_the_api(api_for, clerk, leader, liaison, other_liaison, 
             "location": "",
             "found_at": None,
             "registration_number": "",
+            # The marriage and relief columns (婚姻登记, 社会救助转介) are empty on an asset line.
+            "marital_status": "",
+            "marital_status_display": "",
+            "spouse_name": "",
+            "spouse_id_number": "",
+            "married_on": None,
+            "divorced_on": None,
+            "registry": "",
+            "relief_accepted": None,
+            "relief_kind": "",
+            "relief_kind_display": "",
+            "relief_amount": None,
+            "declined_reason": "",
         }
     ]
     (scan,) = reply["attachments"]
