@@ -66,6 +66,7 @@ _KINDS = [
     Kind("listing_proposed", "失信名单待审批", LISTINGS),
     Kind("listing_removal", "失信信息应删除", LISTINGS, digest=True),
     Kind("screening_hit", "筛查命中失信被执行人", LISTINGS, digest=True),
+    Kind("grace_missed", "暂缓惩戒期间未按期履行", LISTINGS, urgent=True),
     # Meetings.
     Kind("meeting_notice", "会议通知", MEETINGS),
     Kind("meeting_changed", "会议变更", MEETINGS),

@@ -171,8 +171,9 @@ class FeedView(APIView):
 
     @extend_schema(
         summary="失信名单推送（联合惩戒单位）",
-        description="每一次发布、更正、屏蔽、解除屏蔽、删除、撤销和到期移出，按发生顺序（id 递增）。每条记录带 action（枚举："
-        "publish、correct、shield、unshield、suspend、resume、delete、revoke、expire；suspend、resume 本版本不产生）、"
+        description="每一次发布、更正、屏蔽、解除屏蔽、暂缓惩戒、恢复惩戒、删除、撤销和到期移出，按发生顺序（id 递增）。每条记录带 "
+        "action（枚举：publish、correct、shield、unshield、suspend、resume、delete、revoke、expire；suspend 为暂缓惩戒，"
+        "resume 为恢复惩戒，从未发布的名单恢复惩戒时即发布）、"
         "理由 reason、法定事由 legal_ground 及其中文 legal_ground_display，以及 listing：该记录发生时公布的名单信息（快照），"
         "不是名单现在的信息。\n\n"
         "翻页：与其他列表相同的 count、next、previous、results，另有 next_after_id。用 after_id（不含）作游标：每页返回 "

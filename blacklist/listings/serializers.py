@@ -132,7 +132,7 @@ class LegalGroundField(NamedChoiceField):
 
 class FeedEventSerializer(serializers.ModelSerializer):
     action = FeedActionField(help_text="推送的操作：publish 发布、correct 更正、shield 屏蔽、unshield 解除屏蔽、"
-                             "suspend 暂停、resume 恢复（本版本不产生，客户端应能接受）、delete 删除、revoke 撤销、expire 到期移出")
+                             "suspend 暂停（暂缓惩戒，从公开名单撤下）、resume 恢复（恢复惩戒；从未发布的名单此时发布，见 listing.published_on）、delete 删除、revoke 撤销、expire 到期移出")
     action_display = serializers.SerializerMethodField(help_text="操作的中文名称")
     move = serializers.CharField(source="action", read_only=True,
                                  help_text="系统内部的操作名（如 approve）；v1.1 之前 action 字段的取值")

@@ -227,10 +227,11 @@ def _deletion_request(listing, ground, arose_on, applicant, requested_on):
 
 
 @transaction.atomic
-def delete_listing(*, actor, listing, ground, arose_on, reason="", applicant=None, requested_on=None):
+def delete_listing(*, actor, listing, ground, arose_on, reason="", applicant=None, requested_on=None, pushed=None):
     """Delete a listing on a legal ground (法释〔2017〕7号 art. 10), due within 3 working days of the ground arising.
     The event records whether it was done on time. A deletion at an applicant's written request records who asked
-    and when: that applicant may not apply to list the debtor again within six months (`rules`)."""
+    and when: that applicant may not apply to list the debtor again within six months (`rules`). `pushed=False`
+    for a listing never published (a grace granted before approval): nobody holds its data."""
     listing = LISTING_MACHINE.lock(listing)
     _require_role("delete", actor, listing)
     if ground not in DeletionGround.values:
@@ -247,8 +248,8 @@ def delete_listing(*, actor, listing, ground, arose_on, reason="", applicant=Non
                     reapply_from=rules.reapply_from(timezone.localdate(now)).isoformat())
     _lift_restriction_with(listing, actor, f"失信名单删除：{DeletionGround(ground).label}")
     return LISTING_MACHINE.move(listing, "delete", actor, reason=reason or DeletionGround(ground).label, data=data,
-                                deletion_ground=ground, ground_arose_on=arose_on, removal_due_at=due_at, ended_at=now,
-                                **request)
+                                event={} if pushed is None else {"pushed": pushed}, deletion_ground=ground,
+                                ground_arose_on=arose_on, removal_due_at=due_at, ended_at=now, **request)
 
 
 @transaction.atomic

@@ -61,14 +61,14 @@ def snapshot_of(listing, state=None):
 
 
 # The feed's `action`: each pushed move under the name the contract publishes (docs/api.md). `suspend` and `resume`
-# are in the contract's enumeration but no move of this version makes them; a client must accept them.
+# are a grace's (暂缓惩戒, blacklist.grace) or a credit repair's: off the public list, and back on it.
 FEED_ACTIONS = {
     "publish": ("approve", "发布"),
     "correct": ("correct", "更正"),
     "shield": ("shield", "屏蔽"),
     "unshield": ("unshield", "解除屏蔽"),
-    "suspend": (None, "暂停（本版本不产生）"),
-    "resume": (None, "恢复（本版本不产生）"),
+    "suspend": ("suspend", "暂停（暂缓惩戒）"),
+    "resume": ("resume", "恢复（恢复惩戒）"),
     "delete": ("delete", "删除"),
     "revoke": ("revoke", "撤销"),
     "expire": ("expire", "到期移出"),
