@@ -6,6 +6,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .corrections import views as corrections
+from .grace import views as grace
 from .listings import push_views as pushes
 from .listings import views as listings
 from .listings.api import FeedAcknowledgeView, FeedView, ListingViewSet
@@ -31,6 +32,9 @@ urlpatterns = [
          name="correction-reconsider"),
     path("listings/<int:listing_id>/corrections/new/", corrections.correction_new, name="correction-new"),
     path("listings/pushes/", pushes.push_list, name="push-list"),
+    # Graces (暂缓采取失信惩戒措施) from the listing's page.
+    path("listings/<int:pk>/grace/", grace.grace_grant, name="grace-grant"),
+    path("listings/graces/<int:pk>/<str:name>/", grace.grace_step, name="grace-step"),
     path("listings/pushes/<int:event_id>/acknowledge/", pushes.push_acknowledge, name="push-acknowledge"),
     # Listings.
     path("listings/", listings.listing_list, name="listing-list"),
