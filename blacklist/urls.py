@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from .corrections import views as corrections
 from .grace import views as grace
+from .grace.api import GraceView
 from .listings import push_views as pushes
 from .listings import views as listings
 from .listings.api import FeedAcknowledgeView, FeedView, ListingViewSet
@@ -60,6 +61,7 @@ api_urlpatterns = [
     # The feed before the router's "listings/<pk>/" routes.
     path("listings/feed/", FeedView.as_view(), name="api-listing-feed"),
     path("listings/feed/<int:event_id>/acknowledge/", FeedAcknowledgeView.as_view(), name="api-listing-feed-ack"),
+    path("listings/<int:pk>/grace/", GraceView.as_view(), name="api-listing-grace"),
     path("restrictions/<int:pk>/pdf/", restrictions_api.RestrictionOrderPdfView.as_view(), name="api-restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions_api.CommunityPostingPdfView.as_view(),
          name="api-community-posting"),

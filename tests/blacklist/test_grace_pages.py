@@ -119,3 +119,30 @@ def test_break_from_the_page_and_visibility(client_for, clerk, leader, listing):
     page = detail(client_for(clerk), listing).content.decode()
     assert "未按承诺履行，已恢复惩戒" in page and 'id="grace-grant"' not in page
     assert 'id="grace-grant"' in detail(client_for(leader), listing).content.decode()  # a new grace may be granted
+
+
+def test_the_grace_api(api_for, clerk, leader, committee_user, listing):
+    today = timezone.localdate()
+    grace = services.grant_grace(actor=leader, listing=listing, promisor="debtor", promise="承诺。", promised_on=today,
+                                 instalments=[{"due_on": today + 5 * DAY, "amount": "1000"},
+                                              {"due_on": today + 9 * DAY, "amount": "2000"}])
+    url = f"/api/v1/listings/{listing.pk}/grace/"
+    body = api_for(clerk).get(url).json()
+    assert body["listing"] == listing.pk and [g["id"] for g in body["results"]] == [grace.pk]
+    result = body["results"][0]
+    assert (result["state"], result["was_published"], result["ends_on"]) == (
+        "granted", True, services.grace_end(today, 3).isoformat())
+    assert [(i["number"], i["amount"], i["overdue"]) for i in result["instalments"]] == [
+        (1, "1000.00", False), (2, "2000.00", False)]
+    assert "promise" not in result
+    with time_machine.travel(datetime.datetime.combine(today + 6 * DAY, datetime.time(10)).astimezone(), tick=False):
+        overdue = api_for(clerk).get(url).json()["results"][0]["instalments"]
+    assert [i["overdue"] for i in overdue] == [True, False]
+    assert api_for(committee_user).get(url).status_code == 200
+    joint = factories.LiaisonFactory(organisation=factories.OrganisationFactory(measures=["restrict_qualification"]))
+    assert api_for(joint).get(url).status_code == 200  # the listing was pushed to its unit
+    plain = factories.LiaisonFactory(organisation=factories.OrganisationFactory(measures=["inquiry"]))
+    assert api_for(plain).get(url).status_code == 404
+    other = factories.ClerkFactory(organisation=factories.CourtFactory())
+    assert api_for(other).get(url).status_code == 404
+    assert api_for(clerk).post(url, {}).status_code == 405
