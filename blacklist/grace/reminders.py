@@ -1,4 +1,5 @@
-"""The daily scan of running graces (暂缓采取失信惩戒措施): an unpaid instalment past its due date is recorded once
+"""The daily scan of running graces (暂缓采取失信惩戒措施) whose listing is still suspended (one deleted or revoked
+meanwhile has nothing left to remind): an unpaid instalment past its due date is recorded once
 (a `missed` event) and the clerk who proposed the listing is reminded once; a grace whose last day passed without
 the clerk's confirmation is recorded (`lapsed`) and reminded likewise. The clerk then confirms: performed, or not
 performed and the punishment resumes (`services.fulfil_grace` / `break_grace`)."""
@@ -14,7 +15,7 @@ from linkage.notify import Message, Recipient
 from linkage.reminders import send_reminders
 from linkage.workdays import TIMEZONE
 
-from ..models import GRACE_MACHINE, GraceEvent, GraceInstalment, GracePeriod, GraceState
+from ..models import GRACE_MACHINE, GraceEvent, GraceInstalment, GracePeriod, GraceState, ListingState
 
 KIND = "grace_missed"
 
@@ -59,9 +60,11 @@ def remind_graces(today=None):
         overdue = GraceInstalment.objects.filter(paid_on__isnull=True, due_on__lt=today).values("grace_id")
         graces = {grace.pk: grace for grace in (
             GracePeriod.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=GraceState.GRANTED, pk__in=overdue).select_related("listing__proposed_by"))}
+            .filter(state=GraceState.GRANTED, listing__state=ListingState.SUSPENDED, pk__in=overdue)
+            .select_related("listing__proposed_by"))}
         lapsed = list(GracePeriod.objects.select_for_update(skip_locked=True, of=("self",))
-                      .filter(state=GraceState.GRANTED, ends_on__lt=today).select_related("listing__proposed_by"))
+                      .filter(state=GraceState.GRANTED, listing__state=ListingState.SUSPENDED, ends_on__lt=today)
+                      .select_related("listing__proposed_by"))
         instalments = list(GraceInstalment.objects.filter(grace_id__in=graces, paid_on__isnull=True, due_on__lt=today)
                            .order_by("grace_id", "number"))
         seen = _recorded(list(graces), "missed")

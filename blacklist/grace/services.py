@@ -217,7 +217,7 @@ def fulfil_grace(*, actor, grace, reason="", lifting_ruling_number=""):
         case_services.set_case_status(actor=actor, case=case, status=CaseStatus.CONCLUDED,
                                       reason=reason or ground, lifting_ruling_number=lifting_ruling_number)
     listing_services.delete_listing(actor=actor, listing=listing, ground=DeletionGround.PERFORMED, arose_on=today,
-                                    reason=reason or ground, pushed=listing.published_on is not None)
+                                    reason=reason or ground)
     grace.refresh_from_db()
     return grace
 

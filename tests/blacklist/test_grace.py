@@ -309,3 +309,15 @@ def test_the_task_runs_the_scan(clerk, leader, published):
 
     grant(leader, published)
     assert remind_graces_task() == {"events": 0, "reminders": 0}
+
+
+def test_a_suspended_listing_blocks_a_second_proposal_and_a_removed_one_is_not_reminded(clerk, leader, case, proposed):
+    grace = grant(leader, proposed)
+    with pytest.raises(ApplicationError) as error:  # the suspended listing is still on the list
+        listing_services.propose_listing(actor=clerk, debtor=case.parties.get(role="debtor"), ground=3, facts="再次")
+    assert "尚未移出" in error.value.message
+    listing_services.correct_listing(actor=clerk, listing=proposed, changes={"basis_number": "新文号"}, reason="笔误")
+    listing_services.revoke_listing(actor=clerk, listing=proposed, reason="错误纳入")
+    # Never published: neither the correction nor the revocation is pushed.
+    assert listing_actions(proposed)[-2:] == [("correct", False), ("revoke", False)]
+    assert reminders.remind_graces(today=grace.ends_on + DAY) == {"events": 0, "reminders": 0}
