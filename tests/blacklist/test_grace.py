@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
@@ -304,11 +305,17 @@ def test_a_lapsed_grace_is_recorded_and_reminded_once(clerk, leader, published):
     assert "届满" in Notification.objects.get(kind="grace_missed").title
 
 
-def test_the_task_runs_the_scan(clerk, leader, published):
+def test_the_daily_scan_is_on_the_beat_schedule_and_the_task_calls_the_service(settings, clerk, leader, published):
     from blacklist.tasks import remind_graces_task
 
-    grant(leader, published)
+    entry = settings.CELERY_BEAT_SCHEDULE["grace-reminders"]
+    assert entry["task"] == remind_graces_task.name == "blacklist.tasks.remind_graces"
+    grace = grant(leader, published)
     assert remind_graces_task() == {"events": 0, "reminders": 0}
+    due = grace.instalments.get(number=1).due_on
+    with time_machine.travel(datetime.datetime.combine(due + DAY, datetime.time(9)).astimezone(), tick=False):
+        assert remind_graces_task() == {"events": 1, "reminders": 1}
+        assert remind_graces_task() == {"events": 0, "reminders": 0}
 
 
 def test_a_suspended_listing_blocks_a_second_proposal_and_a_removed_one_is_not_reminded(clerk, leader, case, proposed):
@@ -321,3 +328,21 @@ def test_a_suspended_listing_blocks_a_second_proposal_and_a_removed_one_is_not_r
     # Never published: neither the correction nor the revocation is pushed.
     assert listing_actions(proposed)[-2:] == [("correct", False), ("revoke", False)]
     assert reminders.remind_graces(today=grace.ends_on + DAY) == {"events": 0, "reminders": 0}
+
+
+def test_fulfilment_of_a_case_with_notices_in_force_needs_the_lifting_ruling(clerk, leader, unit, case, published):
+    from assistance.models import NoticeState
+    from tests.assistance_factories import served_notice
+
+    notice = served_notice(clerk=clerk, leader=leader, unit=unit, case=case, debtor=published.debtor)
+    grace = grant(leader, published, instalments=schedule((5, "30000")))
+    services.record_payment(actor=clerk, instalment=grace.instalments.get(), paid_on=today(), paid_amount="30000")
+    with pytest.raises(ApplicationError) as error:
+        services.fulfil_grace(actor=clerk, grace=grace)
+    assert error.value.field == "lifting_ruling_number"
+    grace.refresh_from_db()
+    case.refresh_from_db()
+    assert grace.state == GraceState.GRANTED and case.status == CaseStatus.IN_PROGRESS and case.performed_amount == 0
+    services.fulfil_grace(actor=clerk, grace=grace, lifting_ruling_number="（2026）粤0103执777号之一")
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.LIFTING
