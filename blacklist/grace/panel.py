@@ -4,7 +4,7 @@ of the steps this user may take now."""
 
 from django.utils import timezone
 
-from ..models import GRACE_MACHINE, GraceEvent, GracePeriod, GraceState
+from ..models import GRACE_MACHINE, GraceEvent, GracePeriod, GraceState, ListingState
 from .forms import BreakForm, FulfilForm, GrantForm, PayForm
 from .services import GRANTABLE
 
@@ -45,7 +45,7 @@ def panel(user, listing, bound=None):
             forms["pay"] = PayForm(prefix="pay", grace=running)
         if not unpaid and GRACE_MACHINE.may(user, running, "fulfil"):
             forms["fulfil"] = FulfilForm(prefix="fulfil")
-        if GRACE_MACHINE.may(user, running, "break"):
+        if listing.state == ListingState.SUSPENDED and GRACE_MACHINE.may(user, running, "break"):
             forms["break"] = BreakForm(prefix="break")
     # A refused step's form is shown again with its message, even when the step is no longer offered; it posts to
     # the grace it was posted to (`grace_pk`, set by the view).

@@ -208,7 +208,7 @@ def fulfil_grace(*, actor, grace, reason="", lifting_ruling_number=""):
     reason = bounded_text((reason or "").strip(), limit=REASON_MAX, label="说明", field="reason")
     today = timezone.localdate()
     GRACE_MACHINE.move(grace, "fulfil", actor, reason=reason, ended_at=timezone.now())
-    listing = grace.listing
+    listing = LISTING_MACHINE.lock(grace.listing)
     case = listing.case
     ground = f"被执行人按暂缓期间的书面承诺履行完毕（{listing.name}）"
     if case.performed_amount < case.amount:
@@ -216,8 +216,9 @@ def fulfil_grace(*, actor, grace, reason="", lifting_ruling_number=""):
     if case.status != CaseStatus.CONCLUDED:
         case_services.set_case_status(actor=actor, case=case, status=CaseStatus.CONCLUDED,
                                       reason=reason or ground, lifting_ruling_number=lifting_ruling_number)
-    listing_services.delete_listing(actor=actor, listing=listing, ground=DeletionGround.PERFORMED, arose_on=today,
-                                    reason=reason or ground)
+    if listing.state == ListingState.SUSPENDED:  # not when it left the list meanwhile (revoked, expired …)
+        listing_services.delete_listing(actor=actor, listing=listing, ground=DeletionGround.PERFORMED,
+                                        arose_on=today, reason=reason or ground)
     grace.refresh_from_db()
     return grace
 

@@ -346,3 +346,18 @@ def test_fulfilment_of_a_case_with_notices_in_force_needs_the_lifting_ruling(cle
     services.fulfil_grace(actor=clerk, grace=grace, lifting_ruling_number="（2026）粤0103执777号之一")
     notice.refresh_from_db()
     assert notice.state == NoticeState.LIFTING
+
+
+def test_a_grace_whose_listing_left_the_list_can_still_be_fulfilled(clerk, leader, case, published):
+    grace = grant(leader, published, instalments=schedule((5, "30000")))
+    listing_services.revoke_listing(actor=clerk, listing=published, reason="错误纳入")
+    with pytest.raises(TransitionNotAllowed) as error:  # nothing to resume
+        services.break_grace(actor=clerk, grace=grace, reason="未履行")
+    assert "已撤销" in error.value.message
+    services.record_payment(actor=clerk, instalment=grace.instalments.get(), paid_on=today(), paid_amount="30000")
+    services.fulfil_grace(actor=clerk, grace=grace)
+    grace.refresh_from_db()
+    published.refresh_from_db()
+    case.refresh_from_db()
+    assert grace.state == GraceState.FULFILLED and published.state == ListingState.REVOKED
+    assert case.status == CaseStatus.CONCLUDED
