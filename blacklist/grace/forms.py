@@ -39,7 +39,7 @@ class GrantForm(BootstrapFormMixin, forms.Form):
     promisor = forms.ChoiceField(label="承诺人", choices=Promisor.choices, initial=Promisor.DEBTOR)
     promise = FormTextField(max_chars=TEXT_MAX, label="书面履行承诺", widget=forms.Textarea(attrs={"rows": 3}),
                             error_messages={"required": "请填写书面履行承诺的内容。"})
-    promised_on = forms.DateField(label="承诺日期", widget=forms.DateInput(attrs={"type": "date"}),
+    promised_on = forms.DateField(label="承诺日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   error_messages={"required": "请填写承诺日期。", "invalid": "日期格式不正确。"})
     months = forms.IntegerField(label="暂缓期限（月）", required=False,
                                 error_messages={"invalid": "暂缓期限应为整月数。"})
@@ -60,7 +60,7 @@ class GrantForm(BootstrapFormMixin, forms.Form):
 class PayForm(BootstrapFormMixin, forms.Form):
     instalment = forms.TypedChoiceField(label="期次", coerce=int, choices=(),
                                         error_messages={"required": "请选择期次。", "invalid_choice": "请选择未履行的期次。"})
-    paid_on = forms.DateField(label="实际履行日期", widget=forms.DateInput(attrs={"type": "date"}),
+    paid_on = forms.DateField(label="实际履行日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                               error_messages={"required": "请填写实际履行日期。", "invalid": "日期格式不正确。"})
     paid_amount = forms.DecimalField(label="实际履行金额（元）", max_digits=16, decimal_places=2,
                                      error_messages={"required": "请填写实际履行金额。", "invalid": "金额应为数字。",

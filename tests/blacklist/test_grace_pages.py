@@ -45,6 +45,7 @@ def test_the_leader_grants_from_the_page_and_the_clerk_sees_the_schedule(client_
     today = timezone.localdate()
     page = detail(client_for(leader), listing).content.decode()
     assert 'id="grace-grant"' in page and "准予暂缓" in page
+    assert f'value="{today.isoformat()}"' in page  # the promise date defaults to today, in the date input's format
     assert 'id="grace-grant"' not in detail(client_for(clerk), listing).content.decode()
 
     url = reverse("blacklist:grace-grant", args=[listing.pk])
