@@ -102,10 +102,15 @@ class GraceInstalment(models.Model):
 
 
 GRACE_STAFF = _court_staff_of_listing("只有本院执行人员可以办理。")
+# Confirming performance records it on the case and concludes the case (cases.services: a clerk's).
+GRACE_CLERK = Role(lambda actor, row: actor.is_clerk and actor.organisation_id == row.listing.court_id,
+                   "只有本院执行员可以确认已履行（将登记案件执行完毕）。")
 GRACE_MACHINE = Machine(noun="暂缓惩戒", related=("listing",), moves={
-    "fulfil": Move({GraceState.GRANTED}, GraceState.FULFILLED, "确认已履行", GRACE_STAFF),
-    "break": Move({GraceState.GRANTED}, GraceState.BROKEN, "确认未履行并恢复惩戒", GRACE_STAFF),
-}, names={"grant": "准予暂缓", "pay": "登记履行", "missed": "分期逾期"})
+    "fulfil": Move({GraceState.GRANTED}, GraceState.FULFILLED, "确认已履行", GRACE_CLERK,
+                   refusal="暂缓惩戒当前状态为“{state}”，不能再确认已履行。"),
+    "break": Move({GraceState.GRANTED}, GraceState.BROKEN, "确认未履行并恢复惩戒", GRACE_STAFF,
+                  refusal="暂缓惩戒当前状态为“{state}”，不能再确认未履行。"),
+}, names={"grant": "准予暂缓", "pay": "登记履行", "missed": "分期逾期", "lapsed": "暂缓期届满未结"})
 
 
 class GraceEvent(EventBase):
@@ -216,7 +221,7 @@ class CreditRepairEvent(EventBase):
 REPAIR_MACHINE.event_model, REPAIR_MACHINE.event_field = CreditRepairEvent, "repair"
 
 __all__ = [
-    "GraceState", "Promisor", "GracePeriod", "GraceInstalment", "GRACE_STAFF", "GRACE_MACHINE", "GraceEvent",
+    "GraceState", "Promisor", "GracePeriod", "GraceInstalment", "GRACE_STAFF", "GRACE_CLERK", "GRACE_MACHINE", "GraceEvent",
     "RepairGround", "RepairChannel", "RepairState", "RepairOutcome", "CreditRepair", "REPAIR_LEADER",
     "REPAIR_MACHINE", "CreditRepairEvent",
 ]

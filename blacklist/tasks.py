@@ -38,3 +38,12 @@ def remind_unacknowledged_pushes_task(now_iso=None):
     if result.get("more"):
         remind_unacknowledged_pushes_task.apply_async(args=[now_iso])
     return result
+
+
+@shared_task(name="blacklist.tasks.remind_graces")
+def remind_graces_task():
+    """Daily: a grace's instalment past due and unpaid, or a grace past its last day, is recorded and the clerk
+    reminded (once each)."""
+    from .grace import reminders
+
+    return reminders.remind_graces()

@@ -9,6 +9,8 @@ from .corrections import queue_views
 from .corrections import views as corrections
 from .credit_report import api as credit_report_api
 from .credit_report import views as credit_reports
+from .grace import views as grace
+from .grace.api import GraceView
 from .listings import push_views as pushes
 from .listings import views as listings
 from .listings.api import FeedAcknowledgeView, FeedView, ListingViewSet
@@ -55,6 +57,9 @@ urlpatterns = [
     path("listings/<int:listing_id>/credit-repairs/new/", repairs.repair_new, name="repair-new"),
     path("listings/priority/", queue_views.priority_list, name="priority-queue"),
     path("listings/pushes/", pushes.push_list, name="push-list"),
+    # Graces (暂缓采取失信惩戒措施) from the listing's page.
+    path("listings/<int:pk>/grace/", grace.grace_grant, name="grace-grant"),
+    path("listings/graces/<int:pk>/<str:name>/", grace.grace_step, name="grace-step"),
     path("listings/pushes/<int:event_id>/acknowledge/", pushes.push_acknowledge, name="push-acknowledge"),
     # Listings.
     path("listings/", listings.listing_list, name="listing-list"),
@@ -86,6 +91,7 @@ api_urlpatterns = [
     path("listings/feed/<int:event_id>/acknowledge/", FeedAcknowledgeView.as_view(), name="api-listing-feed-ack"),
     path("listings/<int:pk>/credit-repairs/", repairs_api.ListingCreditRepairsView.as_view(),
          name="api-listing-credit-repairs"),
+    path("listings/<int:pk>/grace/", GraceView.as_view(), name="api-listing-grace"),
     path("restrictions/<int:pk>/pdf/", restrictions_api.RestrictionOrderPdfView.as_view(), name="api-restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions_api.CommunityPostingPdfView.as_view(),
          name="api-community-posting"),

@@ -75,6 +75,7 @@ _KINDS = [
     # Credit repair (blacklist/repair): an application waits for the leader; its decision; its deadline.
     Kind("credit_repair_applied", "信用修复申请待决定", LISTINGS),
     Kind("credit_repair_decided", "信用修复申请已决定", LISTINGS),
+    Kind("grace_missed", "暂缓惩戒期间未按期履行", LISTINGS, urgent=True),
     # Meetings.
     Kind("meeting_notice", "会议通知", MEETINGS),
     Kind("meeting_changed", "会议变更", MEETINGS),

@@ -237,7 +237,12 @@ CELERY_BEAT_SCHEDULE = {
     # Credit-repair applications waiting for the leader's decision (due soon, then overdue; each once).
     # Urgent dispatch requests not acknowledged in time go to the committee: every minute, each escalated once.
     "dispatch-escalations": {"task": "assistance.tasks.escalate_dispatches", "schedule": crontab()},
+    # Graces (暂缓采取失信惩戒措施): missed instalments and ended graces are recorded and the clerk reminded.
+    "grace-reminders": {"task": "blacklist.tasks.remind_graces", "schedule": crontab(hour=8, minute=52)},
 }
+# A grace on a written promise to pay (暂缓采取失信惩戒措施, 云府 item 5): its default and maximum length in months.
+LINKAGE_GRACE_DEFAULT_MONTHS = env.int("LINKAGE_GRACE_DEFAULT_MONTHS", default=3)
+LINKAGE_GRACE_MAX_MONTHS = env.int("LINKAGE_GRACE_MAX_MONTHS", default=3)
 # Reminders go out on working days only, from this hour (local time) on; the scans are idempotent.
 REMINDER_HOUR = env.int("LINKAGE_REMINDER_HOUR", default=8)
 # Overdue by this many working days → the court clerk and the committee's escalation list are told.

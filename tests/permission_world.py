@@ -35,6 +35,7 @@ from assistance.models import Notice, ReplyOutcome
 from assistance.services import dispatch as dispatch_services
 from blacklist.corrections import services as correction_services
 from blacklist.credit_report import services as credit_report_services
+from blacklist.grace import services as grace_services
 from blacklist.listings import services as listing_services
 from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
 from blacklist.repair import services as repair_services
@@ -315,6 +316,11 @@ def _blacklist(w):
             request=correction_services.receive_correction_request(actor=clerk, listing=w.listing_published,
                                                                 kind="credit_objection", applicant="赵某",
                                                                 content="征信异议。")))
+    # A grace on the organisation's listing, granted before approval (so never published; blacklist.grace).
+    w.grace = grace_services.grant_grace(
+        actor=leader, promisor="debtor", promise="承诺于二十日内履行。", promised_on=timezone.localdate(),
+        instalments=[{"due_on": timezone.localdate() + datetime.timedelta(days=20), "amount": "1000"}],
+        listing=listing_services.propose_listing(actor=clerk, debtor=w.debtors[4], ground=2, facts="拒不申报财产。"))
     w.screening = screening.screen_applicants(
         actor=w.liaison_xa, source=ScreeningSource.SINGLE,
         applicants=[{"name": "赵某", "identifier": w.debtors[2].id_number}])

@@ -373,6 +373,16 @@ TABLE = {
     "blacklist:listing-action": Row(
         get=page(405), post=page(404, clerk1=400, leader1=acts(302), committee=400),
         kwargs={"pk": "listing_proposed", "name": Lit("approve")}, data={"approve-reason": "同意。"}),
+    # Graces: the leader grants (a clerk and the committee see the page and are refused at the form); the court's
+    # staff confirm a missed promise.
+    "blacklist:grace-grant": Row(
+        get=page(405), post=page(404, clerk1=400, leader1=acts(302), committee=400),
+        kwargs={"pk": "listing_published"},
+        data=lambda w: {"grant-promisor": "debtor", "grant-promise": "承诺一次履行。", "grant-promised_on": _today(),
+                        "grant-instalments": f"{timezone.localdate() + datetime.timedelta(days=10)} 1000"}),
+    "blacklist:grace-step": Row(
+        get=page(405), post=page(404, court1=acts(302), committee=400),
+        kwargs={"pk": "grace", "name": Lit("break")}, data={"break-reason": "第1期未履行。"}),
     "blacklist:listing-propose": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
         data=lambda w: {"debtor": w.debtors[0].pk, "ground": "2", "facts": "有履行能力而拒不履行。"}),
@@ -643,6 +653,8 @@ TABLE = {
         get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "dispatch_arrived"}, data={"note": "已处置。"}),
     "public-debtors": Row(get=everyone(200), query="name=赵某"),
+    # A listing's graces: whoever sees the listing, and the joint-punishment units it was pushed to.
+    "api-listing-grace": Row(get=api(404, court1=200, committee=200, x=200), kwargs={"pk": "listing_published"}),
     "api-listing-feed": Row(get=api(403, x=200, committees=200)),
     "api-listing-feed-ack": Row(get=api(405), post=api(403, x=acts(201)), kwargs={"event_id": "push_event"}),
     "listing-list": Row(

@@ -111,7 +111,7 @@ def propose_listing(*, actor, debtor, ground, facts, period_years=None, decided_
         period_years = DEFAULT_PERIOD_YEARS if period_years in (None, "") else int(period_years)
         if not DEFAULT_PERIOD_YEARS <= period_years <= DEFAULT_PERIOD_YEARS + MAX_EXTENSION_YEARS:
             raise ApplicationError("纳入期限为二年；情节严重的，可以延长一至三年（即二至五年）。", field="period_years")
-    if Listing.objects.filter(debtor=debtor, case=case, state__in=["proposed", "published", "shielded"]).exists():
+    if Listing.objects.filter(debtor=debtor, case=case, state__in=[ListingState.PROPOSED, *LIVE]).exists():
         raise ApplicationError("该被执行人在本案中已有尚未移出的失信名单记录。", field="debtor")
     listing = Listing.objects.create(
         case=case, debtor=debtor, court_id=case.court_id, ground=ground, facts=facts.strip(),
@@ -165,6 +165,14 @@ def approve_listing(*, actor, listing, reason=""):
     # A listed debtor is always consumption-restricted (domain rules).
     restrictions.issue_restriction_order(actor=actor, debtor=listing.debtor, listing=listing)
     return listing
+
+
+def _known_to_units(listing):
+    """Whether the joint-punishment units hold the listing's data: not when it was never published (proposed, or
+    suspended by a grace granted before approval), so its moves are not pushed."""
+    if listing.state == ListingState.PROPOSED:
+        return False
+    return listing.state != ListingState.SUSPENDED or listing.published_on is not None
 
 
 def _lift_restriction_with(listing, actor, reason):
@@ -229,7 +237,8 @@ def _deletion_request(listing, ground, arose_on, applicant, requested_on):
 def delete_listing(*, actor, listing, ground, arose_on, reason="", applicant=None, requested_on=None):
     """Delete a listing on a legal ground (法释〔2017〕7号 art. 10), due within 3 working days of the ground arising.
     The event records whether it was done on time. A deletion at an applicant's written request records who asked
-    and when: that applicant may not apply to list the debtor again within six months (`rules`)."""
+    and when: that applicant may not apply to list the debtor again within six months (`rules`). A listing never
+    published (a grace granted before approval) is deleted without a push: nobody holds its data."""
     listing = LISTING_MACHINE.lock(listing)
     _require_role("delete", actor, listing)
     if ground not in DeletionGround.values:
@@ -246,8 +255,8 @@ def delete_listing(*, actor, listing, ground, arose_on, reason="", applicant=Non
                     reapply_from=rules.reapply_from(timezone.localdate(now)).isoformat())
     _lift_restriction_with(listing, actor, f"失信名单删除：{DeletionGround(ground).label}")
     return LISTING_MACHINE.move(listing, "delete", actor, reason=reason or DeletionGround(ground).label, data=data,
-                                deletion_ground=ground, ground_arose_on=arose_on, removal_due_at=due_at, ended_at=now,
-                                **request)
+                                event={"pushed": _known_to_units(listing)}, deletion_ground=ground,
+                                ground_arose_on=arose_on, removal_due_at=due_at, ended_at=now, **request)
 
 
 @transaction.atomic
@@ -263,7 +272,7 @@ def revoke_listing(*, actor, listing, reason, error_found_on=None):
     _lift_restriction_with(listing, actor, "失信名单撤销")
     return LISTING_MACHINE.move(listing, "revoke", actor, reason=reason.strip(),
                  data={"error_found_on": found.isoformat(), "due_at": due_at.isoformat(), "on_time": now <= due_at},
-                 ground_arose_on=found, removal_due_at=due_at, ended_at=now)
+                 event={"pushed": _known_to_units(listing)}, ground_arose_on=found, removal_due_at=due_at, ended_at=now)
 
 
 CORRECTABLE = ("name", "id_number", "credit_code", "legal_representative", "obligation", "performed_amount",
@@ -319,11 +328,11 @@ def correct_listing(*, actor, listing, changes, reason):
     before = {key: str(getattr(listing, key)) for key in fields}
     if "name" in changes:
         fields["name_pinyin"] = name_pinyin(changes["name"])
-    # A proposed listing was never published, so nobody holds the wrong data: its correction is not pushed.
+    # A listing never published (proposed, or suspended before approval): nobody holds the wrong data, no push.
     return LISTING_MACHINE.move(
         listing, "correct", actor, reason=reason.strip(),
         data={"before": before, "after": {key: str(fields[key]) for key in before}},
-        event={"pushed": listing.state != ListingState.PROPOSED}, **fields,
+        event={"pushed": _known_to_units(listing)}, **fields,
     )
 
 
