@@ -329,7 +329,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "执行联动 API",
     "DESCRIPTION": "执行联动机制信息平台对成员单位开放的接口（v1）。",
-    "VERSION": "1.1.0",  # docs/api-changelog.md; docs/openapi-v1.json is the last published (manage.py api_snapshot)
+    "VERSION": "1.2.0",  # docs/api-changelog.md; docs/openapi-v1.json is the last published (manage.py api_snapshot)
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -347,6 +347,9 @@ SPECTACULAR_SETTINGS = {
         "ScreeningSourceEnum": "blacklist.models.ScreeningSource.choices",
         "TermSourceEnum": "assistance.terms.TermSource.choices",
         "LocateReasonEnum": "assistance.tracking_models.LocateReason.choices",
+        "OutcomeEnum": "assistance.models.ReplyOutcome.choices",  # its v1.0 name: kept for generated clients
+        "RepairGroundEnum": "blacklist.credit_models.RepairGround.choices",
+        "RepairOutcomeEnum": "blacklist.credit_models.RepairOutcome.choices",
     },
 }
 
