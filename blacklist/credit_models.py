@@ -30,6 +30,7 @@ class GraceState(models.TextChoices):
     GRANTED = "granted", "暂缓期内"
     FULFILLED = "fulfilled", "已按承诺履行"
     BROKEN = "broken", "未按承诺履行，已恢复惩戒"
+    ENDED = "ended", "名单已移出，暂缓终止"
 
 
 class Promisor(models.TextChoices):
@@ -110,6 +111,10 @@ GRACE_MACHINE = Machine(noun="暂缓惩戒", related=("listing",), moves={
                    refusal="暂缓惩戒当前状态为“{state}”，不能再确认已履行。"),
     "break": Move({GraceState.GRANTED}, GraceState.BROKEN, "确认未履行并恢复惩戒", GRACE_STAFF,
                   refusal="暂缓惩戒当前状态为“{state}”，不能再确认未履行。"),
+    # The listing left the list otherwise (deleted, revoked, expired, repaired): the grace has nothing left to
+    # suspend. Made by the listing's move itself (`ListingMachine.move`), never offered to a user.
+    "end": Move({GraceState.GRANTED}, GraceState.ENDED, "随名单移出终止",
+                Role(lambda actor, grace: False, "暂缓随名单移出而终止，无需另行办理。")),
 }, names={"grant": "准予暂缓", "pay": "登记履行", "missed": "分期逾期", "lapsed": "暂缓期届满未结"})
 
 

@@ -3,7 +3,9 @@
 - （2026）粤0103执1002号: the debtor company, which never reported its property, proposed for the list twelve days
   ago and published by the leader the next morning, with the consumption-restriction order that comes with it;
 - （2026）粤0103执1003号: a restriction order without listing, issued three weeks ago;
-- （2026）粤0103执1001号: the debtor proposed for the list yesterday, waiting for the leader's approval.
+- （2026）粤0103执1001号: the debtor proposed for the list yesterday, waiting for the leader's approval;
+- on the published listing, a credit objection (征信异议) received six days ago and a paper application for credit
+  repair received three days ago, both on the court's priority queue, the repair waiting for the leader.
 
 Made through the real services as the demo users ``clerk`` and ``leader``, each step on its own day
 (`linkage.democlock`). Run after ``load_demo_data``. Idempotent: a case that already has a listing or an order is
@@ -23,8 +25,10 @@ from linkage.errors import ApplicationError
 from linkage.identifiers import normalize_case_number
 from members.models import Organisation, OrganisationKind, User
 
+from .corrections import services as corrections
 from .listings import services as listings
-from .models import Listing, ListingGround, RestrictionOrder
+from .models import CorrectionKind, Listing, ListingGround, ListingState, RepairGround, RestrictionOrder
+from .repair import services as repairs
 from .restrictions import services as restrictions
 
 PUBLISHED_CASE = "（2026）粤0103执1002号"
@@ -86,4 +90,29 @@ def load_demo_listings():
                 facts="被执行人名下有股权等财产，有履行能力而拒不履行生效判决确定的给付义务。",
             )
         made.append(f"待审批的失信名单：{debtor.name}（{debtor.case.number}）")
+    made += _credit_errors(clerk)
+    return made
+
+
+def _credit_errors(clerk):
+    """A credit objection and a credit-repair application on the published listing (the priority queue's rows)."""
+    made = []
+    listing = Listing.objects.filter(case__number=normalize_case_number(PUBLISHED_CASE),
+                                     state=ListingState.PUBLISHED).first()
+    if listing is None:
+        return made
+    if not listing.correction_requests.exists():
+        with democlock.at(_at(6, 11)):
+            corrections.receive_correction_request(
+                actor=clerk, listing=listing, applicant=listing.name, contact="020-81234567",
+                kind=CorrectionKind.OBJECTION, received_on=_at(6, 11).date(),
+                content="征信报告显示的未履行金额与执行案件记载不一致，申请核实更正。")
+        made.append(f"征信异议：{listing.name}（{listing.case_number}）")
+    if not listing.credit_repairs.exists():
+        with democlock.at(_at(3, 10)):
+            repairs.receive_repair(
+                actor=clerk, listing=listing, ground=RepairGround.SETTLEMENT, applicant_name=listing.name,
+                phone="02081234567", received_on=_at(3, 10).date(),
+                statement="已与申请执行人达成执行和解协议，首期款项已支付，申请信用修复以便恢复经营融资。")
+        made.append(f"待决定的信用修复申请：{listing.name}（{listing.case_number}）")
     return made

@@ -11,6 +11,7 @@ The models are shared by the sub-packages (listings, corrections, screening, pub
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
+from django.utils import timezone
 
 from linkage.audit import AuditedQuerySet
 from linkage.dates import PastDateValidator
@@ -238,6 +239,18 @@ class ListingMachine(Machine):
             feed_lock()
             kwargs["published_fields"] = snapshot_of(obj, kwargs.get("to_state"))
         return listing_pushed(super().record(obj, action, actor, pushed=pushed, **kwargs))
+
+    def move(self, obj, action, actor, **kwargs):
+        """The move; when it takes the listing off the list (deleted, revoked, expired), a grace still running on
+        it ends with it (`GRACE_MACHINE` "end", its own event), so no grace runs on a listing that is gone."""
+        from .credit_models import GRACE_MACHINE, GracePeriod, GraceState
+
+        obj = super().move(obj, action, actor, **kwargs)
+        if obj.state not in LIVE and obj.state != ListingState.PROPOSED:
+            for grace in GracePeriod.objects.select_for_update().filter(listing=obj, state=GraceState.GRANTED):
+                GRACE_MACHINE.move(grace, "end", actor, role=False, ended_at=timezone.now(),
+                                   reason=f"名单已{obj.get_state_display()}", data={"listing_action": action})
+        return obj
 
 
 LISTING_MACHINE = ListingMachine(noun="名单", moves=LISTING_MOVES, names=LISTING_NAMES, event_model=ListingEvent,

@@ -8,7 +8,6 @@ from django.utils import timezone
 from assistance import selectors as notice_selectors
 from blacklist.corrections.queue import priority_queue
 from blacklist.listings import selectors as listing_selectors
-from blacklist.listings.services import removal_breaches
 from blacklist.models import ListingState
 from linkage import workdays
 from linkage.models import Delivery, DeliveryState
@@ -52,11 +51,10 @@ def home(request):
         # filters), from the same selectors.
         context["court_queues"] = notice_selectors.court_queue_counts(user)
         listings = listing_selectors.listings_visible_to(user)
-        removals = listing_selectors.removals_due(listings).order_by("removal_due_at", "id")
-        context["removals_due"] = list(removals[:10])
+        removals = listing_selectors.removals_due(listings)
         context["removals_due_count"] = removals.count()
-        context["removal_breach_count"] = removal_breaches(court_id=user.organisation_id).count()
-        # 信用纠错优先办理: wrong listings, inaccurate data, credit objections, late removals, credit repairs.
+        # 信用纠错优先办理: wrong listings, inaccurate data, credit objections, late removals, credit repairs — the
+        # listings whose deletion falls due are there, with their clocks, overdue ones red.
         context["priority_queue"] = priority_queue(user.organisation_id, context["now"], limit=PANEL_ITEMS)
         if user.is_leader:
             context["listings_to_approve_count"] = listings.filter(state=ListingState.PROPOSED).count()

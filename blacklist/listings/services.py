@@ -395,11 +395,3 @@ def record_removal_ground(*, actor, listing, ground, arose_on=None):
     LISTING_MACHINE.record(listing, "removal_due", actor, from_state=listing.state, to_state=listing.state,
                            reason=DeletionGround(ground).label, data={"due_at": listing.removal_due_at.isoformat()})
     return listing
-
-
-def removal_breaches(*, court_id=None, now=None):
-    """Listings still on the list after their legal removal deadline (the leader's dashboard)."""
-    now = now or timezone.now()
-    queryset = Listing.objects.filter(state__in=LIVE,
-                                      removal_due_at__lt=now)
-    return queryset.filter(court_id=court_id) if court_id else queryset

@@ -348,16 +348,50 @@ def test_fulfilment_of_a_case_with_notices_in_force_needs_the_lifting_ruling(cle
     assert notice.state == NoticeState.LIFTING
 
 
-def test_a_grace_whose_listing_left_the_list_can_still_be_fulfilled(clerk, leader, case, published):
+def test_a_grace_whose_listing_left_the_list_takes_no_more_payments(clerk, leader, case, published):
+    """The grace ended with its revoked listing: what the debtor pays now is the case's business, not the grace's."""
     grace = grant(leader, published, instalments=schedule((5, "30000")))
     listing_services.revoke_listing(actor=clerk, listing=published, reason="错误纳入")
     with pytest.raises(TransitionNotAllowed) as error:  # nothing to resume
         services.break_grace(actor=clerk, grace=grace, reason="未履行")
-    assert "已撤销" in error.value.message
-    services.record_payment(actor=clerk, instalment=grace.instalments.get(), paid_on=today(), paid_amount="30000")
-    services.fulfil_grace(actor=clerk, grace=grace)
+    assert "名单已移出，暂缓终止" in error.value.message
+    with pytest.raises((ApplicationError, TransitionNotAllowed)):
+        services.record_payment(actor=clerk, instalment=grace.instalments.get(), paid_on=today(), paid_amount="30000")
+    with pytest.raises(TransitionNotAllowed):
+        services.fulfil_grace(actor=clerk, grace=grace)
     grace.refresh_from_db()
     published.refresh_from_db()
-    case.refresh_from_db()
-    assert grace.state == GraceState.FULFILLED and published.state == ListingState.REVOKED
-    assert case.status == CaseStatus.CONCLUDED
+    assert grace.state == GraceState.ENDED and published.state == ListingState.REVOKED
+    assert not grace.instalments.filter(paid_on__isnull=False).exists()
+
+
+@pytest.mark.parametrize("leave", ["revoke", "delete"])
+def test_a_grace_ends_when_its_listing_leaves_the_list_otherwise(clerk, leader, published, leave):
+    """Revoked as listed in error, or deleted on another ground, during a grace: the grace ends with the listing
+    (its own event), the reminder scan no longer sees it and neither confirmation can be made."""
+    grace = grant(leader, published)
+    listing = published
+    listing.refresh_from_db()
+    if leave == "revoke":
+        listing_services.revoke_listing(actor=clerk, listing=listing, reason="身份信息错误，错误纳入。")
+    else:
+        listing_services.delete_listing(actor=clerk, listing=listing, ground="terminated", arose_on=today())
+    grace.refresh_from_db()
+    assert grace.state == GraceState.ENDED and grace.ended_at is not None
+    end = GraceEvent.objects.filter(grace=grace).last()
+    assert (end.action, end.from_state, end.to_state, end.data) == ("end", "granted", "ended",
+                                                                    {"listing_action": leave})
+    assert end.action_display == "随名单移出终止"
+    with pytest.raises(TransitionNotAllowed):
+        services.break_grace(actor=clerk, grace=grace, reason="未按期履行")
+    with time_machine.travel(datetime.datetime.combine(today() + 60 * DAY, datetime.time(10)), tick=False):
+        reminders.remind_graces()
+    assert not GraceEvent.objects.filter(grace=grace, action="missed").exists()
+
+
+def test_a_grace_is_not_ended_by_moves_that_keep_the_listing_on_the_list(clerk, leader, published):
+    grace = grant(leader, published)
+    published.refresh_from_db()
+    listing_services.correct_listing(actor=clerk, listing=published, changes={"facts": "隐匿财产"}, reason="笔误")
+    grace.refresh_from_db()
+    assert grace.state == GraceState.GRANTED

@@ -181,9 +181,9 @@ def test_a_ground_arising_starts_the_removal_clock_reminds_and_shows_breaches(cl
         assert remind_priority_queue() == 1 and remind_priority_queue() == 0
     assert Notification.objects.get(kind="listing_removal").recipient == clerk
     with time_machine.travel(datetime.datetime(2026, 10, 12, 9, tzinfo=SH), tick=False):
-        assert list(services.removal_breaches(court_id=case.court_id)) == [listing]
         page = client_for(leader).get(reverse("home")).content.decode()
-    assert "应删除的失信信息" in page and "超期 1" in page
+    # The leader's home: the deletion is on the credit-error queue, overdue (red, counted).
+    assert "信用纠错优先办理" in page and "逾期 1" in page and "延迟解除" in page
     # A second ground does not move the clock.
     case_services.set_case_status(actor=clerk, case=case, status=CaseStatus.CONCLUDED, reason="已全部履行")
     listing.refresh_from_db()
