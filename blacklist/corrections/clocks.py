@@ -17,7 +17,10 @@ Every deadline is the close (23:59:59 Asia/Shanghai) of its last day, on the see
 
 import datetime
 
-from linkage.workdays import TIMEZONE, Deadline, add_calendar_days, add_working_days
+from django.conf import settings
+from django.utils import timezone
+
+from linkage.workdays import TIMEZONE, Deadline, WorkingCalendar, add_calendar_days, add_working_days
 
 REVIEW_DAYS = 15
 CORRECT_WORKING_DAYS = 3
@@ -57,6 +60,33 @@ def reconsideration_window(decided_on) -> Deadline:
 def reconsideration_deadline(requested_on) -> Deadline:
     """When the higher court must decide a reconsideration (15 days of the request)."""
     return add_calendar_days(_noon(requested_on), RECONSIDERATION_DECISION_DAYS)
+
+
+def repair_deadline(received_on) -> Deadline:
+    """A credit-repair application (信用修复, 云府 item 5) is decided within `settings.CREDIT_REPAIR_WORKING_DAYS`
+    working days of its receipt (env LINKAGE_CREDIT_REPAIR_WORKING_DAYS, default 10)."""
+    return add_working_days(_noon(received_on), settings.CREDIT_REPAIR_WORKING_DAYS)
+
+
+def working_days_between(calendar, today, due_day) -> int:
+    """Working days after today up to the due day (0: due today)."""
+    count, day = 0, today
+    while day < due_day:
+        day += datetime.timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return count
+
+
+def clock(due_at, now, calendar=None) -> tuple[bool, int, str]:
+    """How a deadline stands at `now`, as every credit-error page shows it: (overdue, working days left or days
+    overdue, 今日到期 / 剩余N个工作日 / 已逾期N天)."""
+    today, due_day = timezone.localtime(now, TIMEZONE).date(), due_at.astimezone(TIMEZONE).date()
+    if due_at < now:
+        days = max((today - due_day).days, 1)
+        return True, days, f"已逾期{days}天"
+    calendar = calendar or WorkingCalendar.for_range(today, max(today, due_day))
+    left = working_days_between(calendar, today, due_day)
+    return False, left, "今日到期" if left == 0 else f"剩余{left}个工作日"
 
 
 def close_of(day) -> datetime.datetime:

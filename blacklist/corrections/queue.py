@@ -20,7 +20,7 @@ from linkage.workdays import TIMEZONE, WorkingCalendar
 
 from ..credit_models import CreditRepair, RepairState
 from ..models import LIVE, CorrectionRequest, CorrectionState, DeletionGround, Listing
-from .clocks import close_of
+from .clocks import clock, close_of
 
 QUEUE_LIMIT = 50
 
@@ -44,14 +44,7 @@ class QueueItem:
     court_id: int
     working_days_left: int = 0
     days_overdue: int = 0
-
-    @property
-    def clock(self):
-        if self.overdue:
-            return f"已逾期{self.days_overdue}天"
-        if self.working_days_left == 0:
-            return "今日到期"
-        return f"剩余{self.working_days_left}个工作日"
+    clock: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,22 +151,10 @@ def build_items(rows, now, calendar=None):
         calendar = WorkingCalendar.for_range(today, max(today, last))
     items = []
     for draft in drafts:
-        due_day = draft["due_at"].astimezone(TIMEZONE).date()
-        if draft["overdue"]:
-            draft["days_overdue"] = max((today - due_day).days, 1)
-        else:
-            draft["working_days_left"] = _working_days_between(calendar, today, due_day)
-        items.append(QueueItem(**draft))
+        overdue, days, text = clock(draft["due_at"], now, calendar)
+        draft["days_overdue" if draft["overdue"] else "working_days_left"] = days
+        items.append(QueueItem(**draft, clock=text))
     return items
-
-
-def _working_days_between(calendar, today, due_day):
-    """Working days after today up to the due day (0: due today)."""
-    count, day = 0, today
-    while day < due_day:
-        day += datetime.timedelta(days=1)
-        count += calendar.is_working_day(day)
-    return count
 
 
 def priority_queue(court_id, now=None, *, limit=QUEUE_LIMIT):

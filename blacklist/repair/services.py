@@ -7,9 +7,7 @@ A grant deletes the listing ahead of its period (through `delete_listing`, groun
 joint-punishment units (the listing's own moves write the feed). The grant numbers the 信用修复证明. Each decision
 is a move of `REPAIR_MACHINE`, which writes the repair's history."""
 
-import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -20,9 +18,9 @@ from linkage.errors import ApplicationError, PermissionDenied
 from linkage.identifiers import parse_case_number
 from linkage.notify import Message, notify
 from linkage.text import REASON_MAX, TEXT_MAX, bounded_text, require_name
-from linkage.workdays import TIMEZONE, add_working_days
 from members.recipients import court_leaders, user_recipients
 
+from ..corrections import clocks
 from ..listings.services import delete_listing
 from ..models import (
     LISTING_MACHINE,
@@ -46,9 +44,8 @@ CERTIFICATE_LOCK_KEY = 7_201_722  # with the court's id: one court numbers its c
 
 
 def repair_deadline(received_on):
-    """The close of the N-th working day after the day the application was received (day 0)."""
-    start = datetime.datetime.combine(received_on, datetime.time(12, 0), tzinfo=TIMEZONE)
-    return add_working_days(start, settings.CREDIT_REPAIR_WORKING_DAYS).due_at
+    """The close of the N-th working day after the day the application was received (day 0; `clocks`)."""
+    return clocks.repair_deadline(received_on).due_at
 
 
 def _clean_application(listing, *, ground, phone, statement):

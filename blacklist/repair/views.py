@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from linkage.forms import run_service
 from linkage.pdf import pdf_response
 
+from ..corrections.clocks import clock
 from ..listings.selectors import listings_visible_to
 from ..models import COURT_STAFF, LIVE, REPAIR_MACHINE, CreditRepairEvent, RepairState
 from . import documents, selectors, services
@@ -29,10 +30,8 @@ def timeliness(repair, now):
     """How the decision deadline stands: (css, text) for a badge."""
     if repair.decided_at is not None:
         return ("success", "按期决定") if repair.decided_at <= repair.due_at else ("danger", "逾期决定")
-    if now > repair.due_at:
-        return "danger", "已逾期"
-    left = (timezone.localdate(repair.due_at) - timezone.localdate(now)).days
-    return ("warning" if left <= 2 else "secondary"), ("今日到期" if left == 0 else f"剩余{left}日")
+    overdue, days, text = clock(repair.due_at, now)  # working days, as on the priority queue
+    return ("danger" if overdue else "warning" if days <= 2 else "secondary"), text
 
 
 def listing_repairs(user, listing):
