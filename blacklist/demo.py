@@ -102,17 +102,19 @@ def _credit_errors(clerk):
     if listing is None:
         return made
     if not listing.correction_requests.exists():
-        with democlock.at(_at(6, 11)):
+        moment = _at(6, 11)
+        with democlock.at(moment):
             corrections.receive_correction_request(
                 actor=clerk, listing=listing, applicant=listing.name, contact="020-81234567",
-                kind=CorrectionKind.OBJECTION, received_on=_at(6, 11).date(),
+                kind=CorrectionKind.OBJECTION, received_on=moment.date(),
                 content="征信报告显示的未履行金额与执行案件记载不一致，申请核实更正。")
         made.append(f"征信异议：{listing.name}（{listing.case_number}）")
     if not listing.credit_repairs.exists():
-        with democlock.at(_at(3, 10)):
+        moment = _at(3, 10)
+        with democlock.at(moment):
             repairs.receive_repair(
                 actor=clerk, listing=listing, ground=RepairGround.SETTLEMENT, applicant_name=listing.name,
-                phone="02081234567", received_on=_at(3, 10).date(),
+                phone="02081234567", received_on=moment.date(),
                 statement="已与申请执行人达成执行和解协议，首期款项已支付，申请信用修复以便恢复经营融资。")
         made.append(f"待决定的信用修复申请：{listing.name}（{listing.case_number}）")
     return made

@@ -3,6 +3,7 @@ with restriction orders, a held meeting with minutes and an upcoming one, last y
 each record's history in time order over past weeks (never in the future, never all "now"); a second run adds
 nothing."""
 
+import datetime
 import io
 from itertools import groupby
 
@@ -46,6 +47,12 @@ def test_demo_has_every_kind_of_record(demo):
     published = Listing.objects.get(state="published")
     assert published.restriction_order.state == "active"
     assert RestrictionOrder.objects.filter(listing__isnull=True).exists()
+    # The credit errors on the priority queue: received on the day their history says, pending, not yet due.
+    objection, repair = published.correction_requests.get(), published.credit_repairs.get()
+    assert objection.kind == "credit_objection" and repair.state == "pending" and repair.due_at > timezone.now()
+    assert objection.received_on == timezone.localdate() - datetime.timedelta(days=6)
+    assert repair.received_on == timezone.localdate(repair.events.get().at) == (
+        timezone.localdate() - datetime.timedelta(days=3))
     held = Meeting.objects.get(state="published")
     assert held.document_number and held.decisions.count() == 2 and held.held_at < held.published_at
     upcoming = Meeting.objects.get(state="scheduled")
