@@ -43,11 +43,14 @@ class CreditReportSerializer(serializers.Serializer):
                                                      "certificate_number")
     abuse_findings = serializers.ListField(child=serializers.DictField(),
                                            help_text="kind, facts, ruling_number, ruled_on, ruling_court（已撤回的不列）")
+    abuse_findings_withheld = serializers.BooleanField(
+        help_text="true：妨害诉讼、执行行为记录仅法院可见，向信用平台（联合惩戒单位）提供时不含该部分（abuse_findings 为空）")
 
 
-def report_json(report):
+def report_json(report, *, platform=False):
+    data = services.for_platform(report.data) if platform else {**report.data, "abuse_findings_withheld": False}
     return {"id": report.pk, "number": report.number, "generated_at": report.generated_at,
-            "reason": report.reason, "reason_display": report.get_reason_display(), **report.data}
+            "reason": report.reason, "reason_display": report.get_reason_display(), **data}
 
 
 def _party(user, party_id):
@@ -58,9 +61,15 @@ class CreditReportView(APIView):
     permission_classes = [IsAuthenticated, WriteRolePermission]
 
     @extend_schema(summary="司法信用报告", operation_id="parties_credit_report_retrieve", parameters=[PARTY],
-                   description="当事人最新的司法信用报告（尚无报告的，即时生成一份）。本院执行人员可取得；其他返回 404。",
+                   description="当事人最新的司法信用报告。本院执行人员可取得（尚无报告的，即时生成一份）；联合惩戒单位"
+                   "（信用平台）的联络员及其系统账号只读本辖区法院已结案案件的报告（结案时生成的及其后重新生成的最新一份），"
+                   "不含仅法院可见的妨害诉讼、执行行为记录（abuse_findings_withheld 为 true）；其他返回 404。",
                    responses={200: CreditReportSerializer, 404: NOT_FOUND})
     def get(self, request, party_id):
+        platform_party = services.platform_parties(request.user).filter(pk=party_id).first()
+        if platform_party is not None:
+            report = services.latest_report(platform_party)
+            return Response(CreditReportSerializer(report_json(report, platform=True)).data)
         party = _party(request.user, party_id)
         with transaction.atomic():
             report = services.latest_or_new(actor=request.user, party=party)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import CONCLUDED_STATUSES, Party
 from linkage.statemachine import Role
 
+from ..listings.selectors import is_joint_punishment_unit
 from ..models import CreditReport, ReportReason
 from .content import build_report
 
@@ -26,6 +27,23 @@ def parties_for(user):
     if not (user.is_authenticated and user.is_court_staff):
         return Party.objects.none()
     return Party.objects.filter(case__court_id=user.organisation_id)
+
+
+def platform_parties(user):
+    """The parties whose reports a credit platform reads (云府 items 4, 17: 推送至信用云浮网、市政务大数据中心; 司法信用
+    报告融入社会信用体系): a joint-punishment unit's liaisons and its systems' accounts read, read only, the latest
+    report of every party of a concluded case of their jurisdiction's courts — once the case's conclusion generated
+    one. Never a report the court made of an open case."""
+    if not (user.is_authenticated and user.is_liaison and is_joint_punishment_unit(user.organisation)):
+        return Party.objects.none()
+    concluded = CreditReport.objects.filter(reason=ReportReason.CONCLUDED).values("party_id")
+    return Party.objects.filter(case__court__jurisdiction_id=user.organisation.jurisdiction_id, pk__in=concluded)
+
+
+def for_platform(data):
+    """A report's data as a credit platform receives it: abuse-of-process findings are seen by courts only (云府
+    item 17), so they are withheld — said so, not shown as none."""
+    return {**data, "abuse_findings": [], "abuse_findings_withheld": True}
 
 
 def latest_report(party):

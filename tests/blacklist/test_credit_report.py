@@ -268,3 +268,34 @@ def test_the_public_pdf_needs_the_check_in_this_session(world, client):
     session["credit_access"] = {str(debtor.pk): time.time() - 1}
     session.save()
     assert client.get(url).status_code == 404
+
+
+def test_a_credit_platform_reads_concluded_cases_reports_without_the_abuse_findings(world, clerk, api_for, liaison):
+    """A joint-punishment unit (credit platform) of the court's jurisdiction reads, read only, the latest report of
+    a concluded case's parties, the courts-only findings withheld and said so; before the conclusion, from another
+    jurisdiction, or as a unit that does not punish, it is a 404; it never generates nor regenerates one."""
+    debtor, case = world["debtor"], world["case"]
+    jurisdiction = case.court.jurisdiction
+    platform = factories.LiaisonFactory(organisation=factories.OrganisationFactory(
+        jurisdiction=jurisdiction, measures=["publish"]))
+    elsewhere = factories.LiaisonFactory(organisation=factories.OrganisationFactory(
+        jurisdiction=factories.JurisdictionFactory(code="other", name="另一辖区"), measures=["publish"]))
+    url = f"/api/v1/parties/{debtor.pk}/credit-report/"
+    services.regenerate_report(actor=clerk, party=debtor)  # a report of the open case, on the court's request
+    assert api_for(platform).get(url).status_code == 404
+    case_services.set_case_status(actor=clerk, case=case, status="concluded", reason="已履行完毕。")
+    court_body = api_for(clerk).get(url).json()
+    assert court_body["abuse_findings"] and court_body["abuse_findings_withheld"] is False
+    before = CreditReport.objects.count()
+    answer = api_for(platform).get(url)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["number"] == court_body["number"] and body["reason"] == "concluded"
+    assert body["abuse_findings"] == [] and body["abuse_findings_withheld"] is True
+    assert body["performance"] == court_body["performance"] and body["listings"] == court_body["listings"]
+    assert body["credit_repairs"] == court_body["credit_repairs"] and body["graces"] == court_body["graces"]
+    assert api_for(platform).get(f"/api/v1/parties/{debtor.pk}/credit-report.pdf").status_code == 404
+    assert api_for(platform).post(url).status_code in (403, 404)
+    for user in (elsewhere, liaison):
+        assert api_for(user).get(url).status_code == 404
+    assert CreditReport.objects.count() == before
