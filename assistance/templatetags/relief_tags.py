@@ -64,4 +64,6 @@ def relief_section(case, user):
         "hardship_form": HardshipForm(applicants=applicants, auto_id="id_hardship_%s") if is_clerk else None,
         "several_units": len(units) > 1,
         "no_unit": is_clerk and not units,
+        # Relief is for natural persons: say why there is no form when every applicant is an organisation.
+        "no_person_applicant": not case.parties.applicants().filter(kind="person").exists(),
     }

@@ -399,3 +399,10 @@ def test_the_unit_reads_the_applicant_on_the_referral_page_and_a_returned_referr
     page = client_for(civil_liaison).get(reverse("assistance:detail", args=[notice.pk])).content.decode()
     assert "<h1 class=\"h4 mb-1\">社会救助转介函" in page and 'id="relief-applicant">陈秀英' in page
     assert "独居" in page and "人民币60,000.00元" in page and "执行裁定书</dt>" not in page
+
+
+def test_a_case_whose_applicants_are_all_organisations_says_why_there_is_no_relief_form(clerk, civil_affairs):
+    company = file_case(clerk, number="（2026）粤0103执1238号")  # the helpers' applicant is a company
+    body = client_for(clerk).get(reverse("cases:detail", args=[company.pk])).content.decode()
+    assert "本案申请执行人均为法人或非法人组织，不适用司法救助和社会救助转介。" in body
+    assert 'id="relief-record-form"' not in body
