@@ -386,7 +386,7 @@ class WebServer:
         assert self.process.poll() is None, self.log()
         try:
             return requests.get(self.url("/accounts/login/"), timeout=5).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or its first request (imports) is slow
             return False
 
     def kill(self):
