@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '司法建议函',
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('facts'), 10000), name='assistance_suggestionletter_facts_chars', violation_error_message='查明的事实不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('suggestions'), 10000), name='assistance_suggestionletter_suggestions_chars', violation_error_message='司法建议不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reply_text'), 10000), name='assistance_suggestionletter_reply_text_chars', violation_error_message='采纳及整改情况不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('withdraw_reason'), 2000), name='assistance_suggestionletter_withdraw_reason_chars', violation_error_message='撤回理由不能超过2000字。')],
                 'verbose_name_plural': '司法建议函',
                 'ordering': ['-created_at', '-id'],
             },
@@ -72,6 +73,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '司法建议函记录',
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_suggestionevent_reason_chars', violation_error_message='理由不能超过10000字。')],
                 'verbose_name_plural': '司法建议函记录',
                 'ordering': ['letter_id', 'at', 'id'],
                 'abstract': False,
@@ -97,25 +99,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='suggestionletter',
             constraint=models.CheckConstraint(condition=models.Q(('reply_days__gte', 1)), name='suggestion_reply_days_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestionletter',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('facts'), 10000), name='assistance_suggestionletter_facts_chars', violation_error_message='查明的事实不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestionletter',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('suggestions'), 10000), name='assistance_suggestionletter_suggestions_chars', violation_error_message='司法建议不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestionletter',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reply_text'), 10000), name='assistance_suggestionletter_reply_text_chars', violation_error_message='采纳及整改情况不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestionletter',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('withdraw_reason'), 2000), name='assistance_suggestionletter_withdraw_reason_chars', violation_error_message='撤回理由不能超过2000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestionevent',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_suggestionevent_reason_chars', violation_error_message='理由不能超过10000字。'),
         ),
     ]
