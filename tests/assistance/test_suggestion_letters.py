@@ -445,3 +445,19 @@ def test_api_visibility_and_reply(api_for, letter, leader, clerk, liaison, other
     body = response.json()
     assert body["state"] == "replied" and body["document_number"].endswith("司建1号") and body["replied_in_time"]
     assert api_for(liaison).post(f"{base}{letter.pk}/reply/", {"text": "又"}, format="json").status_code == 409
+
+
+def test_the_button_shows_on_the_case_page_and_on_overdue_notices_only(client_for, clerk, leader, liaison, case, unit,
+                                                                        overdue_notice, committee_user):
+    draft_url = reverse("assistance:suggestion-new", args=[case.pk])
+    case_page = client_for(clerk).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert f'href="{draft_url}"' in case_page
+    assert f'href="{draft_url}"' not in client_for(committee_user).get(
+        reverse("cases:detail", args=[case.pk])).content.decode()
+    from_notice = f'{draft_url}?notice={overdue_notice.pk}'
+    assert from_notice in client_for(clerk).get(reverse("assistance:detail", args=[overdue_notice.pk])).content.decode()
+    assert from_notice not in client_for(liaison).get(
+        reverse("assistance:detail", args=[overdue_notice.pk])).content.decode()
+    in_time = advance(draft_notice(clerk, case, unit, measure="inquiry", items=ITEMS), NoticeState.SERVED,
+                      clerk=clerk, leader=leader, liaison=liaison)
+    assert "?notice=" not in client_for(clerk).get(reverse("assistance:detail", args=[in_time.pk])).content.decode()
