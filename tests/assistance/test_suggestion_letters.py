@@ -461,3 +461,28 @@ def test_the_button_shows_on_the_case_page_and_on_overdue_notices_only(client_fo
     in_time = advance(draft_notice(clerk, case, unit, measure="inquiry", items=ITEMS), NoticeState.SERVED,
                       clerk=clerk, leader=leader, liaison=liaison)
     assert "?notice=" not in client_for(clerk).get(reverse("assistance:detail", args=[in_time.pk])).content.decode()
+
+
+def test_the_assessment_reads_letters_received_and_replied_on_time_per_unit_and_year(
+        clerk, leader, liaison, case, unit, other_unit, contacts):
+    from assessment.sources import suggestion_metrics
+    from assessment.yearspan import Window
+
+    def letter_to(target, served_on):
+        with time_machine.travel(served_on, tick=False):
+            letter = services.draft_letter(actor=clerk, case=case, unit=target, ground="other",
+                                           suggestions=SUGGESTIONS)
+            return served(letter, leader, clerk)
+
+    on_time = letter_to(unit, at(2026, 3, 2, 10))
+    late = letter_to(unit, at(2026, 3, 3, 10))
+    letter_to(unit, at(2026, 4, 1, 10))  # unanswered
+    letter_to(other_unit, at(2026, 4, 1, 10))
+    letter_to(unit, at(2025, 12, 30, 10))  # another year
+    with time_machine.travel(at(2026, 3, 20, 10), tick=False):
+        services.reply_to_letter(actor=liaison, letter=on_time, text="已整改。")
+    with time_machine.travel(at(2026, 5, 20, 10), tick=False):
+        services.reply_to_letter(actor=liaison, letter=late, text="已整改。")
+    figures = suggestion_metrics([unit.pk, other_unit.pk], Window(2026, at(2026, 12, 31, 12)))
+    assert figures == {unit.pk: (3, 2, 1), other_unit.pk: (1, 0, 0)}
+    assert suggestion_metrics([unit.pk], Window(2026, at(2026, 3, 2, 23)))[unit.pk] == (1, 0, 0)
