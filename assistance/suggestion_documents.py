@@ -10,6 +10,11 @@ from .suggestion_models import SuggestionState
 TEMPLATE = "pdf/suggestion_letter.html"
 
 
+def _paragraphs(text):
+    """Each line of the text a paragraph of its own (indented like the rest of the body)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def suggestion_context(letter):
     case = letter.case
     return {
@@ -20,8 +25,8 @@ def suggestion_context(letter):
         "case_number": case.number,
         "is_draft": letter.state == SuggestionState.DRAFTED,
         "watermark": "已撤回" if letter.state == SuggestionState.WITHDRAWN else "",
-        "facts": letter.facts,
-        "suggestions": letter.suggestions,
+        "facts": _paragraphs(letter.facts),
+        "suggestions": _paragraphs(letter.suggestions),
         "reply_days": letter.reply_days,
         "due_date": chinese_date(letter.due_at) if letter.due_at else "",
         "date": chinese_date(letter.signed_at) if letter.signed_at else "",

@@ -46,13 +46,16 @@ def notice_ground(notice, now=None):
     return None
 
 
-def prefill_facts(case, notice=None, now=None):
+def prefill_facts(case, notice=None, now=None, unit=None):
     """The facts as the record states them: the case, and for a notice its service, its deadline and either the
-    days it is overdue or the unit's refusal and its reason."""
+    days it is overdue or the unit's refusal and its reason. Addressed to another unit than the notice's (its
+    superior), the notice's unit is named instead of "你单位"."""
     now = now or timezone.now()
     if notice is None:
-        return f"本院在执行{case.number}案件过程中，你单位未依法协助执行。"
-    parts = [f"本院在执行{case.number}案件过程中，于{_date(notice.served_at)}向你单位送达协助执行通知书"
+        return f"本院在执行{case.number}案件中，你单位未依法协助执行。"
+    to_superior = unit is not None and unit.pk != notice.unit_id
+    named, again = (notice.unit.name, "该单位") if to_superior else ("你单位", "你单位")
+    parts = [f"本院于{_date(notice.served_at)}向{named}送达{case.number}案协助执行通知书"
              f"（第{notice.pk}号，协助事项：{notice.measure.name}，被执行人：{notice.debtor.name}）"]
     if notice.due_at:
         parts.append(f"，要求于{_date(notice.due_at)}前协助办理")
@@ -60,9 +63,9 @@ def prefill_facts(case, notice=None, now=None):
     if notice.is_overdue(now):
         days = (timezone.localtime(now, workdays.TIMEZONE).date()
                 - timezone.localtime(notice.due_at, workdays.TIMEZONE).date()).days
-        parts.append(f"。截至{_date(now)}，已逾期{days}日，你单位仍未办理并回复")
+        parts.append(f"。截至{_date(now)}，已逾期{days}日，{again}仍未办理并回复")
     elif reply is not None:
-        parts.append(f"。你单位于{_date(reply.replied_at)}回复：{reply.get_outcome_display()}")
+        parts.append(f"。{again}于{_date(reply.replied_at)}回复：{reply.get_outcome_display()}")
         if reply.text:
             parts.append(f"，理由为：{reply.text}")
     return "".join(parts) + "。"
@@ -96,7 +99,7 @@ def draft_letter(*, actor, case, unit, suggestions, facts="", notice=None, groun
     if not isinstance(unit, Organisation) or not addressable_units(case.court).filter(pk=unit.pk).exists():
         raise ApplicationError("主送单位应为本辖区在册的成员单位。", field="unit")
     if notice is not None:
-        notice = Notice.objects.select_related("measure", "debtor").get(pk=notice.pk)
+        notice = Notice.objects.select_related("measure", "debtor", "unit").get(pk=notice.pk)
         if notice.case_id != case.pk or notice.court_id != case.court_id:
             raise ApplicationError("所涉通知书不属于本案。", field="notice")
         ground = notice_ground(notice)
@@ -104,7 +107,7 @@ def draft_letter(*, actor, case, unit, suggestions, facts="", notice=None, groun
             raise ApplicationError("只有逾期未办理或被拒绝协助的通知书可以据以发出司法建议。", field="notice")
     elif ground not in SuggestionGround.values:
         raise ApplicationError("请选择发出司法建议的事由。", field="ground")
-    facts = parsing.text(facts, "查明的事实", "facts", limit=TEXT_MAX, required=False) or prefill_facts(case, notice)
+    facts = parsing.text(facts, "查明的事实", "facts", limit=TEXT_MAX, required=False) or prefill_facts(case, notice, unit=unit)
     suggestions = parsing.text(suggestions, "司法建议", "suggestions", limit=TEXT_MAX)
     letter = SuggestionLetter.objects.create(
         court_id=case.court_id, unit=unit, case=case, notice=notice, ground=ground, facts=facts,

@@ -144,6 +144,7 @@ def test_the_superior_of_the_unit_may_be_addressed(clerk, case, unit, overdue_no
     letter = services.draft_letter(actor=clerk, case=case, unit=superior, notice=overdue_notice,
                                    suggestions=SUGGESTIONS)
     assert letter.unit == superior and letter.notice == overdue_notice
+    assert f"向{unit.name}送达" in letter.facts and "该单位仍未办理" in letter.facts
 
 
 # ------------------------------------------------------------------------------------------ the state machine
