@@ -487,3 +487,11 @@ def test_the_assessment_reads_letters_received_and_replied_on_time_per_unit_and_
     figures = suggestion_metrics([unit.pk, other_unit.pk], Window(2026, at(2026, 12, 31, 12)))
     assert figures == {unit.pk: (3, 2, 1), other_unit.pk: (1, 0, 0)}
     assert suggestion_metrics([unit.pk], Window(2026, at(2026, 3, 2, 23)))[unit.pk] == (1, 0, 0)
+
+
+def test_the_reminder_scan_is_on_the_beat_schedule(settings):
+    from celery import current_app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["suggestion-reminders"]
+    assert entry["task"] == "assistance.tasks.remind_suggestion_letters"
+    assert entry["task"] in current_app.tasks
