@@ -12,6 +12,7 @@ Imported at the bottom of `assistance.models`; the services are in `assistance/s
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from linkage.audit import AuditedQuerySet
 from linkage.choices import ChoiceLabels
@@ -125,8 +126,6 @@ class SuggestionLetter(ChoiceLabels, models.Model):
         return f"（{self.number_year}）{self.number_prefix}{NUMBER_WORD}{self.number_serial}号"
 
     def is_overdue(self, now=None):
-        from django.utils import timezone
-
         return self.state == SuggestionState.SERVED and self.due_at is not None and self.due_at < (now or timezone.now())
 
     @property
