@@ -100,6 +100,20 @@ def decision_metrics(unit_ids, window):
     return {row["responsible_unit_id"]: (row["total"], row["on_time"]) for row in rows}
 
 
+def suggestion_metrics(unit_ids, window):
+    """{unit_id: (judicial suggestion letters received, replied, replied on time)}: letters served on the unit in the
+    year (by `as_of`), replies counted by `as_of`; on time = replied by the letter's reply deadline (assistance.suggestion_models). Read by
+    nothing scored yet: the criteria have no weight for it."""
+    from assistance.suggestion_models import SuggestionLetter
+
+    rows = (SuggestionLetter.objects.filter(unit_id__in=list(unit_ids), served_at__gte=window.start,
+                                            served_at__lt=min(window.stop, window.as_of))
+            .values("unit_id").annotate(
+                received=Count("pk"), replied=Count("pk", filter=Q(replied_at__lte=window.as_of)),
+                on_time=Count("pk", filter=Q(replied_at__lte=window.as_of) & Q(replied_at__lte=F("due_at")))))
+    return {row["unit_id"]: (row["received"], row["replied"], row["on_time"]) for row in rows}
+
+
 def record_rows(kind, unit_id, year, *, as_of=None):
     """The list pushes, screenings or meeting decisions behind one unit's figures, as plain dicts for the page."""
     window = Window(year, as_of)

@@ -3,10 +3,12 @@ from rest_framework.routers import SimpleRouter
 
 from .api import AttachmentDownloadView, NoticeViewSet
 from .api.dispatches import CaseDispatchCreateView, DispatchViewSet
+from .api.suggestions import SuggestionLetterViewSet
 
 router = SimpleRouter()
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("dispatches", DispatchViewSet, basename="dispatch")
+router.register("suggestion-letters", SuggestionLetterViewSet, basename="suggestion-letter")
 
 urlpatterns = [
     *router.urls,

@@ -442,5 +442,6 @@ from .request_models import (  # noqa: E402,F401,E501
     ReviewState,
     ReviewSuggestion,
 )
+from .suggestion_models import *  # noqa: E402,F401,F403
 from .terms import MeasureTerm, TermSource  # noqa: E402,F401
 from .tracking_models import *  # noqa: E402,F401,F403

@@ -40,3 +40,11 @@ def scan_renewals_task(now_iso=None):
 def escalate_dispatches_task(now_iso=None):
     """Every minute: urgent dispatch requests unacknowledged past their time go to the committee, each once."""
     return {"escalated": escalate_unacknowledged(_moment(now_iso))}
+
+
+@shared_task(name="assistance.tasks.remind_suggestion_letters", ignore_result=False)
+def remind_suggestion_letters_task(now_iso=None):
+    """Daily: unanswered judicial suggestion letters, before due to the unit and overdue to the unit and committee."""
+    from .suggestion_reminders import scan_suggestion_reminders
+
+    return scan_suggestion_reminders(_moment(now_iso))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dispatch, drafting, files, lists, notice_page, relief, terms, tracking
+from .views import dispatch, drafting, files, lists, notice_page, relief, suggestions, terms, tracking
 
 app_name = "assistance"
 
@@ -52,4 +52,11 @@ urlpatterns = [
     path("relief/<int:pk>/propose/", relief.propose, name="relief-propose"),
     path("relief/proposals/<int:pk>/decide/", relief.decide, name="relief-decide"),
     path("relief/<int:pk>/refer/", relief.refer, name="relief-refer"),
+    # Judicial suggestion letters (司法建议函), from the case page or an overdue or refused notice.
+    path("cases/<int:case_id>/suggestions/new/", suggestions.suggestion_new, name="suggestion-new"),
+    path("suggestions/", suggestions.suggestion_list, name="suggestion-list"),
+    path("suggestions/<int:pk>/", suggestions.suggestion_detail, name="suggestion-detail"),
+    path("suggestions/<int:pk>/pdf/", suggestions.suggestion_pdf, name="suggestion-pdf"),
+    *[path(f"suggestions/<int:pk>/{name}/", suggestions.suggestion_action, {"name": name},
+           name=f"suggestion-{name}") for name in suggestions.ACTIONS],
 ]

@@ -50,6 +50,11 @@ _KINDS = [
     # Relief for applicants in hardship (assistance/services/relief.py): the leader decides, the clerk is told.
     Kind("relief_proposed", "司法救助待决定", NOTICES),
     Kind("relief_decided", "司法救助已决定", NOTICES),
+    # Judicial suggestion letters (assistance/services/suggestions.py): sign, serve, reply, and the reminders.
+    Kind("suggestion_waiting_sign", "司法建议函待签发", NOTICES),
+    Kind("suggestion_served", "司法建议函送达", NOTICES),
+    Kind("suggestion_replied", "司法建议函已回复", NOTICES),
+    Kind("suggestion_reminder", "司法建议函回复提醒", REMINDERS),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),

@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-escalations": {"task": "assistance.tasks.escalate_dispatches", "schedule": crontab()},
     # Graces (暂缓采取失信惩戒措施): missed instalments and ended graces are recorded and the clerk reminded.
     "grace-reminders": {"task": "blacklist.tasks.remind_graces", "schedule": crontab(hour=8, minute=52)},
+    # Judicial suggestion letters unanswered: the unit before they fall due, the unit and the committee once overdue.
+    "suggestion-reminders": {"task": "assistance.tasks.remind_suggestion_letters", "schedule": crontab(hour=8, minute=57)},
 }
 # A grace on a written promise to pay (暂缓采取失信惩戒措施, 云府 item 5): its default and maximum length in months.
 LINKAGE_GRACE_DEFAULT_MONTHS = env.int("LINKAGE_GRACE_DEFAULT_MONTHS", default=3)
@@ -258,6 +260,10 @@ SPECIAL_NOTIFICATION_WORKING_DAYS = env.int("LINKAGE_SPECIAL_NOTIFICATION_WORKIN
 TRACKING_STATUS_DAYS = env.int("LINKAGE_TRACKING_STATUS_DAYS", default=30)
 # Credit repair (信用修复, 云府 item 5): the court decides an application within this many working days of receiving it.
 CREDIT_REPAIR_WORKING_DAYS = env.int("LINKAGE_CREDIT_REPAIR_WORKING_DAYS", default=10)
+# Judicial suggestion letters (司法建议函): the unit replies within this many calendar days of service (ending on a
+# working day), and is reminded this many calendar days before the reply falls due.
+LINKAGE_SUGGESTION_REPLY_DAYS = env.int("LINKAGE_SUGGESTION_REPLY_DAYS", default=30)
+LINKAGE_SUGGESTION_REMIND_DAYS = env.int("LINKAGE_SUGGESTION_REMIND_DAYS", default=5)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")

@@ -75,6 +75,7 @@ def build_world():
     _notices(w)
     _dispatches(w)
     _relief(w)
+    _suggestions(w)
     _tracking(w)
     _members(w)
     _blacklist(w)
@@ -265,6 +266,21 @@ def _relief(w):
                                              circumstances="患重病，无收入。", unpaid_amount="1000")
     w.relief_proposal = relief.propose_judicial_relief(actor=w.clerk1, record=w.hardship, amount="500",
                                                        reason="生活困难")
+
+
+def _suggestions(w):
+    """Judicial suggestion letters of court 1 to unit X on the main case: a draft (unit X cannot see it yet), a signed
+    one and a served one waiting for the unit's reply."""
+    from assistance.services import suggestions
+
+    def draft(facts):
+        return suggestions.draft_letter(actor=w.clerk1, case=w.case, unit=w.unit_x, ground="other", facts=facts,
+                                        suggestions="建议依法协助执行。")
+
+    w.suggestion_drafted = draft("测试建议事实甲")
+    w.suggestion_signed = suggestions.sign_letter(actor=w.leader1, letter=draft("测试建议事实乙"))
+    w.suggestion_served = suggestions.serve_letter(
+        actor=w.clerk1, letter=suggestions.sign_letter(actor=w.leader1, letter=draft("测试建议事实丙")))
 
 
 def _dispatches(w):

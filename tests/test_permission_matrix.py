@@ -312,6 +312,28 @@ TABLE = {
     "assistance:dispatch-close": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302, x=302, committee=302),
         kwargs={"pk": "dispatch_arrived"}, data={"note": "已处置。"}),
+    # 司法建议函 (assistance/views/suggestions.py): court 1's clerk drafts and serves, its leader signs, either
+    # withdraws; unit X's liaisons see it once served and reply; the committee reads; the service refuses the rest.
+    "assistance:suggestion-new": Row(
+        get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
+        data=lambda w: {"unit": w.unit_x.pk, "ground": "other", "suggestions": "建议依法协助。", "reply_days": "30"}),
+    "assistance:suggestion-list": Row(get=page(200, admin=404)),
+    "assistance:suggestion-detail": Row(get=page(404, court1=200, x=200, committee=200),
+                                        kwargs={"pk": "suggestion_served"}),
+    "assistance:suggestion-pdf": Row(get=page(404, court1=200, x=200, committee=200),
+                                     kwargs={"pk": "suggestion_served"}),
+    "assistance:suggestion-sign": Row(
+        get=page(405), post=page(404, clerk1=302, leader1=acts(302), committee=302),
+        kwargs={"pk": "suggestion_drafted"}),
+    "assistance:suggestion-serve": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302),
+        kwargs={"pk": "suggestion_signed"}),
+    "assistance:suggestion-withdraw": Row(
+        get=page(405), post=page(404, clerk1=acts(302), leader1=acts(302), committee=302),
+        kwargs={"pk": "suggestion_drafted"}, data={"reason": "单位已协助。"}),
+    "assistance:suggestion-reply": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302),
+        kwargs={"pk": "suggestion_served"}, data={"text": "已办理并整改。"}),
     # 困难申请执行人救助 (assistance/views/relief.py), from the case page: court 1's clerk records, proposes and refers,
     # its leader decides; court 1's other staff and the committee see the case and are refused by the service.
     "assistance:relief-record": Row(
@@ -652,6 +674,12 @@ TABLE = {
     "dispatch-close": Row(
         get=api(405), post=api(404, clerk1=acts(200), leader1=403, x=403, committees=403),
         kwargs={"pk": "dispatch_arrived"}, data={"note": "已处置。"}),
+    "suggestion-letter-list": Row(get=api(200)),
+    "suggestion-letter-detail": Row(get=api(404, court1=200, x=200, committee=200),
+                                    kwargs={"pk": "suggestion_served"}),
+    "suggestion-letter-reply": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403),
+        kwargs={"pk": "suggestion_served"}, data={"text": "已办理。"}),
     "public-debtors": Row(get=everyone(200), query="name=赵某"),
     # A listing's graces: whoever sees the listing, and the joint-punishment units it was pushed to.
     "api-listing-grace": Row(get=api(404, court1=200, committee=200, x=200), kwargs={"pk": "listing_published"}),
@@ -971,6 +999,9 @@ def leak_markers(world):
         (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2", "admin")),
         (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2")),
         (world.dispatch_requested.place, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
+        (world.suggestion_served.facts, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
+        (world.suggestion_drafted.facts, ("clerk2", "liaison_xa", "liaison_xb", "liaison_y", "clerk_j2",
+                                          "committee_j2", "admin")),
     ]
 
 
