@@ -7,6 +7,7 @@ the expected organs and cases; drafts are edited, issuing freezes and numbers; t
 import datetime
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pdfplumber
 import pytest
@@ -262,3 +263,24 @@ def test_pdfs_render_with_the_rows(year):
     officials = services.generate(actor=w["clerk"], kind="officials_list", year=2025)
     text = pdf_text(render_pdf("pdf/accountability.html", pdf_context(officials)))
     assert "张公务" in text and "草稿" in text and "李公务" not in text and "某国有公司" not in text
+
+
+def test_the_statutory_line_is_six_calendar_months_after_filing(settings):
+    assert record.add_months(datetime.date(2025, 8, 31), 6) == datetime.date(2026, 2, 28)
+    assert record.add_months(datetime.date(2024, 8, 31), 6) == datetime.date(2025, 2, 28)
+    assert record.add_months(datetime.date(2023, 8, 31), 6) == datetime.date(2024, 2, 29)
+    assert record.add_months(datetime.date(2025, 7, 15), 6) == datetime.date(2026, 1, 15)
+    settings.ORGAN_PERFORMANCE_MONTHS = 3
+    assert record.due_on(SimpleNamespace(filed_on=datetime.date(2025, 11, 30))) == datetime.date(2026, 2, 28)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_jurisdictions_committee_sees_nothing(year, client):
+    w = year
+    report = services.generate(actor=w["clerk"], kind="organs_report", year=2025)
+    j2_committee = factories.CommitteeUserFactory(organisation=factories.CommitteeFactory(jurisdiction=w["j2"]))
+    client.force_login(j2_committee)
+    assert client.get(reverse("assessment:accountability-detail", args=[report.pk])).status_code == 404
+    assert "新城住建局" not in client.get(reverse("assessment:organs-ledger")).content.decode()
+    with pytest.raises(PermissionDenied):
+        services.edit_row(actor=j2_committee, document=report, row_id=report.rows.first().pk, remark="x")
