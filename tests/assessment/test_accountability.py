@@ -242,8 +242,12 @@ def test_pages_generate_edit_and_issue(year, client):
 
 
 def pdf_text(content):
+    """The running text and every table row (cells joined, wrapped lines rejoined) of the PDF."""
     with pdfplumber.open(io.BytesIO(content)) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages).replace(" ", "")
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        rows = ["|".join((cell or "").replace("\n", "") for cell in row)
+                for page in pdf.pages for table in page.extract_tables() for row in table]
+    return (text + "\n" + "\n".join(rows)).replace(" ", "")
 
 
 @time_machine.travel(NOW, tick=False)
@@ -256,6 +260,8 @@ def test_pdfs_render_with_the_rows(year):
     text = pdf_text(render_pdf("pdf/accountability.html", pdf_context(report)))
     assert "云城法院执〔2025〕1号" in text and "新城住建局" in text and "城区自然资源局" in text
     assert "城区教育局" not in text and "新兴县财政局" not in text and "某某建设有限公司" not in text
+    assert any(line.startswith("1|新城住建局|") and "|新兴县|2024-09-01|500000.00|500000.00|逾期未履行|" in line
+               for line in text.splitlines())
     letter = services.issue(actor=w["leader"], document=services.generate(actor=w["clerk"], kind="deduction_letter",
                                                                           year=2025))
     text = pdf_text(render_pdf("pdf/accountability.html", pdf_context(letter)))
