@@ -290,3 +290,25 @@ def test_another_jurisdictions_committee_sees_nothing(year, client):
     assert "新城住建局" not in client.get(reverse("assessment:organs-ledger")).content.decode()
     with pytest.raises(PermissionDenied):
         services.edit_row(actor=j2_committee, document=report, row_id=report.rows.first().pk, remark="x")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_issued_report_does_not_follow_the_cases_and_an_empty_letter_is_not_issued(year):
+    w = year
+    report = services.generate(actor=w["clerk"], kind="organs_report", year=2025)
+    for row in report.rows.filter(deductible=True):
+        services.edit_row(actor=w["clerk"], document=report, row_id=row.pk, excluded=True, reason="已和解")
+    report = services.issue(actor=w["leader"], document=report)
+    case_services.set_case_status(actor=w["clerk"], case=w["unpaid"], status="concluded", reason="执行完毕。")
+    row = report.rows.get(debtor_name="新城住建局")
+    assert row.standing == "逾期未履行" and row.unperformed == Decimal("500000.00") and row.excluded
+    letter = services.generate(actor=w["clerk"], kind="deduction_letter", year=2025)
+    assert not letter.rows.exists()
+    with pytest.raises(ApplicationError, match="没有列入"):
+        services.issue(actor=w["leader"], document=letter)
+    letter.refresh_from_db()
+    assert letter.is_draft and letter.sequence is None
+    with pytest.raises(PermissionDenied):
+        services.generate(actor=w["personnel_liaison"], kind="organs_report", year=2025)
+    with pytest.raises(ApplicationError):
+        services.generate(actor=w["clerk"], kind="organs_report", year=2027)  # a year still to come
