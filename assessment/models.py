@@ -256,3 +256,6 @@ class AssessmentEvent(EventBase):
         verbose_name_plural = "考评记录"
         ordering = ["assessment", "at", "id"]
         indexes = [models.Index(fields=["assessment", "at"], name="assessment_event_at")]
+
+
+from .accountability_models import *  # noqa: E402,F401,F403  the yearly accountability documents (issue 23)

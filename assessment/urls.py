@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accountability_views, views
 
 app_name = "assessment"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("<int:year>/units/<int:unit_id>/records/<slug:kind>/", views.unit_records, name="records"),
     path("nominations/<int:pk>/decide/", views.decide, name="decide"),
     path("nominations/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    # The yearly accountability documents and the organs' ledger (issue 23, 云浮 items 6, 8, 22).
+    path("organs/", accountability_views.organs_ledger, name="organs-ledger"),
+    path("accountability/", accountability_views.documents, name="accountability"),
+    path("accountability/<int:pk>/", accountability_views.detail, name="accountability-detail"),
+    path("accountability/<int:pk>/rows/<int:row_id>/", accountability_views.edit_row, name="accountability-row"),
+    path("accountability/<int:pk>/issue/", accountability_views.issue, name="accountability-issue"),
+    path("accountability/<int:pk>/pdf/", accountability_views.pdf, name="accountability-pdf"),
 ]

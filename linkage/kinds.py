@@ -66,6 +66,7 @@ _KINDS = [
     Kind("push_due_day", "失信名单推送今日到期", REMINDERS),
     Kind("push_overdue", "失信名单推送逾期未签收", REMINDERS, urgent=True),
     Kind("special_notification", "特殊主体待通报", REMINDERS),
+    Kind("officials_list_issued", "涉公职人员未结执行案件通报", NOTICES),
     Kind("decision_before_due", "议定事项即将到期", REMINDERS),
     Kind("decision_due_day", "议定事项今日到期", REMINDERS),
     Kind("decision_overdue", "议定事项已逾期", REMINDERS, urgent=True),

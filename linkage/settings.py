@@ -256,6 +256,9 @@ DISPATCH_ACK_MINUTES = env.int("LINKAGE_DISPATCH_ACK_MINUTES", default=10)
 # Special debtors (楚政法发〔2018〕3号 二（一）-（三）): the court notifies the congress, CPPCC, personnel department or
 # superior organ within this many working days of the case's filing (the seed sets no limit; the product default).
 SPECIAL_NOTIFICATION_WORKING_DAYS = env.int("LINKAGE_SPECIAL_NOTIFICATION_WORKING_DAYS", default=5)
+# Administrative organs as debtors (云浮 item 8): a case is overdue once this many months have passed since filing
+# unperformed (最高人民法院《关于人民法院办理执行案件若干期限的规定》第一条: executed within six months of filing).
+ORGAN_PERFORMANCE_MONTHS = env.int("LINKAGE_ORGAN_PERFORMANCE_MONTHS", default=6)
 # A locate or vehicle request (查人扣车) in force owes a status reply every this many days (stored per request).
 TRACKING_STATUS_DAYS = env.int("LINKAGE_TRACKING_STATUS_DAYS", default=30)
 # Credit repair (信用修复, 云府 item 5): the court decides an application within this many working days of receiving it.

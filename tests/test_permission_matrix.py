@@ -515,6 +515,25 @@ TABLE = {
         data=lambda w: {"kind": "criticise_unit", "unit": w.unit_y.pk, "evidence": "多次逾期回复。"}),
     "assessment:pdf": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "assessment:xlsx": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
+    # The yearly accountability documents (issue 23): court 1's draft report of the organs overdue this year. Court
+    # staff see their court's ledger and documents, the committee its jurisdiction's; the court generates, the
+    # court and the committee edit, a court leader issues; liaisons of units other than the personnel department
+    # see none (the officials list to that department: tests/assessment/test_accountability.py).
+    "assessment:organs-ledger": Row(get=page(404, court=200, committee=200, j2=200)),
+    "assessment:accountability": Row(
+        get=page(404, court=200, committee=200, j2=200),
+        post=page(404, court=acts(302), committee=302, j2=302, clerk_j2=acts(302)),
+        data=lambda w: {"kind": "organs_report", "year": w.year - 1}),
+    "assessment:accountability-detail": Row(
+        get=page(404, court1=200, committee=200), post=page(404, court1=acts(302), committee=acts(302)),
+        kwargs={"pk": "organs_report"},
+        data={"title": "关于本年度行政机关不履行生效裁判情况的报告", "addressee": "区委、区政府", "body": "现报告如下。"}),
+    "assessment:accountability-row": Row(
+        get=page(405), post=page(404, court1=acts(302), committee=acts(302)),
+        kwargs={"pk": "organs_report", "row_id": "organs_row.pk"}, data={"remark": "已约谈"}),
+    "assessment:accountability-issue": Row(
+        get=page(405), post=page(404, court1=302, leader1=acts(302), committee=302), kwargs={"pk": "organs_report"}),
+    "assessment:accountability-pdf": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "organs_report"}),
     "assessment:unit": Row(
         get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
     "assessment:score": Row(
