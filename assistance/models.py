@@ -444,3 +444,4 @@ from .request_models import (  # noqa: E402,F401,E501
 )
 from .terms import MeasureTerm, TermSource  # noqa: E402,F401
 from .tracking_models import *  # noqa: E402,F401,F403
+from .referral_models import *  # noqa: E402,F401,F403

@@ -40,3 +40,12 @@ def scan_renewals_task(now_iso=None):
 def escalate_dispatches_task(now_iso=None):
     """Every minute: urgent dispatch requests unacknowledged past their time go to the committee, each once."""
     return {"escalated": escalate_unacknowledged(_moment(now_iso))}
+
+
+@shared_task(name="assistance.tasks.remind_referrals")
+def remind_referrals_task(now_iso=None):
+    """Daily: the police, the procuratorate and the discipline bodies are reminded of referrals waiting for their
+    answer, before the due day and once overdue (the committee too), once each."""
+    from .services.referral_reminders import remind_referrals
+
+    return remind_referrals(_moment(now_iso))

@@ -50,6 +50,11 @@ _KINDS = [
     # Relief for applicants in hardship (assistance/services/relief.py): the leader decides, the clerk is told.
     Kind("relief_proposed", "司法救助待决定", NOTICES),
     Kind("relief_decided", "司法救助已决定", NOTICES),
+    # Referrals for the crime of refusing to enforce and to discipline bodies (assistance/services/referrals.py).
+    Kind("referral_sent", "法院移送待答复", NOTICES, urgent=True),
+    Kind("referral_answered", "移送已答复", NOTICES),
+    Kind("referral_reminder", "移送答复期限提醒", REMINDERS),
+    Kind("referral_overdue", "移送答复已逾期", REMINDERS, urgent=True),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),
