@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
                 ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签发人')),
             ],
             options={
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('facts'), 10000), name='assistance_crimereferral_facts_chars', violation_error_message='涉嫌犯罪事实不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('refusal_reasons'), 2000), name='assistance_crimereferral_refusal_reasons_chars', violation_error_message='不予立案理由不能超过2000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('supervision_reasons'), 2000), name='assistance_crimereferral_supervision_reasons_chars', violation_error_message='提请监督理由不能超过2000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('supervision_answer'), 2000), name='assistance_crimereferral_supervision_answer_chars', violation_error_message='检察院答复不能超过2000字。')],
                 'verbose_name': '拒执罪移送',
                 'verbose_name_plural': '拒执罪移送',
                 'ordering': ['-created_at', '-id'],
@@ -72,6 +73,7 @@ class Migration(migrations.Migration):
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='assistance.crimereferral', verbose_name='拒执罪移送')),
             ],
             options={
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_crimereferralevent_reason_chars', violation_error_message='理由不能超过10000字。')],
                 'verbose_name': '拒执罪移送记录',
                 'verbose_name_plural': '拒执罪移送记录',
                 'ordering': ['referral_id', 'at', 'id'],
@@ -131,6 +133,7 @@ class Migration(migrations.Migration):
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='discipline_referrals', to='members.organisation', verbose_name='纪检监察机关')),
             ],
             options={
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('facts'), 10000), name='assistance_disciplinereferral_facts_chars', violation_error_message='违纪违法事实不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('answer_text'), 2000), name='assistance_disciplinereferral_answer_text_chars', violation_error_message='答复内容不能超过2000字。')],
                 'verbose_name': '纪检监察移送',
                 'verbose_name_plural': '纪检监察移送',
                 'ordering': ['-created_at', '-id'],
@@ -151,6 +154,7 @@ class Migration(migrations.Migration):
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='assistance.disciplinereferral', verbose_name='纪检监察移送')),
             ],
             options={
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_disciplinereferralevent_reason_chars', violation_error_message='理由不能超过10000字。')],
                 'verbose_name': '纪检监察移送记录',
                 'verbose_name_plural': '纪检监察移送记录',
                 'ordering': ['referral_id', 'at', 'id'],
@@ -170,26 +174,6 @@ class Migration(migrations.Migration):
             model_name='crimereferral',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['supervision', 'supervised']), _negated=True), ('procuratorate__isnull', False), _connector='OR'), name='crime_supervision_has_procuratorate'),
         ),
-        migrations.AddConstraint(
-            model_name='crimereferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('facts'), 10000), name='assistance_crimereferral_facts_chars', violation_error_message='涉嫌犯罪事实不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='crimereferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('refusal_reasons'), 2000), name='assistance_crimereferral_refusal_reasons_chars', violation_error_message='不予立案理由不能超过2000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='crimereferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('supervision_reasons'), 2000), name='assistance_crimereferral_supervision_reasons_chars', violation_error_message='提请监督理由不能超过2000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='crimereferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('supervision_answer'), 2000), name='assistance_crimereferral_supervision_answer_chars', violation_error_message='检察院答复不能超过2000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='crimereferralevent',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_crimereferralevent_reason_chars', violation_error_message='理由不能超过10000字。'),
-        ),
         migrations.AlterUniqueTogether(
             name='crimereferralgroupobjectpermission',
             unique_together={('group', 'permission', 'content_object')},
@@ -201,17 +185,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='disciplinereferral',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'answered'), _negated=True), models.Q(models.Q(('answer', ''), _negated=True), models.Q(('answer_text', ''), _negated=True)), _connector='OR'), name='discipline_answer_complete'),
-        ),
-        migrations.AddConstraint(
-            model_name='disciplinereferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('facts'), 10000), name='assistance_disciplinereferral_facts_chars', violation_error_message='违纪违法事实不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='disciplinereferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('answer_text'), 2000), name='assistance_disciplinereferral_answer_text_chars', violation_error_message='答复内容不能超过2000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='disciplinereferralevent',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='assistance_disciplinereferralevent_reason_chars', violation_error_message='理由不能超过10000字。'),
         ),
     ]
