@@ -332,3 +332,50 @@ def test_discipline_visibility_and_reminders(w):
                          {"answer-answer": "no_action", "answer-text": "经核查不予处理。"})
     assert response.status_code == 302
     assert DisciplineReferral.objects.get().state == DisciplineState.ANSWERED
+
+
+# ------------------------------------------------------------------------------------------------ API
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_police_refuses_and_procuratorate_answers(w):
+    referral = _sent(w)
+    police = _api(w.police_liaison)
+    listed = police.get("/api/v1/crime-referrals/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["id"] for row in rows] == [referral.pk]
+    url = f"/api/v1/crime-referrals/{referral.pk}/answer/"
+    assert police.post(url, {"result": "refused", "decision_number": "1号"}, format="json").status_code == 400
+    response = police.post(url, {"result": "refused", "decision_number": "1号", "reasons": "证据不足。"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "refused"
+    assert _api(w.prosecutor).get(f"/api/v1/crime-referrals/{referral.pk}/").status_code == 404
+    services.request_supervision(actor=w.clerk, referral=referral, reasons="理由不成立。")
+    prosecutor = _api(w.prosecutor)
+    detail = prosecutor.get(f"/api/v1/crime-referrals/{referral.pk}/")
+    assert detail.status_code == 200 and detail.json()["evidence"] == EVIDENCE
+    assert police.post(url, {"result": "reasons_hold", "text": "x"}, format="json").status_code == 403
+    response = prosecutor.post(url, {"result": "reasons_hold", "text": "理由成立。"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "supervised"
+    assert _api(w.committee).post(url, {"result": "filed"}, format="json").status_code == 403
+    assert _api(w.other_clerk).get(f"/api/v1/crime-referrals/{referral.pk}/").status_code == 404
+
+
+def test_api_discipline_answer(w):
+    _flag(w)
+    referral = _discipline(w)
+    unit = _api(w.disciplinarian)
+    url = f"/api/v1/discipline-referrals/{referral.pk}/"
+    assert unit.get(url).status_code == 404
+    services.send_discipline_referral(actor=w.leader, referral=referral)
+    assert unit.get(url).status_code == 200
+    assert unit.post(url + "answer/", {"answer": "sanction"}, format="json").status_code == 400
+    response = unit.post(url + "answer/", {"answer": "sanction", "text": "给予党内警告处分。"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "answered"
+    assert _api(w.police_liaison).get(url).status_code == 404
