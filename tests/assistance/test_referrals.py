@@ -379,3 +379,13 @@ def test_api_discipline_answer(w):
     response = unit.post(url + "answer/", {"answer": "sanction", "text": "给予党内警告处分。"}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "answered"
     assert _api(w.police_liaison).get(url).status_code == 404
+
+
+def test_case_page_lists_the_referrals_and_offers_drafting(w):
+    referral = _supervision(w)
+    clerk_page = _client(w.clerk).get(reverse("cases:detail", args=[w.case.pk])).content.decode()
+    assert reverse("assistance:referral-crime-detail", args=[referral.pk]) in clerk_page
+    assert reverse("assistance:referral-crime-new", args=[w.case.pk]) in clerk_page
+    prosecutor_page = _client(w.prosecutor).get(reverse("cases:detail", args=[w.case.pk])).content.decode()
+    assert reverse("assistance:referral-crime-detail", args=[referral.pk]) in prosecutor_page
+    assert reverse("assistance:referral-crime-new", args=[w.case.pk]) not in prosecutor_page
