@@ -237,11 +237,12 @@ def test_pages_of_the_court_flow(w):
     assert clerk.post(reverse("assistance:referral-crime-action", args=[referral.pk, "bogus"])).status_code == 404
 
 
-def test_referral_letter_pdf_lists_the_evidence(w):
+def test_referral_letter_pdf_lists_the_evidence(w, settings):
+    settings.CRIME_REFERRAL_ANSWER_DAYS = 10
     referral = _sent(w)
     with pdfplumber.open(io.BytesIO(crime_referral_pdf(referral))) as pdf:
         text = "".join(page.extract_text() for page in pdf.pages)
-    assert "移送函" in text and w.police.name in text
+    assert "移送函" in text and w.police.name in text and "十日内" in text
     for line in EVIDENCE:
         assert line["name"] in text and line["description"] in text
 
