@@ -90,7 +90,7 @@ def answer_crime(actor, referral, data):
     if result == "refused":
         return services.record_police_refusal(actor=actor, referral=referral,
                                               decision_number=data["decision_number"], reasons=data["reasons"])
-    if referral.state != CrimeReferralState.SUPERVISION_REQUESTED and referral.state == CrimeReferralState.SENT:
+    if referral.state == CrimeReferralState.SENT:  # the police answers with filed or refused only
         raise ApplicationError("公安机关的答复应为 filed 或 refused。", field="result")
     return services.answer_supervision(actor=actor, referral=referral, outcome=result, text=data["text"])
 

@@ -251,6 +251,7 @@ def test_reminders_before_due_and_overdue_once_each(w):
     sent_at = timezone.now() - datetime.timedelta(days=6)
     referral = _sent(w, now=sent_at)
     referral.refresh_from_db()
+    assert remind_referrals(referral.sent_at) == 0  # not yet within REFERRAL_REMIND_DAYS_BEFORE
     before = referral.due_at - datetime.timedelta(days=1)
     assert remind_referrals(before) == 1  # the police liaison
     assert remind_referrals(before) == 0
@@ -390,3 +391,14 @@ def test_case_page_lists_the_referrals_and_offers_drafting(w):
     prosecutor_page = _client(w.prosecutor).get(reverse("cases:detail", args=[w.case.pk])).content.decode()
     assert reverse("assistance:referral-crime-detail", args=[referral.pk]) in prosecutor_page
     assert reverse("assistance:referral-crime-new", args=[w.case.pk]) not in prosecutor_page
+
+
+def test_daily_task_is_scheduled_and_reminds(w, settings):
+    from assistance.tasks import remind_referrals_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["referral-reminders"]
+    assert entry["task"] == remind_referrals_task.name
+    referral = _sent(w, now=timezone.now() - datetime.timedelta(days=30))
+    referral.refresh_from_db()
+    assert remind_referrals_task(timezone.now().isoformat()) == 2
+    assert remind_referrals_task(timezone.now().isoformat()) == 0
