@@ -354,6 +354,7 @@ def test_api_police_refuses_and_procuratorate_answers(w):
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert [row["id"] for row in rows] == [referral.pk]
     url = f"/api/v1/crime-referrals/{referral.pk}/answer/"
+    assert police.post(url, {"result": "reasons_hold", "text": "x"}, format="json").status_code == 400
     assert police.post(url, {"result": "refused", "decision_number": "1号"}, format="json").status_code == 400
     response = police.post(url, {"result": "refused", "decision_number": "1号", "reasons": "证据不足。"}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "refused"
