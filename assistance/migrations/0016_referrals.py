@@ -3,10 +3,11 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
-import linkage.choices
-import linkage.text
 from django.conf import settings
 from django.db import migrations, models
+
+import linkage.choices
+import linkage.text
 
 
 class Migration(migrations.Migration):
