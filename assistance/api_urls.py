@@ -4,11 +4,14 @@ from rest_framework.routers import SimpleRouter
 from .api import AttachmentDownloadView, NoticeViewSet
 from .api.dispatches import CaseDispatchCreateView, DispatchViewSet
 from .api.suggestions import SuggestionLetterViewSet
+from .api.referrals import CrimeReferralViewSet, DisciplineReferralViewSet
 
 router = SimpleRouter()
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("dispatches", DispatchViewSet, basename="dispatch")
 router.register("suggestion-letters", SuggestionLetterViewSet, basename="suggestion-letter")
+router.register("crime-referrals", CrimeReferralViewSet, basename="crime-referral")
+router.register("discipline-referrals", DisciplineReferralViewSet, basename="discipline-referral")
 
 urlpatterns = [
     *router.urls,

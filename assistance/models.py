@@ -434,6 +434,7 @@ class Attachment(ChoiceLabels, models.Model):
 
 
 from .dispatch_models import DispatchEvent, DispatchRequest, DispatchState  # noqa: E402,F401
+from .referral_models import *  # noqa: E402,F401,F403
 from .relief_models import *  # noqa: E402,F401,F403
 from .request_models import (  # noqa: E402,F401,E501
     ExtensionRequest,

@@ -48,3 +48,12 @@ def remind_suggestion_letters_task(now_iso=None):
     from .suggestion_reminders import scan_suggestion_reminders
 
     return scan_suggestion_reminders(_moment(now_iso))
+
+
+@shared_task(name="assistance.tasks.remind_referrals")
+def remind_referrals_task(now_iso=None):
+    """Daily: the police, the procuratorate and the discipline bodies are reminded of referrals waiting for their
+    answer, before the due day and once overdue (the committee too), once each."""
+    from .services.referral_reminders import remind_referrals
+
+    return remind_referrals(_moment(now_iso))

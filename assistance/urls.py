@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dispatch, drafting, files, lists, notice_page, relief, suggestions, terms, tracking
+from .views import dispatch, drafting, files, lists, notice_page, referrals, relief, suggestions, terms, tracking
 
 app_name = "assistance"
 
@@ -59,4 +59,14 @@ urlpatterns = [
     path("suggestions/<int:pk>/pdf/", suggestions.suggestion_pdf, name="suggestion-pdf"),
     *[path(f"suggestions/<int:pk>/{name}/", suggestions.suggestion_action, {"name": name},
            name=f"suggestion-{name}") for name in suggestions.ACTIONS],
+    # Referrals for the crime of refusing to enforce and to discipline bodies (拒执罪移送, 纪检监察移送).
+    path("referrals/", referrals.referral_list, name="referral-list"),
+    path("cases/<int:case_id>/referrals/crime/new/", referrals.crime_new, name="referral-crime-new"),
+    path("cases/<int:case_id>/referrals/discipline/new/", referrals.discipline_new, name="referral-discipline-new"),
+    path("referrals/crime/<int:pk>/", referrals.crime_detail, name="referral-crime-detail"),
+    path("referrals/crime/<int:pk>/pdf/", referrals.crime_pdf, name="referral-crime-pdf"),
+    path("referrals/crime/<int:pk>/<str:name>/", referrals.referral_action, name="referral-crime-action"),
+    path("referrals/discipline/<int:pk>/", referrals.discipline_detail, name="referral-discipline-detail"),
+    path("referrals/discipline/<int:pk>/<str:name>/", referrals.discipline_action,
+         name="referral-discipline-action"),
 ]

@@ -38,6 +38,17 @@ def _require_case_reader(user):
         raise Http404
 
 
+def _readable_cases(user):
+    """The cases whose page `user` may read: `Case.objects.visible_to`, and for a liaison only the cases of the crime
+    referrals put to its procuratorate for supervision (the guardian object grant; assistance/referral_models.py)."""
+    if user.is_liaison:
+        from assistance.referral_models import CrimeReferral
+
+        return Case.objects.filter(pk__in=CrimeReferral.objects.granted_to(user).values("case_id"))
+    _require_case_reader(user)
+    return Case.objects.visible_to(user)
+
+
 def may_edit_case(user, case):
     return user.is_clerk and user.organisation_id == case.court_id
 
@@ -159,8 +170,7 @@ def case_create(request):
 @login_required
 def case_detail(request, pk):
     user = request.user
-    _require_case_reader(user)
-    case = get_object_or_404(Case.objects.visible_to(user).select_related("court", "created_by"), pk=pk)
+    case = get_object_or_404(_readable_cases(user).select_related("court", "created_by"), pk=pk)
     parties = list(case.parties.select_related("subdistrict").order_by("role", "position", "id"))
     notices = case.notices.select_related("unit", "measure", "debtor").order_by("-created_at", "-id")
     editable = may_edit_case(user, case)

@@ -55,6 +55,11 @@ _KINDS = [
     Kind("suggestion_served", "司法建议函送达", NOTICES),
     Kind("suggestion_replied", "司法建议函已回复", NOTICES),
     Kind("suggestion_reminder", "司法建议函回复提醒", REMINDERS),
+    # Referrals for the crime of refusing to enforce and to discipline bodies (assistance/services/referrals.py).
+    Kind("referral_sent", "法院移送待答复", NOTICES, urgent=True),
+    Kind("referral_answered", "移送已答复", NOTICES),
+    Kind("referral_reminder", "移送答复期限提醒", REMINDERS),
+    Kind("referral_overdue", "移送答复已逾期", REMINDERS, urgent=True),
     # Deadline ladders (notices, list pushes, meeting decisions).
     Kind("reminder_before_due", "通知书即将到期", REMINDERS),
     Kind("reminder_due_day", "通知书今日到期", REMINDERS),

@@ -219,6 +219,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "calendar-coverage": {"task": "linkage.tasks.check_calendar_coverage", "schedule": crontab(hour=9, minute=0)},
     "notice-reminders": {"task": "assistance.tasks.scan_reminders", "schedule": crontab(minute="*/15")},
+    "referral-reminders": {"task": "assistance.tasks.remind_referrals", "schedule": crontab(hour=8, minute=40)},
     "decision-reminders": {"task": "meetings.tasks.scan_decision_reminders", "schedule": crontab(minute="20")},
     "unit-digests": {"task": "assistance.tasks.send_digests", "schedule": crontab(minute="5,35")},
     "freeze-renewals": {"task": "assistance.tasks.scan_renewals", "schedule": crontab(hour=8, minute=45)},
@@ -267,6 +268,13 @@ CREDIT_REPAIR_WORKING_DAYS = env.int("LINKAGE_CREDIT_REPAIR_WORKING_DAYS", defau
 # working day), and is reminded this many calendar days before the reply falls due.
 LINKAGE_SUGGESTION_REPLY_DAYS = env.int("LINKAGE_SUGGESTION_REPLY_DAYS", default=30)
 LINKAGE_SUGGESTION_REMIND_DAYS = env.int("LINKAGE_SUGGESTION_REMIND_DAYS", default=5)
+# Referrals (issue 23): the police answers a crime referral (立案 or 不予立案决定书) within this many calendar days; the
+# procuratorate answers a request for supervision of filing, and the discipline body a referral, within theirs;
+# reminders go this many days before the due day.
+CRIME_REFERRAL_ANSWER_DAYS = env.int("LINKAGE_CRIME_REFERRAL_ANSWER_DAYS", default=7)
+CRIME_SUPERVISION_ANSWER_DAYS = env.int("LINKAGE_CRIME_SUPERVISION_ANSWER_DAYS", default=30)
+DISCIPLINE_REFERRAL_ANSWER_DAYS = env.int("LINKAGE_DISCIPLINE_REFERRAL_ANSWER_DAYS", default=30)
+REFERRAL_REMIND_DAYS_BEFORE = env.int("LINKAGE_REFERRAL_REMIND_DAYS_BEFORE", default=2)
 # Digest: a unit's items due within this many working days.
 DIGEST_HORIZON_WORKING_DAYS = env.int("LINKAGE_DIGEST_HORIZON_WORKING_DAYS", default=2)
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="linkage.notify.LoggingSMSGateway")

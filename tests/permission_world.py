@@ -76,6 +76,7 @@ def build_world():
     _dispatches(w)
     _relief(w)
     _suggestions(w)
+    _referrals(w)
     _tracking(w)
     _members(w)
     _blacklist(w)
@@ -282,6 +283,51 @@ def _suggestions(w):
     w.suggestion_signed = suggestions.sign_letter(actor=w.leader1, letter=draft("测试建议事实乙"))
     w.suggestion_served = suggestions.serve_letter(
         actor=w.clerk1, letter=suggestions.sign_letter(actor=w.leader1, letter=draft("测试建议事实丙")))
+def _referrals(w):
+    """Court 1's referrals (assistance/services/referrals.py), each of its own debtor of one case: crime referrals to
+    unit X (the police unit) drafted, signed, sent, refused and under supervision; the jurisdiction's procuratorate
+    and discipline body are units with a liaison each that is not a column of the matrix (no column role is a
+    procuratorate): the procuratorate's liaison holds the guardian grant on the referral under supervision, so no
+    column sees it through a grant. Its object-level access is tested in tests/assistance/test_referrals.py."""
+    from assistance.services import referrals
+
+    w.procuratorate = factories.OrganisationFactory(code="pm-procuratorate", name="测试区人民检察院",
+                                                    short_name="区检察院", kind="procuratorate")
+    w.discipline_unit = factories.OrganisationFactory(code="pm-discipline", name="测试区纪委监委",
+                                                      short_name="区纪委监委", kind="discipline")
+    w.procurator = factories.LiaisonFactory(organisation=w.procuratorate, liaison_role="A", username="pm-procurator",
+                                            full_name="检察联络员")
+    w.disciplinarian = factories.LiaisonFactory(organisation=w.discipline_unit, liaison_role="A",
+                                                username="pm-discipline", full_name="纪委联络员")
+    w.referral_case = file_case(w.clerk1, number="（2026）粤0103执9030号", applicants=[APPLICANT], debtors=[
+        person(f"拒执{n}", "19800101", f"{n}1{n}", is_public_servant=n >= 5) for n in range(1, 7)])
+    debtors = w.referral_debtors = list(w.referral_case.parties.debtors().order_by("position", "id"))
+    evidence = [{"name": "财产报告令及送达回证", "description": "第1-3页"}]
+
+    def draft(debtor):
+        return referrals.draft_crime_referral(actor=w.clerk1, case=w.referral_case, debtor=debtor,
+                                              facts="转移查封房产。", evidence=evidence)
+
+    def signed(debtor):
+        return referrals.sign_crime_referral(actor=w.leader1, referral=draft(debtor))
+
+    def sent(debtor):
+        return referrals.send_crime_referral(actor=w.clerk1, referral=signed(debtor))
+
+    def refused(debtor):
+        return referrals.record_police_refusal(actor=w.liaison_xa, referral=sent(debtor), decision_number="不立字1号",
+                                               reasons="证据不足。")
+
+    w.crime_drafted, w.crime_signed, w.crime_sent, w.crime_refused = (
+        draft(debtors[0]), signed(debtors[1]), sent(debtors[2]), refused(debtors[3]))
+    w.crime_supervision = referrals.request_supervision(actor=w.clerk1, referral=refused(debtors[4]),
+                                                        reasons="理由不成立。")
+    w.discipline_drafted = referrals.draft_discipline_referral(
+        actor=w.clerk1, case=w.referral_case, party=debtors[5], facts="干预执行。", evidence=evidence,
+        ruling_number="（2025）粤0103民初1号")
+    w.discipline_sent = referrals.send_discipline_referral(actor=w.leader1, referral=referrals.draft_discipline_referral(
+        actor=w.clerk1, case=w.referral_case, party=debtors[4], facts="拒不履行。", evidence=evidence,
+        ruling_number="（2025）粤0103民初2号"))
 
 
 def _dispatches(w):

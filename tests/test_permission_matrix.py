@@ -348,6 +348,31 @@ TABLE = {
     "assistance:relief-refer": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "hardship"},
         data={"note": "请审查。"}),
+    # 拒执罪移送 and 纪检监察移送 (assistance/views/referrals.py): court 1's staff and the committee read every referral of
+    # court 1, unit X (the police) the crime referrals sent to it; the procuratorate's grant (no column) is tested in
+    # tests/assistance/test_referrals.py. The moves are refused by the services (a message, 302) to anybody who sees
+    # the referral and may not make the move.
+    "assistance:referral-list": Row(get=page(200, admin=404)),
+    "assistance:referral-crime-new": Row(
+        get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
+        data=lambda w: {"debtor": w.debtors[0].pk, "police": w.unit_x.pk, "facts": "转移财产。",
+                        "evidence": "财产报告令｜第1页"}),
+    "assistance:referral-discipline-new": Row(
+        get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "referral_case"},
+        data=lambda w: {"party": w.referral_debtors[5].pk, "unit": w.discipline_unit.pk, "facts": "干预执行。",
+                        "evidence": "笔录｜第1页", "ruling_number": "1号"}),
+    "assistance:referral-crime-detail": Row(get=page(404, court1=200, x=200, committee=200),
+                                            kwargs={"pk": "crime_sent"}),
+    "assistance:referral-crime-pdf": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "crime_sent"}),
+    "assistance:referral-crime-action": Row(
+        get=page(405), post=page(404, court1=302, x=acts(302), committee=302),
+        kwargs={"pk": "crime_sent", "name": Lit("refuse")},
+        data={"refuse-decision_number": "不立字2号", "refuse-reasons": "证据不足。"}),
+    "assistance:referral-discipline-detail": Row(get=page(404, court1=200, committee=200),
+                                                 kwargs={"pk": "discipline_sent"}),
+    "assistance:referral-discipline-action": Row(
+        get=page(405), post=page(404, clerk1=302, leader1=acts(302), committee=302),
+        kwargs={"pk": "discipline_drafted", "name": Lit("send")}),
     # ----------------------------------------------------------------------------------------- blacklist
     "blacklist:public-search": Row(get=everyone(200), query="name=赵某"),
     # The public search's captcha image: open to anyone, and 404 for a key that is not a live challenge.
@@ -685,6 +710,16 @@ TABLE = {
         get=api(405), post=api(404, clerk1=acts(201), leader1=403, committees=403), kwargs={"case_id": "case"},
         data={"place": "测试现场", "situation": "围堵执行人员。"}),
     "dispatch-list": Row(get=api(200)),
+    "crime-referral-list": Row(get=api(200)),
+    "crime-referral-detail": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "crime_sent"}),
+    "crime-referral-answer": Row(
+        get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "crime_sent"},
+        data={"result": "refused", "decision_number": "不立字2号", "reasons": "证据不足。"}),
+    "discipline-referral-list": Row(get=api(200)),
+    "discipline-referral-detail": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "discipline_sent"}),
+    "discipline-referral-answer": Row(
+        get=api(405), post=api(404, court1=403, committees=403), kwargs={"pk": "discipline_sent"},
+        data={"answer": "sanction", "text": "给予处分。"}),
     "dispatch-detail": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "dispatch_requested"}),
     "dispatch-acknowledge": Row(
         get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "dispatch_requested"}),
