@@ -48,6 +48,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '工作通报',
                 'verbose_name_plural': '工作通报',
                 'ordering': ['-period_to', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('period_to__gte', models.F('period_from'))), name='briefing_period_ordered'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'withdrawn'), _negated=True), ('withdrawal_reason__gt', ''), _connector='OR'), name='briefing_withdrawal_has_reason'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('opening'), 10000), name='meetings_briefing_opening_chars', violation_error_message='导语不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('scoreboard_text'), 10000), name='meetings_briefing_scoreboard_text_chars', violation_error_message='考评情况不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('overdue_text'), 10000), name='meetings_briefing_overdue_text_chars', violation_error_message='逾期未办情况不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('criticism_text'), 10000), name='meetings_briefing_criticism_text_chars', violation_error_message='通报批评不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('requirements'), 10000), name='meetings_briefing_requirements_chars', violation_error_message='工作要求不能超过10000字。'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('withdrawal_reason'), 2000), name='meetings_briefing_withdrawal_reason_chars', violation_error_message='撤回理由不能超过2000字。')],
             },
         ),
         migrations.CreateModel(
@@ -68,6 +69,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '通报记录',
                 'ordering': ['at', 'id'],
                 'abstract': False,
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='meetings_briefingevent_reason_chars', violation_error_message='理由不能超过10000字。')],
             },
         ),
         migrations.CreateModel(
@@ -85,46 +87,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '通报接收人',
                 'verbose_name_plural': '通报接收人',
                 'ordering': ['briefing', 'unit__sort_order', 'unit_id', 'user_id'],
+                'constraints': [models.UniqueConstraint(fields=('briefing', 'user'), name='one_receipt_per_briefing_user')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=models.Q(('period_to__gte', models.F('period_from'))), name='briefing_period_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'withdrawn'), _negated=True), ('withdrawal_reason__gt', ''), _connector='OR'), name='briefing_withdrawal_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('opening'), 10000), name='meetings_briefing_opening_chars', violation_error_message='导语不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('scoreboard_text'), 10000), name='meetings_briefing_scoreboard_text_chars', violation_error_message='考评情况不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('overdue_text'), 10000), name='meetings_briefing_overdue_text_chars', violation_error_message='逾期未办情况不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('criticism_text'), 10000), name='meetings_briefing_criticism_text_chars', violation_error_message='通报批评不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('requirements'), 10000), name='meetings_briefing_requirements_chars', violation_error_message='工作要求不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('withdrawal_reason'), 2000), name='meetings_briefing_withdrawal_reason_chars', violation_error_message='撤回理由不能超过2000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefingevent',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 10000), name='meetings_briefingevent_reason_chars', violation_error_message='理由不能超过10000字。'),
-        ),
-        migrations.AddConstraint(
-            model_name='briefingrecipient',
-            constraint=models.UniqueConstraint(fields=('briefing', 'user'), name='one_receipt_per_briefing_user'),
         ),
     ]
