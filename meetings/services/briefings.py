@@ -151,10 +151,9 @@ def mark_read(*, user, briefing):
     """The addressee opened the issued briefing: its receipt is marked read the first time only (one UPDATE that
     matches nothing afterwards), and the bell's messages of this briefing are marked read. Returns whether this
     was the first read."""
-    if briefing.state != BriefingState.ISSUED:
-        return False
     now = timezone.now()
-    first = BriefingRecipient.objects.filter(briefing=briefing, user=user, read_at__isnull=True).update(read_at=now)
+    first = BriefingRecipient.objects.filter(briefing_id=briefing.pk, briefing__state=BriefingState.ISSUED, user=user,
+                                             read_at__isnull=True).update(read_at=now)
     if first:
         from linkage.models import Notification
 
