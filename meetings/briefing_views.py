@@ -33,6 +33,8 @@ def _committee_briefing(user, pk):
 def briefing_list(request):
     """The committee's briefings with the form that drafts a new one; an addressee's briefings with its receipt."""
     user = request.user
+    if not (user.is_committee or user.is_liaison or user.is_leader):  # nobody else is ever an addressee
+        raise Http404
     form = BriefingDraftForm(request.POST or None) if user.is_committee else None
     if request.method == "POST" and form is None:
         raise Http404
@@ -79,7 +81,10 @@ def briefing_detail(request, pk, bound=None, status=200):
             messages.error(request, first_error(form))
             status = 400
     elif request.method == "POST" and bound is None:
-        raise Http404
+        if not user.is_committee:
+            raise Http404
+        messages.error(request, "通报已印发或撤回，不能再修改。")
+        return redirect("meetings:briefing-detail", pk=briefing.pk)
     receipt = None
     if not user.is_committee:
         services.mark_read(user=user, briefing=briefing)
