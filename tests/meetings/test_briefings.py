@@ -270,3 +270,22 @@ def test_pdf_renders_the_sections(record):
         assert heading in text
     assert record.units[0].name in text and "三份通知书逾期未回复" in text
     assert record.committee.organisation.name in text
+
+
+def test_api_lists_the_addressees_briefings_with_their_receipt(record, client_for):
+    draft = _draft(record, title="草稿")
+    issued = services.issue_briefing(actor=record.committee, briefing=_draft(record, title="已印发"))
+    services.mark_read(user=record.liaisons[0], briefing=issued)
+
+    def listed(user):
+        body = client_for(user).get("/api/v1/briefings/").json()
+        return {row["id"]: row for row in (body["results"] if isinstance(body, dict) else body)}
+
+    mine = listed(record.liaisons[0])
+    assert list(mine) == [issued.pk] and mine[issued.pk]["read_at"] is not None
+    assert [section["heading"] for section in mine[issued.pk]["sections"]][0] == "一、考评情况"
+    other = listed(record.b_liaisons[0])
+    assert list(other) == [issued.pk] and other[issued.pk]["read_at"] is None
+    assert set(listed(record.committee)) == {draft.pk, issued.pk}
+    assert listed(record.clerk) == {} and listed(record.excluded[0]) == {}
+    assert BriefingRecipient.objects.get(briefing=issued, user=record.b_liaisons[0]).read_at is None
