@@ -100,19 +100,19 @@ def overdue_text(rows, now):
     return f"截至{day}，{len(rows)}个单位共有{total}份协助执行通知书逾期未办理：{units}。"
 
 
-def criticism_text(rows):
+def criticism_text(rows, issuer_name):
     if not rows:
         return "本期无被通报批评的单位。"
-    return "经区委政法委研究，对以下消极不作为、慢作为的单位予以通报批评：" + "；".join(
+    return f"经{issuer_name}研究，对以下消极不作为、慢作为的单位予以通报批评：" + "；".join(
         f"{row['unit']}（{row['evidence']}）" for row in rows) + "。"
 
 
-def draft_texts(jurisdiction, period_from, period_to, figures):
+def draft_texts(jurisdiction, period_from, period_to, figures, *, issuer):
     now = datetime.datetime.fromisoformat(figures["as_of"])
     return {
         "opening": opening_text(jurisdiction, period_from, period_to),
         "scoreboard_text": scoreboard_text(figures["scoreboard"]),
         "overdue_text": overdue_text(figures["overdue"], now),
-        "criticism_text": criticism_text(figures["criticism"]),
+        "criticism_text": criticism_text(figures["criticism"], issuer.short_name),
         "requirements": REQUIREMENTS,
     }

@@ -42,6 +42,11 @@ def addressees(jurisdiction_id):
     )
 
 
+def default_title(period_from, period_to):
+    start, end = f"{period_from.year}年{period_from.month}月", f"{period_to.year}年{period_to.month}月"
+    return f"关于{start if start == end else f'{start}至{end}'}执行联动工作情况的通报"
+
+
 def _period(period_from, period_to):
     if not isinstance(period_from, datetime.date) or not isinstance(period_to, datetime.date):
         raise ApplicationError("请填写通报期间。", field="period_from")
@@ -60,13 +65,12 @@ def draft_briefing(*, actor, period_from, period_to, title=""):
         raise PermissionDenied("只有政法委可以起草工作通报。")
     jurisdiction = actor.organisation.jurisdiction
     period_from, period_to = _period(period_from, period_to)
-    title = clean_text(title, "标题", "title", required=False, max_length=200) or \
-        f"关于{period_from.year}年{period_from.month}月至{period_to.year}年{period_to.month}月执行联动工作情况的通报"
+    title = clean_text(title, "标题", "title", required=False, max_length=200) or default_title(period_from, period_to)
     figures = draft_figures(jurisdiction, period_from, period_to)
     briefing = Briefing.objects.create(
         jurisdiction=jurisdiction, issuer=actor.organisation, title=title, period_from=period_from,
         period_to=period_to, figures=figures, created_by=actor,
-        **draft_texts(jurisdiction, period_from, period_to, figures))
+        **draft_texts(jurisdiction, period_from, period_to, figures, issuer=actor.organisation))
     BRIEFING.record(briefing, "create", actor, to_state=BriefingState.DRAFT,
                     data={"overdue_units": len(figures["overdue"]), "criticised": len(figures["criticism"])})
     return briefing

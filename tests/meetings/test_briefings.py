@@ -92,6 +92,8 @@ def test_draft_is_prefilled_from_the_record(record):
     assert "三份通知书逾期未回复" in briefing.criticism_text and "去年的批评" not in briefing.criticism_text
     assert briefing.state == BriefingState.DRAFT and briefing.issuer == record.committee.organisation
     assert briefing.document_number == ""
+    assert briefing.title == f"关于{briefing.period_to.year}年{briefing.period_to.month}月执行联动工作情况的通报"
+    assert briefing.criticism_text.startswith(f"经{record.committee.organisation.short_name}研究")
     assert list(briefing.events.values_list("action", flat=True)) == ["create"]
 
 
