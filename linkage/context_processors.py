@@ -2,7 +2,8 @@
 NAV_SECTIONS = [
     ("/notices/to-sign/", "to-sign"), ("/notices/", "notices"), ("/inbox/", "inbox"), ("/cases/", "cases"),
     ("/listings/pushes/", "pushes"), ("/listings/", "listings"), ("/screenings/", "screenings"),
-    ("/meetings/", "meetings"), ("/assessment/", "assessment"), ("/suggestions/", "suggestions"),
+    ("/meetings/", "meetings"), ("/briefings/", "briefings"), ("/assessment/", "assessment"),
+    ("/suggestions/", "suggestions"),
     ("/members/contact-changes/", "change-requests"), ("/members/directory/", "directory"), ("/members/", "roster"),
     ("/calendar/", "calendar"), ("/notifications/", "notifications"), ("/accounts/", "account"),
 ]

@@ -94,6 +94,8 @@ _KINDS = [
     Kind("minutes_published", "会议纪要发布", MEETINGS, digest=True),
     Kind("decision_due", "会议议定事项交办", MEETINGS),
     Kind("annual_report", "年度报告", MEETINGS, digest=True),
+    Kind("briefing_issued", "政法委工作通报", MEETINGS),
+    Kind("briefing_unread", "工作通报未读提醒", MEETINGS),
     # System.
     Kind("calendar", "工作日历待更新", SYSTEM, digest=True),
 ]

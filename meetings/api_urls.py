@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api import DecisionViewSet, MeetingViewSet
 from .api_moves import PDF_INITKWARGS
+from .briefing_api import BriefingListView
 from .report_api import AnnualReportPdfView
 
 router = SimpleRouter()
@@ -17,4 +18,5 @@ urlpatterns = [
     path("meetings/<int:pk>/notice.pdf", MeetingViewSet.as_view({"get": "notice_pdf"}, **PDF_INITKWARGS),
          name="meeting-notice-pdf"),
     path("reports/<int:pk>/pdf/", AnnualReportPdfView.as_view(), name="api-report-pdf"),
+    path("briefings/", BriefingListView.as_view(), name="api-briefing-list"),
 ]

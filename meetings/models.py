@@ -474,3 +474,5 @@ class AnnualReportEvent(EventBase):
     class Meta(EventBase.Meta):
         verbose_name = "报告记录"
         verbose_name_plural = "报告记录"
+
+from .briefing_models import *  # noqa: E402,F401,F403 - the committee's briefings (通报)

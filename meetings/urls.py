@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import briefing_views, views
 
 app_name = "meetings"
 
@@ -37,4 +37,12 @@ urlpatterns = [
     path("meetings/reports/<int:pk>/send/", views.report_action, {"name": "send"}, name="report-send"),
     path("meetings/reports/<int:pk>/regenerate/", views.report_action, {"name": "regenerate"}, name="report-regenerate"),
     path("meetings/reports/<int:pk>/pdf/", views.report_pdf, name="report-pdf"),
+    path("briefings/", briefing_views.briefing_list, name="briefing-list"),
+    path("briefings/<int:pk>/", briefing_views.briefing_detail, name="briefing-detail"),
+    path("briefings/<int:pk>/issue/", briefing_views.briefing_action, {"name": "issue"}, name="briefing-issue"),
+    path("briefings/<int:pk>/withdraw/", briefing_views.briefing_action, {"name": "withdraw"},
+         name="briefing-withdraw"),
+    path("briefings/<int:pk>/remind/", briefing_views.briefing_action, {"name": "remind"}, name="briefing-remind"),
+    path("briefings/<int:pk>/receipts/", briefing_views.briefing_receipts, name="briefing-receipts"),
+    path("briefings/<int:pk>/pdf/", briefing_views.briefing_pdf, name="briefing-pdf"),
 ]

@@ -453,6 +453,13 @@ def _meetings(w):
     w.item = meeting_services.propose_case_coordination(
         actor=w.clerk1, case=w.case, ground="major", description="被执行人财产难以查控。", enforcement_plan="公安协助查找。")
     w.report = meeting_services.create_annual_report(actor=w.clerk1, year=today.year)
+    # The committee's briefings: a draft, and one issued to units X and Y's liaisons and court 1's leader.
+    from meetings.services import briefings as briefing_services
+
+    w.briefing_draft = briefing_services.draft_briefing(actor=committee, period_from=today.replace(day=1),
+                                                        period_to=today, title="草稿通报")
+    w.briefing = briefing_services.issue_briefing(actor=committee, briefing=briefing_services.draft_briefing(
+        actor=committee, period_from=today.replace(day=1), period_to=today, title="已印发通报"))
 
 
 def _assessment(w):

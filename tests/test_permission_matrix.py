@@ -522,6 +522,21 @@ TABLE = {
     "meetings:report-regenerate": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302), kwargs={"pk": "report"}),
     "meetings:report-pdf": Row(get=page(404, court1=200), kwargs={"pk": "report"}),
+    # The committee's briefings: the committee drafts, issues, withdraws, reminds and reads the receipts; the issued
+    # one's addressees (units X and Y's liaisons, court 1's leader) read it, which records the receipt.
+    "meetings:briefing-list": Row(
+        get=page(404, liaisons=200, leader1=200, committees=200), post=page(404, committees=acts(302)),
+        data=lambda w: {"period_from": timezone.localdate().replace(day=1).isoformat(),
+                        "period_to": timezone.localdate().isoformat()}),
+    "meetings:briefing-detail": Row(
+        get=page(404, liaisons=may(200), leader1=may(200), committee=200), post=page(404, committee=302),
+        kwargs={"pk": "briefing"}, data={"title": "改标题", "opening": "导语"}),
+    "meetings:briefing-issue": Row(get=page(405), post=page(404, committee=acts(302)), kwargs={"pk": "briefing_draft"}),
+    "meetings:briefing-withdraw": Row(
+        get=page(405), post=page(404, committee=acts(302)), kwargs={"pk": "briefing"}, data={"reason": "数据有误。"}),
+    "meetings:briefing-remind": Row(get=page(405), post=page(404, committee=acts(302)), kwargs={"pk": "briefing"}),
+    "meetings:briefing-receipts": Row(get=page(404, committee=200), kwargs={"pk": "briefing"}),
+    "meetings:briefing-pdf": Row(get=page(404, liaisons=200, leader1=200, committee=200), kwargs={"pk": "briefing"}),
     # ---------------------------------------------------------------------------------------- assessment
     # This year's assessment is under the committee's review (tests/permission_world.py): the court proposes and
     # withdraws nominations, the committee adjusts scores, decides them and returns or finalises the year. Every
@@ -828,6 +843,7 @@ TABLE = {
         get=api(404, court1=200), post=api(404, court1=acts(201), committees=403), kwargs={"party_id": "credit_party"}),
     "api-credit-report-pdf": Row(get=api(404, court1=200), kwargs={"party_id": "credit_party"}),
     "api-report-pdf": Row(get=api(404, court1=200), kwargs={"pk": "report"}),
+    "api-briefing-list": Row(get=api(200)),
     "api-assessment-pdf": Row(get=api(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(
         get=api(405), post=api(403, court=409, committee=acts(200), j2=409), kwargs={"year": "year"},

@@ -1,0 +1,55 @@
+"""The committee's briefings by API (GET /api/v1/briefings/): an addressee's briefings (issued or withdrawn since)
+with its own receipt; the committee's, its jurisdiction's, drafts included (`Briefing.objects.visible_to`). Reading
+the list does not mark a briefing read: opening its page does."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+
+from .briefing_models import Briefing, BriefingRecipient
+
+
+class BriefingSerializer(serializers.ModelSerializer):
+    issuer = serializers.CharField(source="issuer.name", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    sections = serializers.SerializerMethodField()
+    delivered_at = serializers.SerializerMethodField()
+    read_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Briefing
+        fields = ["id", "title", "issuer", "document_number", "period_from", "period_to", "state", "state_display",
+                  "issued_at", "withdrawn_at", "withdrawal_reason", "opening", "sections", "delivered_at", "read_at"]
+
+    def get_sections(self, obj) -> list[dict]:
+        return [{"heading": heading, "text": text} for heading, text in obj.sections]
+
+    def _receipt(self, obj):
+        receipts = getattr(obj, "own_receipts", [])
+        return receipts[0] if receipts else None
+
+    def get_delivered_at(self, obj) -> str | None:
+        receipt = self._receipt(obj)
+        return serializers.DateTimeField().to_representation(receipt.delivered_at) if receipt else None
+
+    def get_read_at(self, obj) -> str | None:
+        receipt = self._receipt(obj)
+        return serializers.DateTimeField().to_representation(receipt.read_at) if receipt and receipt.read_at else None
+
+
+@extend_schema(summary="工作通报列表", operation_id="briefings_list",
+               description="接收人：发给本人的政法委工作通报（已印发的，及其后撤回的），附本人的送达和阅读时间；"
+                           "政法委：本辖区的通报（含草稿）。其他用户为空列表。")
+class BriefingListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = BriefingSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Briefing.objects.none()
+        user = self.request.user
+        return (Briefing.objects.visible_to(user).select_related("issuer")
+                .prefetch_related(Prefetch("recipients", queryset=BriefingRecipient.objects.filter(user=user),
+                                           to_attr="own_receipts"))
+                .order_by("-period_to", "-id"))
