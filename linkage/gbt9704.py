@@ -6,14 +6,14 @@ installed), so a title is cut only between *atoms*: a phrase of the phrase list 
 the caller gives) or a run of digits with the 年/年度/月/日/号 after it is one atom, every other character is one.
 Among the places between atoms the breaker prefers, in this order, a place after ，、： or after 的, and a place
 before 关于 / 和 / 及 / 与 / 暨 / 对; only when no such place falls on the line does it cut elsewhere between atoms
-(never inside a phrase, never before closing or after opening punctuation). A title line holds at most 20 characters
-(2号 = 22 pt in the 156 mm type area), and the last line is never shorter than it needs to be: the lines are
+(never inside a phrase, never before closing or after opening punctuation). A title line holds at most 19 characters
+(2号 = 22 pt in the 156 mm type area holds 20; one is kept for the proportional digits), and the last line is never shorter than it needs to be: the lines are
 balanced by trying the latest good place first and keeping the cut that leaves no line over the width.
 """
 
 import re
 
-TITLE_LINE_CHARS = 20
+TITLE_LINE_CHARS = 19
 BANNER_MAX_PT = 36
 TYPE_AREA_WIDTH_PT = 156 / 25.4 * 72
 
@@ -22,7 +22,8 @@ PHRASES = (
     "执行联动", "工作机制", "联席会议", "会议纪要", "会议通知", "考评结果", "人民法院", "人民检察院", "政法委员会",
     "公安局", "司法建议", "建议函", "失信被执行人", "协助执行", "通知书", "工作情况", "工作报告", "成员单位",
     "联动工作", "年度", "通报", "通知", "报告", "召开", "情况", "工作", "会议", "纪要", "关于", "考评", "表彰",
-    "批评", "全体会议", "专题会议", "行政机关", "生效判决", "拒不执行", "判决", "裁定", "移送", "纪检监察", "党员", "公职人员",
+    "批评", "全体会议", "专题会议", "协调会议", "案件协调", "专项督办", "督办", "党政机关", "执行案件",
+    "行政机关", "生效判决", "拒不执行", "判决", "裁定", "移送", "纪检监察", "党员", "公职人员",
 )
 BREAK_AFTER = set("，、：；")
 BREAK_AFTER_ATOMS = {"的"}
