@@ -159,14 +159,13 @@ def meeting_notice_filename(meeting):
 def annual_report_context(report):
     figures = report.figures or {}
     date = arabic_date(report.sent_at or report.updated_at or timezone.now())
-    committee = _committee(report.court.jurisdiction_id)
     by_unit = figures.get("by_unit", [])
     attachments = ([f"{figures.get('year', report.year)}年度各成员单位协助执行通知书办理情况",
                     f"{figures.get('year', report.year)}年度按协助措施统计"] if by_unit else [])
     return {
         **official_context(issuer=report.court.name, title=report.title, document_number=number_for(report_subject(report)),
                            is_draft=report.state == "draft", draft_note="（草稿　未经报送）", date=date,
-                           addressees=committee.name if committee else "", attachments=attachments),
+                           attachments=attachments),  # the text opens with its addressee (主送机关)
         "report": report,
         "paragraphs": _paragraphs(report.text),
         "figures": figures,
