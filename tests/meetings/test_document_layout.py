@@ -259,3 +259,25 @@ def test_a_short_title_is_one_line():
     from linkage.gbt9704 import title_lines
 
     assert title_lines("关于2025年度执行联动工作考评结果的通报") == ["关于2025年度执行联动工作考评结果的通报"]
+
+
+def test_documents_issued_before_the_register_get_numbers_in_the_order_they_were_issued(world):
+    import importlib
+
+    from django.apps import apps
+
+    from linkage.document_numbers import DocumentNumber
+
+    migration = importlib.import_module("linkage.migrations.0013_number_issued_documents_gbt")
+    report = services.create_annual_report(actor=world.clerk, year=2026)
+    services.send_annual_report(actor=world.clerk, report=report)
+    first, second = make_meeting(world, title="第一次会议"), make_meeting(world, title="第二次会议")
+    services.schedule_meeting(actor=world.committee, meeting=second)
+    services.schedule_meeting(actor=world.committee, meeting=first)
+    DocumentNumber.objects.all().delete()  # as before the register existed
+    migration.number_issued(apps, None)
+    migration.number_issued(apps, None)  # twice: nothing is numbered again
+    rows = {row.subject: row.sequence for row in DocumentNumber.objects.all()}
+    assert rows == {f"meetings.annualreport:{report.pk}": 1, f"meetings.meeting:{second.pk}:notice": 1,
+                    f"meetings.meeting:{first.pk}:notice": 2}
+    assert "〔" in documents.annual_report_context(report)["document_number"]
