@@ -11,11 +11,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from linkage.exports import new_workbook
+from linkage.gbt9704 import official_context
 from linkage.pdf import content_disposition, pdf_response, render_pdf
 from members.models import Organisation, OrganisationKind
 
 from . import charts, presentation
 from .models import NominationKind
+from .services import scoreboard_number
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin", color="000000")
@@ -49,12 +51,18 @@ def pdf_context(board, jurisdiction):
     court = (Organisation.objects.filter(jurisdiction_id=jurisdiction.pk, kind=OrganisationKind.COURT)
              .order_by("sort_order", "id").first())
     issued_on = _issued_on(board)
+    issuer = committee.name if committee else f"{jurisdiction.name}政法委"
+    number = scoreboard_number(jurisdiction.pk, board["year"], board["version"]) if board.get("final") else None
     return {
+        **official_context(
+            issuer=issuer, title=f"关于{board['year']}年度执行联动工作考评结果的通报", document_number=number,
+            is_draft=not board.get("final"), date=f"{issued_on.year}年{issued_on.month}月{issued_on.day}日",
+            draft_note=f"（审核稿：{board.get('state_display', '')}，尚未定稿，不得据此表彰或通报）",
+            addressees="各执行联动成员单位", attachments=["考评图表"],
+            copied=court.name if court else ""),
+        "number_label": "通报文号",
         "board": board,
-        "issuer": committee.name if committee else f"{jurisdiction.name}政法委",
         "court_name": court.name if court else "人民法院",
-        "document_line": (f"{board['year']}年度考评 · 定稿第{board['version']}版" if board.get("final")
-                          else f"{board['year']}年度考评 · 审核稿（未定稿）"),
         "issued_on": issued_on,
         "notice_headers": presentation.NOTICE_COLUMNS,
         "cooperation_headers": presentation.COOPERATION_COLUMNS,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assistance.models import Notice
 from linkage import parsing
+from linkage.document_numbers import assign_number, number_for
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.text import REASON_MAX, require_name
 from members.models import Organisation
@@ -275,10 +276,30 @@ def finalise(*, actor, assessment, reason="", as_of=None, confirm_early=False):
                   "finalised_at": timezone.localtime(now).isoformat(), "finalised_by": actor.display_name})
     ScoreboardVersion.objects.create(assessment=assessment, number=number, data=board, finalised_by=actor,
                                      finalised_at=now, reason=reason)
+    number_scoreboard(assessment.jurisdiction, assessment.year, number)
     data = {"version": number}
     if early is not None:
         data["early"] = {key: early[key] for key in ("notices", "decisions", "total")}
     return ASSESSMENT.move(assessment, "finalise", actor, reason=reason, data=data)
+
+
+def scoreboard_subject(jurisdiction_id, year, version):
+    return f"assessment.scoreboard:{jurisdiction_id}:{year}:v{version}"
+
+
+def number_scoreboard(jurisdiction, year, version):
+    """The 通报 of a finalised version takes the committee's next 发文字号 (a reopened and refinalised board is a new
+    通报 with a new number; the earlier one keeps its own). None when the roster has no committee."""
+    committee = (Organisation.objects.filter(jurisdiction_id=jurisdiction.pk, kind="committee")
+                 .order_by("sort_order", "id").first())
+    if committee is None:
+        return None
+    subject = scoreboard_subject(jurisdiction.pk, year, version)
+    return assign_number(issuer=committee, subject=subject, title=f"关于{year}年度执行联动工作考评结果的通报").text
+
+
+def scoreboard_number(jurisdiction_id, year, version):
+    return number_for(scoreboard_subject(jurisdiction_id, year, version))
 
 
 @transaction.atomic

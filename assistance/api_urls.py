@@ -3,8 +3,8 @@ from rest_framework.routers import SimpleRouter
 
 from .api import AttachmentDownloadView, NoticeViewSet
 from .api.dispatches import CaseDispatchCreateView, DispatchViewSet
-from .api.suggestions import SuggestionLetterViewSet
 from .api.referrals import CrimeReferralViewSet, DisciplineReferralViewSet
+from .api.suggestions import SuggestionLetterViewSet
 
 router = SimpleRouter()
 router.register("notices", NoticeViewSet, basename="notice")

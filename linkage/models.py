@@ -319,3 +319,4 @@ class ApiToken(models.Model):
 
 
 from .auth_models import LoginAttempt, LoginFailure, LoginLog, TwoFactorDevice  # noqa: E402, F401 (proxies, see there)
+from .document_numbers import DocumentNumber  # noqa: E402, F401 (发文字号 register)

@@ -306,6 +306,11 @@ LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
 # (longer: the render process is killed and the page answers 503).
 LINKAGE_JSON_MAX_DEPTH = env.int("LINKAGE_JSON_MAX_DEPTH", default=20)
 LINKAGE_PDF_TIMEOUT = env.float("LINKAGE_PDF_TIMEOUT", default=30.0)
+# 发文字号: each issuer's 机关代字 by organisation code (linkage/document_numbers.py); others use their short name.
+LINKAGE_DOCUMENT_PREFIXES = {
+    "lw-committee": "荔政法",
+    "lw-court": "荔法",
+}
 # Dates of past facts (filing, decision, found-at) may not lie before this day (linkage/dates.py).
 LINKAGE_EARLIEST_FACT_DATE = datetime.date.fromisoformat(env.str("LINKAGE_EARLIEST_FACT_DATE", default="1949-10-01"))
 # Public list: identifiers masked as the first and last characters kept (domain rules: ID numbers 6 + 4; credit

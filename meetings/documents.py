@@ -1,8 +1,8 @@
-"""The joint meeting's official documents in the GB/T 9704-2012 layout (docs/domain-rules.md, "Official
-documents"): the minutes (会议纪要), the meeting notice (会议通知) to the invited units, and the court's annual report
-to the committee. A4, top margin 37 mm, left (binding) margin 28 mm, type area 156 × 225 mm, body in FangSong
-16 pt, title 22 pt, red issuer banner and red rule under the document number, dates in Arabic numerals, page
-numbers `— 1 —` 7 mm below the type area (odd pages right, even pages left, one character in).
+"""The joint meeting's official documents in the one GB/T 9704-2012 layout (``templates/pdf/official_document.html``,
+``linkage.gbt9704``): the minutes (会议纪要), the meeting notice (会议通知) to the invited units, and the court's
+annual report to the committee. Each carries its 发文字号 from the issuer's yearly register
+(``linkage.document_numbers``): the notice's is taken when it is sent, the minutes' when they are published, the
+report's when it is sent to the committee; a draft shows none.
 
 Each `*_context` gathers the facts a document shows, worded as on the document; the PDFs are rendered by
 ``linkage.pdf.render_pdf`` from ``templates/pdf/{minutes,meeting_notice,annual_report}.html``.
@@ -10,26 +10,19 @@ Each `*_context` gathers the facts a document shows, worded as on the document; 
 
 from django.utils import timezone
 
+from linkage.document_numbers import number_for
+from linkage.gbt9704 import official_context
 from linkage.numerals import arabic_date, chinese_ordinal
 from linkage.pdf import render_pdf
 from linkage.workdays import TIMEZONE
-from members.models import Organisation
 
 from .models import AttendanceStatus, DecisionState, ItemState, MeetingState
+from .numbering import committee_of, notice_subject, report_subject
 from .services.common import ADDRESSED, invited_attendances
-
-TYPE_AREA_WIDTH_MM = 156
-BANNER_MAX_PT = 36
-
-
-def banner_size(text):
-    """The banner's font size in pt so that it fits the 156 mm type area on one line (at most 36 pt)."""
-    width_pt = TYPE_AREA_WIDTH_MM / 25.4 * 72
-    return min(BANNER_MAX_PT, int(width_pt / max(len(text), 1)) - 1)
 
 
 def _committee(jurisdiction_id):
-    return Organisation.objects.filter(jurisdiction_id=jurisdiction_id, kind="committee").order_by("sort_order").first()
+    return committee_of(jurisdiction_id)
 
 
 def _paragraphs(text):
@@ -86,13 +79,15 @@ def minutes_context(meeting):
     banner = f"{meeting.jurisdiction.name}执行联动工作联席会议纪要"
     published = meeting.published_at or None
     title = meeting.title if meeting.title.endswith("纪要") else f"{meeting.title}纪要"
+    issuer = committee.name if committee else meeting.jurisdiction.name
+    date = arabic_date(published or timezone.now())
     return {
+        **official_context(issuer=issuer, banner=banner, title=title, document_number=meeting.document_number,
+                           is_draft=meeting.state != MeetingState.PUBLISHED, draft_note="（草稿　未经印发）",
+                           date=date, copied="、".join(a.organisation.name for a in attendances
+                                                        if a.status == AttendanceStatus.OBSERVING)),
         "meeting": meeting,
-        "banner": banner,
-        "banner_size": banner_size(banner),
-        "document_number": meeting.document_number,
-        "is_draft": meeting.state != MeetingState.PUBLISHED,
-        "title": title,
+        "number_label": "纪要文号",
         "opening": (
             f"{arabic_date(meeting.starts_at)}，{meeting.convenor}在{meeting.place}召集召开{meeting.title}"
             f"（{meeting.get_kind_display()}），会议由{meeting.chair}主持。现将会议主要精神纪要如下："
@@ -103,9 +98,7 @@ def minutes_context(meeting):
         "attending": groups[AttendanceStatus.ATTENDING],
         "on_leave": groups[AttendanceStatus.ON_LEAVE],
         "observing": groups[AttendanceStatus.OBSERVING],
-        "issuer": committee.name if committee else meeting.jurisdiction.name,
         "issuer_short": committee.short_name if committee else "",
-        "date": arabic_date(published or timezone.now()),
     }
 
 
@@ -128,7 +121,6 @@ def meeting_notice_context(meeting):
     observing = [a for a in attendances if a.status == AttendanceStatus.OBSERVING]
     committee = _committee(meeting.jurisdiction_id)
     issuer = committee.name if committee else meeting.jurisdiction.name
-    banner = f"{issuer}文件" if len(issuer) <= 16 else issuer
     starts = timezone.localtime(meeting.starts_at, TIMEZONE)
     items = [
         {"number": chinese_ordinal(index), "title": item.title}
@@ -136,13 +128,14 @@ def meeting_notice_context(meeting):
             meeting.items.filter(state__in=[ItemState.ACCEPTED, ItemState.DISCUSSED]).order_by("position"), start=1
         )
     ]
+    date = arabic_date(meeting.scheduled_at or timezone.now())
     return {
+        **official_context(issuer=issuer, title=f"关于召开{meeting.title}的通知",
+                           document_number=number_for(notice_subject(meeting)),
+                           is_draft=meeting.state == MeetingState.DRAFT, draft_note="（草稿　未经发出）", date=date,
+                           addressees="、".join(a.organisation.name for a in addressed) or "各成员单位",
+                           copied="、".join(a.organisation.name for a in observing)),
         "meeting": meeting,
-        "banner": banner,
-        "banner_size": banner_size(banner),
-        "title": f"关于召开{meeting.title}的通知",
-        "addressees": "、".join(a.organisation.name for a in addressed) or "各成员单位",
-        "copied": "、".join(a.organisation.name for a in observing),
         "time": f"{arabic_date(starts)}{starts:%H:%M}",
         "place": meeting.place,
         "convenor": meeting.convenor,
@@ -151,10 +144,7 @@ def meeting_notice_context(meeting):
         "units": "、".join(a.organisation.short_name for a in addressed),
         "observers": "、".join(a.organisation.short_name for a in observing),
         "items": items,
-        "issuer": issuer,
         "issuer_short": committee.short_name if committee else issuer,
-        "date": arabic_date(meeting.scheduled_at or timezone.now()),
-        "is_draft": meeting.state == MeetingState.DRAFT,
     }
 
 
@@ -168,18 +158,19 @@ def meeting_notice_filename(meeting):
 
 def annual_report_context(report):
     figures = report.figures or {}
+    date = arabic_date(report.sent_at or report.updated_at or timezone.now())
+    by_unit = figures.get("by_unit", [])
+    attachments = ([f"{figures.get('year', report.year)}年度各成员单位协助执行通知书办理情况",
+                    f"{figures.get('year', report.year)}年度按协助措施统计"] if by_unit else [])
     return {
+        **official_context(issuer=report.court.name, title=report.title, document_number=number_for(report_subject(report)),
+                           is_draft=report.state == "draft", draft_note="（草稿　未经报送）", date=date,
+                           attachments=attachments),  # the text opens with its addressee (主送机关)
         "report": report,
-        "banner": report.court.name,
-        "banner_size": banner_size(report.court.name),
-        "title": report.title,
         "paragraphs": _paragraphs(report.text),
         "figures": figures,
-        "by_unit": figures.get("by_unit", []),
+        "by_unit": by_unit,
         "by_measure": figures.get("by_measure", []),
-        "issuer": report.court.name,
-        "date": arabic_date(report.sent_at or report.updated_at or timezone.now()),
-        "is_draft": report.state == "draft",
     }
 
 

@@ -72,8 +72,9 @@ class SummaryForm(BootstrapFormMixin, forms.Form):
 
 
 class PublishForm(BootstrapFormMixin, forms.Form):
-    document_number = forms.CharField(label="纪要文号", max_length=60,
-                                      widget=forms.TextInput(attrs={"placeholder": "如：荔政法纪〔2026〕1号"}))
+    document_number = forms.CharField(label="纪要文号", max_length=60, required=False,
+                                      help_text="留空则按本委本年度发文字号顺序自动编号。",
+                                      widget=forms.TextInput(attrs={"placeholder": "如：荔政法〔2026〕1号；留空自动编号"}))
 
 
 class DecisionForm(BootstrapFormMixin, forms.Form):

@@ -20,7 +20,7 @@ from members.models import Organisation
 from members.recipients import recipients_by_unit
 from members.selectors import jurisdiction_id_of
 
-from .. import webhooks
+from .. import numbering, webhooks
 from ..machines import ITEM, MEETING, committee
 from ..models import (
     AgendaItem,
@@ -246,6 +246,7 @@ def schedule_meeting(*, actor, meeting):
     if not invited_attendances(meeting).exists():
         raise ApplicationError("请先确定参会单位（政法委以外的成员单位），再发出会议通知。", field="attendance")
     MEETING.move(meeting, "schedule", actor, scheduled_at=timezone.now())
+    numbering.number_notice(meeting)
     _announce(meeting)
     return meeting
 
@@ -275,6 +276,7 @@ def cancel_meeting(*, actor, meeting, reason):
     for item in AgendaItem.objects.select_for_update().filter(meeting=meeting, state=ItemState.ACCEPTED):
         ITEM.move(item, "release", actor, reason=reason, data={"meeting": meeting.pk}, meeting=None, position=None)
     if was_scheduled:
+        numbering.withdraw_notice(meeting)  # the notice keeps its number: it is never given out again
         _announce_cancellation(meeting, reason)
     return meeting
 
@@ -292,20 +294,27 @@ def update_summary(*, actor, meeting, summary):
 
 @transaction.atomic
 def publish_minutes(*, actor, meeting, document_number, summary=None):
-    """The committee publishes the minutes (印发会议纪要) under a unique document number (荔政法〔2026〕3号). The
+    """The committee publishes the minutes (印发会议纪要) under a unique document number (荔政法〔2026〕3号), typed or,
+    left blank, the next of the committee's register (``meetings.numbering``). The
     decisions become binding: each responsible unit sees its decisions in its inbox and the reminder ladder
     starts; the items on the agenda are marked discussed; the units on the meeting and the responsible units are
     told in the app."""
     meeting = MEETING.lock(meeting)
     MEETING.check(meeting, "publish", actor)
-    try:
-        document_number = normalize_document_number(document_number or "")
-    except ValidationError as error:
-        raise ApplicationError(f"纪要文号：{error.messages[0]}", field="document_number")
-    if Meeting.objects.filter(document_number=document_number).exclude(pk=meeting.pk).exists():
-        raise ApplicationError(f"文号 {document_number} 已被使用。", field="document_number")
+    if (document_number or "").strip():
+        try:
+            document_number = normalize_document_number(document_number)
+        except ValidationError as error:
+            raise ApplicationError(f"纪要文号：{error.messages[0]}", field="document_number")
+        if Meeting.objects.filter(document_number=document_number).exclude(pk=meeting.pk).exists():
+            raise ApplicationError(f"文号 {document_number} 已被使用。", field="document_number")
+    else:
+        document_number = ""
     if not active_attendances(meeting).filter(status=AttendanceStatus.ATTENDING).exists():
         raise ApplicationError("请先登记出席单位，再印发会议纪要。", field="attendance")
+    # Left blank, the minutes take the committee's next number of the year; a number typed by hand is entered in
+    # the register so that the sequence never gives it out again.
+    document_number = numbering.number_minutes(meeting, document_number)
     if summary is not None:
         meeting.summary = (summary or "").strip()
     MEETING.move(meeting, "publish", actor, data={"document_number": document_number},
