@@ -3,7 +3,7 @@ with its own receipt; the committee's, its jurisdiction's, drafts included (`Bri
 the list does not mark a briefing read: opening its page does."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
@@ -38,9 +38,9 @@ class BriefingSerializer(serializers.ModelSerializer):
         return serializers.DateTimeField().to_representation(receipt.read_at) if receipt and receipt.read_at else None
 
 
-@extend_schema(summary="工作通报列表", operation_id="briefings_list",
+@extend_schema_view(get=extend_schema(summary="工作通报列表", operation_id="briefings_list",
                description="接收人：发给本人的政法委工作通报（已印发的，及其后撤回的），附本人的送达和阅读时间；"
-                           "政法委：本辖区的通报（含草稿）。其他用户为空列表。")
+                           "政法委：本辖区的通报（含草稿）。其他用户为空列表。"))
 class BriefingListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = BriefingSerializer
