@@ -372,6 +372,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "assistance.models.ReplyOutcome.choices",  # its v1.0 name: kept for generated clients
         "RepairGroundEnum": "blacklist.credit_models.RepairGround.choices",
         "RepairOutcomeEnum": "blacklist.credit_models.RepairOutcome.choices",
+        "DisciplineAnswerEnum": "assistance.referral_models.DisciplineAnswer.choices",
+        "CrimeReferralResultEnum": "assistance.api.referrals.CRIME_RESULTS",
     },
 }
 
