@@ -244,3 +244,4 @@ class SpecialDebtorNotification(models.Model):
 
 
 from .abuse_models import *  # noqa: E402,F401,F403  abuse of process on record (issue 22), in its own module
+from .permission_models import *  # noqa: E402,F401,F403  the procuratorate's read grant on a case (issue 23)

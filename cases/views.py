@@ -28,6 +28,7 @@ from .forms import (
     subdistricts_of,
 )
 from .models import CONCLUDED_STATUSES, Case, CaseStatus, Party, PartyRole
+from .permission_models import cases_granted_to
 
 CASES_PER_PAGE = 30
 PARTY_ROLES = {"applicants": APPLICANT_ROWS, "debtors": DEBTOR_ROWS}
@@ -39,12 +40,10 @@ def _require_case_reader(user):
 
 
 def _readable_cases(user):
-    """The cases whose page `user` may read: `Case.objects.visible_to`, and for a liaison only the cases of the crime
-    referrals put to its procuratorate for supervision (the guardian object grant; assistance/referral_models.py)."""
+    """The cases whose page `user` may read: `Case.objects.visible_to`, and for a liaison only the cases it holds the
+    guardian read grant on (a procuratorate asked to supervise a crime referral's filing; cases/permission_models.py)."""
     if user.is_liaison:
-        from assistance.referral_models import CrimeReferral
-
-        return Case.objects.filter(pk__in=CrimeReferral.objects.granted_to(user).values("case_id"))
+        return Case.objects.filter(pk__in=cases_granted_to(user))
     _require_case_reader(user)
     return Case.objects.visible_to(user)
 

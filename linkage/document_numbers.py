@@ -14,7 +14,7 @@ organisation without one uses its short name.
 import re
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -76,16 +76,22 @@ def number_for(subject):
     return row.text if row else None
 
 
-def _lock_issuer(issuer):
-    from members.models import Organisation
+NUMBER_LOCK_KEY = 7_209_704  # with the issuer's id: one issuer numbers its documents one at a time
 
-    return Organisation.objects.select_for_update().get(pk=issuer.pk)
+
+def _lock_issuer(issuer):
+    """Serialise the numbering of one issuer for the rest of the transaction (a transaction-level advisory lock on
+    PostgreSQL; SQLite's default takes the database's write lock when the transaction begins)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NUMBER_LOCK_KEY, issuer.pk])
+    return issuer
 
 
 @transaction.atomic
 def assign_number(*, issuer, subject, title="", year=None):
     """The document's number: the one it already has, else the issuer's next number of the year (the year of
-    issue, Beijing time). Serialised per issuer by a row lock on the organisation, so two documents issued at the
+    issue, Beijing time). Serialised per issuer by an advisory lock (`_lock_issuer`), so two documents issued at the
     same moment never share a number."""
     existing = DocumentNumber.objects.filter(subject=subject).first()
     if existing is not None:

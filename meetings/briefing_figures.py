@@ -7,7 +7,6 @@ import datetime
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from assessment.models import Assessment, AssessmentState, Nomination, NominationKind, NominationState
 from assistance.models import Notice
 from members.models import Organisation
 
@@ -21,17 +20,14 @@ def _day(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+# The scoreboard and the criticism decisions are the assessment's, an app above this one: it registers its readers
+# here when it is ready (assessment/briefing_sources.py), so meetings never imports it. Without it: none.
+SOURCES = {"scoreboard": lambda jurisdiction: None, "criticism": lambda jurisdiction, period_from, period_to: []}
+
+
 def scoreboard_figures(jurisdiction):
     """The last finalised scoreboard (its latest frozen version): year, version, average and the ranked rows."""
-    assessment = (Assessment.objects.filter(jurisdiction=jurisdiction, state=AssessmentState.FINALISED)
-                  .order_by("-year").first())
-    version = assessment.versions.order_by("-number").first() if assessment else None
-    if version is None:
-        return None
-    rows = [{"unit": row["unit"]["name"], "rank": row.get("rank"), "total": row.get("total"),
-             "standing": row.get("standing_display", "")} for row in version.data.get("rows", [])]
-    return {"year": assessment.year, "version": version.number, "average": version.data.get("average_total"),
-            "rows": rows}
+    return SOURCES["scoreboard"](jurisdiction)
 
 
 def overdue_figures(jurisdiction, now):
@@ -46,15 +42,7 @@ def overdue_figures(jurisdiction, now):
 
 def criticism_figures(jurisdiction, period_from, period_to):
     """The units the committee decided to criticise (an approved 通报批评) within the period, with the facts."""
-    nominations = (Nomination.objects.filter(assessment__jurisdiction=jurisdiction, kind=NominationKind.CRITICISE_UNIT,
-                                             state=NominationState.APPROVED, decided_at__isnull=False)
-                   .select_related("unit").order_by("decided_at", "id"))
-    found = []
-    for nomination in nominations:
-        if period_from <= timezone.localtime(nomination.decided_at).date() <= period_to:
-            found.append({"unit_id": nomination.unit_id, "unit": nomination.unit.name,
-                          "evidence": nomination.evidence})
-    return found
+    return SOURCES["criticism"](jurisdiction, period_from, period_to)
 
 
 def draft_figures(jurisdiction, period_from, period_to, now=None):

@@ -70,9 +70,10 @@ class DisciplineReferralSerializer(serializers.ModelSerializer):
 class CrimeAnswerSerializer(serializers.Serializer):
     result = serializers.ChoiceField(label="答复结果", choices=CRIME_RESULTS,
                                      help_text="公安：filed（立案）或 refused（不予立案）；检察院：notify_filing 或 reasons_hold")
-    case_number = serializers.CharField(label="立案编号", max_length=60, required=False, default="")
+    case_number = serializers.CharField(label="立案编号", max_length=60, required=False, allow_blank=True, default="")
     filed_on = serializers.DateField(label="立案日期", required=False, allow_null=True, default=None)
-    decision_number = serializers.CharField(label="不予立案决定书文号", max_length=60, required=False, default="")
+    decision_number = serializers.CharField(label="不予立案决定书文号", max_length=60, required=False, allow_blank=True,
+                                            default="")
     reasons = ApiTextField(max_chars=REASON_MAX, label="不予立案理由", required=False, allow_blank=True, default="")
     text = ApiTextField(max_chars=REASON_MAX, label="检察院答复", required=False, allow_blank=True, default="")
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from cases.models import Case, Party, PartyRole
+from cases.models import VIEW_CASE, Case, Party, PartyRole
 from cases.services import require_clerk_of
 from linkage import parsing
 from linkage.dates import require_past_date
@@ -219,6 +219,7 @@ def grant_supervision_access(referral):
     users = User.objects.filter(organisation_id=referral.procuratorate_id, role="liaison", is_active=True)
     for user in users:
         assign_perm(VIEW_PERMISSION, user, referral)
+        assign_perm(VIEW_CASE, user, referral.case)  # that one case's page, read only (cases.permission_models)
     return list(users)
 
 
