@@ -485,10 +485,11 @@ def _accountability(w):
     """Court 1's case against an administrative organ, filed a year ago and unpaid (overdue), and court 1's draft
     report of this year's organs overdue, with that case as its row (issue 23)."""
     from assessment import accountability as accountability_services
-    from tests.assistance_factories import CaseFactory, OrganisationDebtorFactory
+    from tests.assistance_factories import ApplicantFactory, CaseFactory, OrganisationDebtorFactory
 
     case = CaseFactory(court=w.court1, created_by=w.clerk1, number="（2025）粤0103执9901号",
                        filed_on=timezone.localdate() - datetime.timedelta(days=370))
+    ApplicantFactory(case=case)  # a case has its applicant and its debtor, as every case filed through the service
     OrganisationDebtorFactory(case=case, name="测试区住房和城乡建设局", is_party_government_organ=True)
     w.organs_report = accountability_services.generate(actor=w.clerk1, kind="organs_report", year=w.year)
     w.organs_row = w.organs_report.rows.get()
