@@ -3,9 +3,14 @@ like the four meeting documents (GB/T 9704-2012, measured by ``test_document_lay
 number from the issuer's register (``linkage.document_numbers``)."""
 
 import pytest
+import time_machine
 
+from assistance.suggestion_documents import TITLE as LETTER_TITLE
+from assistance.suggestion_documents import suggestion_pdf
+from linkage.document_numbers import issuer_prefix
 from meetings.briefing_views import briefing_pdf_bytes
 from meetings.services import briefings
+from tests.assistance.test_suggestion_letters import at, case, contacts, letter, overdue_notice, served  # noqa: F401
 
 from .test_briefings import _draft, record  # noqa: F401 (fixture)
 from .test_document_layout import NUMBER_RE, check_layout, keep
@@ -21,3 +26,12 @@ def test_the_briefing_is_laid_out_to_gbt9704_with_the_committee_number(record): 
     keep("briefing", pdf)
     number, _ = check_layout(pdf, title=briefing.title, min_pages=2)
     assert NUMBER_RE.fullmatch(number) and number == briefing.document_number
+
+
+def test_the_suggestion_letter_is_laid_out_to_gbt9704_with_the_court_number(letter, leader, clerk):  # noqa: F811
+    with time_machine.travel(at(2026, 9, 1, 9), tick=False):
+        letter = served(letter, leader, clerk)
+    pdf = suggestion_pdf(letter)
+    keep("suggestion-letter", pdf)
+    number, _ = check_layout(pdf, title=LETTER_TITLE)
+    assert number == letter.document_number == f"{issuer_prefix(letter.court)}〔2026〕1号"
