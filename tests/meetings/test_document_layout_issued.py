@@ -35,3 +35,14 @@ def test_the_suggestion_letter_is_laid_out_to_gbt9704_with_the_court_number(lett
     keep("suggestion-letter", pdf)
     number, _ = check_layout(pdf, title=LETTER_TITLE)
     assert number == letter.document_number == f"{issuer_prefix(letter.court)}〔2026〕1号"
+
+
+def test_a_title_is_never_cut_inside_brackets():
+    from linkage.gbt9704 import TITLE_LINE_CHARS, _width, title_lines
+
+    title = "关于提请对2025年度逾期不履行生效判决的行政机关所在县（市、区）予以考评扣分的函"
+    lines = title_lines(title, ["行政机关", "生效判决", "考评扣分"])
+    assert "".join(lines) == title and len(lines) >= 2
+    assert all(_width(line) <= TITLE_LINE_CHARS for line in lines)
+    assert any("（市、区）" in line for line in lines), lines
+    assert min(_width(line) for line in lines) >= 4, lines  # no lone 函 on the last line
