@@ -1,18 +1,18 @@
 """Services and selectors of the yearly accountability documents (云浮 items 6, 8, 22; the rules of what the record
-says are in `accountability_record`): generate a draft from the record, edit it, issue it (frozen, numbered in the
-court's sequence of the year). Each change is one transaction that locks the document and goes through
+says are in `accountability_record`): generate a draft from the record, edit it, issue it (frozen, numbered from the
+court's document-number register). Each change is one transaction that locks the document and goes through
 `accountability_machine.DOCUMENT`, which writes the event.
 """
 
 from collections import OrderedDict
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from linkage.document_numbers import assign_number
 from linkage.errors import ApplicationError, PermissionDenied
 from linkage.notify import Message, notify
 from linkage.text import REASON_MAX, bounded_text
@@ -210,28 +210,19 @@ def edit_row(*, actor, document, row_id, remark="", excluded=False, reason=""):
 # ------------------------------------------------------------------------------------------------ issuing
 
 
-def _next_sequence(court_id, year):
-    used = AccountabilityDocument.objects.filter(court_id=court_id, year=year).aggregate(Max("sequence"))
-    return (used["sequence__max"] or 0) + 1
-
-
 @transaction.atomic
 def issue(*, actor, document):
-    """A leader of the court issues the draft: frozen, numbered with the next number of the court's sequence of the
-    year (locked on the court, so two issues never take the same number). The officials list is sent in-app to
-    the personnel department's liaisons."""
+    """A leader of the court issues the draft: frozen, numbered with the court's next number of the year of issue
+    from its document-number register (linkage.document_numbers, locked on the court, so two issues never take the
+    same number). The officials list is sent in-app to the personnel department's liaisons."""
     document = DOCUMENT.lock(document)
     DOCUMENT.check(document, "issue", actor)
     if document.kind == Kind.DEDUCTION_LETTER and not printed_rows(document):
         raise ApplicationError("扣分函没有列入任何行政机关，不能印发。")
-    Organisation.objects.select_for_update().filter(pk=document.court_id).exists()
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            DOCUMENT.move(document, "issue", actor, sequence=_next_sequence(document.court_id, document.year),
-                          issued_by=actor, issued_at=now)
-    except IntegrityError:
-        raise ApplicationError("发文字号已被占用，请重试。")
+    number = assign_number(issuer=document.court, subject=document.number_subject, title=document.title).text
+    DOCUMENT.move(document, "issue", actor, document_number=number, issued_by=actor, issued_at=now,
+                  data={"document_number": number})
     if document.kind == Kind.OFFICIALS_LIST and document.addressee_unit_id:
         notify(unit_recipients([document.addressee_unit_id]), Message(
             kind="officials_list_issued", title=f"{document.court.short_name}：{document.title}",

@@ -6,7 +6,8 @@ that report once issued (扣分函), and the list of open enforcement cases of p
 organisation/personnel department of the roster (涉公职人员未结执行案件通报). A document is generated from the
 record into a draft (`AccountabilityRow` copies every figure, so the draft can be edited and the issued document
 never changes when the cases do), edited (title, body, a row's remark, a row excluded with its reason), then issued:
-frozen, with a number from the court's own sequence of the year (unique per court and year, never reused). Who
+frozen, with a number from the court's document-number register (linkage.document_numbers: one series per issuer and year
+of issue, never reused). Who
 does what: `assessment/accountability_machine.py`. Rows are never deleted.
 """
 
@@ -53,7 +54,8 @@ class AccountabilityDocument(models.Model):
     source = models.ForeignKey("self", verbose_name="所据报告", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="letters")
     as_of = models.DateTimeField("数据截至")
-    sequence = models.PositiveSmallIntegerField("发文序号", null=True, blank=True)
+    document_number = models.CharField("文号", max_length=60, blank=True,
+                                       help_text="印发时由本院发文字号登记簿（linkage.document_numbers）编定。")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
@@ -69,12 +71,12 @@ class AccountabilityDocument(models.Model):
         verbose_name_plural = "年度问责文书"
         ordering = ["-year", "-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["court", "year", "sequence"], name="accountability_number_unique",
-                                    condition=Q(sequence__isnull=False)),
+            models.UniqueConstraint(fields=["court", "document_number"], name="accountability_number_unique",
+                                    condition=~Q(document_number="")),
             models.UniqueConstraint(fields=["court", "year", "kind"], name="accountability_one_draft",
                                     condition=Q(state="draft")),
             models.CheckConstraint(condition=Q(year__gte=2004), name="accountability_year_known"),
-            models.CheckConstraint(condition=Q(state="draft") | Q(sequence__isnull=False, issued_at__isnull=False),
+            models.CheckConstraint(condition=Q(state="draft") | (~Q(document_number="") & Q(issued_at__isnull=False)),
                                    name="accountability_issued_numbered"),
         ]
 
@@ -83,10 +85,13 @@ class AccountabilityDocument(models.Model):
 
     @property
     def number(self):
-        """The document number: 〔year〕n号 after the court's short name; empty before issuing."""
-        if self.sequence is None:
-            return ""
-        return f"{self.court.short_name}执〔{self.year}〕{self.sequence}号"
+        """The document number from the court's register (荔法〔2026〕3号, the year of issue); empty before issuing."""
+        return self.document_number
+
+    @property
+    def number_subject(self):
+        """The document's entry in the court's document-number register."""
+        return f"assessment.accountabilitydocument:{self.pk}"
 
     @property
     def is_draft(self):

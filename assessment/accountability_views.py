@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from linkage.errors import ApplicationError
 from linkage.forms import run_action
+from linkage.gbt9704 import official_context
+from linkage.numerals import arabic_date
 from linkage.pdf import pdf_response, render_pdf
 from linkage.workdays import TIMEZONE
 from members.models import OrganisationKind
@@ -84,7 +86,7 @@ def detail(request, pk):
     return render(request, "assessment/accountability/detail.html", {
         "document": document, "rows": rows, "events": document.events.select_related("actor"),
         "actions": DOCUMENT.actions_for(request.user, document),
-        "districts": services.by_district(services.printed_rows(document)),
+        "districts": services.by_district(rows),
         "letters": document.letters.all(),
     })
 
@@ -111,12 +113,25 @@ def issue(request, pk):
     return redirect("assessment:accountability-detail", pk=pk)
 
 
+TABLE_NAMES = {"organs_report": "行政机关不履行生效裁判案件一览表", "deduction_letter": "提请扣分的行政机关案件一览表",
+               "officials_list": "涉公职人员未结执行案件一览表"}
+
+
 def pdf_context(document):
+    """The document in the official layout (linkage.gbt9704): the court's banner and register number (none while a
+    draft), the addressee, the court and the date of issue, the case table as its attachment, 印发 by the court."""
     issued_on = timezone.localtime(document.issued_at, TIMEZONE).date() if document.issued_at else None
+    rows = services.printed_rows(document)
     return {
-        "document": document, "rows": services.printed_rows(document), "issued_on": issued_on,
+        **official_context(issuer=document.court.name, title=document.title, document_number=document.number,
+                           is_draft=document.is_draft, draft_note="（草稿，尚未印发）",
+                           date=arabic_date(issued_on) if issued_on else "年　　月　　日",
+                           addressees=document.addressee,
+                           attachments=[f"{document.year}年度{TABLE_NAMES[document.kind]}"] if rows else ()),
+        "number_label": "文号",
+        "document": document, "rows": rows, "issued_on": issued_on,
         "paragraphs": [p.strip() for p in document.body.splitlines() if p.strip()],
-        "districts": services.by_district(services.printed_rows(document)),
+        "districts": services.by_district(rows),
     }
 
 

@@ -2,7 +2,7 @@
 and 14, Yunfu items 7 and 8): the court writes to a member unit, or to its superior, that failed to assist — a notice
 left overdue or escalated, an assistance refused, or an administrative organ that does not perform a judgment —
 stating the facts from the record and its suggestions. The clerk drafts it, the court's bureau leader signs it (the
-letter takes the court's yearly number then: （2026）粤0103司建1号), the clerk serves it, and the unit answers within
+letter takes the court's next number then, from its document-number register: 荔法〔2026〕3号), the clerk serves it, and the unit answers within
 `settings.LINKAGE_SUGGESTION_REPLY_DAYS` calendar days (ending on a working day) with what it did. A draft or signed
 letter may be withdrawn. Unanswered letters are reminded to the unit before they fall due and, once overdue, to the
 unit and the committee (assistance/suggestion_reminders.py).
@@ -22,7 +22,6 @@ from members.selectors import jurisdiction_id_of
 
 __all__ = ["SUGGESTION_MACHINE", "SuggestionEvent", "SuggestionGround", "SuggestionLetter", "SuggestionState"]
 
-NUMBER_WORD = "司建"  # the type word of the letter's number: （2026）粤0103司建1号
 
 
 class SuggestionState(models.TextChoices):
@@ -72,9 +71,8 @@ class SuggestionLetter(ChoiceLabels, models.Model):
     facts = BoundedTextField("查明的事实", max_chars=TEXT_MAX)
     suggestions = BoundedTextField("司法建议", max_chars=TEXT_MAX)
     reply_days = models.PositiveSmallIntegerField("回复期限（日）")
-    number_year = models.PositiveSmallIntegerField("文号年度", null=True, blank=True)
-    number_serial = models.PositiveIntegerField("文号序号", null=True, blank=True)
-    number_prefix = models.CharField("法院代字", max_length=20, blank=True)
+    document_number = models.CharField("文号", max_length=60, blank=True,
+                                       help_text="签发时由本院发文字号登记簿（linkage.document_numbers）编定。")
     state = models.CharField("状态", max_length=20, choices=SuggestionState.choices, default=SuggestionState.DRAFTED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT,
                                    related_name="+")
@@ -102,11 +100,11 @@ class SuggestionLetter(ChoiceLabels, models.Model):
         verbose_name_plural = "司法建议函"
         ordering = ["-created_at", "-id"]
         constraints = [
-            # The court's number is never given twice in a year.
-            models.UniqueConstraint(fields=["court", "number_year", "number_serial"],
-                                    name="suggestion_number_unique_per_court_year",
+            # The number comes from the court's register (unique there); the letters never share one either.
+            models.UniqueConstraint(fields=["court", "document_number"], condition=~Q(document_number=""),
+                                    name="suggestion_number_unique_per_court",
                                     violation_error_message="该文号已使用。"),
-            models.CheckConstraint(condition=Q(state__in=["drafted", "withdrawn"]) | Q(number_serial__isnull=False),
+            models.CheckConstraint(condition=Q(state__in=["drafted", "withdrawn"]) | ~Q(document_number=""),
                                    name="suggestion_signed_numbered"),
             models.CheckConstraint(condition=~Q(state__in=["served", "replied"]) | Q(due_at__isnull=False),
                                    name="suggestion_served_due"),
@@ -120,10 +118,9 @@ class SuggestionLetter(ChoiceLabels, models.Model):
         return self.document_number or f"司法建议函（草稿第{self.pk}号）"
 
     @property
-    def document_number(self):
-        if self.number_serial is None:
-            return ""
-        return f"（{self.number_year}）{self.number_prefix}{NUMBER_WORD}{self.number_serial}号"
+    def number_subject(self):
+        """The letter's entry in the court's document-number register."""
+        return f"assistance.suggestionletter:{self.pk}"
 
     def is_overdue(self, now=None):
         return self.state == SuggestionState.SERVED and self.due_at is not None and self.due_at < (now or timezone.now())

@@ -6,7 +6,7 @@ installed), so a title is cut only between *atoms*: a phrase of the phrase list 
 the caller gives) or a run of digits with the 年/年度/月/日/号 after it is one atom, every other character is one.
 Among the places between atoms the breaker prefers, in this order, a place after ，、： or after 的, and a place
 before 关于 / 和 / 及 / 与 / 暨 / 对; only when no such place falls on the line does it cut elsewhere between atoms
-(never inside a phrase, never before closing or after opening punctuation). A title line holds at most 19 characters
+(never inside a phrase or a pair of brackets, never before closing or after opening punctuation). A title line holds at most 19 characters
 (2号 = 22 pt in the 156 mm type area holds 20; one is kept for the proportional digits), and the last line is never shorter than it needs to be: the lines are
 balanced by trying the latest good place first and keeping the cut that leaves no line over the width.
 """
@@ -14,6 +14,7 @@ balanced by trying the latest good place first and keeping the cut that leaves n
 import re
 
 TITLE_LINE_CHARS = 19
+SHORTEST_LINE = 4  # a line of fewer characters (a lone 函) costs more than any cut between phrases
 BANNER_MAX_PT = 36
 TYPE_AREA_WIDTH_PT = 156 / 25.4 * 72
 
@@ -23,7 +24,8 @@ PHRASES = (
     "公安局", "司法建议", "建议函", "失信被执行人", "协助执行", "通知书", "工作情况", "工作报告", "成员单位",
     "联动工作", "年度", "通报", "通知", "报告", "召开", "情况", "工作", "会议", "纪要", "关于", "考评", "表彰",
     "批评", "全体会议", "专题会议", "协调会议", "案件协调", "专项督办", "督办", "党政机关", "执行案件",
-    "行政机关", "生效判决", "拒不执行", "判决", "裁定", "移送", "纪检监察", "党员", "公职人员",
+    "行政机关", "生效判决", "拒不执行", "判决", "裁定", "移送", "纪检监察", "党员", "公职人员", "不履行", "逾期",
+    "考评扣分", "扣分",
 )
 BREAK_AFTER = set("，、：；")
 BREAK_AFTER_ATOMS = {"的"}
@@ -68,18 +70,24 @@ def title_lines(title, phrases=(), width=TITLE_LINE_CHARS):
 
     Every way to cut the atoms into the fewest lines of at most ``width`` characters is tried; a cut at an
     acceptable (not preferred) place costs 10, a difference of one character between the longest and the
-    shortest line costs 1, so the title keeps its phrases and its lines look even (梯形 or 菱形)."""
+    shortest line costs 1, a line of fewer than SHORTEST_LINE characters 30, so the title keeps its phrases and its lines look even (梯形 or 菱形)."""
     title = (title or "").strip()
     if _width(title) <= width:
         return [title] if title else []
     parts = atoms(title, phrases)
     sizes = [_width(p) for p in parts]
+    # never cut inside brackets: 县（市、区） keeps its 、 on the line of its （
+    depth, inside = 0, []
+    for part in parts:
+        depth += sum(part.count(o) for o in "（《〔【") - sum(part.count(c) for c in "）》〕】")
+        inside.append(depth > 0)
     best = {}
 
     def search(start, lines, cost):
         if start == len(parts):
             widths = [_width(line) for line in lines]
-            key = (len(lines), cost + (max(widths) - min(widths)))
+            orphans = sum(1 for w in widths if w < SHORTEST_LINE) if len(lines) > 1 else 0
+            key = (len(lines), cost + (max(widths) - min(widths)) + 30 * orphans)
             if "key" not in best or key < best["key"]:
                 best.update(key=key, lines=list(lines))
             return
@@ -91,7 +99,7 @@ def title_lines(title, phrases=(), width=TITLE_LINE_CHARS):
             if length > width and end > start + 1:
                 break
             if end < len(parts):
-                score = _score(parts[end - 1], parts[end])
+                score = 0 if inside[end - 1] else _score(parts[end - 1], parts[end])
                 if score == 0:
                     continue
                 step = 0 if score == 2 else 10

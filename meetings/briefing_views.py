@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linkage.forms import Action, act, first_error, run_service
+from linkage.gbt9704 import official_context
+from linkage.numerals import arabic_date
 from linkage.pdf import pdf_response, render_pdf
 
 from .briefing_forms import BriefingDraftForm, BriefingEditForm, BriefingWithdrawForm
@@ -120,13 +122,25 @@ def briefing_receipts(request, pk):
     })
 
 
-def briefing_pdf_bytes(briefing):
-    return render_pdf("pdf/briefing.html", {
+def briefing_context(briefing):
+    """The briefing in the official layout: the committee's banner, its register number (none while a draft), 主送
+    各成员单位 (the active units it goes to), no 抄送, 印发 by the committee on the day of issue."""
+    issued = timezone.localtime(briefing.issued_at).date() if briefing.issued_at else timezone.localdate()
+    date = arabic_date(issued)
+    return {
+        **official_context(issuer=briefing.issuer.name, title=briefing.title,
+                           document_number=briefing.document_number,
+                           is_draft=briefing.state == BriefingState.DRAFT, date=date,
+                           addressees="各成员单位",
+                           attachments=["各成员单位逾期未办理协助执行通知书情况"] if briefing.figures.get("overdue") else ()),
+        "number_label": "通报文号",
         "briefing": briefing, "sections": briefing.sections, "figures": briefing.figures,
-        "is_draft": briefing.state == BriefingState.DRAFT,
         "is_withdrawn": briefing.state == BriefingState.WITHDRAWN,
-        "date": timezone.localtime(briefing.issued_at).date() if briefing.issued_at else timezone.localdate(),
-    })
+    }
+
+
+def briefing_pdf_bytes(briefing):
+    return render_pdf("pdf/briefing.html", briefing_context(briefing))
 
 
 @login_required

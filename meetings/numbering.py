@@ -47,3 +47,16 @@ def number_report(report):
 
 def withdraw_notice(meeting):
     withdraw_number(notice_subject(meeting))
+
+
+def briefing_subject(briefing):
+    return f"meetings.briefing:{briefing.pk}"
+
+
+def number_briefing(briefing):
+    """The briefing's number in its issuer's (the committee's) series, taken when it is issued."""
+    return assign_number(issuer=briefing.issuer, subject=briefing_subject(briefing), title=briefing.title).text
+
+
+def withdraw_briefing_number(briefing):
+    withdraw_number(briefing_subject(briefing))

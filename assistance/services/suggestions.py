@@ -1,20 +1,19 @@
 """Judicial suggestion letters (司法建议函, assistance/suggestion_models.py): the clerk drafts one to a unit that
 failed to assist, or to its superior, with the facts prefilled from the record; the court's bureau leader signs it
-(the court's yearly number is taken then, under a lock on the court's row); the clerk serves it, which starts the
+(the court's next number is taken then from its register, linkage.document_numbers); the clerk serves it, which starts the
 unit's reply time; the unit's liaison replies with what it did; a draft or signed letter may be withdrawn.
 Each move is one transaction that locks the letter and writes its event (SUGGESTION_MACHINE)."""
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
 from cases.services import require_clerk_of
 from linkage import parsing, workdays
+from linkage.document_numbers import assign_number, withdraw_number
 from linkage.errors import ApplicationError
-from linkage.identifiers import parse_case_number
 from linkage.notify import Message, notify
 from linkage.text import REASON_MAX, TEXT_MAX
 from members.models import Organisation, OrganisationKind
@@ -122,27 +121,19 @@ def draft_letter(*, actor, case, unit, suggestions, facts="", notice=None, groun
     return letter
 
 
-def _court_prefix(case):
-    try:
-        return parse_case_number(case.number).court_code
-    except Exception:  # a number the parser refuses still numbers the letter, without the court's code
-        return ""
-
-
 @transaction.atomic
 def sign_letter(*, actor, letter):
-    """The court's bureau leader signs the draft; the letter takes the court's next number of the year, counted
-    under a lock on the court's row so two signatures never share one."""
+    """The court's bureau leader signs the draft; the letter takes the court's next number of the year from the
+    court's document-number register (linkage.document_numbers: one series per issuer and year, taken under a lock
+    on the court's row, never given back)."""
     letter = SUGGESTION_MACHINE.lock(letter)
     SUGGESTION_MACHINE.check(letter, "sign", actor)
-    Organisation.objects.select_for_update().get(pk=letter.court_id)
     now = timezone.now()
-    year = timezone.localtime(now, workdays.TIMEZONE).year
-    last = (SuggestionLetter.objects.filter(court_id=letter.court_id, number_year=year)
-            .aggregate(n=Max("number_serial"))["n"] or 0)
+    number = assign_number(issuer=letter.court, subject=letter.number_subject,
+                           title=f"致{letter.unit.name}的司法建议函").text
     return SUGGESTION_MACHINE.move(
-        letter, "sign", actor, role=False, at=now, signed_by=actor, signed_at=now, number_year=year,
-        number_serial=last + 1, number_prefix=_court_prefix(letter.case), data={"number_serial": last + 1})
+        letter, "sign", actor, role=False, at=now, signed_by=actor, signed_at=now, document_number=number,
+        data={"document_number": number})
 
 
 def reply_deadline(served_at, days):
@@ -202,6 +193,7 @@ def withdraw_letter(*, actor, letter, reason):
     SUGGESTION_MACHINE.check(letter, "withdraw", actor)
     reason = parsing.text(reason, "撤回理由", "reason", limit=REASON_MAX)
     now = timezone.now()
+    withdraw_number(letter.number_subject)  # a signed letter's number stays taken
     return SUGGESTION_MACHINE.move(letter, "withdraw", actor, role=False, at=now, reason=reason,
                                    withdrawn_at=now, withdraw_reason=reason)
 

@@ -21,6 +21,7 @@ from linkage.notify import Message, Recipient, notify
 from members.chat import chat_targets
 from members.models import OrganisationKind, User, UserRole
 
+from .. import numbering
 from ..briefing_figures import draft_figures, draft_texts
 from ..briefing_machines import BRIEFING
 from ..briefing_models import Briefing, BriefingRecipient, BriefingState
@@ -113,7 +114,9 @@ def issue_briefing(*, actor, briefing):
     if not users:
         raise ApplicationError("本辖区在册成员单位没有可接收通报的账号，不能印发。")
     now = timezone.now()
-    BRIEFING.move(briefing, "issue", actor, issued_by=actor, issued_at=now, data={"recipients": len(users)})
+    number = numbering.number_briefing(briefing)
+    BRIEFING.move(briefing, "issue", actor, issued_by=actor, issued_at=now, document_number=number,
+                  data={"recipients": len(users), "document_number": number})
     BriefingRecipient.objects.bulk_create([
         BriefingRecipient(briefing=briefing, user=user, unit_id=user.organisation_id, delivered_at=now)
         for user in users])
@@ -126,6 +129,7 @@ def withdraw_briefing(*, actor, briefing, reason):
     """The committee withdraws a draft or an issued briefing, with its reason; it is kept, marked withdrawn."""
     reason = clean_text(reason, "撤回理由", "reason", max_length=500)
     briefing = BRIEFING.lock(briefing)
+    numbering.withdraw_briefing_number(briefing)
     return BRIEFING.move(briefing, "withdraw", actor, reason=reason, withdrawn_by=actor,
                          withdrawn_at=timezone.now(), withdrawal_reason=reason)
 

@@ -165,7 +165,8 @@ def test_editing_before_issue_then_issuing_freezes_and_numbers(year):
     with pytest.raises(PermissionDenied):
         services.edit(actor=w["clerk2"], document=report, title="x", addressee="x", body="x")
     report = services.issue(actor=w["leader"], document=report)
-    assert report.number == "云城法院执〔2025〕1号" and report.state == "issued"
+    # the number is the court's next in its register (linkage.document_numbers), the year of issue (2026)
+    assert report.number == "云城法院〔2026〕1号" and report.state == "issued"
     assert [r.debtor_name for r in services.printed_rows(report)] == ["新城住建局", "城区自然资源局"]
     with pytest.raises(TransitionNotAllowed):
         services.edit_row(actor=w["clerk"], document=report, row_id=row.pk, remark="印发后")
@@ -178,11 +179,17 @@ def test_editing_before_issue_then_issuing_freezes_and_numbers(year):
     assert letter.source == report and [r.debtor_name for r in letter.rows.all()] == ["新城住建局"]
     assert [(name, organs) for name, _, organs in services.by_district(letter.rows.all())] == [("新兴县", 1)]
     letter = services.issue(actor=w["leader"], document=letter)
-    assert letter.number == "云城法院执〔2025〕2号"
-    # numbers are the court's per year: another year starts at 1, another court has its own
+    assert letter.number == "云城法院〔2026〕2号"
+    # one series per court and year of issue: the 2024 report issued now takes the next number
     other = services.issue(actor=w["leader"], document=services.generate(actor=w["clerk"], kind="organs_report",
                                                                          year=2024))
-    assert other.number == "云城法院执〔2024〕1号"
+    assert other.number == "云城法院〔2026〕3号"
+    from linkage.document_numbers import number_for
+    assert number_for(other.number_subject) == other.number
+    with time_machine.travel(at(2027, 1, 5), tick=False):  # a new year of issue starts at 1
+        later = services.issue(actor=w["leader"], document=services.generate(actor=w["clerk"], kind="officials_list",
+                                                                             year=2026))
+    assert later.number == "云城法院〔2027〕1号"
     assert AccountabilityDocument.objects.filter(court=w["court"], year=2025).count() == 2
 
 
@@ -236,7 +243,7 @@ def test_pages_generate_edit_and_issue(year, client):
     client.force_login(w["leader"])
     client.post(reverse("assessment:accountability-issue", args=[report.pk]))
     report.refresh_from_db()
-    assert report.number == "云城法院执〔2025〕1号"
+    assert report.number == "云城法院〔2026〕1号"
     client.force_login(w["committee"])
     assert "新城住建局" in client.get(reverse("assessment:accountability-detail", args=[report.pk])).content.decode()
 
@@ -258,14 +265,14 @@ def test_pdfs_render_with_the_rows(year):
                       excluded=True, reason="已履行")
     report = services.issue(actor=w["leader"], document=report)
     text = pdf_text(render_pdf("pdf/accountability.html", pdf_context(report)))
-    assert "云城法院执〔2025〕1号" in text and "新城住建局" in text and "城区自然资源局" in text
+    assert "云城法院〔2026〕1号" in text and "新城住建局" in text and "城区自然资源局" in text
     assert "城区教育局" not in text and "新兴县财政局" not in text and "某某建设有限公司" not in text
     assert any(line.startswith("1|新城住建局|") and "|新兴县|2024-09-01|500000.00|500000.00|逾期未履行|" in line
                for line in text.splitlines())
     letter = services.issue(actor=w["leader"], document=services.generate(actor=w["clerk"], kind="deduction_letter",
                                                                           year=2025))
     text = pdf_text(render_pdf("pdf/accountability.html", pdf_context(letter)))
-    assert "云城法院执〔2025〕2号" in text and "新兴县" in text and "新城住建局" in text and "城区自然资源局" not in text
+    assert "云城法院〔2026〕2号" in text and "新兴县" in text and "新城住建局" in text and "城区自然资源局" not in text
     officials = services.generate(actor=w["clerk"], kind="officials_list", year=2025)
     text = pdf_text(render_pdf("pdf/accountability.html", pdf_context(officials)))
     assert "张公务" in text and "草稿" in text and "李公务" not in text and "某国有公司" not in text
@@ -307,7 +314,7 @@ def test_an_issued_report_does_not_follow_the_cases_and_an_empty_letter_is_not_i
     with pytest.raises(ApplicationError, match="没有列入"):
         services.issue(actor=w["leader"], document=letter)
     letter.refresh_from_db()
-    assert letter.is_draft and letter.sequence is None
+    assert letter.is_draft and letter.number == ""
     with pytest.raises(PermissionDenied):
         services.generate(actor=w["personnel_liaison"], kind="organs_report", year=2025)
     with pytest.raises(ApplicationError):

@@ -154,7 +154,8 @@ def test_every_move_in_order(letter, leader, clerk, liaison, contacts):
     letter = services.sign_letter(actor=leader, letter=letter)
     assert letter.state == SuggestionState.SIGNED and letter.signed_by == leader
     year = letter.signed_at.astimezone(SH).year
-    assert letter.document_number == f"（{year}）粤0103司建1号"
+    from linkage.document_numbers import issuer_prefix, number_for
+    assert letter.document_number == f"{issuer_prefix(letter.court)}〔{year}〕1号" == number_for(letter.number_subject)
     letter = services.serve_letter(actor=clerk, letter=letter)
     assert letter.state == SuggestionState.SERVED and letter.due_at > letter.served_at
     served_notes = Notification.objects.filter(kind="suggestion_served")
@@ -214,9 +215,11 @@ def test_withdraw_from_drafted_and_signed_keeps_the_number(letter, leader, clerk
         services.withdraw_letter(actor=leader, letter=second, reason="  ")
     assert error.value.field == "reason"
     second = services.withdraw_letter(actor=leader, letter=second, reason="改发上级主管部门")
-    assert second.document_number.endswith("司建1号")
+    assert second.document_number.endswith("〕1号")
+    from linkage.document_numbers import DocumentNumber
+    assert DocumentNumber.objects.get(subject=second.number_subject).withdrawn_at is not None
     third = services.draft_letter(actor=clerk, case=case, unit=unit, notice=overdue_notice, suggestions=SUGGESTIONS)
-    assert services.sign_letter(actor=leader, letter=third).document_number.endswith("司建2号")  # never reused
+    assert services.sign_letter(actor=leader, letter=third).document_number.endswith("〕2号")  # never reused
 
 
 # ------------------------------------------------------------------------------------------ numbering
@@ -234,12 +237,14 @@ def test_numbers_are_per_court_and_year(clerk, leader, case, unit, contacts):
                                            suggestions=SUGGESTIONS)
             return services.sign_letter(actor=signer, letter=letter).document_number
 
-    assert issue(clerk, leader, case, at(2026, 3, 2, 10)) == "（2026）粤0103司建1号"
-    assert issue(clerk, leader, case, at(2026, 3, 3, 10)) == "（2026）粤0103司建2号"
-    assert issue(other_clerk, other_leader, other_case, at(2026, 3, 3, 11)) == "（2026）粤0104司建1号"
-    assert issue(clerk, leader, case, at(2027, 1, 4, 10)) == "（2027）粤0103司建1号"
-    serials = list(SuggestionLetter.objects.filter(court=leader.organisation).values_list("number_year",
-                                                                                          "number_serial"))
+    from linkage.document_numbers import DocumentNumber, issuer_prefix
+
+    mine, theirs = issuer_prefix(leader.organisation), issuer_prefix(other_court)
+    assert issue(clerk, leader, case, at(2026, 3, 2, 10)) == f"{mine}〔2026〕1号"
+    assert issue(clerk, leader, case, at(2026, 3, 3, 10)) == f"{mine}〔2026〕2号"
+    assert issue(other_clerk, other_leader, other_case, at(2026, 3, 3, 11)) == f"{theirs}〔2026〕1号"
+    assert issue(clerk, leader, case, at(2027, 1, 4, 10)) == f"{mine}〔2027〕1号"
+    serials = list(DocumentNumber.objects.filter(issuer=leader.organisation).values_list("year", "sequence"))
     assert sorted(serials) == [(2026, 1), (2026, 2), (2027, 1)]
 
 
@@ -249,8 +254,8 @@ def test_the_database_refuses_a_number_twice(letter, leader, clerk, case, unit, 
     letter = signed(letter, leader)
     second = services.draft_letter(actor=clerk, case=case, unit=unit, notice=overdue_notice, suggestions=SUGGESTIONS)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SuggestionLetter.objects.filter(pk=second.pk).update(state="signed", number_year=letter.number_year,
-                                                             number_serial=letter.number_serial)
+        SuggestionLetter.objects.filter(pk=second.pk).update(state="signed",
+                                                             document_number=letter.document_number)
 
 
 # ------------------------------------------------------------------------------------------ the reply deadline
@@ -356,17 +361,23 @@ def test_pdf_renders_the_number_facts_and_deadline(letter, leader, clerk, overdu
         letter = served(letter, leader, clerk)
     text = _pdf_text(suggestion_pdf(letter))
     assert "司法建议函" in text
-    assert "（2026）粤0103司建1号" in text
+    assert letter.document_number in text and letter.document_number.endswith("〔2026〕1号")
     assert court.name in text and letter.unit.name in text
     assert f"第{overdue_notice.pk}号" in text
-    assert "二〇二六年十月八日" in text  # the reply deadline
-    assert "二〇二六年九月一日" in text  # signed
+    assert "即2026年10月8日前" in text  # the reply deadline
+    assert "2026年9月1日" in text  # signed
     assert "第十九条、第二十四条" in text
+
+
+def test_withdrawn_pdf_says_so(letter, leader, clerk):
+    letter = services.withdraw_letter(actor=clerk, letter=signed(letter, leader), reason="单位已办理")
+    text = _pdf_text(suggestion_pdf(letter))
+    assert "（已撤回：单位已办理）" in text and letter.document_number in text
 
 
 def test_draft_pdf_says_draft(letter):
     text = _pdf_text(suggestion_pdf(letter))
-    assert "草稿" in text and "司建" not in text
+    assert "草稿" in text and "〕" not in text.split("关于依法协助执行")[0]  # no number before the title
 
 
 # ------------------------------------------------------------------------------------------ visibility
@@ -444,7 +455,7 @@ def test_api_visibility_and_reply(api_for, letter, leader, clerk, liaison, other
     response = api_for(liaison).post(f"{base}{letter.pk}/reply/", {"text": "已办理。"}, format="json")
     assert response.status_code == 200
     body = response.json()
-    assert body["state"] == "replied" and body["document_number"].endswith("司建1号") and body["replied_in_time"]
+    assert body["state"] == "replied" and body["document_number"].endswith("〕1号") and body["replied_in_time"]
     assert api_for(liaison).post(f"{base}{letter.pk}/reply/", {"text": "又"}, format="json").status_code == 409
 
 

@@ -128,6 +128,11 @@ def test_edit_then_issue_freezes(record):
     services.issue_briefing(actor=record.committee, briefing=briefing)
     briefing.refresh_from_db()
     assert briefing.state == BriefingState.ISSUED and briefing.issued_by == record.committee
+    # the number comes from the committee's register (linkage.document_numbers), taken once at issue
+    from linkage.document_numbers import issuer_prefix, number_for
+    year = timezone.localtime(briefing.issued_at).year
+    prefix = issuer_prefix(record.committee.organisation)
+    assert briefing.document_number == f"{prefix}〔{year}〕1号" == number_for(f"meetings.briefing:{briefing.pk}")
     with pytest.raises(TransitionNotAllowed, match="不能再修改"):
         services.edit_briefing(actor=record.committee, briefing=briefing, title="印发后再改")
     with pytest.raises(TransitionNotAllowed):
@@ -224,6 +229,13 @@ def test_withdraw_keeps_the_briefing(record):
     assert services.mark_read(user=record.liaisons[0], briefing=briefing) is False
     with pytest.raises(TransitionNotAllowed):
         services.withdraw_briefing(actor=record.committee, briefing=briefing, reason="再撤一次")
+    # its number stays taken: the next briefing gets the next one
+    from linkage.document_numbers import DocumentNumber
+    assert DocumentNumber.objects.get(subject=f"meetings.briefing:{briefing.pk}").withdrawn_at is not None
+    second = _draft(record)
+    services.issue_briefing(actor=record.committee, briefing=second)
+    second.refresh_from_db()
+    assert second.document_number.endswith("〕2号") and briefing.document_number.endswith("〕1号")
 
 
 def test_visibility(record, client_for):
