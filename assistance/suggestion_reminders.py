@@ -15,7 +15,7 @@ from django.utils import timezone
 from linkage.notify import Message
 from linkage.reminders import reminder_window, send_reminders
 from linkage.workdays import TIMEZONE, WorkingCalendar
-from members.recipients import committee_users, recipients_by_unit, user_recipients
+from members.recipients import UnitLadder
 
 from .suggestion_models import SuggestionLetter, SuggestionState
 
@@ -35,16 +35,10 @@ def scan_suggestion_reminders(now=None, *, batch_size=SCAN_BATCH):
             SuggestionLetter.objects.filter(state=SuggestionState.SERVED, due_at__lt=horizon)
             .select_related("court", "unit", "case")
             .select_for_update(skip_locked=True, of=("self",)).order_by("due_at", "pk")[:batch_size])
-        units = recipients_by_unit({letter.unit_id for letter in letters})
-        committees, batch = {}, []
+        ladder, batch = UnitLadder({letter.unit_id for letter in letters}), []
         for letter in letters:
             late = letter.due_at < now
-            recipients = list(units.get(letter.unit_id, []))
-            if late:
-                jurisdiction_id = letter.court.jurisdiction_id
-                if jurisdiction_id not in committees:
-                    committees[jurisdiction_id] = user_recipients(committee_users(jurisdiction_id))
-                recipients += committees[jurisdiction_id]
+            recipients = ladder.recipients(letter.unit_id, letter.court.jurisdiction_id, late)
             due = timezone.localtime(letter.due_at, TIMEZONE)
             batch.append((letter.pk, "suggestion_overdue" if late else "suggestion_due_soon", letter.due_at,
                           recipients, Message(

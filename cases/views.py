@@ -5,7 +5,7 @@ else gets 404, as does any case outside `Case.objects.visible_to(user)`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -203,7 +203,9 @@ def _credit_reports(case, user, parties):
     staff of the case's court; None for anybody else."""
     if not (user.is_court_staff and user.organisation_id == case.court_id):
         return None
-    return [(party, party.credit_reports.order_by("-generated_at", "-id").first()) for party in parties]
+    prefetch_related_objects(parties, "credit_reports")  # one query for every party, not one each
+    return [(party, max(party.credit_reports.all(), key=lambda report: (report.generated_at, report.pk), default=None))
+            for party in parties]
 
 
 def _attach_subdistrict_forms(case, parties):

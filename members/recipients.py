@@ -65,3 +65,21 @@ def user_recipients(users):
             seen.add(user.pk)
             recipients.append(Recipient.from_user(user))
     return recipients
+
+
+class UnitLadder:
+    """Who a reminder of a unit's unanswered item goes to: the unit's people (`recipients_by_unit`) and, once it is
+    overdue, the committee of the jurisdiction too. Each unit and each committee is read once per scan, however many
+    rows name it (the suggestion letters' and the referrals' scans)."""
+
+    def __init__(self, unit_ids):
+        self.units = recipients_by_unit(unit_ids)
+        self._committees = {}
+
+    def recipients(self, unit_id, jurisdiction_id, overdue):
+        recipients = list(self.units.get(unit_id, []))
+        if overdue:
+            if jurisdiction_id not in self._committees:
+                self._committees[jurisdiction_id] = user_recipients(committee_users(jurisdiction_id))
+            recipients += self._committees[jurisdiction_id]
+        return recipients

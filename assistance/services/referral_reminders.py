@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from linkage.notify import Message
 from linkage.reminders import send_reminders
-from members.recipients import committee_users, unit_recipients, user_recipients
+from members.recipients import UnitLadder
 
 from ..referral_models import CrimeReferral, CrimeReferralState, DisciplineReferral, DisciplineState
 from .referrals import referral_link
@@ -52,14 +52,12 @@ def remind_referrals(now=None):
             rows = list(model.objects.select_for_update(skip_locked=True, of=("self",))
                         .filter(state=state, **{f"{due_field}__lte": now + ahead})
                         .select_related("court", unit_field))
-            batch = []
+            ladder, batch = UnitLadder({getattr(referral, f"{unit_field}_id") for referral in rows}), []
             for referral in rows:
                 due, unit = getattr(referral, due_field), getattr(referral, unit_field)
                 overdue = due < now
                 kind = f"referral_{state}_{'overdue' if overdue else 'before'}"
-                recipients = unit_recipients([unit.pk])
-                if overdue:
-                    recipients += user_recipients(committee_users(referral.court.jurisdiction_id))
+                recipients = ladder.recipients(unit.pk, referral.court.jurisdiction_id, overdue)
                 batch.append((referral.pk, kind, due, recipients, _message(referral, unit, owed, due, overdue)))
             written += send_reminders(batch, content_type=content_type)
     return written
