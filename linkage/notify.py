@@ -78,6 +78,9 @@ class Message:
     body: str
     link: str = ""
     urgent: bool = False  # sent at once on every channel, even in the recipient's quiet hours and digest kinds
+    # An address that opens without logging in (a personal read link for somebody with no account): it travels in
+    # the SMS, and the body carries it for the email.
+    open_link: str = ""
 
     def __post_init__(self):
         # A body is composed from bounded texts but may join many (a unit's decisions): it is cut, not refused.
@@ -183,8 +186,14 @@ def chat_text(message):
 
 
 def _sms_text(message):
-    text = f"【执行联动】{message.title}"
-    return text[:300]
+    link = f" 阅读：{message.open_link}" if message.open_link else ""
+    return f"【执行联动】{message.title}"[: 300 - len(link)] + link  # the link is never the part cut off
+
+
+def absolute_url(path):
+    """A path of the site as somebody outside it follows it: `NOTIFY_SITE_URL` + path, or the path alone while the
+    site's address is not configured."""
+    return f"{(settings.NOTIFY_SITE_URL or '').rstrip('/')}{path}"
 
 
 def queue_on_commit(task, ids, *, chunk, what):

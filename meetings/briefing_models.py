@@ -107,13 +107,18 @@ class Briefing(models.Model):
 
 
 class BriefingRecipient(models.Model):
-    """One addressee of an issued briefing: delivered when issued, read when the addressee first opens it (the
-    first read time is kept), reminded at most once a day while unread."""
+    """One addressee of an issued briefing: an account of a member unit (`user`, `unit`), or one of the
+    jurisdiction's party and government leaders, who has no account (`leader`) and reads through a personal link
+    signed with the site's secret key (`meetings.services.briefings.read_link`), which nothing stores. Delivered when issued, read when the addressee first opens it
+    (the first read time is kept), reminded at most once a day while unread."""
 
     briefing = models.ForeignKey(Briefing, verbose_name="通报", on_delete=models.PROTECT, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.PROTECT,
-                             related_name="briefing_receipts")
-    unit = models.ForeignKey("members.Organisation", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+                             related_name="briefing_receipts", null=True, blank=True)
+    unit = models.ForeignKey("members.Organisation", verbose_name="单位", on_delete=models.PROTECT, related_name="+",
+                             null=True, blank=True)
+    leader = models.ForeignKey("members.Leader", verbose_name="党政领导", on_delete=models.PROTECT, related_name="+",
+                               null=True, blank=True)
     delivered_at = models.DateTimeField("送达时间")
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     reminded_at = models.DateTimeField("最近提醒时间", null=True, blank=True)
@@ -123,13 +128,26 @@ class BriefingRecipient(models.Model):
     class Meta:
         verbose_name = "通报接收人"
         verbose_name_plural = "通报接收人"
-        ordering = ["briefing", "unit__sort_order", "unit_id", "user_id"]
+        ordering = ["briefing", "leader__sort_order", "unit__sort_order", "unit_id", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["briefing", "user"], name="one_receipt_per_briefing_user"),
+            models.UniqueConstraint(fields=["briefing", "leader"], name="one_receipt_per_briefing_leader"),
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False, unit__isnull=False, leader__isnull=True)
+                           | Q(user__isnull=True, unit__isnull=True, leader__isnull=False)),
+                name="briefing_receipt_account_or_leader"),
         ]
 
     def __str__(self):
-        return f"{self.briefing} → {self.user}"
+        return f"{self.briefing} → {self.user or self.leader}"
+
+    @property
+    def addressee_name(self):
+        return self.leader.name if self.leader_id else self.user.display_name
+
+    @property
+    def addressee_unit(self):
+        return self.leader.post if self.leader_id else self.unit.short_name
 
 
 class BriefingEvent(EventBase):

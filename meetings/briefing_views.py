@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from linkage.forms import Action, act, first_error, run_service
 from linkage.gbt9704 import official_context
 from linkage.numerals import arabic_date
 from linkage.pdf import pdf_response, render_pdf
+from members.models import Leader
 
 from .briefing_forms import BriefingDraftForm, BriefingEditForm, BriefingWithdrawForm
 from .briefing_machines import BRIEFING
@@ -112,8 +114,7 @@ def briefing_action(request, pk, name):
 def briefing_receipts(request, pk):
     """The committee's receipt table: who, which unit, delivered, read at (unread in red)."""
     briefing = _committee_briefing(request.user, pk)
-    receipts = list(briefing.recipients.select_related("user", "unit").order_by("unit__sort_order", "unit_id",
-                                                                                   "user_id"))
+    receipts = list(briefing.recipients.select_related("user", "unit", "leader"))
     unread = sum(1 for row in receipts if row.read_at is None)
     return render(request, "meetings/briefing_receipts.html", {
         "briefing": briefing, "receipts": receipts, "unread": unread,
@@ -122,16 +123,25 @@ def briefing_receipts(request, pk):
     })
 
 
+def _leader_posts(briefing):
+    """抄送: the party and government leaders it went to (issued), or goes to (a draft), by post."""
+    if briefing.state == BriefingState.DRAFT:
+        leaders = Leader.objects.current(briefing.jurisdiction_id)
+    else:
+        leaders = Leader.objects.filter(pk__in=briefing.recipients.filter(leader__isnull=False).values("leader_id"))
+    return "，".join(leaders.order_by("sort_order", "pk").values_list("post", flat=True))
+
+
 def briefing_context(briefing):
     """The briefing in the official layout: the committee's banner, its register number (none while a draft), 主送
-    各成员单位 (the active units it goes to), no 抄送, 印发 by the committee on the day of issue."""
+    各成员单位 (the active units it goes to), 抄送 the party and government leaders by post, 印发 by the committee on the day of issue."""
     issued = timezone.localtime(briefing.issued_at).date() if briefing.issued_at else timezone.localdate()
     date = arabic_date(issued)
     return {
         **official_context(issuer=briefing.issuer.name, title=briefing.title,
                            document_number=briefing.document_number,
                            is_draft=briefing.state == BriefingState.DRAFT, date=date,
-                           addressees="各成员单位",
+                           addressees="各成员单位", copied=_leader_posts(briefing),
                            attachments=["各成员单位逾期未办理协助执行通知书情况"] if briefing.figures.get("overdue") else ()),
         "number_label": "通报文号",
         "briefing": briefing, "sections": briefing.sections, "figures": briefing.figures,
@@ -146,4 +156,24 @@ def briefing_pdf_bytes(briefing):
 @login_required
 def briefing_pdf(request, pk):
     briefing = _visible(request.user, pk)
+    return pdf_response(briefing_pdf_bytes(briefing), f"{briefing.title}.pdf", as_attachment=False)
+
+
+@never_cache
+def briefing_read(request, key):
+    """A party or government leader's personal read link (no account): the briefing as issued, its first opening
+    recorded as the read receipt; an unknown or altered link is a 404."""
+    receipt = services.open_by_link(key)
+    if receipt is None:
+        raise Http404
+    return render(request, "meetings/briefing_read.html", {"briefing": receipt.briefing, "receipt": receipt,
+                                                           "key": key})
+
+
+@never_cache
+def briefing_read_pdf(request, key):
+    receipt = services.open_by_link(key)
+    if receipt is None:
+        raise Http404
+    briefing = receipt.briefing
     return pdf_response(briefing_pdf_bytes(briefing), f"{briefing.title}.pdf", as_attachment=False)

@@ -45,4 +45,6 @@ urlpatterns = [
     path("briefings/<int:pk>/remind/", briefing_views.briefing_action, {"name": "remind"}, name="briefing-remind"),
     path("briefings/<int:pk>/receipts/", briefing_views.briefing_receipts, name="briefing-receipts"),
     path("briefings/<int:pk>/pdf/", briefing_views.briefing_pdf, name="briefing-pdf"),
+    path("briefings/read/<str:key>/", briefing_views.briefing_read, name="briefing-read"),
+    path("briefings/read/<str:key>/pdf/", briefing_views.briefing_read_pdf, name="briefing-read-pdf"),
 ]

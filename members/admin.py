@@ -19,6 +19,7 @@ from .models import (
     Contact,
     ContactChangeRequest,
     Jurisdiction,
+    Leader,
     Measure,
     Organisation,
     User,
@@ -41,6 +42,15 @@ class ContactInline(NoDeleteMixin, admin.TabularInline):
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "document_number", "issuer", "issued_on", "is_reference"]
+
+
+@admin.register(Leader)
+class LeaderAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """The district's party and government leaders the committee's briefings go to (by SMS and email)."""
+
+    list_display = ["post", "name", "mobile", "email", "jurisdiction", "active", "sort_order"]
+    list_filter = ["jurisdiction", "active"]
+    search_fields = ["name", "post"]
 
 
 @admin.register(Measure)

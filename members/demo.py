@@ -13,7 +13,7 @@ from django.utils import timezone
 from linkage.errors import ApplicationError
 
 from . import services
-from .models import Contact, Organisation, User, UserRole
+from .models import Contact, Leader, Organisation, User, UserRole
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁郑谢宋唐韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
@@ -85,4 +85,13 @@ def create_demo_accounts(jurisdiction="liwan"):
                     user=user, started_on=today.replace(month=1, day=1),
                 )
             accounts.append(DemoAccount(username, user.get_role_display(), unit.short_name, role))
+    _demo_leaders(court.jurisdiction)
     return accounts
+
+
+def _demo_leaders(jurisdiction):
+    """The district's party and government leaders the briefings go to (no accounts: SMS and email links)."""
+    for order, (post, name, mobile) in enumerate([("区委书记", "郑国华", "13800000001"), ("区长", "王建明", "13800000002"),
+                                                  ("区委政法委书记", "李志刚", "13800000003")]):
+        Leader.objects.get_or_create(jurisdiction=jurisdiction, post=post,
+                                     defaults={"name": name, "mobile": mobile, "sort_order": order})

@@ -389,3 +389,4 @@ class ChatChannel(models.Model):
 
 
 from .webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401
+from .leadership_models import Leader  # noqa: E402,F401

@@ -5,21 +5,24 @@ each, read (first read kept), the unread reminded at most once a day, withdrawn 
 Addressees (荔政法〔2017〕72号 四（二）2: 区党政主要领导、执行联动成员单位一把手): the roster holds no account for the
 district's party and government leaders, and a unit's head is reached through its people on the roster, so a
 briefing goes to every active account of every active unit of the jurisdiction other than the committee itself that
-speaks for the unit: its liaisons (A, B and the responsible leader L) and, for a court, its bureau leaders. Roster
-contacts with no account get no receipt (a read receipt needs somebody who logs in)."""
+speaks for the unit: its liaisons (A, B and the responsible leader L) and, for a court, its bureau leaders; and to
+the district's party and government leaders the roster lists (`members.Leader`), who hold no account: each gets a
+personal read link by SMS and email (the receipt's number signed with the site's secret key, so the same link
+comes again in a reminder and nothing secret is stored), and its first opening is the receipt. Roster contacts with no account get no receipt."""
 
 import dataclasses
 import datetime
 
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.notify import Message, Recipient, notify
+from linkage.notify import Message, Recipient, absolute_url, notify, notify_many
 from members.chat import chat_targets
-from members.models import OrganisationKind, User, UserRole
+from members.models import Leader, OrganisationKind, User, UserRole
 
 from .. import numbering
 from ..briefing_figures import draft_figures, draft_texts
@@ -98,6 +101,27 @@ def _message(briefing, kind, title):
                    link=reverse("meetings:briefing-detail", args=[briefing.pk]))
 
 
+READ_SALT = "meetings.briefing-read"
+
+
+def read_link(receipt):
+    """A leader's personal read path: its receipt's number, signed (django.core.signing) with the site's key."""
+    return reverse("meetings:briefing-read", args=[signing.dumps(receipt.pk, salt=READ_SALT)])
+
+
+def _leader_messages(briefing, receipts, kind, title):
+    """One message per leader: its own read link, in the SMS and the email."""
+    batch = []
+    for receipt in receipts:
+        leader = receipt.leader
+        link = absolute_url(read_link(receipt))
+        batch.append(([Recipient(key=f"leader:{leader.pk}", name=leader.name, email=leader.email,
+                                 mobile=leader.mobile)],
+                      Message(kind=kind, title=title, open_link=link,
+                              body=f"{briefing.issuer.name}印发《{briefing.title}》，请通过以下链接阅读：{link}")))
+    return batch
+
+
 def _recipients(users):
     groups = chat_targets({user.organisation_id for user in users})
     return [dataclasses.replace(Recipient.from_user(user), chat=groups.get(user.organisation_id, ()))
@@ -111,16 +135,21 @@ def issue_briefing(*, actor, briefing):
     briefing = BRIEFING.lock(briefing)
     BRIEFING.check(briefing, "issue", actor)
     users = addressees(briefing.jurisdiction_id)
+    leaders = list(Leader.objects.current(briefing.jurisdiction_id))
     if not users:
         raise ApplicationError("本辖区在册成员单位没有可接收通报的账号，不能印发。")
     now = timezone.now()
     number = numbering.number_briefing(briefing)
     BRIEFING.move(briefing, "issue", actor, issued_by=actor, issued_at=now, document_number=number,
-                  data={"recipients": len(users), "document_number": number})
+                  data={"recipients": len(users), "leaders": len(leaders), "document_number": number})
     BriefingRecipient.objects.bulk_create([
         BriefingRecipient(briefing=briefing, user=user, unit_id=user.organisation_id, delivered_at=now)
         for user in users])
-    notify(_recipients(users), _message(briefing, "briefing_issued", f"【工作通报】{briefing.title}"))
+    leader_receipts = BriefingRecipient.objects.bulk_create([
+        BriefingRecipient(briefing=briefing, leader=leader, delivered_at=now) for leader in leaders])
+    title = f"【工作通报】{briefing.title}"
+    notify_many([(_recipients(users), _message(briefing, "briefing_issued", title)),
+                 *_leader_messages(briefing, leader_receipts, "briefing_issued", title)])
     return briefing
 
 
@@ -143,15 +172,19 @@ def remind_unread(*, actor, briefing):
     today = timezone.localdate()
     if briefing.last_reminded_on == today:
         raise ApplicationError("今天已提醒过未读的接收人，请明天再提醒。")
-    unread = list(briefing.recipients.filter(read_at__isnull=True, user__is_active=True)
-                  .select_related("user", "user__organisation"))
+    unread = list(briefing.recipients.filter(read_at__isnull=True)
+                  .filter(Q(user__is_active=True) | Q(leader__active=True))
+                  .select_related("user", "user__organisation", "leader"))
     if not unread:
         raise ApplicationError("全部接收人均已阅读，无需提醒。")
     now = timezone.now()
     BriefingRecipient.objects.filter(pk__in=[row.pk for row in unread]).update(reminded_at=now)
+    leader_receipts = [row for row in unread if row.leader_id]
     BRIEFING.move(briefing, "remind", actor, last_reminded_on=today, data={"unread": len(unread)})
-    notify(_recipients([row.user for row in unread]),
-           _message(briefing, "briefing_unread", f"【未读提醒】{briefing.title}"))
+    title = f"【未读提醒】{briefing.title}"
+    notify_many([(_recipients([row.user for row in unread if row.user_id]),
+                  _message(briefing, "briefing_unread", title)),
+                 *_leader_messages(briefing, leader_receipts, "briefing_unread", title)])
     return len(unread)
 
 
@@ -168,3 +201,26 @@ def mark_read(*, user, briefing):
         Notification.objects.filter(recipient=user, read_at__isnull=True,
                                     link=reverse("meetings:briefing-detail", args=[briefing.pk])).update(read_at=now)
     return bool(first)
+
+
+def open_by_link(key):
+    """A leader opens its read link: the receipt of an issued or withdrawn briefing, marked read the first time
+    only; None for a key that does not verify."""
+    if not isinstance(key, str) or len(key) > 200:
+        return None
+    try:
+        pk = signing.loads(key, salt=READ_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    receipt = (BriefingRecipient.objects.filter(pk=pk, leader__isnull=False)
+               .exclude(briefing__state=BriefingState.DRAFT).select_related("briefing", "briefing__issuer", "leader")
+               .first())
+    if receipt is None:
+        return None
+    if receipt.read_at is None and receipt.briefing.state == BriefingState.ISSUED:
+        now = timezone.now()
+        if BriefingRecipient.objects.filter(pk=receipt.pk, read_at__isnull=True).update(read_at=now):
+            receipt.read_at = now
+    return receipt
