@@ -388,5 +388,5 @@ class ChatChannel(models.Model):
         return f"chat:{self.pk}"
 
 
-from .webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401
 from .leadership_models import Leader  # noqa: E402,F401
+from .webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401

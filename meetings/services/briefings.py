@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkage.errors import ApplicationError, PermissionDenied
-from linkage.notify import Message, Recipient, absolute_url, notify, notify_many
+from linkage.notify import Message, Recipient, absolute_url, notify_many
 from members.chat import chat_targets
 from members.models import Leader, OrganisationKind, User, UserRole
 
