@@ -35,9 +35,15 @@ class LetterBuilder:
     def letter(self, unit, served, *, replied=None, withdrawn=None, reply_days=30):
         with time_machine.travel(served, tick=False):
             case = CaseFactory(court=self.clerk.organisation, created_by=self.clerk)
-            letter = letters.draft_letter(actor=self.clerk, case=case, unit=unit, ground="refused",
-                                          suggestions="建议你单位依法及时协助执行。", facts="拒绝协助查询存款。",
-                                          reply_days=reply_days)
+            letter = letters.draft_letter(
+                actor=self.clerk,
+                case=case,
+                unit=unit,
+                ground="refused",
+                suggestions="建议你单位依法及时协助执行。",
+                facts="拒绝协助查询存款。",
+                reply_days=reply_days,
+            )
             if withdrawn:
                 return letters.withdraw_letter(actor=self.clerk, letter=letter, reason="另行处理")
             letters.sign_letter(actor=self.leader, letter=letter)
@@ -77,9 +83,10 @@ def test_the_default_scheme_has_the_criterion_and_still_adds_up_to_100():
 def test_metrics_count_the_year_of_service_and_the_overdue_ones(year_letters, unit, other_unit):
     metrics = compute_metrics([unit.pk, other_unit.pk], YEAR, as_of=AS_OF)
     assert year_letters["on_time"].due_at > year_letters["on_time"].replied_at
-    assert {key: metrics[unit.pk][key] for key in ("suggestions", "suggestions_replied",
-                                                    "suggestions_replied_on_time", "suggestions_overdue")} == {
-        "suggestions": 2, "suggestions_replied": 1, "suggestions_replied_on_time": 1, "suggestions_overdue": 1}
+    assert {
+        key: metrics[unit.pk][key]
+        for key in ("suggestions", "suggestions_replied", "suggestions_replied_on_time", "suggestions_overdue")
+    } == {"suggestions": 2, "suggestions_replied": 1, "suggestions_replied_on_time": 1, "suggestions_overdue": 1}
     assert metrics[other_unit.pk]["suggestions"] == metrics[other_unit.pk]["suggestions_overdue"] == 0
     # 2024: the letter answered late counts there, and only there.
     earlier = compute_metrics([unit.pk], YEAR - 1, as_of=AS_OF)[unit.pk]
@@ -97,11 +104,15 @@ def test_a_letter_within_its_time_costs_only_its_own_point(clerk, leader, unit):
     assert (late["suggestions"], late["suggestions_overdue"]) == (1, 1)
     # Answered after its deadline: still overdue, and replied.
     with time_machine.travel(at(2026, 3, 3), tick=False):
-        letters.reply_to_letter(actor=factories.LiaisonFactory(organisation=unit, liaison_role="A"), letter=letter,
-                                text="已整改。")
+        letters.reply_to_letter(
+            actor=factories.LiaisonFactory(organisation=unit, liaison_role="A"), letter=letter, text="已整改。"
+        )
     replied = compute_metrics([unit.pk], YEAR, as_of=at(2026, 3, 4))[unit.pk]
     assert (replied["suggestions_replied"], replied["suggestions_replied_on_time"], replied["suggestions_overdue"]) == (
-        1, 0, 1)
+        1,
+        0,
+        1,
+    )
 
 
 def test_the_board_deducts_exact_points(assessment, year_letters, unit, other_unit):
@@ -114,8 +125,9 @@ def test_the_board_deducts_exact_points(assessment, year_letters, unit, other_un
     assert other["scores"]["suggestions"]["explanation"] == "本年度未收到司法建议函，不扣分"
     # Neither unit had a notice, so every other item is full: the letters are the whole difference.
     assert own["total"] == "97.00" and other["total"] == "100.00"
-    assert own["pulled_down"] == [{"code": "suggestions", "name": "司法建议函", "lost": "3.00",
-                                   "reason": score["explanation"], "adjusted": False}]
+    assert own["pulled_down"] == [
+        {"code": "suggestions", "name": "司法建议函", "lost": "3.00", "reason": score["explanation"], "adjusted": False}
+    ]
     assert own["groups"]["cooperation"] == "17.00"  # 5 + 5 + 2 + 5 (court's item untouched)
 
 
@@ -126,7 +138,9 @@ def test_the_deduction_stops_at_zero_and_follows_the_items_weight():
     assert explanation.endswith("应扣7分，扣完本项5分为止")
     assert auto_points("10", "suggestion_letters", many)[0] == Decimal("3.00")
     assert auto_points("10", "suggestion_letters", {"suggestions": 0, "suggestions_overdue": 0})[:2] == (
-        Decimal("10"), None)
+        Decimal("10"),
+        None,
+    )
     assert RULES["suggestion_letters"][0].deducts
 
 
@@ -135,8 +149,14 @@ def test_a_committee_adjustment_overrides_the_deduction(assessment, year_letters
     reviewer = factories.CommitteeUserFactory(organisation=committee)
     services.start_scoring(actor=clerk, assessment=assessment)
     services.submit_scores(actor=clerk, assessment=assessment)
-    services.adjust_score(actor=reviewer, assessment=assessment, unit=unit, criterion="suggestions", points="4",
-                          reason="逾期未回复系因机构改革，酌情少扣")
+    services.adjust_score(
+        actor=reviewer,
+        assessment=assessment,
+        unit=unit,
+        criterion="suggestions",
+        points="4",
+        reason="逾期未回复系因机构改革，酌情少扣",
+    )
     row = row_of(build_board(assessment.jurisdiction, YEAR, assessment, as_of=AS_OF), unit.pk)
     assert row["scores"]["suggestions"]["points"] == "4.00"
     assert row["scores"]["suggestions"]["adjustment"]["from"] == "2.00"
@@ -156,12 +176,17 @@ def test_the_figures_show_on_the_pages_and_in_the_excel_file(client_for, clerk, 
         assert year_letters["earlier"].document_number not in html  # another year's
         assert html.count("<tr><td>") == 2
         xlsx = client_for(clerk).get(reverse("assessment:xlsx", args=[YEAR]))
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content) if xlsx.streaming
-                                              else xlsx.content))["考评指标"]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content))[
+        "考评指标"
+    ]
     headers = [cell.value for cell in sheet[1]]
     column = headers.index("司法建议函") + 1
     overdue_column = headers.index("建议函未按期回复") + 1
-    values = {sheet.cell(row=r, column=1).value: (sheet.cell(row=r, column=column).value,
-                                                  sheet.cell(row=r, column=overdue_column).value)
-              for r in range(2, sheet.max_row + 1)}
+    values = {
+        sheet.cell(row=r, column=1).value: (
+            sheet.cell(row=r, column=column).value,
+            sheet.cell(row=r, column=overdue_column).value,
+        )
+        for r in range(2, sheet.max_row + 1)
+    }
     assert values[unit.name] in ((2, 1), ("2", "1"))
