@@ -190,3 +190,17 @@ def test_the_figures_show_on_the_pages_and_in_the_excel_file(client_for, clerk, 
         for r in range(2, sheet.max_row + 1)
     }
     assert values[unit.name] in ((2, 1), ("2", "1"))
+
+
+def test_the_letters_page_names_a_letter_only_to_whom_may_see_it(
+    client_for, admin_user, unit, other_unit, year_letters
+):
+    url = reverse("assessment:records", args=[YEAR, unit.pk, "suggestions"])
+    own = factories.LiaisonFactory(organisation=unit, liaison_role="B")
+    with time_machine.travel(AS_OF, tick=False):
+        html = client_for(own).get(url).content.decode()
+        assert year_letters["overdue"].document_number in html
+        admin_html = client_for(admin_user).get(url).content.decode()  # sees the board, not the court's letters
+        assert admin_html.count("（无权查看）") == 2 and year_letters["overdue"].document_number not in admin_html
+        stranger = factories.LiaisonFactory(organisation=other_unit, liaison_role="A")
+        assert client_for(stranger).get(url).status_code == 404
