@@ -31,7 +31,7 @@ class Rule:
 
 
 # Judicial suggestion letters (司法建议函): the court writes one to a unit that failed to assist (法发〔2010〕15号
-# art. 24; Liwan 五.2, Gong'an arts. 37 and 39, Yunfu items 8 and 22 ask that such units lose points). Each letter
+# art. 24; Liwan 五.2 and 五.4, Gong'an arts. 37 and 39, Yunfu items 8 and 22 ask that such units lose points). Each letter
 # served in the year costs its points, each one not answered within its time limit (answered late, or unanswered
 # once the deadline has passed) costs as much again, down to zero for the item.
 SUGGESTION_LETTER_DEDUCTION = Decimal("1")
