@@ -8,6 +8,10 @@ answered, a push not yet due for acknowledgement, a decision not yet due costs n
 count. (Since full points on every item would put a unit that had no notices above the units that worked, such a
 unit is not ranked: `board.standing_of`.) Manual items score full points until the court (or, for the committee's judgement, the
 committee) enters a score with a reason; the committee may adjust any item with a reason.
+
+A deducting rule (`Rule.deducts`: the judicial suggestion letters) returns the points to take off instead of a
+share; `auto_points` takes them off the criterion's points, never below zero, so the rule is the same whatever
+weight the year's scheme gives the item. A unit that received no letter keeps the item's points.
 """
 
 from dataclasses import dataclass
@@ -23,6 +27,15 @@ class Rule:
     code: str
     label: str
     explain: str  # how the share is computed, for the criteria page
+    deducts: bool = False  # the function returns points to deduct (or None), not a share
+
+
+# Judicial suggestion letters (司法建议函): the court writes one to a unit that failed to assist (法发〔2010〕15号
+# art. 24; Liwan 五.2 and 五.4, Gong'an arts. 37 and 39, Yunfu items 8 and 22 ask that such units lose points). Each letter
+# served in the year costs its points, each one not answered within its time limit (answered late, or unanswered
+# once the deadline has passed) costs as much again, down to zero for the item.
+SUGGESTION_LETTER_DEDUCTION = Decimal("1")
+SUGGESTION_OVERDUE_DEDUCTION = Decimal("1")
 
 
 def _rate(numerator, denominator):
@@ -91,6 +104,24 @@ def _decisions_on_time(m):
     return share, f"应落实{m['decisions']}项，按期完成{m['decisions_done_on_time']}项（{percent(share)}）"
 
 
+def _suggestion_letters(m):
+    received, overdue = m.get("suggestions", 0), m.get("suggestions_overdue", 0)
+    if not received:
+        return None, "本年度未收到司法建议函"
+    deduction = received * SUGGESTION_LETTER_DEDUCTION + overdue * SUGGESTION_OVERDUE_DEDUCTION
+    return deduction, (f"收到司法建议函{received}件（每件扣{_points(SUGGESTION_LETTER_DEDUCTION)}分），"
+                       f"其中未在期限内回复{overdue}件（每件再扣{_points(SUGGESTION_OVERDUE_DEDUCTION)}分），"
+                       f"应扣{_points(deduction)}分")
+
+
+def _points(value):
+    return f"{value.normalize():f}"
+
+
+SUGGESTION_RULE_TEXT = (f"本年度被送达司法建议函的，每件扣{_points(SUGGESTION_LETTER_DEDUCTION)}分；其中未在回复期限内回复的"
+                        f"（逾期回复，或期限届满仍未回复），每件再扣{_points(SUGGESTION_OVERDUE_DEDUCTION)}分；扣完本项分值为止")
+
+
 RULES = {
     "reply_on_time_rate": (Rule("reply_on_time_rate", "按期回复率", "按期回复件数 ÷ 应回复件数（已回复或已过期限，不含撤回的）"), _reply_on_time),
     "ack_in_time_rate": (Rule("ack_in_time_rate", "一个工作日内签收率", "一个工作日内签收件数 ÷ 应签收件数（已签收或签收期限已过）"), _ack_in_time),
@@ -100,6 +131,8 @@ RULES = {
     "push_ack_rate": (Rule("push_ack_rate", "失信名单推送按时签收率", "一个工作日内签收条数 ÷ 应签收条数（已签收或签收期限已过）"), _push_ack),
     "decision_on_time_rate": (Rule("decision_on_time_rate", "会议决定按期落实率", "按期完成项数 ÷ 应落实项数"),
                               _decisions_on_time),
+    "suggestion_letters": (Rule("suggestion_letters", "司法建议函扣分", SUGGESTION_RULE_TEXT, deducts=True),
+                           _suggestion_letters),
 }
 RULE_CHOICES = [(code, rule.label) for code, (rule, _) in RULES.items()]
 
@@ -119,8 +152,10 @@ DEFAULT_CRITERIA = [
      "联合惩戒单位一个工作日内签收失信名单推送的比例"),
     ("decisions", "会议决定落实", CriterionGroup.COOPERATION, "5", CriterionSource.AUTO, "decision_on_time_rate",
      "联席会议决定事项按期完成的比例"),
-    ("cooperation", "日常配合", CriterionGroup.COOPERATION, "10", CriterionSource.COURT, "",
-     "联系人履职、出席联席会议、审查建议是否合理等（法院评分，扣分须说明理由）"),
+    ("suggestions", "司法建议函", CriterionGroup.COOPERATION, "5", CriterionSource.AUTO, "suggestion_letters",
+     SUGGESTION_RULE_TEXT),
+    ("cooperation", "日常配合", CriterionGroup.COOPERATION, "5", CriterionSource.COURT, "",
+     "联系人履职、出席联席会议、审查建议是否合理等（法院评分，扣分须说明理由；被发司法建议函的已由上项扣分）"),
     ("committee", "政法委综合评价", CriterionGroup.JUDGEMENT, "15", CriterionSource.COMMITTEE, "",
      "政法委根据全年情况评定（扣分须说明理由）"),
 ]
@@ -128,12 +163,18 @@ TOTAL_POINTS = Decimal("100")
 
 
 def auto_points(criterion_points, method, metrics):
-    """(points, share or None, explanation) of an automatic criterion for one unit's metrics."""
-    _, rule = RULES[method]
+    """(points, share or None, explanation) of an automatic criterion for one unit's metrics. A deducting rule's
+    points come off the criterion's, never below zero; its share is what is left of them."""
+    spec, rule = RULES[method]
     share, explanation = rule(metrics)
     points = Decimal(str(criterion_points))
     if share is None:
         return points, None, f"{explanation}，不扣分"
+    if spec.deducts:
+        earned = max(points - share, Decimal(0)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+        if share > points:
+            explanation = f"{explanation}，扣完本项{_points(points)}分为止"
+        return earned, (float(earned / points) if points else None), explanation
     share = min(max(share, 0), 1)
     earned = (points * Decimal(str(share))).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
     return earned, share, explanation

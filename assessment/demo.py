@@ -106,7 +106,7 @@ def _score_and_finalise(year, clerk, committee):
         services.enter_court_score(actor=clerk, assessment=assessment, unit=police, criterion="reply_quality",
                                    points="7", reason="10月的车辆查询回复逾期三周，且未说明延迟原因。")
         services.enter_court_score(actor=clerk, assessment=assessment, unit=Organisation.objects.get(code="lw-market"),
-                                   criterion="cooperation", points="10", reason="联系人响应及时，全年配合良好。")
+                                   criterion="cooperation", points="5", reason="联系人响应及时，全年配合良好。")
     with democlock.at(_moment(year + 1, 1, 9, 17)):
         services.submit_scores(actor=clerk, assessment=assessment, reason="报区委政法委审定。")
     with democlock.at(_moment(year + 1, 1, 15, 10)):

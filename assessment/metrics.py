@@ -30,7 +30,8 @@ acknowledged in time when its `ListingAcknowledgement` falls on or before the fi
 screening hits are the hits of the unit's screenings of the year (each is reported to the listing's court
 automatically); meeting decisions are those of published minutes whose due date lies in the year, not cancelled,
 done or past due; done on time when done and the unit's reply (`replied_at`, or `done_at` without one) fell on or
-before `due_on`.
+before `due_on`; judicial suggestion letters are those served on the unit in the year, overdue when replied after
+their reply deadline or unanswered once it has passed (`sources.suggestion_metrics`).
 
 On PostgreSQL the notice figures are one set-based query: working-day ordinals for every day of the window
 (generate_series, the calendar table's overrides joined, a running sum, folded into two arrays indexed by day, so
@@ -96,6 +97,7 @@ def empty_metrics():
         "pushes": None, "pushes_acknowledged": None, "pushes_acknowledged_in_time": None, "pushes_due": None,
         "screened": 0, "screening_hits": 0,
         "decisions": None, "decisions_done_on_time": None,
+        "suggestions": 0, "suggestions_replied": 0, "suggestions_replied_on_time": 0, "suggestions_overdue": 0,
     }
 
 
@@ -387,6 +389,7 @@ def compute_metrics(unit_ids, year, *, as_of=None, engine=None):
     pushes = sources.push_metrics(unit_ids, window, ordinals)
     screened, hits = sources.screening_metrics(unit_ids, window)
     decisions = sources.decision_metrics(unit_ids, window)
+    suggestions = sources.suggestion_metrics(unit_ids, window)
     result = {}
     for unit_id in unit_ids:
         metrics = empty_metrics()
@@ -398,6 +401,8 @@ def compute_metrics(unit_ids, year, *, as_of=None, engine=None):
         metrics["screening_hits"] = int(hits.get(unit_id) or 0)
         if decisions is not None:
             metrics["decisions"], metrics["decisions_done_on_time"] = decisions.get(unit_id, (0, 0))
+        (metrics["suggestions"], metrics["suggestions_replied"], metrics["suggestions_replied_on_time"],
+         metrics["suggestions_overdue"]) = suggestions.get(unit_id, (0, 0, 0, 0))
         result[unit_id] = metrics
     return result
 

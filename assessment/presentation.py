@@ -27,9 +27,12 @@ COOPERATION_COLUMNS = [
     ("screening_hits", "筛查命中", ("records", "screenings")),
     ("decisions", "应落实决定", ("records", "decisions")),
     ("decisions_done_on_time", "按期落实", ("records", "decisions")),
+    ("suggestions", "司法建议函", ("records", "suggestions")),
+    ("suggestions_overdue", "建议函未按期回复", ("records", "suggestions")),
 ]
 METRIC_COLUMNS = NOTICE_COLUMNS + COOPERATION_COLUMNS
-RECORD_KINDS = {"pushes": "失信名单推送", "screenings": "失信筛查", "decisions": "联席会议决定"}
+RECORD_KINDS = {"pushes": "失信名单推送", "screenings": "失信筛查", "decisions": "联席会议决定",
+                "suggestions": "司法建议函"}
 
 
 def metric_value(row, key):

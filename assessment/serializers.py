@@ -65,6 +65,11 @@ class AssessmentMetricsSerializer(serializers.Serializer):
     screening_hits = serializers.IntegerField(help_text="筛查命中并已反馈法院的人数")
     decisions = serializers.IntegerField(allow_null=True, help_text="应落实的联席会议议定事项")
     decisions_done_on_time = serializers.IntegerField(allow_null=True)
+    suggestions = serializers.IntegerField(required=False, help_text="本年度被送达的司法建议函件数")
+    suggestions_replied = serializers.IntegerField(required=False, help_text="其中已回复的件数")
+    suggestions_replied_on_time = serializers.IntegerField(required=False, help_text="其中在回复期限内回复的件数")
+    suggestions_overdue = serializers.IntegerField(
+        required=False, help_text="其中未在回复期限内回复的件数：逾期回复，或期限届满仍未回复（未到期的不计）")
 
 
 class AssessmentAdjustmentSerializer(serializers.Serializer):

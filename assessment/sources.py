@@ -1,5 +1,5 @@
 """The assessment's figures that do not come from notices: list pushes acknowledged by joint-punishment units,
-screening hits, meeting decisions — their counts per unit for `metrics.compute_metrics`, and the rows behind them
+screening hits, meeting decisions, judicial suggestion letters received — their counts per unit for `metrics.compute_metrics`, and the rows behind them
 for the drill-down pages. Definitions are in `metrics.py`'s docstring."""
 
 from collections import Counter
@@ -100,22 +100,38 @@ def decision_metrics(unit_ids, window):
     return {row["responsible_unit_id"]: (row["total"], row["on_time"]) for row in rows}
 
 
-def suggestion_metrics(unit_ids, window):
-    """{unit_id: (judicial suggestion letters received, replied, replied on time)}: letters served on the unit in the
-    year (by `as_of`), replies counted by `as_of`; on time = replied by the letter's reply deadline (assistance.suggestion_models). Read by
-    nothing scored yet: the criteria have no weight for it."""
+def _suggestion_conditions(as_of):
+    """(replied, replied on time, overdue) over `SuggestionLetter`, judged at `as_of`: overdue = replied after the
+    reply deadline, or not replied (by `as_of`) and the deadline has passed; one still within its time is neither."""
+    replied = Q(replied_at__lte=as_of)
+    on_time = replied & Q(replied_at__lte=F("due_at"))
+    overdue = (replied & Q(replied_at__gt=F("due_at"))) | (
+        (Q(replied_at__isnull=True) | Q(replied_at__gt=as_of)) & Q(due_at__lt=as_of))
+    return replied, on_time, overdue
+
+
+def suggestions_of(unit_ids, window):
+    """The judicial suggestion letters served on the units in the year (by `as_of`); a letter served on 30 December
+    counts in the year it was served, whenever it is answered."""
     from assistance.suggestion_models import SuggestionLetter
 
-    rows = (SuggestionLetter.objects.filter(unit_id__in=list(unit_ids), served_at__gte=window.start,
-                                            served_at__lt=min(window.stop, window.as_of))
-            .values("unit_id").annotate(
-                received=Count("pk"), replied=Count("pk", filter=Q(replied_at__lte=window.as_of)),
-                on_time=Count("pk", filter=Q(replied_at__lte=window.as_of) & Q(replied_at__lte=F("due_at")))))
-    return {row["unit_id"]: (row["received"], row["replied"], row["on_time"]) for row in rows}
+    return SuggestionLetter.objects.filter(unit_id__in=list(unit_ids), served_at__gte=window.start,
+                                           served_at__lt=min(window.stop, window.as_of))
+
+
+def suggestion_metrics(unit_ids, window):
+    """{unit_id: (judicial suggestion letters received, replied, replied on time, overdue)} (see `suggestions_of`,
+    `_suggestion_conditions`); scored by `criteria._suggestion_letters`."""
+    replied, on_time, overdue = _suggestion_conditions(window.as_of)
+    rows = suggestions_of(unit_ids, window).values("unit_id").annotate(
+        received=Count("pk"), replied=Count("pk", filter=replied), on_time=Count("pk", filter=on_time),
+        overdue=Count("pk", filter=overdue))
+    return {row["unit_id"]: (row["received"], row["replied"], row["on_time"], row["overdue"]) for row in rows}
 
 
 def record_rows(kind, unit_id, year, *, as_of=None):
-    """The list pushes, screenings or meeting decisions behind one unit's figures, as plain dicts for the page."""
+    """The list pushes, screenings, meeting decisions or suggestion letters behind one unit's figures, as plain dicts
+    for the page."""
     window = Window(year, as_of)
     if kind == "pushes":
         from blacklist.listings.selectors import pushed_events
@@ -152,4 +168,13 @@ def record_rows(kind, unit_id, year, *, as_of=None):
         return [{"at": d.due_on, "what": d.task, "reference": d.meeting.title, "done_at": d.finished_at,
                  "state": d.get_state_display(), "in_time": d.pk in on_time}
                 for d in decisions.select_related("meeting").order_by("due_on", "pk")]
+    if kind == "suggestions":
+        _, on_time, overdue = _suggestion_conditions(window.as_of)
+        letters = suggestions_of([unit_id], window).annotate(
+            counted_on_time=Count("pk", filter=on_time), counted_overdue=Count("pk", filter=overdue))
+        return [{"id": letter.pk, "at": letter.served_at, "what": letter.get_ground_display(),
+                 "reference": letter.document_number, "court": letter.court.name, "due_at": letter.due_at,
+                 "replied_at": letter.replied_at if letter.replied_at and letter.replied_at <= window.as_of else None,
+                 "in_time": bool(letter.counted_on_time), "overdue": bool(letter.counted_overdue)}
+                for letter in letters.select_related("court").order_by("served_at", "pk")]
     raise KeyError(kind)

@@ -340,7 +340,7 @@ def unit_notices(request, year, unit_id):
 
 @login_required
 def unit_records(request, year, unit_id, kind):
-    """The list pushes, screenings or meeting decisions behind a unit's figures."""
+    """The list pushes, screenings, meeting decisions or judicial suggestion letters behind a unit's figures."""
     user = request.user
     year = _year(year)
     jurisdiction = _jurisdiction(request)
@@ -380,6 +380,12 @@ def _hide_what_is_not_theirs(user, kind, unit_id, rows):
                       .values_list("task", "meeting__title"))
         return [row if (row["what"], row["reference"]) in visible else {**row, "what": UNSEEN, "reference": UNSEEN}
                 for row in rows]
+    if kind == "suggestions":
+        from assistance.suggestion_models import SuggestionLetter
+
+        visible = set(SuggestionLetter.objects.visible_to(user).filter(pk__in=[row["id"] for row in rows])
+                      .values_list("pk", flat=True))
+        return [row if row["id"] in visible else {**row, "reference": UNSEEN} for row in rows]
     return rows
 
 

@@ -141,7 +141,7 @@ def test_workflow_freezes_and_versions_the_board(assessment, clerk, leader, comm
                                                   two_notices):
     services.start_scoring(actor=clerk, assessment=assessment)
     services.enter_court_score(actor=clerk, assessment=assessment, unit=unit, criterion="cooperation",
-                               points="9", reason="一次未出席联席会议")
+                               points="4", reason="一次未出席联席会议")  # of 5 since the letters took 5 of its 10
     with pytest.raises(PermissionDenied):
         services.submit_scores(actor=committee_user, assessment=assessment)
     services.submit_scores(actor=leader, assessment=assessment, reason="报请审核")
@@ -162,7 +162,8 @@ def test_workflow_freezes_and_versions_the_board(assessment, clerk, leader, comm
     assert live["scores"]["reply_on_time"]["points"] == "20.00"
     assert live["scores"]["reply_on_time"]["adjustment"]["from"] == "12.50"
     assert live["scores"]["committee"]["points"] == "14.00"
-    assert live["total"] == "93.00"  # 20 + 10 + 5 + 15 + 10 + 5 + 5 + 9 + 14
+    assert live["scores"]["suggestions"]["points"] == "5.00"  # no judicial suggestion letter
+    assert live["total"] == "93.00"  # 20 + 10 + 5 + 15 + 10 + 5 + 5 + 5 + 4 + 14
 
     services.finalise(actor=committee_user, assessment=assessment, reason="联席会议审定")
     assessment.refresh_from_db()

@@ -496,8 +496,9 @@ def test_the_assessment_reads_letters_received_and_replied_on_time_per_unit_and_
     with time_machine.travel(at(2026, 5, 20, 10), tick=False):
         services.reply_to_letter(actor=liaison, letter=late, text="已整改。")
     figures = suggestion_metrics([unit.pk, other_unit.pk], Window(2026, at(2026, 12, 31, 12)))
-    assert figures == {unit.pk: (3, 2, 1), other_unit.pk: (1, 0, 0)}
-    assert suggestion_metrics([unit.pk], Window(2026, at(2026, 3, 2, 23)))[unit.pk] == (1, 0, 0)
+    # (received, replied, replied on time, overdue: the late one and the unanswered one past its deadline)
+    assert figures == {unit.pk: (3, 2, 1, 2), other_unit.pk: (1, 0, 0, 1)}
+    assert suggestion_metrics([unit.pk], Window(2026, at(2026, 3, 2, 23)))[unit.pk] == (1, 0, 0, 0)
 
 
 def test_the_reminder_scan_is_on_the_beat_schedule(settings):
