@@ -6,6 +6,7 @@ Layout (the directories 0700, the private keys 0600; nothing here is ever delete
     <dir>/trust/<sha256>.pem                         further trust anchors (a real CA installed with ``install``)
     <dir>/identities/<code>/<serial>/key.pem, cert.pem[, chain.pem]
     <dir>/identities/<code>/current                  the serial signing uses now
+    <dir>/identities/<code>/history                  every serial, in the order of issue
 
 ``<code>`` is the signing organisation's code (a court's or the committee's ``Organisation.code``). Issuing again
 (``issue_identity``) or installing a deployment's real certificate (``install_identity``) adds a serial and moves
@@ -238,6 +239,13 @@ def install_identity(code, *, key_pem, cert_pem, chain_pem=b""):
         serialization.Encoding.PEM, public
     ):
         raise ApplicationError("私钥与证书不匹配，未安装。")
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is not None and not usage.content_commitment:
+        # PDF readers and pyHanko require non-repudiation on a document-signing certificate.
+        raise ApplicationError("该证书的密钥用途不含“不可否认”（nonRepudiation），不能用于文书签章，未安装。")
     anchors = [cert for cert in chain if cert.subject == cert.issuer]
     intermediates = [cert for cert in chain if cert.subject != cert.issuer]
     for anchor in anchors:
@@ -260,6 +268,8 @@ def _store(code, *, key_pem, certificate, chain_pem=b""):
     _write(directory / "cert.pem", _cert_pem(certificate), mode=0o644)
     if chain_pem:
         _write(directory / "chain.pem", chain_pem, mode=0o644)
+    with open(base / "history", "a", encoding="ascii") as history:  # the order of issue, for the record
+        history.write(serial + "\n")
     pointer = base / "current.tmp"
     pointer.write_text(serial + "\n", encoding="ascii")
     os.replace(pointer, base / "current")  # signing never sees a half-written pointer
@@ -295,7 +305,18 @@ def list_identities():
     for code_dir in sorted(path for path in base.glob("*") if path.is_dir()) if base.exists() else []:
         pointer = code_dir / "current"
         current = pointer.read_text(encoding="ascii").strip() if pointer.exists() else ""
+        history = code_dir / "history"
+        order = history.read_text(encoding="ascii").split() if history.exists() else []
         serials = [path.name for path in code_dir.iterdir() if (path / "cert.pem").exists()]
         identities = [_identity(code_dir.name, serial, current=serial == current) for serial in serials]
-        found.extend(sorted(identities, key=lambda identity: identity.certificate.not_valid_before_utc))
+        # In the order of issue (two certificates of the same second share their not-before).
+        found.extend(
+            sorted(
+                identities,
+                key=lambda identity: (
+                    order.index(identity.serial) if identity.serial in order else len(order),
+                    identity.certificate.not_valid_before_utc,
+                ),
+            )
+        )
     return found
