@@ -131,9 +131,12 @@ def validate_pdf(pdf_bytes: bytes) -> PdfCheck:
     """Check every signature of the PDF against the jurisdiction's trust roots (no network)."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
-        embedded = list(reader.embedded_signatures)
     except (PdfError, ValueError, KeyError, TypeError) as error:
         return PdfCheck(signatures=(), error=f"无法读取该PDF文件：{error}")
+    try:
+        embedded = list(reader.embedded_signatures)
+    except (PdfError, ValueError, KeyError, TypeError) as error:
+        return PdfCheck(signatures=(), error=f"文件中的电子签名数据已损坏，无法解析：{error}")
     roots = [
         asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER)) for root in signing_keys.trust_roots()
     ]
@@ -146,8 +149,19 @@ def validate_pdf(pdf_bytes: bytes) -> PdfCheck:
             revocation_mode="soft-fail",
             moment=signing_time or datetime.datetime.now(datetime.UTC),
         )
-        status = validate_pdf_signature(signature, context)
         certificate = signature.signer_cert
+        try:
+            status = validate_pdf_signature(signature, context)
+        except (PdfError, ValueError, KeyError, TypeError):
+            # A signature whose byte range or structure cannot even be checked is as good as a broken one.
+            checks.append(
+                SignatureCheck(
+                    field_name=signature.field_name, intact=False, valid=False, trusted=False, modified=True,
+                    signer_name=_subject_name(certificate), certificate_serial=format(certificate.serial_number, "x"),
+                    signing_time=signing_time,
+                )
+            )  # fmt: skip
+            continue
         checks.append(
             SignatureCheck(
                 field_name=signature.field_name,

@@ -117,6 +117,14 @@ def test_one_byte_changed_inside_the_signed_range_breaks_the_signature(in_store,
     assert not signature.intact
 
 
+def test_a_corrupted_signature_value_is_reported_not_raised(in_store, signed_notice):
+    start = signed_notice.rindex(b"/Contents <") + len(b"/Contents <")
+    tampered = bytearray(signed_notice)
+    tampered[start] = ord("f") if tampered[start] != ord("f") else ord("e")
+    check = signing.validate_pdf(bytes(tampered))
+    assert not check.ok and check.error.startswith("文件中的电子签名数据已损坏")
+
+
 def test_page_content_appended_after_signing_is_flagged(in_store, signed_notice):
     writer = IncrementalPdfFileWriter(io.BytesIO(signed_notice))
     overlay = writer.add_object(generic.StreamObject(stream_data=b"0 0 1 rg 100 100 200 50 re f"))
