@@ -171,6 +171,22 @@ def test_visible_field_covers_the_notices_seal_on_the_first_page_not_the_receipt
     assert any(annot.get_object().get("/FT") == "/Sig" for annot in page["/Annots"])
 
 
+def test_in_a_gbt9704_document_the_field_covers_the_issuer_and_the_date(in_store):
+    context = {
+        "issuer": COURT_NAME, "banner": COURT_NAME, "banner_size": 30, "document_number": "荔法〔2026〕12号",
+        "title_lines": ["关于加强协助执行工作的司法建议书"], "date": "2026年12月4日",
+        "addressees": "广州市荔湾区住房和城乡建设局", "printed_by": "广州市荔湾区人民法院办公室", "printed_on": "2026年12月4日",
+    }  # fmt: skip
+    signed = signing.sign_pdf(render_pdf("pdf/official_document.html", context), signer=COURT)
+    reader = PdfFileReader(io.BytesIO(signed))
+    [embedded] = reader.embedded_signatures
+    x1, y1, x2, y2 = (float(value) for value in embedded.sig_field["/Rect"])
+    # The issuer and the date are right-aligned 4 em (64 pt) inside the 26 mm right margin of the A4 page.
+    date_right = 595.28 - 26 * signing.MM - 64
+    assert x1 < date_right - 50 and x2 > date_right - 40, "the seal's square spans the date's right part"
+    assert signing.validate_pdf(signed).ok
+
+
 def test_without_a_seal_mark_the_field_goes_to_the_lower_right_of_the_last_page(in_store):
     signed = signing.sign_pdf(_plain_pdf(), signer=COURT)
     [embedded] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
