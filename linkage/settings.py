@@ -306,6 +306,9 @@ LINKAGE_MAX_UPLOAD_MB = env.int("LINKAGE_MAX_UPLOAD_MB", default=20)
 # (longer: the render process is killed and the page answers 503).
 LINKAGE_JSON_MAX_DEPTH = env.int("LINKAGE_JSON_MAX_DEPTH", default=20)
 LINKAGE_PDF_TIMEOUT = env.float("LINKAGE_PDF_TIMEOUT", default=30.0)
+# PAdES signing keys and certificates (linkage/signing_keys.py): outside the database, readable only by the app
+# (directories 0700, keys 0600). `manage.py signing_ca` creates the CA and the courts' and committee's identities.
+LINKAGE_SIGNING_DIR = Path(env.str("LINKAGE_SIGNING_DIR", default=str(VAR_DIR / "signing")))
 # 发文字号: each issuer's 机关代字 by organisation code (linkage/document_numbers.py); others use their short name.
 LINKAGE_DOCUMENT_PREFIXES = {
     "lw-committee": "荔政法",
