@@ -176,6 +176,7 @@ def case_detail(request, pk):
     # unit, `visible_to`) and none of the listings' restriction orders and graces (blacklist's, court and committee).
     by_grant = user.is_liaison
     notices = case.notices.visible_to(user).select_related("unit", "measure", "debtor").order_by("-created_at", "-id")
+    orders = [] if by_grant else case.restriction_orders.select_related("debtor").order_by("-issued_on", "-id")
     editable = may_edit_case(user, case)
     if editable:
         _attach_subdistrict_forms(case, parties)
@@ -188,8 +189,7 @@ def case_detail(request, pk):
             "debtors": [p for p in parties if p.role == PartyRole.DEBTOR],
             "notices": notices,
             # The consumption-restriction orders of the case (blacklist's rows, read through the relation).
-            "restriction_orders": [] if by_grant else case.restriction_orders.select_related("debtor").order_by(
-                "-issued_on", "-id"),
+            "restriction_orders": orders,
             "by_grant": by_grant,
             "may_edit": editable,
             "special_notifications": special_views.tasks_for_page(case, editable),
