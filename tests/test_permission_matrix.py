@@ -34,7 +34,8 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
 * A route with no POST row is posted to by every role whose GET reached the view (200): it must neither write nor
   answer 5xx.
 * No 200 shows a marker of data to a role with no business seeing it (`leak_markers`): court 1's case number to
-  court 2, unit Y or the administrator, a decision's task to anybody but the committee and the unit.
+  court 2, unit Y, the procuratorate or the administrator (and court 1's every other case number to the
+  procuratorate, which reads only the referral case), a decision's task to anybody but the committee and the unit.
 * The Django admin's routes (hundreds, made per registered model) follow one rule, `admin_expectation`.
 
 Adding a route without a row fails `test_every_route_has_a_row_and_every_row_a_route`, and so does a row whose route
