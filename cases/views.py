@@ -171,7 +171,12 @@ def case_detail(request, pk):
     user = request.user
     case = get_object_or_404(_readable_cases(user).select_related("court", "created_by"), pk=pk)
     parties = list(case.parties.select_related("subdistrict").order_by("role", "position", "id"))
-    notices = case.notices.select_related("unit", "measure", "debtor").order_by("-created_at", "-id")
+    # A liaison reads the case only by its grant (a procuratorate supervising a referral's filing): the court's other
+    # items on the case are not its business, so the page lists only the notices it may open (those to its own
+    # unit, `visible_to`) and none of the listings' restriction orders and graces (blacklist's, court and committee).
+    by_grant = user.is_liaison
+    notices = case.notices.visible_to(user).select_related("unit", "measure", "debtor").order_by("-created_at", "-id")
+    orders = [] if by_grant else case.restriction_orders.select_related("debtor").order_by("-issued_on", "-id")
     editable = may_edit_case(user, case)
     if editable:
         _attach_subdistrict_forms(case, parties)
@@ -184,7 +189,8 @@ def case_detail(request, pk):
             "debtors": [p for p in parties if p.role == PartyRole.DEBTOR],
             "notices": notices,
             # The consumption-restriction orders of the case (blacklist's rows, read through the relation).
-            "restriction_orders": case.restriction_orders.select_related("debtor").order_by("-issued_on", "-id"),
+            "restriction_orders": orders,
+            "by_grant": by_grant,
             "may_edit": editable,
             "special_notifications": special_views.tasks_for_page(case, editable),
             "may_draft": editable and case.is_open,

@@ -15,6 +15,10 @@ The roles, in the order of the matrix's columns:
                 urgent dispatch requests go to)
     liaison_xb  liaison, B role, of unit X
     liaison_y   liaison of unit Y (no notice, no decision, not a joint-punishment unit)
+    procurator  liaison of the jurisdiction's procuratorate (检察院), a member unit like Y with none of the notices or
+                decisions, that holds django-guardian's object grants on one crime referral of court 1 under
+                supervision (`crime_supervision`) and on its case (`referral_case`): it reads those two, answers the
+                supervision, and meets everything else of court 1 as another's (404)
     committee   reviewer of the political-legal committee (政法委)
     clerk_j2    clerk of the court of a second jurisdiction
     committee_j2  reviewer of the second jurisdiction's committee: none of the objects below is its business
@@ -49,8 +53,8 @@ from members.models import ChatChannel, WebhookDelivery, WebhookEndpoint, Webhoo
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
-ROLES = ("anonymous", "clerk1", "clerk2", "leader1", "liaison_xa", "liaison_xb", "liaison_y", "committee", "clerk_j2",
-         "committee_j2", "admin")
+ROLES = ("anonymous", "clerk1", "clerk2", "leader1", "liaison_xa", "liaison_xb", "liaison_y", "procurator", "committee",
+         "clerk_j2", "committee_j2", "admin")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 INQUIRY_ITEMS = [{"property_kind": "bank_account", "description": "查询被执行人名下银行存款"}]
@@ -286,9 +290,9 @@ def _suggestions(w):
 def _referrals(w):
     """Court 1's referrals (assistance/services/referrals.py), each of its own debtor of one case: crime referrals to
     unit X (the police unit) drafted, signed, sent, refused and under supervision; the jurisdiction's procuratorate
-    and discipline body are units with a liaison each that is not a column of the matrix (no column role is a
-    procuratorate): the procuratorate's liaison holds the guardian grant on the referral under supervision, so no
-    column sees it through a grant. Its object-level access is tested in tests/assistance/test_referrals.py."""
+    and discipline body are units with a liaison each. The procuratorate's liaison (`procurator`, a column of the
+    matrix) holds the guardian grants on the referral under supervision and on its case, and on nothing else; the
+    discipline body's liaison is not a column (tests/assistance/test_referrals.py reads its answer)."""
     from assistance.services import referrals
 
     w.procuratorate = factories.OrganisationFactory(code="pm-procuratorate", name="测试区人民检察院",
@@ -314,14 +318,15 @@ def _referrals(w):
     def sent(debtor):
         return referrals.send_crime_referral(actor=w.clerk1, referral=signed(debtor))
 
-    def refused(debtor):
-        return referrals.record_police_refusal(actor=w.liaison_xa, referral=sent(debtor), decision_number="不立字1号",
+    def refused(debtor, number):
+        return referrals.record_police_refusal(actor=w.liaison_xa, referral=sent(debtor), decision_number=number,
                                                reasons="证据不足。")
 
+    # Each refusal has its own decision number: the one not put to the procuratorate is a leak marker for it.
     w.crime_drafted, w.crime_signed, w.crime_sent, w.crime_refused = (
-        draft(debtors[0]), signed(debtors[1]), sent(debtors[2]), refused(debtors[3]))
-    w.crime_supervision = referrals.request_supervision(actor=w.clerk1, referral=refused(debtors[4]),
-                                                        reasons="理由不成立。")
+        draft(debtors[0]), signed(debtors[1]), sent(debtors[2]), refused(debtors[3], "荔公不立字〔2026〕41号"))
+    w.crime_supervision = referrals.request_supervision(
+        actor=w.clerk1, referral=refused(debtors[4], "荔公不立字〔2026〕52号"), reasons="理由不成立。")
     w.discipline_drafted = referrals.draft_discipline_referral(
         actor=w.clerk1, case=w.referral_case, party=debtors[5], facts="干预执行。", evidence=evidence,
         ruling_number="（2025）粤0103民初1号")

@@ -5,8 +5,10 @@ How to read a row: `page(404, court1=200, x=200, committee=200)` means "anonymou
 logged-in role gets 404, except court 1's staff and unit X's liaisons and the committee, who get 200". Overrides
 apply left to right, so a group can be refined by one of its members. `kwargs` names the world's object each URL
 kwarg is filled with, `data` is the body of the row's POST/PATCH/PUT (the one the owner acts with), `query` a query
-string for its GET. The roles and the world (one object of each kind, owned by court 1 or by unit X, in the state
-its routes act on) are in `tests/permission_world.py`; the groups are in `GROUPS`.
+string for its GET. A key `name#what` is a further row of the route `name` on another object (the procuratorate
+reads only the referral put to it, so its own cells need that referral). The roles and the world (one object of
+each kind, owned by court 1 or by unit X, in the state its routes act on) are in `tests/permission_world.py`; the
+groups are in `GROUPS`.
 
 The rules the table encodes (docs/conventions.md, "Permissions at the edge of every read"):
 
@@ -14,6 +16,10 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
   exists. A 403 is only for an action on something the role can see, or an API write that names no object.
 * Anonymous: a page sends to the login page (LOGIN), the API answers 401; only the public search (and its captcha image), the login page,
   the language switch and the API schema and docs are open.
+* The procuratorate's liaison (`procurator`) is a liaison of a member unit like Y (its lists answer 200 with none of
+  another's data) that also holds django-guardian's object grants on one crime referral under supervision and on its
+  case: it reads those two (the `#granted` and `#supervision` rows) and answers the supervision (`acts`); everything
+  else of court 1 is a 404 to it, the other referrals of that very case included.
 * A second jurisdiction's clerk and committee (`j2`) see none of the world's objects (all of the first
   jurisdiction): each is a 404 to them, even to the second committee, which reads everything of its own; their lists
   answer 200 with none of it (`leak_markers`). An API write is refused to any committee by its role (403) before an
@@ -28,7 +34,8 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
 * A route with no POST row is posted to by every role whose GET reached the view (200): it must neither write nor
   answer 5xx.
 * No 200 shows a marker of data to a role with no business seeing it (`leak_markers`): court 1's case number to
-  court 2, unit Y or the administrator, a decision's task to anybody but the committee and the unit.
+  court 2, unit Y, the procuratorate or the administrator (and court 1's every other case number to the
+  procuratorate, which reads only the referral case), a decision's task to anybody but the committee and the unit.
 * The Django admin's routes (hundreds, made per registered model) follow one rule, `admin_expectation`.
 
 Adding a route without a row fails `test_every_route_has_a_row_and_every_row_a_route`, and so does a row whose route
@@ -68,7 +75,8 @@ GROUPS = {
     "court": ("clerk1", "clerk2", "leader1"),
     "clerks": ("clerk1", "clerk2"),
     "x": ("liaison_xa", "liaison_xb"),
-    "liaisons": ("liaison_xa", "liaison_xb", "liaison_y"),
+    # Every member unit's liaison: X's, Y's and the procuratorate's (which has no notice, decision or meeting of its own).
+    "liaisons": ("liaison_xa", "liaison_xb", "liaison_y", "procurator"),
     "j2": ("clerk_j2", "committee_j2"),  # the second jurisdiction: every object of the world is another's
     "committees": ("committee", "committee_j2"),
 }
@@ -184,6 +192,10 @@ TABLE = {
     "cases:list": Row(get=page(404, court=200, committee=200, j2=200)),
     "cases:create": Row(get=page(404, clerks=200, clerk_j2=200), post=page(404, clerks=400, clerk_j2=400)),
     "cases:detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "case"}),
+    # The case of the referral under supervision: the procuratorate reads it by its guardian grant (the police, to
+    # which the referral was sent, does not read the case).
+    "cases:detail#granted": Row(get=page(404, court1=200, committee=200, procurator=200),
+                                kwargs={"pk": "referral_case"}),
     "cases:status": Row(
         get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "case"},
         data={"status": "suspended", "reason": "被执行人申请破产。"}),
@@ -349,9 +361,9 @@ TABLE = {
         get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302), kwargs={"pk": "hardship"},
         data={"note": "请审查。"}),
     # 拒执罪移送 and 纪检监察移送 (assistance/views/referrals.py): court 1's staff and the committee read every referral of
-    # court 1, unit X (the police) the crime referrals sent to it; the procuratorate's grant (no column) is tested in
-    # tests/assistance/test_referrals.py. The moves are refused by the services (a message, 302) to anybody who sees
-    # the referral and may not make the move.
+    # court 1, unit X (the police) the crime referrals sent to it, the procuratorate only the one put to it for
+    # supervision (its guardian grant: the `#supervision` rows), which it answers. The moves are refused by the
+    # services (a message, 302) to anybody who sees the referral and may not make the move.
     "assistance:referral-list": Row(get=page(200, admin=404)),
     "assistance:referral-crime-new": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
@@ -364,6 +376,14 @@ TABLE = {
     "assistance:referral-crime-detail": Row(get=page(404, court1=200, x=200, committee=200),
                                             kwargs={"pk": "crime_sent"}),
     "assistance:referral-crime-pdf": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "crime_sent"}),
+    "assistance:referral-crime-detail#supervision": Row(
+        get=page(404, court1=200, x=200, committee=200, procurator=200), kwargs={"pk": "crime_supervision"}),
+    "assistance:referral-crime-pdf#supervision": Row(
+        get=page(404, court1=200, x=200, committee=200, procurator=200), kwargs={"pk": "crime_supervision"}),
+    "assistance:referral-crime-action#supervise": Row(
+        get=page(405), post=page(404, court1=302, x=302, committee=302, procurator=acts(302)),
+        kwargs={"pk": "crime_supervision", "name": Lit("supervise")},
+        data={"supervise-outcome": "reasons_hold", "supervise-text": "公安机关不立案理由成立。"}),
     "assistance:referral-crime-action": Row(
         get=page(405), post=page(404, court1=302, x=acts(302), committee=302),
         kwargs={"pk": "crime_sent", "name": Lit("refuse")},
@@ -414,7 +434,7 @@ TABLE = {
         get=everyone(404), kwargs={"party_id": "repair_granted.listing.debtor_id", "repair_id": "repair_granted"}),
     "blacklist:push-list": Row(get=page(404, liaisons=200)),
     "blacklist:push-acknowledge": Row(
-        get=page(405), post=page(404, x=acts(302), liaison_y=302), kwargs={"event_id": "push_event"}),
+        get=page(405), post=page(404, x=acts(302), liaison_y=302, procurator=302), kwargs={"event_id": "push_event"}),
     "blacklist:listing-list": Row(get=page(404, court=200, committee=200, j2=200)),
     "blacklist:listing-detail": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "listing_proposed"}),
     "blacklist:listing-action": Row(
@@ -478,12 +498,15 @@ TABLE = {
     "meetings:publish": Row(
         get=page(405), post=page(404, x=400, committee=acts(302)), kwargs={"pk": "meeting_held"},
         data={"document_number": "荔政法纪〔2026〕92号"}),
-    "meetings:minutes-pdf": Row(get=page(404, liaisons=200, committee=200), kwargs={"pk": "meeting_published"}),
+    # The units invited (X and Y): the procuratorate was not.
+    "meetings:minutes-pdf": Row(get=page(404, liaisons=200, procurator=404, committee=200),
+                                kwargs={"pk": "meeting_published"}),
     "meetings:notice-pdf": Row(get=page(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
     "meetings:item-list": Row(get=page(404, court=200, liaisons=200, committee=200, j2=200)),
     "meetings:item-propose": Row(
         get=page(404, clerks=200, liaisons=200, clerk_j2=200),
-        post=page(404, clerks=acts(302), liaisons=acts(302), clerk_j2=400), kwargs={"kind": Lit("dispute")},
+        post=page(404, clerks=acts(302), liaisons=acts(302), procurator=400, clerk_j2=400),
+        kwargs={"kind": Lit("dispute")},
         data=lambda w: {"units": [w.unit_x.pk, w.unit_y.pk], "title": "查询费用争议", "description": "双方意见不一。",
                         "consultation_summary": "磋商未果。",
                         "consultation_started_on": (timezone.localdate() - datetime.timedelta(days=60)).isoformat()}),
@@ -727,9 +750,15 @@ TABLE = {
     "dispatch-list": Row(get=api(200)),
     "crime-referral-list": Row(get=api(200)),
     "crime-referral-detail": Row(get=api(404, court1=200, x=200, committee=200), kwargs={"pk": "crime_sent"}),
+    "crime-referral-detail#supervision": Row(get=api(404, court1=200, x=200, committee=200, procurator=200),
+                                             kwargs={"pk": "crime_supervision"}),
     "crime-referral-answer": Row(
         get=api(405), post=api(404, court1=403, x=acts(200), committees=403), kwargs={"pk": "crime_sent"},
         data={"result": "refused", "decision_number": "不立字2号", "reasons": "证据不足。"}),
+    # The supervision's answer: the procuratorate's; the police, which sees the referral, may not (403).
+    "crime-referral-answer#supervise": Row(
+        get=api(405), post=api(404, court1=403, x=403, committees=403, procurator=acts(200)),
+        kwargs={"pk": "crime_supervision"}, data={"result": "reasons_hold", "text": "公安机关不立案理由成立。"}),
     "discipline-referral-list": Row(get=api(200)),
     "discipline-referral-detail": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "discipline_sent"}),
     "discipline-referral-answer": Row(
@@ -818,7 +847,8 @@ TABLE = {
     "meeting-publish": Row(
         get=api(405), post=api(404, x=403, committee=acts(200)), kwargs={"pk": "meeting_held"},
         data={"document_number": "荔政法纪〔2026〕92号"}),
-    "meeting-minutes-pdf": Row(get=api(404, liaisons=200, committee=200), kwargs={"pk": "meeting_published"}),
+    "meeting-minutes-pdf": Row(get=api(404, liaisons=200, procurator=404, committee=200),
+                               kwargs={"pk": "meeting_published"}),
     "meeting-notice-pdf": Row(get=api(404, x=200, committee=200), kwargs={"pk": "meeting_scheduled"}),
     "decision-list": Row(get=api(200)),
     "decision-detail": Row(get=api(404, x=200, committee=200), kwargs={"pk": "decision_open"}),
@@ -948,6 +978,11 @@ def all_routes():
     return routes
 
 
+def route_of(key):
+    """The route a row of TABLE is for: `name#what` is a further row of the route `name` (another object)."""
+    return key.split("#", 1)[0]
+
+
 def is_admin(key, path):
     return (key or "").startswith("admin:") or path.startswith("admin/")
 
@@ -1064,14 +1099,25 @@ PUBLIC_LIST = {"blacklist:public-search", "public-debtors"}
 
 
 def leak_markers(world):
+    outsiders = ("clerk2", "liaison_y", "procurator", "clerk_j2", "committee_j2", "admin")  # of court 1's cases
     return [
-        (world.case.number, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
-        (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2", "admin")),
-        (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "clerk_j2", "committee_j2")),
-        (world.dispatch_requested.place, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
-        (world.suggestion_served.facts, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
-        (world.suggestion_drafted.facts, ("clerk2", "liaison_xa", "liaison_xb", "liaison_y", "clerk_j2",
-                                          "committee_j2", "admin")),
+        (world.case.number, outsiders),
+        # Court 1's other cases: the procuratorate reads only the case of the referral put to it.
+        *((number, ("procurator",)) for number in (
+            world.relief_case.number, world.dispatch_requested.case.number, world.dispatch_acknowledged.case.number,
+            world.dispatch_arrived.case.number, world.repair_granted.listing.case_number, world.organs_row.case.number)),
+        # The referral case itself: court 1's, the police's (referrals sent to it) and the procuratorate's.
+        (world.referral_case.number, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
+        # The other referrals of that case: the procuratorate sees only the one put to it.
+        (world.crime_refused.refusal_number, outsiders),
+        (world.discipline_sent.ruling_number, ("liaison_xa", "liaison_xb", *outsiders)),
+        (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "procurator", "clerk_j2",
+                                       "committee_j2", "admin")),
+        (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "procurator", "clerk_j2",
+                                     "committee_j2")),
+        (world.dispatch_requested.place, outsiders),
+        (world.suggestion_served.facts, outsiders),
+        (world.suggestion_drafted.facts, ("liaison_xa", "liaison_xb", *outsiders)),
     ]
 
 
@@ -1096,13 +1142,13 @@ def world(db, settings, monkeypatch):
 def test_every_route_has_a_row_and_every_row_a_route():
     routes = all_routes()
     missing = sorted(key for key, path in routes.items() if not is_admin(key, path) and key not in TABLE)
-    gone = sorted(key for key in TABLE if key not in routes)
+    gone = sorted(key for key in TABLE if route_of(key) not in routes)
     assert not missing, "routes without a row in TABLE (add one): " + ", ".join(missing)
     assert not gone, "rows of TABLE whose route no longer exists (remove them): " + ", ".join(gone)
     for key, row in TABLE.items():
         for method, expected in row.methods().items():
             assert set(expected) == set(ROLES), f"{key} {method}: a cell for every role, no other"
-        names = set(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", routes[key]))
+        names = set(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", routes[route_of(key)]))
         names = {a or b for a, b in names}
         assert names == set(row.kwargs), f"{key}: kwargs {sorted(row.kwargs)} for a pattern with {sorted(names)}"
 
@@ -1136,7 +1182,7 @@ def _run(world, keys):
     for key in keys:
         started = time.monotonic()
         row = TABLE[key]
-        url = fill(routes[key], {name: resolve_value(world, spec) for name, spec in row.kwargs.items()})
+        url = fill(routes[route_of(key)], {name: resolve_value(world, spec) for name, spec in row.kwargs.items()})
         data = row.data(world) if callable(row.data) else row.data
         query = row.query(world) if callable(row.query) else row.query
         methods = row.methods()
@@ -1174,7 +1220,7 @@ def _run(world, keys):
 
 def test_pages_and_api_answer_every_role_as_the_table_says(world):
     routes = all_routes()
-    keys = [key for key, path in routes.items() if not is_admin(key, path) and key in TABLE]
+    keys = [key for key in TABLE if route_of(key) in routes and not is_admin(key, routes[route_of(key)])]
     mismatches = _run(world, keys)
     assert not mismatches, f"{len(mismatches)} cells differ from TABLE:\n" + "\n".join(mismatches)
 

@@ -208,6 +208,41 @@ def test_procuratorate_reads_the_referred_case_and_nothing_else(w):
     assert client.post(reverse("cases:status", args=[w.case.pk]), {"status": "concluded"}).status_code == 404
 
 
+def test_procuratorate_reads_the_case_page_without_the_courts_other_items(w):
+    """The case page read by the grant shows the case, its parties and the referral, and none of the court's items on
+    that case the procuratorate may not open: a notice to another unit, the listing's restriction order, its grace.
+    The court's staff and the committee still see them all."""
+    from assistance.models import NoticeState
+    from blacklist.grace import services as grace_services
+    from blacklist.listings import services as listing_services
+
+    from .helpers import advance, draft_notice
+
+    bank = factories.OrganisationFactory(kind="bank", name="测试银行荔湾支行", measures=["inquiry"])
+    notice = advance(draft_notice(w.clerk, w.case, bank, measure="inquiry",
+                                  items=[{"property_kind": "bank_account", "description": "查询存款"}]),
+                     NoticeState.SERVED, clerk=w.clerk, leader=w.leader)
+    listing = listing_services.approve_listing(actor=w.leader, listing=listing_services.propose_listing(
+        actor=w.clerk, debtor=w.debtor, ground=2, facts="转移财产。"))
+    grace_services.grant_grace(actor=w.leader, listing=listing, promisor="debtor", promise="承诺于月底前一次履行完毕。",
+                               promised_on=timezone.localdate(), instalments=[
+                                   {"due_on": timezone.localdate() + datetime.timedelta(days=20), "amount": "1000"}])
+    referral = _supervision(w)
+    order_pdf = reverse("blacklist:restriction-pdf", args=[listing.restriction_order.pk])
+    notice_page = reverse("assistance:detail", args=[notice.pk])
+    hidden = (bank.name, notice_page, order_pdf, 'id="case-graces"')
+    case_page = reverse("cases:detail", args=[w.case.pk])
+    page = _client(w.prosecutor).get(case_page).content.decode()
+    assert w.case.number in page and w.debtor.name in page
+    assert reverse("assistance:referral-crime-detail", args=[referral.pk]) in page
+    assert [marker for marker in hidden if marker in page] == []
+    assert _client(w.prosecutor).get(notice_page).status_code == 404
+    assert _client(w.prosecutor).get(order_pdf).status_code == 404
+    for reader in (w.clerk, w.committee):
+        page = _client(reader).get(case_page).content.decode()
+        assert [marker for marker in hidden if marker not in page] == []
+
+
 def test_procuratorate_answers_from_the_page(w):
     referral = _supervision(w)
     response = _client(w.prosecutor).post(
