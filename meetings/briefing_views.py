@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linkage.forms import Action, act, first_error, run_service
 from linkage.gbt9704 import official_context
@@ -160,6 +160,7 @@ def briefing_pdf(request, pk):
 
 
 @never_cache
+@require_safe
 def briefing_read(request, key):
     """A party or government leader's personal read link (no account): the briefing as issued, its first opening
     recorded as the read receipt; an unknown or altered link is a 404."""
@@ -171,6 +172,7 @@ def briefing_read(request, key):
 
 
 @never_cache
+@require_safe
 def briefing_read_pdf(request, key):
     receipt = services.open_by_link(key)
     if receipt is None:

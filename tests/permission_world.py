@@ -463,8 +463,13 @@ def _meetings(w):
 
     w.briefing_draft = briefing_services.draft_briefing(actor=committee, period_from=today.replace(day=1),
                                                         period_to=today, title="草稿通报")
+    from members.models import Leader
+
+    Leader.objects.create(jurisdiction=w.court1.jurisdiction, post="区委书记", name="郑国华", mobile="13800000001")
     w.briefing = briefing_services.issue_briefing(actor=committee, briefing=briefing_services.draft_briefing(
         actor=committee, period_from=today.replace(day=1), period_to=today, title="已印发通报"))
+    # The leader's personal read link (no account): whoever holds it reads, the first opening is the receipt.
+    w.briefing_read_key = briefing_services.read_link(w.briefing.recipients.get(leader__isnull=False)).split("/")[-2]
 
 
 def _assessment(w):

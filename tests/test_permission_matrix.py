@@ -560,6 +560,11 @@ TABLE = {
     "meetings:briefing-remind": Row(get=page(405), post=page(404, committee=acts(302)), kwargs={"pk": "briefing"}),
     "meetings:briefing-receipts": Row(get=page(404, committee=200), kwargs={"pk": "briefing"}),
     "meetings:briefing-pdf": Row(get=page(404, liaisons=200, leader1=200, committee=200), kwargs={"pk": "briefing"}),
+    # A party or government leader's personal read link: whoever holds the signed key reads that briefing (the
+    # receipt is the leader's first opening); a key that does not verify is a 404 to all.
+    "meetings:briefing-read": Row(get=everyone(may(200)), post=everyone(405), kwargs={"key": "briefing_read_key"}),
+    "meetings:briefing-read#forged": Row(get=everyone(404), kwargs={"key": Lit("MTI:1vXyZa:forged-signature")}),
+    "meetings:briefing-read-pdf": Row(get=everyone(may(200)), post=everyone(405), kwargs={"key": "briefing_read_key"}),
     # ---------------------------------------------------------------------------------------- assessment
     # This year's assessment is under the committee's review (tests/permission_world.py): the court proposes and
     # withdraws nominations, the committee adjusts scores, decides them and returns or finalises the year. Every
