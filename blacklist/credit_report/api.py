@@ -11,9 +11,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linkage.api import DOWNLOAD_RENDERERS, NO_FORMAT, WriteRolePermission
+from linkage.api import DOWNLOAD_RENDERERS, NO_FORMAT, NamedChoiceField, WriteRolePermission
 from linkage.pdf import pdf_response
 
+from ..report_models import ReportReason
 from . import services
 from .documents import credit_report_filename, credit_report_pdf
 
@@ -27,7 +28,8 @@ class CreditReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(help_text="报告编号")
     generated_at = serializers.DateTimeField()
-    reason = serializers.CharField(help_text="concluded（结案生成）或 requested（依申请重新生成）")
+    reason = NamedChoiceField(choices=ReportReason.choices, enum_name="CreditReportReasonEnum",
+                              help_text="concluded（结案生成）或 requested（依申请重新生成）")
     reason_display = serializers.CharField()
     party = serializers.DictField(help_text="name, role, kind, identifier_label, identifier, legal_representative")
     case = serializers.DictField(help_text="number, court, filed_on, basis, status, status_display")
