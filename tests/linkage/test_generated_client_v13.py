@@ -35,17 +35,17 @@ FACTS = "被执行人在本院查封期间将其名下房产转让他人，拒�
 def world(client_package):
     court = factories.CourtFactory()
     jurisdiction = court.jurisdiction
-    unit = factories.OrganisationFactory(measures=["inquiry"], jurisdiction=jurisdiction)
-    platform = factories.OrganisationFactory(measures=["publish"], jurisdiction=jurisdiction)
+    unit = factories.OrganisationFactory(kind="bank", measures=["inquiry"], jurisdiction=jurisdiction)
+    platform = factories.OrganisationFactory(kind="market_regulation", measures=["publish"], jurisdiction=jurisdiction)
+    police = factories.OrganisationFactory(kind="police", jurisdiction=jurisdiction)
     w = type("World", (), {})()
-    w.court, w.unit = court, unit
+    w.court, w.unit, w.police = court, unit, police
     w.people = {
         "clerk": user_with_password(factories.ClerkFactory, organisation=court),
         "leader": user_with_password(factories.LeaderFactory, organisation=court),
         "liaison": user_with_password(factories.LiaisonFactory, organisation=unit, liaison_role="A"),
         "platform": user_with_password(factories.LiaisonFactory, organisation=platform, liaison_role="A"),
-        "police": user_with_password(factories.LiaisonFactory, liaison_role="A", organisation=factories.
-                                     OrganisationFactory(kind="police", jurisdiction=jurisdiction)),
+        "police": user_with_password(factories.LiaisonFactory, liaison_role="A", organisation=police),
         "procuratorate": user_with_password(factories.LiaisonFactory, liaison_role="A", organisation=factories.
                                             OrganisationFactory(kind="procuratorate", jurisdiction=jurisdiction)),
         "discipline": user_with_password(factories.LiaisonFactory, liaison_role="A", organisation=factories.
@@ -193,7 +193,7 @@ def test_the_police_and_the_procuratorate_answer_a_crime_referral(client_package
     pkg, people = client_package, world.people
     models = module(pkg, "models")
     referral = referral_services.draft_crime_referral(actor=people["clerk"], case=world.case, debtor=world.debtor,
-                                                      facts=FACTS, evidence=EVIDENCE)
+                                                      facts=FACTS, evidence=EVIDENCE, police=world.police)
     referral_services.sign_crime_referral(actor=people["leader"], referral=referral)
     referral_services.send_crime_referral(actor=people["clerk"], referral=referral)
 
@@ -202,7 +202,7 @@ def test_the_police_and_the_procuratorate_answer_a_crime_referral(client_package
     read = call(pkg, "crime_referrals.crime_referrals_retrieve", 200, id=referral.pk, client=api["police"])
     assert read.state is models.CrimeReferralStateEnum.SENT and isinstance(read.due_at, datetime.datetime)
     assert [(line.name, line.description) for line in read.evidence] == [("财产报告令及送达回证", "第1-3页")]
-    assert read.police_filed_on is None and read.supervision_outcome == ""
+    assert read.police_filed_on is None and read.supervision_outcome is models.BlankEnum.VALUE_0
     incomplete = module(pkg, "api.crime_referrals.crime_referrals_answer_create").sync_detailed(
         id=referral.pk, client=api["police"], body=models.CrimeAnswerRequest(
             result=models.CrimeReferralResultEnum.REFUSED, decision_number="荔公不立字〔2026〕12号"))
@@ -230,7 +230,7 @@ def test_the_police_files_a_referred_case(client_package, world, api):
     pkg, people = client_package, world.people
     models = module(pkg, "models")
     referral = referral_services.draft_crime_referral(actor=people["clerk"], case=world.case, debtor=world.debtor,
-                                                      facts=FACTS, evidence=EVIDENCE)
+                                                      facts=FACTS, evidence=EVIDENCE, police=world.police)
     referral_services.sign_crime_referral(actor=people["leader"], referral=referral)
     referral_services.send_crime_referral(actor=people["clerk"], referral=referral)
     today = timezone.localdate()
@@ -254,7 +254,7 @@ def test_the_discipline_body_answers_a_referral(client_package, world, api):
     assert [row.id for row in listed.results] == [referral.pk]
     read = call(pkg, "discipline_referrals.discipline_referrals_retrieve", 200, id=referral.pk,
                 client=api["discipline"])
-    assert read.state is models.DisciplineReferralStateEnum.SENT and read.answer == ""
+    assert read.state is models.DisciplineReferralStateEnum.SENT and read.answer is models.BlankEnum.VALUE_0
     assert isinstance(read.sent_at, datetime.datetime) and read.party_name == "王堃"
     answered = call(pkg, "discipline_referrals.discipline_referrals_answer_create", 200, id=referral.pk,
                     client=api["discipline"], body=models.DisciplineAnswerRequest(
