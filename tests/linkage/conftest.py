@@ -21,9 +21,23 @@ def generated_client(live_server, tmp_path_factory):
     (where / "schema.json").write_bytes(schema.content)
     (where / "config.yaml").write_text(GENERATOR_CONFIG)
     generated = subprocess.run(
-        [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(where / "schema.json"),
-         "--output-path", str(where / "linkage_client"), "--meta", "none", "--config", str(where / "config.yaml")],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(where / "schema.json"),
+            "--output-path",
+            str(where / "linkage_client"),
+            "--meta",
+            "none",
+            "--config",
+            str(where / "config.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert generated.returncode == 0, generated.stdout + generated.stderr
     assert "WARNING" not in generated.stdout, generated.stdout
