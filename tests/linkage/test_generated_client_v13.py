@@ -400,3 +400,79 @@ def test_a_liaison_lists_and_reads_its_briefings(client_package, world, api):
     committee = call(pkg, "briefings.briefings_list", 200, client=api["committee"])
     assert [r.id for r in committee.results] == [briefing.pk] and committee.results[0].read_at is None
     assert call(pkg, "briefings.briefings_list", 200, client=api["police"]).count == 1
+
+
+def test_the_civil_affairs_bureau_answers_a_marriage_inquiry_with_structured_lines(client_package, world, api):
+    pkg, people = client_package, world.people
+    models = module(pkg, "models")
+    civil_affairs = factories.OrganisationFactory(
+        kind="civil_affairs", measures=["marriage_inquiry"], jurisdiction=world.court.jurisdiction
+    )
+    people["civil"] = user_with_password(factories.LiaisonFactory, organisation=civil_affairs, liaison_role="A")
+    items = [{"property_kind": "other", "description": "查询被执行人王堃的婚姻登记信息"}]
+    notice = draft_notice(people["clerk"], world.case, civil_affairs, measure="marriage_inquiry", items=items)
+    advance(notice, "acknowledged", clerk=people["clerk"], leader=people["leader"], liaison=people["civil"])
+
+    lines = [
+        models.ReplyResultInputRequest(
+            kind=models.ResultKindEnum.MARRIAGE,
+            marital_status=models.MaritalStatusEnum.DIVORCED,
+            spouse_name="李娜",
+            married_on=datetime.date(2010, 5, 20),
+            divorced_on=datetime.date(2018, 3, 1),
+            registry="广州市荔湾区民政局婚姻登记处",
+        ),
+        models.ReplyResultInputRequest(
+            kind=models.ResultKindEnum.MARRIAGE,
+            marital_status=models.MaritalStatusEnum.MARRIED,
+            spouse_name="张敏",
+            spouse_id_number="44010319900101002X",
+            married_on=datetime.date(2020, 10, 1),
+        ),
+    ]
+    wrong = models.ReplyResultInputRequest(
+        kind=models.ResultKindEnum.MARRIAGE,
+        marital_status=models.MaritalStatusEnum.MARRIED,
+        spouse_name="张敏",
+        married_on=datetime.date(2020, 10, 1),
+        divorced_on=datetime.date(2021, 1, 1),
+    )
+    refused = module(pkg, "api.notices.notices_reply_create").sync_detailed(
+        id=notice.pk,
+        client=api["civil"],
+        body=models.ReplyInputRequest(outcome=models.OutcomeEnum.DONE, results=[wrong]),
+    )
+    assert refused.status_code == 400 and "不应填写离婚日期" in refused.parsed["results"][0]
+    replied = call(
+        pkg,
+        "notices.notices_reply_create",
+        200,
+        id=notice.pk,
+        client=api["civil"],
+        body=models.ReplyInputRequest(outcome=models.OutcomeEnum.DONE, text="婚姻登记信息如下。", results=lines),
+    )
+    assert replied.state.value == "replied"
+    read = call(pkg, "notices.notices_retrieve", 200, id=notice.pk, client=api["clerk"])
+    rows = [
+        (r.kind, r.marital_status, r.spouse_name, r.married_on, r.divorced_on, r.relief_accepted)
+        for r in read.reply.results
+    ]
+    assert rows == [
+        (
+            models.ResultKindEnum.MARRIAGE,
+            models.MaritalStatusEnum.DIVORCED,
+            "李娜",
+            datetime.date(2010, 5, 20),
+            datetime.date(2018, 3, 1),
+            None,
+        ),
+        (
+            models.ResultKindEnum.MARRIAGE,
+            models.MaritalStatusEnum.MARRIED,
+            "张敏",
+            datetime.date(2020, 10, 1),
+            None,
+            None,
+        ),
+    ]
+    assert read.reply.results[1].relief_kind is models.BlankEnum.VALUE_0
