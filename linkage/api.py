@@ -192,8 +192,11 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
             name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name, schema=schema
         )
         auto_schema.registry.register_on_missing(component)
-        if field.allow_blank:
-            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
+        if field.allow_blank:  # "" as the one BlankEnum component, like the model fields' blank choices
+            blank = ResolvedComponent(name="BlankEnum", type=ResolvedComponent.SCHEMA, object="BlankEnum",
+                                      schema={"enum": [""]})
+            auto_schema.registry.register_on_missing(blank)
+            return {"oneOf": [component.ref, blank.ref]}
         return component.ref
 
 

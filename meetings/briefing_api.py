@@ -2,12 +2,19 @@
 with its own receipt; the committee's, its jurisdiction's, drafts included (`Briefing.objects.visible_to`). Reading
 the list does not mark a briefing read: opening its page does."""
 
+import datetime
+
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
 from .briefing_models import Briefing, BriefingRecipient
+
+
+class BriefingSectionSerializer(serializers.Serializer):
+    heading = serializers.CharField(help_text="小标题")
+    text = serializers.CharField(help_text="正文")
 
 
 class BriefingSerializer(serializers.ModelSerializer):
@@ -21,19 +28,21 @@ class BriefingSerializer(serializers.ModelSerializer):
         model = Briefing
         fields = ["id", "title", "issuer", "document_number", "period_from", "period_to", "state", "state_display",
                   "issued_at", "withdrawn_at", "withdrawal_reason", "opening", "sections", "delivered_at", "read_at"]
+        read_only_fields = fields
 
-    def get_sections(self, obj) -> list[dict]:
+    @extend_schema_field(BriefingSectionSerializer(many=True))
+    def get_sections(self, obj):
         return [{"heading": heading, "text": text} for heading, text in obj.sections]
 
     def _receipt(self, obj):
         receipts = getattr(obj, "own_receipts", [])
         return receipts[0] if receipts else None
 
-    def get_delivered_at(self, obj) -> str | None:
+    def get_delivered_at(self, obj) -> datetime.datetime | None:
         receipt = self._receipt(obj)
         return serializers.DateTimeField().to_representation(receipt.delivered_at) if receipt else None
 
-    def get_read_at(self, obj) -> str | None:
+    def get_read_at(self, obj) -> datetime.datetime | None:
         receipt = self._receipt(obj)
         return serializers.DateTimeField().to_representation(receipt.read_at) if receipt and receipt.read_at else None
 

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from linkage.api import WriteRolePermission, validated
+from linkage.api import NamedChoiceField, WriteRolePermission, validated
 from linkage.errors import ApplicationError
 from linkage.text import REASON_MAX, ApiTextField
 
@@ -41,6 +41,9 @@ class CrimeReferralSerializer(serializers.ModelSerializer):
     debtor_name = serializers.CharField(source="debtor.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     evidence = EvidenceLineSerializer(many=True, read_only=True)
+    # Read-only model fields lose their blank choice in the schema: "" until answered, said so for generated clients.
+    supervision_outcome = NamedChoiceField(choices=SupervisionOutcome.choices, enum_name="SupervisionOutcomeEnum",
+                                           allow_blank=True, read_only=True, help_text="检察院答复前为空")
 
     class Meta:
         model = CrimeReferral
@@ -58,6 +61,8 @@ class DisciplineReferralSerializer(serializers.ModelSerializer):
     party_name = serializers.CharField(source="party.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     evidence = EvidenceLineSerializer(many=True, read_only=True)
+    answer = NamedChoiceField(choices=DisciplineAnswer.choices, enum_name="DisciplineAnswerEnum", allow_blank=True,
+                              read_only=True, help_text="答复前为空")
 
     class Meta:
         model = DisciplineReferral
@@ -79,7 +84,7 @@ class CrimeAnswerSerializer(serializers.Serializer):
 
 
 class DisciplineAnswerSerializer(serializers.Serializer):
-    answer = serializers.ChoiceField(label="处理结果", choices=DisciplineAnswer.choices)
+    answer = NamedChoiceField(label="处理结果", choices=DisciplineAnswer.choices, enum_name="DisciplineAnswerEnum")
     text = ApiTextField(max_chars=REASON_MAX, label="答复内容")
 
 

@@ -11,10 +11,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linkage.api import DOWNLOAD_RENDERERS, NO_FORMAT, WriteRolePermission
+from linkage.api import DOWNLOAD_RENDERERS, NO_FORMAT, NamedChoiceField, WriteRolePermission
 from linkage.pdf import pdf_response
 
-from . import services
+from ..report_models import ReportReason
+from . import schema, services
 from .documents import credit_report_filename, credit_report_pdf
 
 PARTY = OpenApiParameter("party_id", int, OpenApiParameter.PATH, description="当事人 id")
@@ -27,22 +28,18 @@ class CreditReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(help_text="报告编号")
     generated_at = serializers.DateTimeField()
-    reason = serializers.CharField(help_text="concluded（结案生成）或 requested（依申请重新生成）")
+    reason = NamedChoiceField(choices=ReportReason.choices, enum_name="CreditReportReasonEnum",
+                              help_text="concluded（结案生成）或 requested（依申请重新生成）")
     reason_display = serializers.CharField()
-    party = serializers.DictField(help_text="name, role, kind, identifier_label, identifier, legal_representative")
-    case = serializers.DictField(help_text="number, court, filed_on, basis, status, status_display")
-    performance = serializers.DictField(help_text="amount, performed, unperformed：元，两位小数的字符串")
-    listings = serializers.ListField(child=serializers.DictField(),
-                                     help_text="ground, decided_on, published_on, ends_on, ended_on, state, history")
-    restriction_orders = serializers.ListField(child=serializers.DictField(),
-                                               help_text="issued_on, state, lifted_on, lift_reason")
-    graces = serializers.ListField(child=serializers.DictField(),
-                                   help_text="starts_on, ends_on, state, promised_total, paid_total, instalments")
-    credit_repairs = serializers.ListField(child=serializers.DictField(),
-                                           help_text="ground, received_on, state, decided_on, outcome, "
-                                                     "certificate_number")
-    abuse_findings = serializers.ListField(child=serializers.DictField(),
-                                           help_text="kind, facts, ruling_number, ruled_on, ruling_court（已撤回的不列）")
+    party = schema.section(schema.ReportPartySerializer, help_text="当事人")
+    case = schema.section(schema.ReportCaseSerializer, help_text="案件")
+    performance = schema.section(schema.ReportPerformanceSerializer, help_text="履行情况")
+    listings = schema.section(schema.ReportListingSerializer, many=True, help_text="失信被执行人名单记录及其经过")
+    restriction_orders = schema.section(schema.ReportRestrictionSerializer, many=True, help_text="限制消费令")
+    graces = schema.section(schema.ReportGraceSerializer, many=True, help_text="暂缓惩戒及履行计划")
+    credit_repairs = schema.section(schema.ReportRepairSerializer, many=True, help_text="信用修复申请")
+    abuse_findings = schema.section(schema.ReportFindingSerializer, many=True,
+                                    help_text="妨害诉讼、执行行为记录（已撤回的不列）")
     abuse_findings_withheld = serializers.BooleanField(
         help_text="true：妨害诉讼、执行行为记录仅法院可见，向信用平台（联合惩戒单位）提供时不含该部分（abuse_findings 为空）")
 

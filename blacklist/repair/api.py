@@ -10,17 +10,20 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linkage.api import WriteRolePermission, validated
+from linkage.api import NamedChoiceField, WriteRolePermission, validated
 from linkage.text import TEXT_MAX, ApiTextField
 
 from ..listings.selectors import listings_visible_to
-from ..models import CreditRepair, RepairGround
+from ..models import CreditRepair, RepairGround, RepairOutcome
 from . import services
 
 
 class CreditRepairSerializer(serializers.ModelSerializer):
     ground_display = serializers.CharField(source="get_ground_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    # A read-only model field loses its blank choice in the schema: "" until granted, said so for generated clients.
+    outcome = NamedChoiceField(choices=RepairOutcome.choices, enum_name="RepairOutcomeEnum", allow_blank=True,
+                               read_only=True, help_text="准予修复后：deleted（删除失信信息）或 suspended（暂缓惩戒）；此前为空")
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
 
     class Meta:

@@ -5,67 +5,22 @@ gives for a binary type it does not know by name (`application/pdf` read as a fi
 
 import csv
 import datetime
-import importlib
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 from django.utils import timezone
 
 from tests import factories
 
+from .generated_client_support import PASSWORD, call, module, user_with_password
+
 PERSON_ID = "44010319850615123X"  # the debtor (an adult)
 APPLICANT_ID = "11010519491231002X"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Generated-client-2026"
-GENERATOR_CONFIG = "content_type_overrides:\n  application/pdf: application/octet-stream\npost_hooks: []\n"
 SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def client_package(live_server, tmp_path, reference_data):
-    """The client generated from the schema the running server publishes, importable as `linkage_client`."""
-    import httpx
-
-    schema = httpx.get(f"{live_server.url}/api/v1/schema/?format=json", timeout=60)
-    assert schema.status_code == 200
-    (tmp_path / "schema.json").write_bytes(schema.content)
-    (tmp_path / "config.yaml").write_text(GENERATOR_CONFIG)
-    generated = subprocess.run(
-        [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(tmp_path / "schema.json"),
-         "--output-path", str(tmp_path / "linkage_client"), "--meta", "none", "--config", str(tmp_path / "config.yaml")],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert generated.returncode == 0, generated.stdout + generated.stderr
-    assert "WARNING" not in generated.stdout, generated.stdout
-    sys.path.insert(0, str(tmp_path))
-    try:
-        yield importlib.import_module("linkage_client")
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [name for name in sys.modules if name == "linkage_client" or name.startswith("linkage_client.")]:
-            del sys.modules[name]
-
-
-def user_with_password(factory, **kwargs):
-    user = factory(**kwargs)
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
-
-
-def module(package, path):
-    return importlib.import_module(f"{package.__name__}.{path}")
-
-
-def call(package, path, expected, **kwargs):
-    response = module(package, f"api.{path}").sync_detailed(**kwargs)
-    assert response.status_code == expected, (path, response.status_code, response.content[:600].decode())
-    return response.parsed
 
 
 def test_a_generated_client_drives_a_notice_from_draft_to_reply_the_list_feed_and_a_meeting(client_package, live_server):
