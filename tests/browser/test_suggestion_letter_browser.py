@@ -32,14 +32,22 @@ def overdue_notice(db):
     call_command("create_demo_accounts", verbosity=0)
     clerk, leader = User.objects.get(username="clerk"), User.objects.get(username="leader")
     case = case_services.create_case(
-        actor=clerk, number=NUMBER, amount="120000", basis_issuer="广州市荔湾区人民法院",
-        basis_number="（2025）粤0103民初7788号", filed_on="2026-03-02",
+        actor=clerk,
+        number=NUMBER,
+        amount="120000",
+        basis_issuer="广州市荔湾区人民法院",
+        basis_number="（2025）粤0103民初7788号",
+        filed_on="2026-03-02",
         applicants=[{"kind": "person", "name": "陈申请", "id_number": "44010319850615123X"}],
         debtors=[{"kind": "person", "name": "欧阳燊", "id_number": "11010519491231002X"}],
     )
     _, (notice,) = services.draft_notices(
-        actor=clerk, case=case, units=[Organisation.objects.get(code="lw-market")], measure="inquiry",
-        debtor=case.parties.debtors().get(), ruling_number=NUMBER,
+        actor=clerk,
+        case=case,
+        units=[Organisation.objects.get(code="lw-market")],
+        measure="inquiry",
+        debtor=case.parties.debtors().get(),
+        ruling_number=NUMBER,
         items=[{"property_kind": "equity", "description": "查询被执行人持有的公司股权登记信息"}],
     )
     notice = services.sign_notice(actor=leader, notice=notice)
@@ -140,7 +148,9 @@ def test_letter_from_an_overdue_notice_is_signed_served_and_answered(overdue_not
     open_notification(clerk, "司法建议函已回复")
     assert clerk.url == url
     assert REPLY in clerk.text_content("#suggestion-reply")
-    assert "单位回复" in clerk.text_content("#suggestion-page") and "逾期回复" not in clerk.text_content("#suggestion-page")
+    assert "单位回复" in clerk.text_content("#suggestion-page") and "逾期回复" not in clerk.text_content(
+        "#suggestion-page"
+    )
     events = clerk.text_content("#suggestion-events")
     assert all(word in events for word in ("起草", "签发", "送达", "回复")), events
     clerk.goto(f"{clerk.base_url}/cases/{notice.case_id}/")
