@@ -63,6 +63,11 @@ def action_forms(actions, table, row, bound):
             for name, action in table.items() if action.form is not None and action.move in actions}
 
 
+def _success(action, result):
+    """The action's message: its text, or made from what the service returned (a button's too)."""
+    return action.success(result) if callable(action.success) else action.success
+
+
 def act(request, table, name, row, *, keyword, detail, page):
     """Run action `name` of `table` on `row` (passed to the service as `keyword`): a button calls its service; a
     form is validated, then its cleaned data go to the service. Success redirects to the URL `detail` of the row;
@@ -73,15 +78,15 @@ def act(request, table, name, row, *, keyword, detail, page):
         raise Http404
     target = {"actor": request.user, keyword: row}
     if action.form is None:
-        _, done = run_action(request, action.service, **target)
+        result, done = run_action(request, action.service, **target)
         if done:
-            messages.success(request, action.success)
+            messages.success(request, _success(action, result))
         return redirect(detail, pk=row.pk)
     form = action.form(request.POST, request.FILES, row)
     if form.is_valid():
         result = run_service(form, action.service, **target, **form.cleaned_data)
         if result is not None:
-            messages.success(request, action.success(result) if callable(action.success) else action.success)
+            messages.success(request, _success(action, result))
             return redirect(detail, pk=row.pk)
     messages.error(request, first_error(form))
     return page(request, row.pk, bound={name: form}, status=400)

@@ -261,6 +261,9 @@ def draft_discipline_referral(*, actor, case, party, facts, evidence, ruling_num
         facts=parsing.text(facts, "违纪违法事实", "facts", limit=TEXT_MAX), evidence=parse_evidence(evidence),
         ruling_number=parsing.text(ruling_number, "执行依据文号", "ruling_number", limit=60), created_by=actor)
     DISCIPLINE_MACHINE.record(referral, "draft", actor, to_state=DisciplineState.DRAFTED)
+    # The leader signs and sends it (DISCIPLINE_MACHINE "send"): told as for a crime referral's draft.
+    _tell(court_leaders(case.court_id), "referral_sent", f"【纪检监察移送待签发】{case.number} {party.name}",
+          f"{actor.display_name}起草了将{party.name}移送纪检监察机关的移送函，请审核签发。", referral)
     return referral
 
 
