@@ -35,10 +35,14 @@ def issue_notice(notice):
     """Issue the signed notice's PDF (idempotent): rendered once, with its code, and stored as served."""
     context = documents.notice_document_context(notice)
     return verification.issue(
-        documents.notice_kind(notice), notice, number=context["case_number"], issuer_code=notice.court.code,
-        issuer_name=context["court_name"], addressee=context["unit_name"],
-        issued_on=timezone.localdate(notice.signed_at), render=lambda extra: render_pdf(
-            documents.NOTICE_TEMPLATE, {**context, **extra}),
+        documents.notice_kind(notice),
+        notice,
+        number=context["case_number"],
+        issuer_code=notice.court.code,
+        issuer_name=context["court_name"],
+        addressee=context["unit_name"],
+        issued_on=timezone.localdate(notice.signed_at),
+        render=lambda extra: render_pdf(documents.NOTICE_TEMPLATE, {**context, **extra}),
     )
 
 
@@ -48,12 +52,19 @@ def issue_lifting(notice):
     context = {**context, "watermark": "", "is_draft": False}
     lifted_on = timezone.localdate(notice.lifted_at)
     issued = verification.issue(
-        IssuedDocumentKind.LIFTING_NOTICE, notice, number=context["case_number"], issuer_code=notice.court.code,
-        issuer_name=context["court_name"], addressee=context["unit_name"], issued_on=lifted_on,
+        IssuedDocumentKind.LIFTING_NOTICE,
+        notice,
+        number=context["case_number"],
+        issuer_code=notice.court.code,
+        issuer_name=context["court_name"],
+        addressee=context["unit_name"],
+        issued_on=lifted_on,
         render=lambda extra: render_pdf(documents.LIFTING_TEMPLATE, {**context, **extra}),
     )
-    note = (f"已于{chinese_date(lifted_on)}以{context['case_number']}{documents.LIFTING_TITLE}"
-            f"（核验码 {issued.grouped_code}）解除，依据{notice.lifting_ruling_number}执行裁定书")
+    note = (
+        f"已于{chinese_date(lifted_on)}以{context['case_number']}{documents.LIFTING_TITLE}"
+        f"（核验码 {issued.grouped_code}）解除，依据{notice.lifting_ruling_number}执行裁定书"
+    )
     _mark(notice, IssuedDocumentStatus.LIFTED, note)
     return issued
 

@@ -47,8 +47,11 @@ MAX_LOOKALIKES = 3
 NOT_FOUND = "未找到该核验码对应的文书。"
 # Which status may follow which: a document lifted, withdrawn or superseded never comes back into force.
 ALLOWED_STATUS_MOVES = {
-    IssuedDocumentStatus.IN_FORCE: {IssuedDocumentStatus.LIFTED, IssuedDocumentStatus.WITHDRAWN,
-                                    IssuedDocumentStatus.SUPERSEDED},
+    IssuedDocumentStatus.IN_FORCE: {
+        IssuedDocumentStatus.LIFTED,
+        IssuedDocumentStatus.WITHDRAWN,
+        IssuedDocumentStatus.SUPERSEDED,
+    },
     IssuedDocumentStatus.LIFTED: {IssuedDocumentStatus.SUPERSEDED},
     IssuedDocumentStatus.WITHDRAWN: set(),
     IssuedDocumentStatus.SUPERSEDED: set(),
@@ -63,7 +66,7 @@ def new_code() -> str:
 
 
 def group_code(code: str) -> str:
-    return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
+    return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
 def normalise_code(text) -> str:
@@ -102,8 +105,9 @@ def qr_svg(text: str) -> str:
     import qrcode
     import qrcode.image.svg
 
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4,
-                       image_factory=qrcode.image.svg.SvgPathImage)
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, image_factory=qrcode.image.svg.SvgPathImage
+    )
     qr.add_data(text)
     qr.make(fit=True)
     out = io.BytesIO()
@@ -115,8 +119,13 @@ def verification_context(code: str) -> dict:
     """What a PDF template's `pdf/_verification.html` reads, under the key "verification"."""
     url = check_url(code)
     svg = qr_svg(url)
-    return {"code": group_code(code), "url": url, "hint": check_page_hint(), "qr_svg": svg,
-            "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")}
+    return {
+        "code": group_code(code),
+        "url": url,
+        "hint": check_page_hint(),
+        "qr_svg": svg,
+        "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+    }
 
 
 # --------------------------------------------------------------------------------------------------------- signing
@@ -161,9 +170,17 @@ def issue(kind, source, *, number, issuer_code, issuer_name, addressee, issued_o
     if existing is not None:
         set_status(source, kind, IssuedDocumentStatus.SUPERSEDED, "已重新签发")
     document = IssuedDocument.objects.create(
-        code=code, kind=kind, document_number=number, issuer_code=issuer_code, issuer_name=issuer_name,
-        addressee=addressee, issued_on=issued_on, sha256=hashlib.sha256(pdf).hexdigest(), content=pdf,
-        content_type=ContentType.objects.get_for_model(source, for_concrete_model=False), object_id=source.pk,
+        code=code,
+        kind=kind,
+        document_number=number,
+        issuer_code=issuer_code,
+        issuer_name=issuer_name,
+        addressee=addressee,
+        issued_on=issued_on,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        content=pdf,
+        content_type=ContentType.objects.get_for_model(source, for_concrete_model=False),
+        object_id=source.pk,
         status_changed_at=now,
     )
     if existing is not None:
@@ -182,8 +199,10 @@ def set_status(source, kind, status, note=""):
     if document.status == status:
         return document
     if status not in ALLOWED_STATUS_MOVES.get(document.status, set()):
-        raise ApplicationError(f"文书状态为“{document.get_status_display()}”，不能变更为"
-                               f"“{IssuedDocumentStatus(status).label}”。", field="status")
+        raise ApplicationError(
+            f"文书状态为“{document.get_status_display()}”，不能变更为“{IssuedDocumentStatus(status).label}”。",
+            field="status",
+        )
     remember_loaded(document)
     document.status, document.status_note, document.status_changed_at = status, note, timezone.now()
     document.save(update_fields=["status", "status_note", "status_changed_at"])

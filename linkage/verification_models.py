@@ -62,12 +62,14 @@ class IssuedDocument(models.Model):
     issued_on = models.DateField("签发日期")
     sha256 = models.CharField("SHA-256", max_length=64)
     content = models.BinaryField("文书PDF")
-    status = models.CharField("状态", max_length=12, choices=IssuedDocumentStatus.choices,
-                              default=IssuedDocumentStatus.IN_FORCE)
+    status = models.CharField(
+        "状态", max_length=12, choices=IssuedDocumentStatus.choices, default=IssuedDocumentStatus.IN_FORCE
+    )
     status_note = BoundedTextField("状态说明", blank=True, max_chars=REASON_MAX)
     status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
-    superseded_by = models.ForeignKey("self", verbose_name="替代文书", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="替代文书", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     content_type = models.ForeignKey(ContentType, verbose_name="来源类型", on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField("来源编号")
     source = GenericForeignKey("content_type", "object_id")
@@ -81,10 +83,14 @@ class IssuedDocument(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # One current document of each kind per source: a re-issue supersedes the old row first.
-            models.UniqueConstraint(fields=["content_type", "object_id", "kind"],
-                                    condition=~models.Q(status="superseded"), name="issued_document_one_current"),
-            models.CheckConstraint(condition=models.Q(status__in=IssuedDocumentStatus.values),
-                                   name="issued_document_status_valid"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind"],
+                condition=~models.Q(status="superseded"),
+                name="issued_document_one_current",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=IssuedDocumentStatus.values), name="issued_document_status_valid"
+            ),
         ]
 
     def __str__(self):
@@ -93,4 +99,4 @@ class IssuedDocument(models.Model):
     @property
     def grouped_code(self):
         """7KQ4-M9XD-2PWR: the code as printed and typed."""
-        return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

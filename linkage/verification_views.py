@@ -90,8 +90,10 @@ class VerifiedDocumentSerializer(serializers.Serializer):
     issuer_name = serializers.CharField(help_text="签发机关")
     addressee = serializers.CharField(help_text="主送单位")
     issued_on = serializers.DateField(help_text="签发日期")
-    status = serializers.ChoiceField(choices=["in_force", "lifted", "withdrawn", "superseded"],
-                                     help_text="in_force 有效；lifted 已解除；withdrawn 已撤回；superseded 已被替代")
+    status = serializers.ChoiceField(
+        choices=["in_force", "lifted", "withdrawn", "superseded"],
+        help_text="in_force 有效；lifted 已解除；withdrawn 已撤回；superseded 已被替代",
+    )
     status_display = serializers.CharField()
     status_note = serializers.CharField(help_text="状态说明，如解除协助执行通知书的编号和日期")
 
@@ -100,15 +102,21 @@ DETAIL = inline_serializer("VerifyDetail", {"detail": serializers.CharField()})
 
 
 @extend_schema(
-    summary="查验文书核验码", operation_id="verify_retrieve", tags=["verify"],
+    summary="查验文书核验码",
+    operation_id="verify_retrieve",
+    tags=["verify"],
     description="任何人（无需登录）按文书上的核验码查验其签发机关、类型、编号、主送单位、日期和当前状态；与 /verify/ 页面"
-                "回答相同，按客户端地址限流（页面与接口合计）。核验码不区分大小写，可含空格或连字符。",
+    "回答相同，按客户端地址限流（页面与接口合计）。核验码不区分大小写，可含空格或连字符。",
     responses={
         200: VerifiedDocumentSerializer,
-        404: OpenApiResponse(DETAIL, description="未找到该核验码对应的文书",
-                             examples=[OpenApiExample("404", value={"detail": verification.NOT_FOUND})]),
-        429: OpenApiResponse(DETAIL, description="查验过于频繁",
-                             examples=[OpenApiExample("429", value={"detail": TOO_MANY_MESSAGE})]),
+        404: OpenApiResponse(
+            DETAIL,
+            description="未找到该核验码对应的文书",
+            examples=[OpenApiExample("404", value={"detail": verification.NOT_FOUND})],
+        ),
+        429: OpenApiResponse(
+            DETAIL, description="查验过于频繁", examples=[OpenApiExample("429", value={"detail": TOO_MANY_MESSAGE})]
+        ),
     },
 )
 @api_view(["GET"])

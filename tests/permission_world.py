@@ -41,8 +41,8 @@ from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
 from blacklist.repair import services as repair_services
 from blacklist.screening import services as screening
 from cases import abuse
-from linkage.models import Digest, Notification
 from linkage import verification
+from linkage.models import Digest, Notification
 from linkage.preferences import save_preferences
 from linkage.verification_models import IssuedDocumentKind
 from meetings import services as meeting_services

@@ -8,39 +8,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('linkage', '0013_number_issued_documents_gbt'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("linkage", "0013_number_issued_documents_gbt"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IssuedDocument',
+            name="IssuedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='核验码')),
-                ('kind', models.CharField(choices=[('assistance_notice', '协助执行通知书'), ('lifting_notice', '解除协助执行通知书'), ('renewal_notice', '续行查封（冻结）通知书'), ('restriction_order', '限制消费令'), ('credit_repair_certificate', '信用修复证明'), ('credit_report', '司法信用报告'), ('meeting_minutes', '会议纪要'), ('meeting_notice', '会议通知'), ('annual_report', '年度工作报告'), ('scoreboard', '考核结果通报'), ('briefing', '工作简报'), ('suggestion_letter', '司法建议书'), ('crime_referral', '涉嫌拒不执行判决、裁定罪移送函'), ('accountability', '责任追究文书')], max_length=40, verbose_name='文书类型')),
-                ('document_number', models.CharField(max_length=120, verbose_name='文书编号')),
-                ('issuer_code', models.CharField(max_length=50, verbose_name='签发机关代码')),
-                ('issuer_name', models.CharField(max_length=120, verbose_name='签发机关')),
-                ('addressee', models.CharField(max_length=200, verbose_name='主送单位')),
-                ('issued_on', models.DateField(verbose_name='签发日期')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('content', models.BinaryField(verbose_name='文书PDF')),
-                ('status', models.CharField(choices=[('in_force', '有效'), ('lifted', '已解除'), ('withdrawn', '已撤回'), ('superseded', '已被替代')], default='in_force', max_length=12, verbose_name='状态')),
-                ('status_note', linkage.text.BoundedTextField(blank=True, max_chars=2000, verbose_name='状态说明')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='状态变更时间')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='来源编号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='签发登记时间')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='来源类型')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='linkage.issueddocument', verbose_name='替代文书')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="核验码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assistance_notice", "协助执行通知书"),
+                            ("lifting_notice", "解除协助执行通知书"),
+                            ("renewal_notice", "续行查封（冻结）通知书"),
+                            ("restriction_order", "限制消费令"),
+                            ("credit_repair_certificate", "信用修复证明"),
+                            ("credit_report", "司法信用报告"),
+                            ("meeting_minutes", "会议纪要"),
+                            ("meeting_notice", "会议通知"),
+                            ("annual_report", "年度工作报告"),
+                            ("scoreboard", "考核结果通报"),
+                            ("briefing", "工作简报"),
+                            ("suggestion_letter", "司法建议书"),
+                            ("crime_referral", "涉嫌拒不执行判决、裁定罪移送函"),
+                            ("accountability", "责任追究文书"),
+                        ],
+                        max_length=40,
+                        verbose_name="文书类型",
+                    ),
+                ),
+                ("document_number", models.CharField(max_length=120, verbose_name="文书编号")),
+                ("issuer_code", models.CharField(max_length=50, verbose_name="签发机关代码")),
+                ("issuer_name", models.CharField(max_length=120, verbose_name="签发机关")),
+                ("addressee", models.CharField(max_length=200, verbose_name="主送单位")),
+                ("issued_on", models.DateField(verbose_name="签发日期")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("content", models.BinaryField(verbose_name="文书PDF")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_force", "有效"),
+                            ("lifted", "已解除"),
+                            ("withdrawn", "已撤回"),
+                            ("superseded", "已被替代"),
+                        ],
+                        default="in_force",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("status_note", linkage.text.BoundedTextField(blank=True, max_chars=2000, verbose_name="状态说明")),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True, verbose_name="状态变更时间")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="来源编号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="签发登记时间")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="来源类型",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="linkage.issueddocument",
+                        verbose_name="替代文书",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已签发文书',
-                'verbose_name_plural': '已签发文书（核验）',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'superseded'), _negated=True), fields=('content_type', 'object_id', 'kind'), name='issued_document_one_current'), models.CheckConstraint(condition=models.Q(('status__in', ['in_force', 'lifted', 'withdrawn', 'superseded'])), name='issued_document_status_valid'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('status_note'), 2000), name='linkage_issueddocument_status_note_chars', violation_error_message='状态说明不能超过2000字。')],
+                "verbose_name": "已签发文书",
+                "verbose_name_plural": "已签发文书（核验）",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "superseded"), _negated=True),
+                        fields=("content_type", "object_id", "kind"),
+                        name="issued_document_one_current",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["in_force", "lifted", "withdrawn", "superseded"])),
+                        name="issued_document_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.lookups.LessThanOrEqual(
+                            django.db.models.functions.text.Length("status_note"), 2000
+                        ),
+                        name="linkage_issueddocument_status_note_chars",
+                        violation_error_message="状态说明不能超过2000字。",
+                    ),
+                ],
             },
         ),
     ]

@@ -19,8 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def issued(clerk, leader, unit):
     clear_own_cache()
-    notice = advance(draft_notice(clerk, file_case(clerk), unit, items=ITEMS), NoticeState.SIGNED, clerk=clerk,
-                     leader=leader)
+    notice = advance(
+        draft_notice(clerk, file_case(clerk), unit, items=ITEMS), NoticeState.SIGNED, clerk=clerk, leader=leader
+    )
     yield IssuedDocument.objects.get(pk=verification.issued(notice, IssuedDocumentKind.ASSISTANCE_NOTICE).pk)
     clear_own_cache()
 
