@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import time_machine
 import zxingcpp
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +24,9 @@ from linkage.errors import TransitionNotAllowed
 from linkage.numerals import chinese_date
 from linkage.pdf import render_pdf
 from linkage.verification_models import IssuedDocument, IssuedDocumentKind, IssuedDocumentStatus
+from tests.assistance.test_periods import at, served_freeze
 from tests.conftest import clear_own_cache
+from tests.factories import OrganisationFactory
 
 from .helpers import advance, draft_notice, file_case
 
@@ -228,3 +231,21 @@ def test_signing_twice_through_the_service_is_refused_and_issues_once(clerk, lea
     with pytest.raises(TransitionNotAllowed):
         services.sign_notice(actor=leader, notice=notice)
     assert IssuedDocument.objects.count() == 1
+
+
+def test_a_renewal_is_its_own_document_and_supersedes_nothing(client, clerk, leader, court):
+    unit = OrganisationFactory(measures=["inquiry", "freeze", "seal"], jurisdiction=court.jurisdiction)
+    with time_machine.travel(at(2026, 11, 20, 10), tick=False):
+        original = served_freeze(clerk, leader, file_case(clerk), unit)
+        renewal = services.draft_renewal(actor=clerk, notice=original)
+        services.sign_notice(actor=leader, notice=renewal)
+    first = verification.issued(original, IssuedDocumentKind.ASSISTANCE_NOTICE)
+    second = verification.issued(renewal, IssuedDocumentKind.RENEWAL_NOTICE)
+    assert first is not None and second is not None and first.code != second.code
+    assert first.status == second.status == IssuedDocumentStatus.IN_FORCE
+    assert "续行查封（冻结）通知书" in status_of(client, second.grouped_code)
+    renewal.refresh_from_db()
+    stored = bytes(IssuedDocument.objects.get(pk=second.pk).content)
+    assert notice_pdf(renewal) == stored
+    with pdfplumber.open(io.BytesIO(stored)) as pdf:
+        assert "续行冻结通知书" in pdf.pages[0].extract_text()
