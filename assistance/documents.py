@@ -15,6 +15,8 @@ from cases.models import Party, PartyRole
 from linkage.errors import ApplicationError
 from linkage.numerals import chinese_date, chinese_ordinal
 from linkage.pdf import render_pdf
+from linkage.verification import document_for
+from linkage.verification_models import IssuedDocumentKind
 
 from .models import LiftGround, Notice, NoticeState, PropertyKind
 from .relief import REFERRAL_TEMPLATE, REFERRAL_TITLE, SOCIAL_RELIEF
@@ -228,8 +230,22 @@ def lift_ground_label(notice) -> str:
 # -------------------------------------------------------------------------------------------------- PDFs
 
 
+# States whose notice was issued (signed, then served …): its download is the stored, issued PDF (assistance.issuing).
+ISSUED_STATES = frozenset(NoticeState) - {NoticeState.DRAFT, NoticeState.RETURNED, NoticeState.WITHDRAWN}
+
+
+def notice_kind(notice):
+    """The issued document kind of a notice: a renewal's own, or the assistance notice."""
+    return IssuedDocumentKind.RENEWAL_NOTICE if notice.renews_id else IssuedDocumentKind.ASSISTANCE_NOTICE
+
+
 def notice_pdf(notice) -> bytes:
-    """The 协助执行通知书 as an A4 PDF with its receipt; a draft carries a 草稿 watermark."""
+    """The 协助执行通知书 as an A4 PDF with its receipt; a draft carries a 草稿 watermark. Once signed, the PDF issued
+    at signing (with its verification code), byte for byte; a withdrawn one is rendered with its 已撤回 watermark."""
+    if notice.state in ISSUED_STATES:
+        issued = document_for(notice, notice_kind(notice))
+        if issued is not None:
+            return bytes(issued.content)
     context = notice_document_context(notice)
     return render_pdf(REFERRAL_TEMPLATE if context["relief"] else NOTICE_TEMPLATE, context)
 
@@ -244,12 +260,14 @@ def has_lifting_notice(notice, user) -> bool:
 
 def lifting_notice_pdf(notice) -> bytes:
     """The 解除协助执行通知书 of a lifted notice as an A4 PDF with its receipt, citing the lifting ruling; while it
-    waits for the leader's signature it carries a 草稿 watermark and no date."""
+    waits for the leader's signature it carries a 草稿 watermark and no date; once signed, the PDF issued then."""
     context = notice_document_context(notice)
     if context["lifting"] is None:
         raise ApplicationError(f"通知书当前状态为“{context['state_display']}”，尚未解除，没有解除协助执行通知书。")
     if context["lifting"]["is_draft"]:
         context = {**context, "watermark": "草稿", "is_draft": True}
+    elif (issued := document_for(notice, IssuedDocumentKind.LIFTING_NOTICE)) is not None:
+        return bytes(issued.content)  # the lifting notice issued at its signing, byte for byte
     else:
         context = {**context, "watermark": "", "is_draft": False}
     return render_pdf(LIFTING_TEMPLATE, context)

@@ -36,6 +36,16 @@ class NoticeMachine(Machine):
     def may(self, user, obj, action):
         return super().may(user, obj, action) and not (action in STARTING_MOVES and obj.case.is_concluded)
 
+    def move(self, obj, action, actor, **kwargs):
+        """The move, then its issued documents (`assistance.issuing`: signing issues the notice or its lifting
+        notice, withdrawing marks it withdrawn), in the move's transaction, whichever service made it."""
+        obj = super().move(obj, action, actor, **kwargs)
+        from .issuing import ISSUING_MOVES, after_move  # issuing renders documents, which read the deadlines (→ here)
+
+        if action in ISSUING_MOVES:
+            after_move(obj, action)
+        return obj
+
 
 _CLERK = clerk_of("court_id")
 _LEADER = leader_of("court_id", "只有本院执行局领导可以签发或退回。")

@@ -320,3 +320,4 @@ class ApiToken(models.Model):
 
 from .auth_models import LoginAttempt, LoginFailure, LoginLog, TwoFactorDevice  # noqa: E402, F401 (proxies, see there)
 from .document_numbers import DocumentNumber  # noqa: E402, F401 (发文字号 register)
+from .verification_models import IssuedDocument  # noqa: E402, F401 (issued documents and their codes, issue 24)

@@ -320,6 +320,12 @@ LINKAGE_EARLIEST_FACT_DATE = datetime.date.fromisoformat(env.str("LINKAGE_EARLIE
 # codes are public by law and shown in full); searches per client address per minute.
 PUBLIC_ID_MASK_KEEP = (env.int("LINKAGE_PUBLIC_ID_KEEP_HEAD", default=6), env.int("LINKAGE_PUBLIC_ID_KEEP_TAIL", default=4))
 PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("LINKAGE_PUBLIC_SEARCH_RATE_PER_MINUTE", default=20)
+# Issued documents (issue 24, linkage.verification): the address the public reaches the check page at (printed on
+# every issued document and encoded in its QR code), the checks per client address per minute (the page and the API
+# together), and the largest PDF the check page takes for the byte-for-byte comparison.
+LINKAGE_PUBLIC_BASE_URL = env.str("LINKAGE_PUBLIC_BASE_URL", default="http://localhost:8000")
+VERIFY_RATE_PER_MINUTE = env.int("LINKAGE_VERIFY_RATE_PER_MINUTE", default=20)
+VERIFY_UPLOAD_MAX_MB = env.int("LINKAGE_VERIFY_UPLOAD_MAX_MB", default=10)
 # A masked ID number stays masked (issue 17 item 4, blacklist.public.guard): next to it the age is shown as a band of
 # this many years ("30-39岁"; 0 shows no age); the exact-number search answers only with the exact name and a valid
 # number, within a daily budget of distinct numbers per client address, with the app's own captcha after a few

@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 
 from blacklist import urls as blacklist_urls
 
-from . import otp, views
+from . import otp, verification_views, views
 from .token_api import obtain_auth_token
 
 admin.site.site_header = "执行联动 · 后台管理"
@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("members.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("assessment.api_urls")),
+    path("verify/<str:code>/", verification_views.verify_api, name="api-verify"),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("accounts/otp/", otp.settings_page, name="otp-settings"),
     path("accounts/otp/qr.svg", otp.qr_code, name="otp-qr"),
     path("calendar/", include("linkage.calendar_urls")),
+    path("verify/", include("linkage.verification_urls")),
     path("notifications/", include("linkage.notification_urls")),
     path("members/", include("members.urls")),
     path("cases/", include("cases.urls")),

@@ -45,8 +45,10 @@ from blacklist.models import ListingEvent, RestrictionOrder, ScreeningSource
 from blacklist.repair import services as repair_services
 from blacklist.screening import services as screening
 from cases import abuse
+from linkage import verification
 from linkage.models import Digest, Notification
 from linkage.preferences import save_preferences
+from linkage.verification_models import IssuedDocumentKind
 from meetings import services as meeting_services
 from members import services as member_services
 from members.models import ChatChannel, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -206,6 +208,8 @@ def _notices(w):
 
     w.notice_draft = drafted()
     w.notice_signed = signed()
+    # Signing issued it (issue 24): the public check answers anyone who has its code.
+    w.issued_notice = verification.issued(w.notice_signed, IssuedDocumentKind.ASSISTANCE_NOTICE)
     w.notice_served = served(ruling_files=[_pdf()])
     w.attachment = w.notice_served.attachments.get()
     w.notice_acknowledged = acknowledged()

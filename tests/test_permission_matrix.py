@@ -14,7 +14,7 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
 
 * Whatever a role may not see is a 404 ("not found" and "not allowed" look the same), never a 403 that admits it
   exists. A 403 is only for an action on something the role can see, or an API write that names no object.
-* Anonymous: a page sends to the login page (LOGIN), the API answers 401; only the public search (and its captcha image), the login page,
+* Anonymous: a page sends to the login page (LOGIN), the API answers 401; only the public search (and its captcha image), the document check (/verify/), the login page,
   the language switch and the API schema and docs are open.
 * The procuratorate's liaison (`procurator`) is a liaison of a member unit like Y (its lists answer 200 with none of
   another's data) that also holds django-guardian's object grants on one crime referral under supervision and on its
@@ -165,6 +165,10 @@ TABLE = {
     "password-change": Row(get=page(200), post=page(200)),
     "password-change-done": Row(get=page(200)),
     "favicon": Row(get=everyone(200)),
+    # The check of issued documents (issue 24): open to anyone; an upload without a file is a 400.
+    "verify:check": Row(get=everyone(200)),
+    "verify:check-code": Row(get=everyone(200), post=everyone(400), kwargs={"code": "issued_notice.code"}),
+    "api-verify": Row(get=everyone(200), kwargs={"code": "issued_notice.code"}),
     "calendar": Row(get=page(200)),
     "notifications": Row(get=page(200)),
     "notification-preferences": Row(get=page(200), post=page(200)),
@@ -1100,7 +1104,9 @@ class _LaidOutPdf:
 # such a role. Court 1's case number stands for court 1's cases, notices and listings (the public search of the
 # published list excepted: court 1 has published listings of that case); the task of a meeting decision for unit
 # X stands for the decisions, which only the committee and the responsible unit see.
-PUBLIC_LIST = {"blacklist:public-search", "public-debtors"}
+PUBLIC_LIST = {"blacklist:public-search", "public-debtors",
+               # what an issued document prints, to whoever holds its code (the case number among it)
+               "verify:check-code", "api-verify"}
 
 
 def leak_markers(world):
@@ -1140,6 +1146,7 @@ def leak(key, role, response, world):
 def world(db, settings, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PUBLIC_SEARCH_RATE_PER_MINUTE = 1_000_000  # the matrix searches more than a person would
+    settings.VERIFY_RATE_PER_MINUTE = 1_000_000
     monkeypatch.setattr("linkage.pdf_process.lay_out", _LaidOutPdf.lay_out)
     return build_world()
 

@@ -20,9 +20,10 @@ from django.db import transaction
 from django.db.models import Q
 from redis.exceptions import RedisError
 
-from linkage.audit import client_address
 from linkage.choices import label_of
 from linkage.identifiers import normalize_credit_code, normalize_resident_id
+from linkage.ratelimit import over_limit
+from linkage.ratelimit import retry_after as linkage_retry_after
 
 from ..models import Listing, ListingGround, ListingState
 
@@ -333,23 +334,8 @@ def _search(query, limit):
 def rate_limited(request):
     """Count this search against the client's window; True when it is past `PUBLIC_SEARCH_RATE_PER_MINUTE`.
     With the cache unreachable the search is served unthrottled (and logged): the list is public by law, and a
-    Redis outage must not close it."""
-    window = int(time.time() // 60)
-    key = f"public-search:{client_address(request) or 'unknown'}:{window}"
-    try:
-        if cache.add(key, 1, timeout=70):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=70)
-                count = 1
-    except RedisError as error:
-        logger.warning("public search rate limit unavailable, serving unthrottled: %s", error)
-        return False
-    return count > settings.PUBLIC_SEARCH_RATE_PER_MINUTE
+    Redis outage must not close it (`linkage.ratelimit`)."""
+    return over_limit(request, scope="public-search", per_minute=settings.PUBLIC_SEARCH_RATE_PER_MINUTE)
 
 
-def retry_after():
-    return str(60 - int(time.time()) % 60)
+retry_after = linkage_retry_after
