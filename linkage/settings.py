@@ -309,6 +309,9 @@ LINKAGE_PDF_TIMEOUT = env.float("LINKAGE_PDF_TIMEOUT", default=30.0)
 # PAdES signing keys and certificates (linkage/signing_keys.py): outside the database, readable only by the app
 # (directories 0700, keys 0600). `manage.py signing_ca` creates the CA and the courts' and committee's identities.
 LINKAGE_SIGNING_DIR = Path(env.str("LINKAGE_SIGNING_DIR", default=str(VAR_DIR / "signing")))
+# An issuer with no signing key yet gets one under the self-made CA when it first issues (the demo, the tests); in
+# production the keys are made or installed with `manage.py signing_ca` and a missing one refuses the issue.
+LINKAGE_SIGNING_AUTO_ISSUE = env.bool("LINKAGE_SIGNING_AUTO_ISSUE", default=not PRODUCTION)
 # 发文字号: each issuer's 机关代字 by organisation code (linkage/document_numbers.py); others use their short name.
 LINKAGE_DOCUMENT_PREFIXES = {
     "lw-committee": "荔政法",

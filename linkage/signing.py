@@ -16,7 +16,9 @@ rotated certificate still validates; the check page's hash of the issued file is
 Keys and certificates: ``linkage.signing_keys``.
 """
 
+import asyncio
 import binascii
+import concurrent.futures
 import datetime
 import io
 import uuid
@@ -31,7 +33,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
@@ -124,7 +126,18 @@ def sign_pdf(pdf_bytes: bytes, *, signer: str, reason: str = "", location: str =
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=tuple(box)),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return _run(pdf_signer.async_sign_pdf(writer)).getvalue()
+
+
+def _run(coroutine):
+    """pyHanko's work is async; run it to the end here. A thread that already runs an event loop (an ASGI view, a
+    test driving a browser) cannot `asyncio.run` in itself: the coroutine then runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def validate_pdf(pdf_bytes: bytes) -> PdfCheck:
@@ -151,7 +164,7 @@ def validate_pdf(pdf_bytes: bytes) -> PdfCheck:
         )
         certificate = signature.signer_cert
         try:
-            status = validate_pdf_signature(signature, context)
+            status = _run(async_validate_pdf_signature(signature, context))
         except (PdfError, ValueError, KeyError, TypeError):
             # A signature whose byte range or structure cannot even be checked is as good as a broken one.
             checks.append(

@@ -31,7 +31,7 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,11 +131,23 @@ def verification_context(code: str) -> dict:
 # --------------------------------------------------------------------------------------------------------- signing
 
 
-def _sign(pdf_bytes: bytes, issuer_code: str) -> bytes:
-    """THE place where an issued PDF gets its PAdES signature (issue 24 item 3): the lead wires
-    `linkage.signing.sign_pdf(pdf_bytes, signer=..., reason=..., location=..., box=..., page=...)` in here at merge.
-    Until then the bytes go out unsigned. Whatever it returns is what is hashed, stored and served."""
-    return pdf_bytes
+def _sign(pdf_bytes: bytes, issuer_code: str, issuer_name: str, reason: str) -> bytes:
+    """THE place where an issued PDF gets its PAdES signature (`linkage.signing.sign_pdf`, the visible field over
+    the document's seal mark). An issuer with no key yet gets one under the jurisdiction's self-made CA when
+    `LINKAGE_SIGNING_AUTO_ISSUE` (the default outside production: the demo and the tests sign out of the box); in
+    production a missing key refuses the issue (503, naming `manage.py signing_ca`) rather than send it unsigned.
+    Whatever it returns is what is hashed, stored and served."""
+    from . import signing, signing_keys
+
+    if not signing_keys.has_identity(issuer_code) and settings.LINKAGE_SIGNING_AUTO_ISSUE:
+        if connection.vendor == "postgresql":  # one process creates a signer's first key; the others wait for it
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"signing:{issuer_code}"])
+        if signing_keys.ca_certificate() is None:
+            signing_keys.init_ca(common_name="执行联动电子签章根证书（自建）")
+        if not signing_keys.has_identity(issuer_code):
+            signing_keys.issue_identity(issuer_code, organisation_name=issuer_name)
+    return signing.sign_pdf(pdf_bytes, signer=issuer_code, reason=reason)
 
 
 # --------------------------------------------------------------------------------------------------------- service
@@ -165,7 +177,9 @@ def issue(kind, source, *, number, issuer_code, issuer_name, addressee, issued_o
     if existing is not None and not supersede:
         return existing
     code = _unused_code()
-    pdf = _sign(render({"verification": verification_context(code)}), issuer_code)
+    # `electronic_seal`: the printed placeholder seal gives way to the signature's visible stamp.
+    pdf = _sign(render({"verification": verification_context(code), "electronic_seal": True}), issuer_code,
+                issuer_name, f"签发{IssuedDocumentKind(kind).label}")
     now = timezone.now()
     if existing is not None:
         set_status(source, kind, IssuedDocumentStatus.SUPERSEDED, "已重新签发")

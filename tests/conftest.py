@@ -1,6 +1,7 @@
 """Shared fixtures: factories exposed as fixtures, a logged-in client per role."""
 
 import os
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -14,11 +15,21 @@ def pytest_configure(config):
 
     Passwords are hashed with a cheap hasher in this process: factories set a password on every user (a permission
     world has twenty), and the production PBKDF2 costs ~0.3 s a hash on this machine. Servers the tests start in
-    another process (faults, Celery workers) keep the production hashers; they authenticate by token."""
+    another process (faults, Celery workers) keep the production hashers; they authenticate by token.
+
+    Issued documents are signed (linkage.verification): the signing keys of this run live in a fresh directory of
+    its own (each worker, and the servers it starts, which inherit the environment), made on first use under a
+    self-made CA, never in the project's var/."""
+    import tempfile
+
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     worker = os.environ.get("PYTEST_XDIST_WORKER")
+    signing_dir = tempfile.mkdtemp(prefix=f"linkage-signing-{worker or 'main'}-")
+    os.environ["LINKAGE_SIGNING_DIR"] = signing_dir
+    settings.LINKAGE_SIGNING_DIR = Path(signing_dir)
+    settings.LINKAGE_SIGNING_AUTO_ISSUE = True
     if worker:
         settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
 

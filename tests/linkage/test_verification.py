@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from linkage import verification
+from linkage import signing, verification
 from linkage.errors import ApplicationError
 from linkage.models import AuditEntry, CalendarYear
 from linkage.verification_models import IssuedDocument, IssuedDocumentKind, IssuedDocumentStatus
@@ -32,7 +32,11 @@ def source():
 
 
 def fake_pdf(extra):
-    return f"%PDF-1.7\n{extra['verification']['code']} {extra['verification']['url']}\n%%EOF\n".encode()
+    """A real (small) PDF printing the code: issuing signs it, and a signature needs a PDF to go into."""
+    from weasyprint import HTML
+
+    code, url = extra["verification"]["code"], extra["verification"]["url"]
+    return HTML(string=f"<p>{code} {url}</p><div id='seal'>院印</div>").write_pdf()
 
 
 def issue(source, **overrides):
@@ -117,7 +121,10 @@ def test_issue_stores_the_rendered_bytes_with_their_hash_and_what_the_document_p
     assert verification_context["url"] == f"https://zxld.example.gov.cn/verify/{document.grouped_code}/"
     assert verification_context["qr_data_uri"].startswith("data:image/svg+xml;base64,")
     stored = IssuedDocument.objects.get(pk=document.pk)
-    assert bytes(stored.content) == fake_pdf(seen[0])
+    assert seen[0]["electronic_seal"] is True  # the printed seal gives way to the signature's stamp
+    # Signed as an incremental update: the rendered bytes come first, unchanged, then the signature.
+    assert bytes(stored.content).startswith(fake_pdf(seen[0])[: -len(b"%%EOF\n")])
+    assert signing.validate_pdf(bytes(stored.content)).ok
     assert verification.matches(stored, bytes(stored.content))
     assert not verification.matches(stored, bytes(stored.content) + b" ")
     assert re.fullmatch(r"[0-9a-f]{64}", stored.sha256)
