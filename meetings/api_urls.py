@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api import DecisionViewSet, MeetingViewSet
 from .api_moves import PDF_INITKWARGS
-from .briefing_api import BriefingListView
+from .briefing_api import BriefingListView, BriefingReadView
 from .report_api import AnnualReportPdfView
 
 router = SimpleRouter()
@@ -19,4 +19,5 @@ urlpatterns = [
          name="meeting-notice-pdf"),
     path("reports/<int:pk>/pdf/", AnnualReportPdfView.as_view(), name="api-report-pdf"),
     path("briefings/", BriefingListView.as_view(), name="api-briefing-list"),
+    path("briefings/<int:pk>/read/", BriefingReadView.as_view(), name="api-briefing-read"),
 ]

@@ -1,15 +1,20 @@
 """The committee's briefings by API (GET /api/v1/briefings/): an addressee's briefings (issued or withdrawn since)
 with its own receipt; the committee's, its jurisdiction's, drafts included (`Briefing.objects.visible_to`). Reading
-the list does not mark a briefing read: opening its page does."""
+the list does not mark a briefing read: opening its page does, and so does POST /api/v1/briefings/{id}/read/ for a
+unit's system that shows it to its people (the receipt keeps the first read)."""
 
 import datetime
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.permissions import IsAuthenticated
 
 from .briefing_models import Briefing, BriefingRecipient
+from .services import briefings as services
 
 
 class BriefingSectionSerializer(serializers.Serializer):
@@ -58,7 +63,23 @@ class BriefingListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Briefing.objects.none()
         user = self.request.user
-        return (Briefing.objects.visible_to(user).select_related("issuer")
-                .prefetch_related(Prefetch("recipients", queryset=BriefingRecipient.objects.filter(user=user),
-                                           to_attr="own_receipts"))
-                .order_by("-period_to", "-id"))
+        return _with_own_receipt(Briefing.objects.visible_to(user), user).order_by("-period_to", "-id")
+
+
+def _with_own_receipt(queryset, user):
+    return queryset.select_related("issuer").prefetch_related(
+        Prefetch("recipients", queryset=BriefingRecipient.objects.filter(user=user), to_attr="own_receipts"))
+
+
+@extend_schema(summary="标记工作通报已读", operation_id="briefings_read", request=None,
+               responses={200: BriefingSerializer},
+               description="接收人确认已阅读发给本人的已印发通报：首次调用记录阅读时间（回执），此后不变。"
+                           "不是本人的通报、草稿或撤回的通报：404。")
+class BriefingReadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        user = request.user
+        briefing = get_object_or_404(Briefing.objects.filter(recipients__user=user, state="issued"), pk=pk)
+        services.mark_read(user=user, briefing=briefing)
+        return Response(BriefingSerializer(_with_own_receipt(Briefing.objects.filter(pk=briefing.pk), user).get()).data)

@@ -883,6 +883,9 @@ TABLE = {
     "api-credit-report-pdf": Row(get=api(404, court1=200), kwargs={"party_id": "credit_party"}),
     "api-report-pdf": Row(get=api(404, court1=200), kwargs={"pk": "report"}),
     "api-briefing-list": Row(get=api(200)),
+    # Marking read: the addressees of the world's issued briefing (the member units' liaisons, court 1's leader) only.
+    "api-briefing-read": Row(get=api(405), post=api(404, liaisons=acts(200), leader1=acts(200)),
+                             kwargs={"pk": "briefing"}),
     "api-assessment-pdf": Row(get=api(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(
         get=api(405), post=api(403, court=409, committee=acts(200), j2=409), kwargs={"year": "year"},

@@ -147,3 +147,17 @@ def test_the_pdf_copies_the_leaders_by_post(world, leaders):
         text = "".join(page.extract_text() or "" for page in pdf.pages).replace(" ", "")
     assert "抄送：区委书记，区长" in text
     assert "原区长" not in text
+
+
+def test_a_units_system_marks_its_briefing_read_by_api(world, api_for):
+    briefing = _issued(world)
+    liaison = world.liaisons[0]
+    url = reverse("api-briefing-read", args=[briefing.pk])
+    first = api_for(liaison).post(url)
+    assert first.status_code == 200 and first.json()["read_at"]
+    again = api_for(liaison).post(url)
+    assert again.json()["read_at"] == first.json()["read_at"]  # the first read is kept
+    assert api_for(world.committee).post(url).status_code == 404  # not an addressee
+    draft = services.draft_briefing(actor=world.committee, period_from=timezone.localdate().replace(day=1),
+                                    period_to=timezone.localdate())
+    assert api_for(liaison).post(reverse("api-briefing-read", args=[draft.pk])).status_code == 404
