@@ -109,6 +109,7 @@ def test_signing_issues_the_notice_whose_qr_code_names_the_check_page(client, cl
     image = first_page_image(stored)
     ARTIFACTS.mkdir(exist_ok=True)
     image.save(ARTIFACTS / "notice-verification-first-page.png")
+    (ARTIFACTS / "notice-verification-signed.pdf").write_bytes(stored)  # the stamp is an annotation: pdftoppm shows it
     decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
     assert decoded == [f"{BASE}/verify/{issued.grouped_code}/"]
     with pdfplumber.open(io.BytesIO(stored)) as pdf:
