@@ -17,8 +17,11 @@ from .accountability_models import AccountabilityState
 
 TEMPLATE = "pdf/accountability.html"
 KIND = IssuedDocumentKind.ACCOUNTABILITY
-TABLE_NAMES = {"organs_report": "行政机关不履行生效裁判案件一览表", "deduction_letter": "提请扣分的行政机关案件一览表",
-               "officials_list": "涉公职人员未结执行案件一览表"}
+TABLE_NAMES = {
+    "organs_report": "行政机关不履行生效裁判案件一览表",
+    "deduction_letter": "提请扣分的行政机关案件一览表",
+    "officials_list": "涉公职人员未结执行案件一览表",
+}
 
 
 def printed_rows(document):
@@ -43,13 +46,20 @@ def pdf_context(document):
     day = issued_on(document)
     rows = printed_rows(document)
     return {
-        **official_context(issuer=document.court.name, title=document.title, document_number=document.number,
-                           is_draft=document.is_draft, draft_note="（草稿，尚未印发）",
-                           date=arabic_date(day) if day else "年　　月　　日",
-                           addressees=document.addressee,
-                           attachments=[f"{document.year}年度{TABLE_NAMES[document.kind]}"] if rows else ()),
+        **official_context(
+            issuer=document.court.name,
+            title=document.title,
+            document_number=document.number,
+            is_draft=document.is_draft,
+            draft_note="（草稿，尚未印发）",
+            date=arabic_date(day) if day else "年　　月　　日",
+            addressees=document.addressee,
+            attachments=[f"{document.year}年度{TABLE_NAMES[document.kind]}"] if rows else (),
+        ),
         "number_label": "文号",
-        "document": document, "rows": rows, "issued_on": day,
+        "document": document,
+        "rows": rows,
+        "issued_on": day,
         "paragraphs": [p.strip() for p in document.body.splitlines() if p.strip()],
         "districts": by_district(rows),
     }

@@ -22,8 +22,13 @@ KIND = IssuedDocumentKind.CRIME_REFERRAL
 def crime_referral_context(referral):
     when = referral.signed_at or referral.created_at
     return {
-        "referral": referral, "court": referral.court, "case": referral.case, "debtor": referral.debtor,
-        "evidence": referral.evidence, "dated_cn": chinese_date(when), "draft": referral.signed_at is None,
+        "referral": referral,
+        "court": referral.court,
+        "case": referral.case,
+        "debtor": referral.debtor,
+        "evidence": referral.evidence,
+        "dated_cn": chinese_date(when),
+        "draft": referral.signed_at is None,
         "answer_days": chinese_ordinal(settings.CRIME_REFERRAL_ANSWER_DAYS),
     }
 

@@ -33,17 +33,22 @@ def _paragraphs(text):
 def suggestion_context(letter):
     case = letter.case
     return {
-        **official_context(issuer=letter.court.name, banner=letter.court.name, title=TITLE,
-                           document_number=letter.document_number,
-                           is_draft=letter.state == SuggestionState.DRAFTED,
-                           draft_note="（草稿　未经签发，不得送达）",
-                           date=arabic_date(letter.signed_at) if letter.signed_at else "年　　月　　日",
-                           addressees=letter.unit.name),
+        **official_context(
+            issuer=letter.court.name,
+            banner=letter.court.name,
+            title=TITLE,
+            document_number=letter.document_number,
+            is_draft=letter.state == SuggestionState.DRAFTED,
+            draft_note="（草稿　未经签发，不得送达）",
+            date=arabic_date(letter.signed_at) if letter.signed_at else "年　　月　　日",
+            addressees=letter.unit.name,
+        ),
         "number_label": "文号",
         "unit_name": letter.unit.name,
         "case_number": case.number,
-        "withdrawn_note": (f"（已撤回：{letter.withdraw_reason}）" if letter.state == SuggestionState.WITHDRAWN
-                           else ""),
+        "withdrawn_note": (
+            f"（已撤回：{letter.withdraw_reason}）" if letter.state == SuggestionState.WITHDRAWN else ""
+        ),
         "facts": _paragraphs(letter.facts),
         "suggestions": _paragraphs(letter.suggestions),
         "reply_days": letter.reply_days,

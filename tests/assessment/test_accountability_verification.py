@@ -55,7 +55,11 @@ def test_issuing_issues_the_document_and_its_download_is_the_issued_file(year, k
     document = _issued(w, kind)
     issued = verification.issued(document, KIND)
     assert (issued.document_number, issued.addressee, issued.issuer_name, issued.issuer_code) == (
-        document.number, document.addressee, w["court"].name, w["court"].code)
+        document.number,
+        document.addressee,
+        w["court"].name,
+        w["court"].code,
+    )
     assert issued.status == IssuedDocumentStatus.IN_FORCE
     stored = bytes(IssuedDocument.objects.get(pk=issued.pk).content)
     assert signing.validate_pdf(stored).ok
@@ -74,7 +78,8 @@ def test_issuing_issues_the_document_and_its_download_is_the_issued_file(year, k
     assert "责任追究文书" in body and document.number in body and document.addressee in body and "有效" in body
     # Each document is its own: the deduction letter issued later leaves the report's code in force.
     assert IssuedDocument.objects.filter(kind=KIND, status=IssuedDocumentStatus.IN_FORCE).count() == (
-        1 if kind == "organs_report" else 2)
+        1 if kind == "organs_report" else 2
+    )
 
 
 def test_issuing_twice_is_refused_and_issues_once(year):

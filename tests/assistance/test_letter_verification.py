@@ -66,11 +66,19 @@ def page_images(pdf_bytes):
 
 
 def qr_box(barcode):
-    corners = [barcode.position.top_left, barcode.position.top_right, barcode.position.bottom_left,
-               barcode.position.bottom_right]
+    corners = [
+        barcode.position.top_left,
+        barcode.position.top_right,
+        barcode.position.bottom_left,
+        barcode.position.bottom_right,
+    ]
     scale = 72 / 200  # pixels at 200 dpi → points
-    return {"x0": min(c.x for c in corners) * scale, "x1": max(c.x for c in corners) * scale,
-            "top": min(c.y for c in corners) * scale, "bottom": max(c.y for c in corners) * scale}
+    return {
+        "x0": min(c.x for c in corners) * scale,
+        "x1": max(c.x for c in corners) * scale,
+        "top": min(c.y for c in corners) * scale,
+        "bottom": max(c.y for c in corners) * scale,
+    }
 
 
 def assert_qr_names_the_check_page(pdf_bytes, issued, artifact):
@@ -108,7 +116,12 @@ def test_signing_issues_the_letter_and_its_download_is_the_issued_file(client, l
     letter = signed(letter, leader)  # now: the signing key is valid from when the test run made it
     issued = verification.issued(letter, SUGGESTION)
     assert (issued.kind, issued.document_number, issued.addressee, issued.issuer_name, issued.issuer_code) == (
-        SUGGESTION, letter.document_number, unit.name, court.name, court.code)
+        SUGGESTION,
+        letter.document_number,
+        unit.name,
+        court.name,
+        court.code,
+    )
     assert issued.issued_on == timezone.localdate(letter.signed_at) and issued.status == IssuedDocumentStatus.IN_FORCE
     stored = bytes(IssuedDocument.objects.get(pk=issued.pk).content)
     assert verification.matches(issued, stored)
@@ -174,14 +187,16 @@ def test_suggestion_letter_qr_code_names_the_check_page(letter, leader):
 
 
 def _signed_referral(w):
-    referral = referrals.draft_crime_referral(actor=w.clerk, case=w.case, debtor=w.debtor, facts=FACTS,
-                                              evidence=EVIDENCE)
+    referral = referrals.draft_crime_referral(
+        actor=w.clerk, case=w.case, debtor=w.debtor, facts=FACTS, evidence=EVIDENCE
+    )
     return referrals.sign_crime_referral(actor=w.leader, referral=referral)
 
 
 def test_a_draft_referral_is_not_issued(w):
-    referral = referrals.draft_crime_referral(actor=w.clerk, case=w.case, debtor=w.debtor, facts=FACTS,
-                                              evidence=EVIDENCE)
+    referral = referrals.draft_crime_referral(
+        actor=w.clerk, case=w.case, debtor=w.debtor, facts=FACTS, evidence=EVIDENCE
+    )
     assert verification.issued(referral, CRIME) is None
     with pdfplumber.open(io.BytesIO(crime_referral_pdf(referral))) as pdf:
         text = "".join(page.extract_text() or "" for page in pdf.pages)
@@ -192,7 +207,10 @@ def test_signing_issues_the_referral_whose_qr_code_names_the_check_page(w):
     referral = _signed_referral(w)
     issued = verification.issued(referral, CRIME)
     assert (issued.document_number, issued.addressee, issued.issuer_name) == (
-        w.case.number, w.police.name, w.court.name)
+        w.case.number,
+        w.police.name,
+        w.court.name,
+    )
     assert w.debtor.identifier not in issued.addressee
     stored = bytes(IssuedDocument.objects.get(pk=issued.pk).content)
     assert signing.validate_pdf(stored).ok
@@ -224,8 +242,9 @@ def test_signing_a_referral_twice_is_refused_and_issues_once(w):
 
 
 def test_another_courts_leader_cannot_sign_and_nothing_is_issued(w):
-    referral = referrals.draft_crime_referral(actor=w.clerk, case=w.case, debtor=w.debtor, facts=FACTS,
-                                              evidence=EVIDENCE)
+    referral = referrals.draft_crime_referral(
+        actor=w.clerk, case=w.case, debtor=w.debtor, facts=FACTS, evidence=EVIDENCE
+    )
     with pytest.raises(Exception):  # noqa: B017 — refused, whatever the error's class
         referrals.sign_crime_referral(actor=w.other_leader, referral=referral)
     assert not IssuedDocument.objects.exists()
@@ -233,7 +252,13 @@ def test_another_courts_leader_cannot_sign_and_nothing_is_issued(w):
 
 def test_a_discipline_referral_issues_nothing(w):
     _flag(w)
-    referral = referrals.draft_discipline_referral(actor=w.clerk, case=w.case, party=w.debtor, facts=FACTS,
-                                                   evidence=EVIDENCE, ruling_number="（2025）粤0103民初1号")
+    referral = referrals.draft_discipline_referral(
+        actor=w.clerk,
+        case=w.case,
+        party=w.debtor,
+        facts=FACTS,
+        evidence=EVIDENCE,
+        ruling_number="（2025）粤0103民初1号",
+    )
     referrals.send_discipline_referral(actor=w.leader, referral=referral)
     assert not IssuedDocument.objects.exists()
