@@ -1,10 +1,8 @@
 """Services and selectors of the yearly accountability documents (云浮 items 6, 8, 22; the rules of what the record
 says are in `accountability_record`): generate a draft from the record, edit it, issue it (frozen, numbered from the
-court's document-number register). Each change is one transaction that locks the document and goes through
+court's document-number register, and issued with a verification code: `accountability_documents`). Each change is one transaction that locks the document and goes through
 `accountability_machine.DOCUMENT`, which writes the event.
 """
-
-from collections import OrderedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +19,7 @@ from members.recipients import unit_recipients
 from members.selectors import jurisdiction_id_of
 
 from . import accountability_record as record
+from .accountability_documents import by_district, issue_document, printed_rows  # noqa: F401 (read from here too)
 from .accountability_machine import DOCUMENT
 from .accountability_models import (
     AccountabilityDocument,
@@ -55,18 +54,6 @@ def ledger_cases(user):
     """The cases whose organ debtors the user's ledger shows: court staff their court's, the committee its
     jurisdiction's (`Case.objects.visible_to`)."""
     return Case.objects.visible_to(user).select_related("court__jurisdiction")
-
-
-def printed_rows(document):
-    return [row for row in document.rows.all() if not row.excluded]
-
-
-def by_district(rows):
-    """[(district name, [rows], organs count)] of the rows, in order of first appearance."""
-    groups = OrderedDict()
-    for row in rows:
-        groups.setdefault(row.district_name, []).append(row)
-    return [(name, items, len({r.debtor_name for r in items})) for name, items in groups.items()]
 
 
 # ------------------------------------------------------------------------------------------------ generation
@@ -214,7 +201,8 @@ def edit_row(*, actor, document, row_id, remark="", excluded=False, reason=""):
 def issue(*, actor, document):
     """A leader of the court issues the draft: frozen, numbered with the court's next number of the year of issue
     from its document-number register (linkage.document_numbers, locked on the court, so two issues never take the
-    same number). The officials list is sent in-app to the personnel department's liaisons."""
+    same number), and issued with a verification code in the same transaction (`accountability_documents`: the PDF
+    frozen and signed). The officials list is sent in-app to the personnel department's liaisons."""
     document = DOCUMENT.lock(document)
     DOCUMENT.check(document, "issue", actor)
     if document.kind == Kind.DEDUCTION_LETTER and not printed_rows(document):
@@ -223,6 +211,7 @@ def issue(*, actor, document):
     number = assign_number(issuer=document.court, subject=document.number_subject, title=document.title).text
     DOCUMENT.move(document, "issue", actor, document_number=number, issued_by=actor, issued_at=now,
                   data={"document_number": number})
+    issue_document(document)
     if document.kind == Kind.OFFICIALS_LIST and document.addressee_unit_id:
         notify(unit_recipients([document.addressee_unit_id]), Message(
             kind="officials_list_issued", title=f"{document.court.short_name}：{document.title}",

@@ -12,14 +12,12 @@ from django.views.decorators.http import require_POST
 
 from linkage.errors import ApplicationError
 from linkage.forms import run_action
-from linkage.gbt9704 import official_context
-from linkage.numerals import arabic_date
-from linkage.pdf import pdf_response, render_pdf
-from linkage.workdays import TIMEZONE
+from linkage.pdf import pdf_response
 from members.models import OrganisationKind
 
 from . import accountability as services
 from . import accountability_record as record
+from .accountability_documents import accountability_pdf
 from .accountability_machine import DOCUMENT
 from .accountability_models import AccountabilityKind
 
@@ -113,33 +111,11 @@ def issue(request, pk):
     return redirect("assessment:accountability-detail", pk=pk)
 
 
-TABLE_NAMES = {"organs_report": "行政机关不履行生效裁判案件一览表", "deduction_letter": "提请扣分的行政机关案件一览表",
-               "officials_list": "涉公职人员未结执行案件一览表"}
-
-
-def pdf_context(document):
-    """The document in the official layout (linkage.gbt9704): the court's banner and register number (none while a
-    draft), the addressee, the court and the date of issue, the case table as its attachment, 印发 by the court."""
-    issued_on = timezone.localtime(document.issued_at, TIMEZONE).date() if document.issued_at else None
-    rows = services.printed_rows(document)
-    return {
-        **official_context(issuer=document.court.name, title=document.title, document_number=document.number,
-                           is_draft=document.is_draft, draft_note="（草稿，尚未印发）",
-                           date=arabic_date(issued_on) if issued_on else "年　　月　　日",
-                           addressees=document.addressee,
-                           attachments=[f"{document.year}年度{TABLE_NAMES[document.kind]}"] if rows else ()),
-        "number_label": "文号",
-        "document": document, "rows": rows, "issued_on": issued_on,
-        "paragraphs": [p.strip() for p in document.body.splitlines() if p.strip()],
-        "districts": services.by_district(rows),
-    }
-
-
 @login_required
 def pdf(request, pk):
     document = _visible(request, pk)
     try:
-        content = render_pdf("pdf/accountability.html", pdf_context(document))
+        content = accountability_pdf(document)
     except ApplicationError as error:  # pragma: no cover - the layout's own refusal
         messages.error(request, error.message)
         return redirect("assessment:accountability-detail", pk=pk)

@@ -29,6 +29,7 @@ from linkage.workdays import add_calendar_days
 from members.models import Organisation, OrganisationKind, User
 from members.recipients import court_leaders, unit_recipients, user_recipients
 
+from ..referral_documents import issue_crime_referral
 from ..referral_models import (
     CRIME_MACHINE,
     DISCIPLINE_MACHINE,
@@ -141,8 +142,12 @@ def draft_crime_referral(*, actor, case, debtor, facts, evidence, police=None):
 
 @transaction.atomic
 def sign_crime_referral(*, actor, referral):
+    """The bureau leader signs the draft: the letter is issued in the same transaction (frozen with its verification
+    code and signed: `referral_documents.issue_crime_referral`)."""
     referral = CRIME_MACHINE.lock(referral)
-    return CRIME_MACHINE.move(referral, "sign", actor, signed_by=actor, signed_at=timezone.now())
+    referral = CRIME_MACHINE.move(referral, "sign", actor, signed_by=actor, signed_at=timezone.now())
+    issue_crime_referral(referral)
+    return referral
 
 
 @transaction.atomic

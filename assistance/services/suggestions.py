@@ -1,7 +1,9 @@
 """Judicial suggestion letters (司法建议函, assistance/suggestion_models.py): the clerk drafts one to a unit that
 failed to assist, or to its superior, with the facts prefilled from the record; the court's bureau leader signs it
-(the court's next number is taken then from its register, linkage.document_numbers); the clerk serves it, which starts the
-unit's reply time; the unit's liaison replies with what it did; a draft or signed letter may be withdrawn.
+(the court's next number is taken then from its register, linkage.document_numbers, and the letter is issued:
+frozen with its verification code, signed, assistance/suggestion_documents.py); the clerk serves it, which starts the
+unit's reply time; the unit's liaison replies with what it did; a draft or signed letter may be withdrawn (a signed
+one's issued document becomes 已撤回 on the check page).
 Each move is one transaction that locks the letter and writes its event (SUGGESTION_MACHINE)."""
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from members.models import Organisation, OrganisationKind
 from members.recipients import court_leaders, unit_recipients, user_recipients
 
 from ..models import Notice, NoticeState, ReplyOutcome
+from ..suggestion_documents import issue_letter, withdraw_issued
 from ..suggestion_models import SUGGESTION_MACHINE, SuggestionGround, SuggestionLetter, SuggestionState
 
 REFUSED_OUTCOMES = (ReplyOutcome.CANNOT_DO,)
@@ -125,15 +128,18 @@ def draft_letter(*, actor, case, unit, suggestions, facts="", notice=None, groun
 def sign_letter(*, actor, letter):
     """The court's bureau leader signs the draft; the letter takes the court's next number of the year from the
     court's document-number register (linkage.document_numbers: one series per issuer and year, taken under a lock
-    on the court's row, never given back)."""
+    on the court's row, never given back) and is issued in the same transaction (its PDF frozen with a
+    verification code and signed: `suggestion_documents.issue_letter`)."""
     letter = SUGGESTION_MACHINE.lock(letter)
     SUGGESTION_MACHINE.check(letter, "sign", actor)
     now = timezone.now()
     number = assign_number(issuer=letter.court, subject=letter.number_subject,
                            title=f"致{letter.unit.name}的司法建议函").text
-    return SUGGESTION_MACHINE.move(
+    letter = SUGGESTION_MACHINE.move(
         letter, "sign", actor, role=False, at=now, signed_by=actor, signed_at=now, document_number=number,
         data={"document_number": number})
+    issue_letter(letter)
+    return letter
 
 
 def reply_deadline(served_at, days):
@@ -188,14 +194,17 @@ def reply_to_letter(*, actor, letter, text):
 
 @transaction.atomic
 def withdraw_letter(*, actor, letter, reason):
-    """Court staff withdraw a letter not yet served, saying why. A signed letter keeps its number (never reused)."""
+    """Court staff withdraw a letter not yet served, saying why. A signed letter keeps its number (never reused)
+    and its issued document is marked 已撤回 with the date and the reason."""
     letter = SUGGESTION_MACHINE.lock(letter)
     SUGGESTION_MACHINE.check(letter, "withdraw", actor)
     reason = parsing.text(reason, "撤回理由", "reason", limit=REASON_MAX)
     now = timezone.now()
     withdraw_number(letter.number_subject)  # a signed letter's number stays taken
-    return SUGGESTION_MACHINE.move(letter, "withdraw", actor, role=False, at=now, reason=reason,
-                                   withdrawn_at=now, withdraw_reason=reason)
+    letter = SUGGESTION_MACHINE.move(letter, "withdraw", actor, role=False, at=now, reason=reason,
+                                     withdrawn_at=now, withdraw_reason=reason)
+    withdraw_issued(letter, f"已于{_date(now)}撤回：{reason}")
+    return letter
 
 
 def overdue_days(letter, now=None):

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from assessment import accountability as services
 from assessment import accountability_record as record
+from assessment.accountability_documents import pdf_context
 from assessment.accountability_models import AccountabilityDocument
-from assessment.accountability_views import pdf_context
 from cases import services as case_services
 from linkage.errors import ApplicationError, PermissionDenied, TransitionNotAllowed
 from linkage.models import Notification

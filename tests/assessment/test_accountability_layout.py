@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from assessment import accountability as services
-from assessment.accountability_views import pdf_context
+from assessment.accountability_documents import pdf_context
 from linkage.document_numbers import DocumentNumber
 from linkage.pdf import render_pdf
 from tests.meetings.test_document_layout import check_layout, keep

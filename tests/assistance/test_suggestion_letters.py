@@ -364,7 +364,9 @@ def test_pdf_renders_the_number_facts_and_deadline(letter, leader, clerk, overdu
     assert letter.document_number in text and letter.document_number.endswith("〔2026〕1号")
     assert court.name in text and letter.unit.name in text
     assert f"第{overdue_notice.pk}号" in text
-    assert "即2026年10月8日前" in text  # the reply deadline
+    # The letter served is the one issued at signing (issue 24): the reply time as the letter words it, in days
+    # from receipt; the date it falls on (2026-10-08) is the page's, fixed at service, after the letter was issued.
+    assert "自收到本函之日起30日内将采纳建议" in text and "即2026年10月8日前" not in text
     assert "2026年9月1日" in text  # signed
     assert "第十九条、第二十四条" in text
 
