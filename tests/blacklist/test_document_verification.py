@@ -68,8 +68,12 @@ def badge(body):
 
 
 def overlap(a, b, margin=0.0):
-    return not (a["x1"] - margin <= b["x0"] or a["x0"] >= b["x1"] - margin
-                or a["bottom"] - margin <= b["top"] or a["top"] >= b["bottom"] - margin)
+    return not (
+        a["x1"] - margin <= b["x0"]
+        or a["x0"] >= b["x1"] - margin
+        or a["bottom"] - margin <= b["top"]
+        or a["top"] >= b["bottom"] - margin
+    )
 
 
 def assert_verifiable(issued, pdf, artifact):
@@ -84,11 +88,19 @@ def assert_verifiable(issued, pdf, artifact):
         barcodes = zxingcpp.read_barcodes(image)
         assert [barcode.text for barcode in barcodes] == [f"{BASE}/verify/{issued.grouped_code}/"]
         assert issued.grouped_code in page.extract_text()
-        corners = [barcodes[0].position.top_left, barcodes[0].position.top_right,
-                   barcodes[0].position.bottom_left, barcodes[0].position.bottom_right]
+        corners = [
+            barcodes[0].position.top_left,
+            barcodes[0].position.top_right,
+            barcodes[0].position.bottom_left,
+            barcodes[0].position.bottom_right,
+        ]
         scale = 72 / 200
-        box = {"x0": min(c.x for c in corners) * scale, "x1": max(c.x for c in corners) * scale,
-               "top": min(c.y for c in corners) * scale, "bottom": max(c.y for c in corners) * scale}
+        box = {
+            "x0": min(c.x for c in corners) * scale,
+            "x1": max(c.x for c in corners) * scale,
+            "top": min(c.y for c in corners) * scale,
+            "bottom": max(c.y for c in corners) * scale,
+        }
         words = page.extract_words()
         for word in words:
             assert not overlap(word, box), f"{word['text']!r} under the QR code"
@@ -104,7 +116,11 @@ def test_the_order_is_issued_as_it_is_made_and_served_as_issued(clerk, leader, l
     issued = verification.issued(order, ORDER)
     assert issued is not None and issued.status == IssuedDocumentStatus.IN_FORCE
     assert (issued.document_number, issued.issuer_name, issued.addressee, issued.issued_on) == (
-        order.case.number, order.case.court.name, "王堃", order.issued_on)
+        order.case.number,
+        order.case.court.name,
+        "王堃",
+        order.issued_on,
+    )
     pdf = stored(issued)
     assert restriction_documents.restriction_order_pdf(order) == pdf
     assert client_for(clerk).get(reverse("blacklist:restriction-pdf", args=[order.pk])).content == pdf
@@ -138,9 +154,14 @@ def test_a_paused_order_stays_in_force_and_says_it_is_paused(clerk, leader, list
     order = listing.restriction_order
     code = verification.issued(order, ORDER).grouped_code
     today = timezone.localdate()
-    grace = graces.grant_grace(actor=leader, listing=listing, promisor="debtor", promise="本人承诺分期履行。",
-                               promised_on=today,
-                               instalments=[{"due_on": today + datetime.timedelta(days=10), "amount": "10000"}])
+    grace = graces.grant_grace(
+        actor=leader,
+        listing=listing,
+        promisor="debtor",
+        promise="本人承诺分期履行。",
+        promised_on=today,
+        instalments=[{"due_on": today + datetime.timedelta(days=10), "amount": "10000"}],
+    )
     order.refresh_from_db()
     assert order.state == RestrictionState.PAUSED
     body = status_of(code)
@@ -156,8 +177,18 @@ def test_a_paused_order_stays_in_force_and_says_it_is_paused(clerk, leader, list
 
 
 def test_an_order_without_listing_is_issued_to_the_organisation(clerk):
-    case = make_case(clerk, number=802, debtors=[{"kind": "organisation", "name": "某某贸易有限公司",
-                                                  "credit_code": "91110000600037341L", "legal_representative": "李四"}])
+    case = make_case(
+        clerk,
+        number=802,
+        debtors=[
+            {
+                "kind": "organisation",
+                "name": "某某贸易有限公司",
+                "credit_code": "91110000600037341L",
+                "legal_representative": "李四",
+            }
+        ],
+    )
     order = restrictions.issue_restriction_order(actor=clerk, debtor=case.parties.debtors().get())
     issued = verification.issued(order, ORDER)
     assert issued.addressee == "某某贸易有限公司" and issued.issued_on == order.issued_on
@@ -177,14 +208,16 @@ def test_an_order_made_before_documents_were_issued_is_rendered_with_its_lifting
 # ----------------------------------------------------------------------------------- credit-repair certificate
 
 
-def test_the_granted_certificate_is_issued_and_served_as_issued_to_clerk_and_party(clerk, leader, listing,
-                                                                                    client_for):
+def test_the_granted_certificate_is_issued_and_served_as_issued_to_clerk_and_party(clerk, leader, listing, client_for):
     repair = receive(clerk, listing)
     assert verification.issued(repair, CERTIFICATE) is None  # nothing before the grant
     repair = repairs.grant_repair(actor=leader, repair=repair, outcome="deleted")
     issued = verification.issued(repair, CERTIFICATE)
     assert (issued.document_number, issued.issuer_name, issued.addressee) == (
-        repair.certificate_number, listing.court.name, "王堃")
+        repair.certificate_number,
+        listing.court.name,
+        "王堃",
+    )
     assert issued.issued_on == timezone.localdate(repair.decided_at)
     pdf = stored(issued)
     assert client_for(clerk).get(reverse("blacklist:repair-certificate", args=[repair.pk])).content == pdf
@@ -210,13 +243,15 @@ def test_a_refused_repair_issues_nothing(clerk, leader, listing):
 # --------------------------------------------------------------------------------------- judicial credit report
 
 
-def test_the_report_is_issued_at_generation_and_a_new_one_supersedes_it(clerk, leader, listing, client_for,
-                                                                        api_for):
+def test_the_report_is_issued_at_generation_and_a_new_one_supersedes_it(clerk, leader, listing, client_for, api_for):
     debtor = listing.debtor
     first = reports.regenerate_report(actor=clerk, party=debtor)
     issued = verification.issued(first, REPORT)
     assert (issued.document_number, issued.issuer_name, issued.addressee) == (
-        first.number, debtor.case.court.name, "王堃")
+        first.number,
+        debtor.case.court.name,
+        "王堃",
+    )
     pdf = stored(issued)
     assert client_for(clerk).get(reverse("blacklist:credit-report-pdf", args=[debtor.pk])).content == pdf
     assert api_for(clerk).get(f"/api/v1/parties/{debtor.pk}/credit-report.pdf").content == pdf
