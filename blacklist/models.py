@@ -20,6 +20,7 @@ from linkage.text import REASON_MAX, TEXT_MAX, BoundedTextField, NameValidator
 
 from .correction_machine import CorrectionMachine
 from .listings.snapshot import snapshot_of
+from .restriction_machine import RestrictionMachine
 from .webhooks import listing_pushed
 
 
@@ -396,7 +397,7 @@ class RestrictionOrder(models.Model):
 # service has checked the actor and passes role=False).
 RESTRICTION_CLERK = Role(lambda actor, order: actor.is_clerk and actor.organisation_id == order.case.court_id,
                          "只有本院执行员可以办理此事项。")
-RESTRICTION_MACHINE = Machine(noun="限制消费令", state_field="state", related=("case",), moves={
+RESTRICTION_MACHINE = RestrictionMachine(noun="限制消费令", state_field="state", related=("case",), moves={
     "lift": Move({RestrictionState.ACTIVE, RestrictionState.PAUSED}, RestrictionState.LIFTED, "解除", RESTRICTION_CLERK),
     # With its listing's grace (the grace's service checks the actor and passes role=False).
     "pause": Move({RestrictionState.ACTIVE}, RestrictionState.PAUSED, "暂停", RESTRICTION_CLERK),

@@ -7,6 +7,7 @@
   row, unless ``supersede=True`` (the old row becomes 已被替代 and points at the new one).
 * ``set_status(source, kind, status, note)``: in force → lifted / withdrawn / superseded, nothing back (who and when:
   the audit trail of the row's update); an impossible move raises ``ApplicationError``.
+* ``annotate(source, kind, note)``: the status note alone, the status kept (a paused restriction order in force).
 * ``lookup(code)``: the row of a typed or scanned code (without its bytes), or None.
 * ``issued(source, kind)``: the current row without its bytes, or None.
 * ``document_for(source, kind)``: the current row with its bytes (to serve the issued document), or None.
@@ -220,6 +221,21 @@ def set_status(source, kind, status, note=""):
     remember_loaded(document)
     document.status, document.status_note, document.status_changed_at = status, note, timezone.now()
     document.save(update_fields=["status", "status_note", "status_changed_at"])
+    return document
+
+
+@transaction.atomic
+def annotate(source, kind, note):
+    """Change the status note of the current document of (source, kind), its status kept: a document in force whose
+    effect is for now held (a restriction order paused during a grace) says so on the check page; an empty note
+    clears it. Refused in Chinese when there is no such document; returns the row."""
+    document = _current(source, kind).select_for_update().first()
+    if document is None:
+        raise ApplicationError("该文书尚未签发，没有可变更状态的签发记录。")
+    if document.status_note != note:
+        remember_loaded(document)
+        document.status_note, document.status_changed_at = note, timezone.now()
+        document.save(update_fields=["status_note", "status_changed_at"])
     return document
 
 

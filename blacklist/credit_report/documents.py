@@ -6,9 +6,12 @@ import datetime
 
 from django.utils import timezone
 
+from linkage import verification
 from linkage.numerals import arabic_date, chinese_date, chinese_ordinal
 from linkage.pdf import render_pdf
+from linkage.verification_models import IssuedDocumentKind, IssuedDocumentStatus
 
+KIND = IssuedDocumentKind.CREDIT_REPORT
 SECTION_TITLES = (
     ("party", "当事人"),
     ("case", "案件信息"),
@@ -51,8 +54,39 @@ def report_context(report):
             "generated_display": display_date(timezone.localtime(report.generated_at).isoformat())}
 
 
+def render_report(report, extra=None):
+    """The report rendered now; `extra` holds the verification block of its issue (`issue_report`)."""
+    return render_pdf("pdf/credit_report.html", {**report_context(report), **(extra or {})})
+
+
+def issue_report(report, previous=None):
+    """Issue a report just generated (issue 24): its verification code and QR code, signed by the case's court,
+    stored as served. Each generation is a row of its own, so the report it replaces (`previous`, the party's latest
+    until now) is marked 已被替代, naming the new one: a platform holding the old PDF learns it is out of date."""
+    court = report.case.court
+    issued = verification.issue(
+        KIND,
+        report,
+        number=report.number,
+        issuer_code=court.code,
+        issuer_name=court.name,
+        addressee=report.data["party"]["name"],  # the party it reports on, as printed: never its identity number
+        issued_on=timezone.localdate(report.generated_at),
+        render=lambda extra: render_report(report, extra),
+    )
+    if previous is not None and verification.issued(previous, KIND) is not None:
+        note = (f"已于{chinese_date(report.generated_at)}重新生成，以报告编号{report.number}的司法信用报告"
+                f"（核验码 {issued.grouped_code}）为准")
+        verification.set_status(previous, KIND, IssuedDocumentStatus.SUPERSEDED, note)
+    return issued
+
+
 def credit_report_pdf(report):
-    return render_pdf("pdf/credit_report.html", report_context(report))
+    """The report as issued (its stored bytes); a report generated before documents were issued is rendered now."""
+    issued = verification.document_for(report, KIND)
+    if issued is not None:
+        return bytes(issued.content)
+    return render_report(report)
 
 
 def credit_report_filename(report):

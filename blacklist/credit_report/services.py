@@ -11,6 +11,7 @@ from linkage.statemachine import Role
 
 from ..listings.selectors import is_joint_punishment_unit
 from ..models import CreditReport, ReportReason
+from . import documents
 from .content import build_report
 
 REPORT_STAFF = Role(lambda actor, party: actor.is_court_staff and actor.organisation_id == party.case.court_id,
@@ -52,14 +53,18 @@ def latest_report(party):
 
 @transaction.atomic
 def generate_report(*, party, reason, actor=None):
-    """A new report of the party as things stand now. The party's row is locked so that two generations number
-    their reports one after the other."""
+    """A new report of the party as things stand now, issued with its verification code; the one it replaces is
+    marked 已被替代 (`documents.issue_report`). The party's row is locked so that two generations number their
+    reports one after the other."""
     party = Party.objects.select_for_update().select_related("case__court").get(pk=party.pk)
     now = timezone.now()
     sequence = CreditReport.objects.filter(party=party).count() + 1
     number = f"XYBG{timezone.localdate(now):%Y%m%d}-{party.pk}-{sequence}"
-    return CreditReport.objects.create(party=party, case=party.case, number=number, generated_at=now,
-                                       generated_by=actor, reason=reason, data=build_report(party))
+    previous = latest_report(party)
+    report = CreditReport.objects.create(party=party, case=party.case, number=number, generated_at=now,
+                                         generated_by=actor, reason=reason, data=build_report(party))
+    documents.issue_report(report, previous)
+    return report
 
 
 @transaction.atomic

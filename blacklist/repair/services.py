@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..public.credit_access import PHONE_REFUSAL, clean_phone
 from ..restrictions import services as restrictions
+from . import documents
 
 NOT_LIVE = "该失信名单已不在名单上（{state}），不能申请信用修复。"
 ONE_PENDING = "该名单已有待审查的信用修复申请，请等待法院作出决定。"
@@ -172,7 +173,8 @@ def _lift_restriction(listing, actor, reason):
 def grant_repair(*, actor, repair, outcome, reason=""):
     """The listing's court's bureau leader grants credit repair: the listing is deleted ahead of its period
     (`delete_listing`, ground CREDIT_REPAIRED) or suspended (its `suspend` move, a published listing only); its
-    restriction order is lifted; both are pushed. A 信用修复证明 number is assigned."""
+    restriction order is lifted; both are pushed. A 信用修复证明 number is assigned and the certificate issued, with
+    its verification code (`documents.issue_certificate`)."""
     repair = REPAIR_MACHINE.lock(repair)
     REPAIR_MACHINE.check(repair, "grant", actor)
     if outcome not in RepairOutcome.values:
@@ -199,6 +201,7 @@ def grant_repair(*, actor, repair, outcome, reason=""):
     REPAIR_MACHINE.move(repair, "grant", actor, role=False, reason=reason, outcome=outcome, decided_by=actor,
                         decided_at=timezone.now(), decision_reason=reason, certificate_number=number,
                         data={"outcome": outcome, "certificate_number": number})
+    documents.issue_certificate(repair)
     _tell_court_of_decision(repair, actor)
     return repair
 

@@ -10,6 +10,7 @@ from linkage.errors import ApplicationError, TransitionNotAllowed
 from linkage.text import REASON_MAX, bounded_text
 
 from ..models import RESTRICTION_MACHINE, RestrictionOrder, RestrictionState
+from . import issuing
 
 # What a restricted debtor may not do (domain rules, consumption-restriction order).
 RESTRICTED_BEHAVIOURS = [
@@ -47,7 +48,8 @@ def _clean_bound_persons(debtor, bound_persons):
 @transaction.atomic
 def issue_restriction_order(*, actor, debtor, bound_persons=None, listing=None, issued_on=None):
     """A clerk issues a consumption-restriction order against a debtor of its court's case (also without listing);
-    every published listing carries one, issued by `approve_listing`."""
+    every published listing carries one, issued by `approve_listing`. The order takes effect as it is made: its PDF
+    is issued then, with its verification code (`issuing.issue_order`)."""
     case = debtor.case
     if listing is None:  # with a listing, the order comes with the leader's approval of it
         require_clerk_of(actor, case.court_id)
@@ -59,10 +61,12 @@ def issue_restriction_order(*, actor, debtor, bound_persons=None, listing=None, 
             existing.listing = listing
             existing.save(update_fields=["listing"])
         return existing
-    return RestrictionOrder.objects.create(
+    order = RestrictionOrder.objects.create(
         case=case, debtor=debtor, listing=listing, bound_persons=_clean_bound_persons(debtor, bound_persons),
         issued_on=issued_on or timezone.localdate(), issued_by=actor,
     )
+    issuing.issue_order(order)
+    return order
 
 
 @transaction.atomic
