@@ -75,8 +75,10 @@ def check_upload(document, data: bytes) -> UploadCheck:
     """The answer for `data` (a whole PDF, already bounded in size by the caller) against the issued `document`."""
     check = signing.validate_pdf(data)
     own = _issuer_signatures(document, check)
-    if not check.signed:
-        signature, signature_text = SIGNATURE_NONE, (UNSIGNED if not check.error else SIGNATURE_INVALID)
+    if check.error:  # not even readable as a PDF with signatures: whatever it claims, nothing checks out
+        signature, signature_text = SIGNATURE_BAD, SIGNATURE_INVALID
+    elif not check.signed:
+        signature, signature_text = SIGNATURE_NONE, UNSIGNED
     elif own and all(item.ok for item in own):
         first = own[0]
         signature = SIGNATURE_OK
