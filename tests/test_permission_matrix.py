@@ -316,6 +316,10 @@ TABLE = {
                         "reason": "按登记机关回执更正。"}),
     "assistance:attachment": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "attachment"}),
     "assistance:inbox": Row(get=page(404, liaisons=200)),
+    # A liaison checks any issued document from its inbox (the check is public: a notice to another unit too).
+    "assistance:inbox-verify": Row(
+        get=page(404, liaisons=200), post=page(404, liaisons=200),
+        query=lambda w: f"code={w.issued_notice.code}", data=lambda w: {"code": w.issued_notice.code}),
     "assistance:dispatch-new": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
         data={"place": "测试现场", "situation": "围堵执行人员。", "confirm": "on"}),
@@ -1106,7 +1110,7 @@ class _LaidOutPdf:
 # X stands for the decisions, which only the committee and the responsible unit see.
 PUBLIC_LIST = {"blacklist:public-search", "public-debtors",
                # what an issued document prints, to whoever holds its code (the case number among it)
-               "verify:check-code", "api-verify"}
+               "verify:check-code", "api-verify", "assistance:inbox-verify"}
 
 
 def leak_markers(world):

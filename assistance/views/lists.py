@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from linkage import verification_views
 from linkage.pagination import CappedCountPaginator
+from linkage.ratelimit import retry_after
 from members.models import Organisation
 from members.selectors import jurisdiction_id_of
 
@@ -78,7 +79,10 @@ def inbox_verify(request):
     else:
         check, status = verification_views.answer(request, typed, upload="pdf" in request.FILES, find_by_file=True)
     context = {**_inbox_context(request), "verify": {**check, "typed": typed[:40]}}
-    return render(request, "assistance/inbox.html", context, status=status)
+    response = render(request, "assistance/inbox.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = retry_after()
+    return response
 
 
 def _inbox_context(request):
