@@ -1101,7 +1101,8 @@ def _one_page_pdf():
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>",
+        b"<< /Length 0 >>\nstream\n\nendstream",
     ]
     out, offsets = bytearray(b"%PDF-1.7\n% permission matrix\n"), []
     for number, body in enumerate(objects, start=1):
