@@ -40,6 +40,7 @@ urlpatterns = [
     path("notices/<int:pk>/terms/<int:term_id>/", terms.edit_term, name="edit-term"),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment"),
     path("inbox/", lists.inbox, name="inbox"),
+    path("inbox/verify/", lists.inbox_verify, name="inbox-verify"),
     # Urgent dispatch (紧急出警).
     path("cases/<int:case_id>/dispatch/new/", dispatch.dispatch_new, name="dispatch-new"),
     path("dispatches/<int:pk>/", dispatch.dispatch_detail, name="dispatch-detail"),

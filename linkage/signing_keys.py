@@ -298,6 +298,15 @@ def has_identity(code) -> bool:
     return (signing_dir() / "identities" / code / "current").exists()
 
 
+def serials_of(code) -> set[str]:
+    """The serials (hex) of every certificate ever stored for ``code``, current or rotated out: a signature made
+    with any of them is the organisation's own."""
+    if not CODE_PATTERN.match(code or ""):
+        return set()
+    base = signing_dir() / "identities" / code
+    return {path.name for path in base.iterdir() if (path / "cert.pem").exists()} if base.exists() else set()
+
+
 def list_identities():
     """Every stored certificate of every identity, by code, oldest first within a code."""
     base = signing_dir() / "identities"

@@ -9,6 +9,7 @@
   the audit trail of the row's update); an impossible move raises ``ApplicationError``.
 * ``annotate(source, kind, note)``: the status note alone, the status kept (a paused restriction order in force).
 * ``lookup(code)``: the row of a typed or scanned code (without its bytes), or None.
+* ``lookup_file(data)``: the row whose issued bytes are exactly ``data``, or None.
 * ``issued(source, kind)``: the current row without its bytes, or None.
 * ``document_for(source, kind)``: the current row with its bytes (to serve the issued document), or None.
 * ``matches(document, data)``: whether uploaded bytes are byte for byte the issued ones (SHA-256).
@@ -179,8 +180,12 @@ def issue(kind, source, *, number, issuer_code, issuer_name, addressee, issued_o
         return existing
     code = _unused_code()
     # `electronic_seal`: the printed placeholder seal gives way to the signature's visible stamp.
-    pdf = _sign(render({"verification": verification_context(code), "electronic_seal": True}), issuer_code,
-                issuer_name, f"签发{IssuedDocumentKind(kind).label}")
+    pdf = _sign(
+        render({"verification": verification_context(code), "electronic_seal": True}),
+        issuer_code,
+        issuer_name,
+        f"签发{IssuedDocumentKind(kind).label}",
+    )
     now = timezone.now()
     if existing is not None:
         set_status(source, kind, IssuedDocumentStatus.SUPERSEDED, "已重新签发")
@@ -247,6 +252,13 @@ def lookup(text):
         return None
     rows = list(IssuedDocument.objects.without_content().filter(code__in=candidates)[:2])
     return rows[0] if len(rows) == 1 else None
+
+
+def lookup_file(data: bytes):
+    """The issued document whose stored bytes `data` is exactly (a liaison uploading a PDF without typing its
+    code), without its bytes, or None. A scan or any other copy is found by its code only."""
+    digest = hashlib.sha256(data).hexdigest()
+    return IssuedDocument.objects.without_content().filter(sha256=digest).order_by("-created_at", "-id").first()
 
 
 def issued(source, kind):

@@ -81,6 +81,8 @@ class IssuedDocument(models.Model):
         verbose_name = "已签发文书"
         verbose_name_plural = "已签发文书（核验）"
         ordering = ["-created_at", "-id"]
+        # An uploaded file is found by its hash when no code is typed (`verification.lookup_file`).
+        indexes = [models.Index(fields=["sha256"], name="issued_document_sha256")]
         constraints = [
             # One current document of each kind per source: a re-issue supersedes the old row first.
             models.UniqueConstraint(

@@ -1,9 +1,9 @@
 """`/verify/` and `GET /api/v1/verify/{code}/`: anybody checks an issued document (issue 24) — no login, on a phone
 as on a desktop, rate limited per client address (page and API together, `linkage.ratelimit`). A code shows what
 the document prints and its status; an uploaded PDF is compared byte for byte (SHA-256) with the issued one. A wrong
-code gets the one answer `verification.NOT_FOUND`, whatever was typed."""
-
-import hashlib
+code gets the one answer `verification.NOT_FOUND`, whatever was typed. An uploaded PDF's answer (its bytes and
+its PAdES signature) is `verification_checks.check_upload`; `answer` is the whole check, which a unit liaison's
+inbox (assistance) reuses as it is."""
 
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -14,19 +14,22 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import verification
+from . import verification, verification_checks
 from .ratelimit import over_limit, retry_after
 
 TEMPLATE = "verify/check.html"
 TOO_MANY_MESSAGE = "查验过于频繁，请稍后再试。"
 PROMPT = "请输入文书上的核验码（12位，如 7KQ4-M9XD-2PWR），或用手机扫描文书上的二维码。"
-SAME = "与签发文件完全一致。"
-DIFFERENT = "与签发文件不一致（可能被篡改）。"
+SAME, DIFFERENT = verification_checks.SAME, verification_checks.DIFFERENT
 NOT_A_PDF = "请上传PDF文件。"
+NOT_RECOGNISED = (
+    "上传的文件不是本平台签发的文件原样，无法据以识别文书：请输入文书上的核验码查验（扫描件须输入核验码）。"
+)
 CHUNK = 64 * 1024
 
 
-def _limited(request):
+def limited(request):
+    """The one rate limit of every check (this page, the API, a liaison's inbox): per client address and minute."""
     return over_limit(request, scope="verify", per_minute=settings.VERIFY_RATE_PER_MINUTE)
 
 
@@ -48,35 +51,50 @@ def check(request):
 
 @require_http_methods(["GET", "POST"])
 def check_code(request, code):
-    """GET: the document a code names and its status. POST (a PDF): whether it is the issued file."""
-    typed = code[:40]
-    if _limited(request):
-        return _page(request, status=429, code=typed, message=TOO_MANY_MESSAGE)
-    document = verification.lookup(typed)
-    if document is None:
-        return _page(request, status=404, code=typed, message=verification.NOT_FOUND)
+    """GET: the document a code names and its status. POST (a PDF): whether it is the issued file, and its
+    electronic signature."""
+    context, status = answer(request, code, upload=request.method == "POST")
+    return _page(request, status=status, **context)
+
+
+def answer(request, typed, *, upload, find_by_file=False):
+    """(context, status) of one check — the public page's and a liaison's inbox's: rate limited, the document the
+    code names (or, with `find_by_file` and no code typed, the one whose issued bytes the upload is), and with
+    `upload` what the uploaded PDF is (`verification_checks.check_upload`). The context holds only what the public
+    page shows: `code`, `document` (its public facts), `comparison` (an UploadCheck), `message`, `upload_error`."""
+    typed = (typed or "")[:40]
+    if limited(request):
+        return {"code": typed, "message": TOO_MANY_MESSAGE}, 429
+    data, error = read_pdf(request) if upload else (None, "")
+    if find_by_file and not verification.normalise_code(typed):
+        if error:
+            return {"message": error}, 400
+        document = verification.lookup_file(data)
+        if document is None:
+            return {"message": NOT_RECOGNISED}, 404
+    else:
+        document = verification.lookup(typed)
+        if document is None:
+            return {"code": typed, "message": verification.NOT_FOUND}, 404
     context = {"code": document.grouped_code, "document": verification.public_facts(document)}
-    if request.method == "POST":
-        answer, status = _compare(request, document)
-        context.update(comparison=answer, comparison_ok=answer == SAME)
-        return _page(request, status=status, **context)
-    return _page(request, **context)
+    if error:
+        return {**context, "upload_error": error}, 400
+    if data is not None:
+        context["comparison"] = verification_checks.check_upload(document, data)
+    return context, 200
 
 
-def _compare(request, document):
-    """(the answer, the status) for the uploaded file: bounded in size, a PDF by its first bytes, hashed in chunks."""
+def read_pdf(request):
+    """(bytes, "") of the uploaded `pdf`, or (None, why not): bounded in size, a PDF by its first bytes."""
     upload = request.FILES.get("pdf")
     if upload is None:
-        return NOT_A_PDF, 400
+        return None, NOT_A_PDF
     if upload.size > settings.VERIFY_UPLOAD_MAX_MB * 1024 * 1024:
-        return f"文件超过{settings.VERIFY_UPLOAD_MAX_MB}MB，不是签发的文书。", 400
-    digest, first = hashlib.sha256(), b""
-    for chunk in upload.chunks(CHUNK):
-        first = first or chunk[:5]
-        digest.update(chunk)
-    if first != b"%PDF-":
-        return NOT_A_PDF, 400
-    return (SAME if digest.hexdigest() == document.sha256 else DIFFERENT), 200
+        return None, f"文件超过{settings.VERIFY_UPLOAD_MAX_MB}MB，不是签发的文书。"
+    data = b"".join(upload.chunks(CHUNK))
+    if not data.startswith(b"%PDF-"):
+        return None, NOT_A_PDF
+    return data, ""
 
 
 # ---------------------------------------------------------------------------------------------------------------- API
@@ -123,7 +141,7 @@ DETAIL = inline_serializer("VerifyDetail", {"detail": serializers.CharField()})
 @authentication_classes([])  # public: a stale or wrong token must not turn the check into a 401
 @permission_classes([AllowAny])
 def verify_api(request, code):
-    if _limited(request):
+    if limited(request):
         return Response({"detail": TOO_MANY_MESSAGE}, status=429, headers={"Retry-After": retry_after()})
     document = verification.lookup(code[:40])
     if document is None:

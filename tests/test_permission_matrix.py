@@ -316,6 +316,10 @@ TABLE = {
                         "reason": "按登记机关回执更正。"}),
     "assistance:attachment": Row(get=page(404, court1=200, x=200, committee=200), kwargs={"pk": "attachment"}),
     "assistance:inbox": Row(get=page(404, liaisons=200)),
+    # A liaison checks any issued document from its inbox (the check is public: a notice to another unit too).
+    "assistance:inbox-verify": Row(
+        get=page(404, liaisons=200), post=page(404, liaisons=200),
+        query=lambda w: f"code={w.issued_notice.code}", data=lambda w: {"code": w.issued_notice.code}),
     "assistance:dispatch-new": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
         data={"place": "测试现场", "situation": "围堵执行人员。", "confirm": "on"}),
@@ -1094,13 +1098,36 @@ def check_cell(key, method, role, expected, answer, wrote):
     return None
 
 
+def _one_page_pdf():
+    """The smallest well-formed PDF (one blank A4 page, a correct cross-reference table): issuing signs what is
+    laid out, and a signature (and its stamp's appearance) needs a PDF pyHanko can read."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>",
+        b"<< /Length 0 >>\nstream\n\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.7\n% permission matrix\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+ONE_PAGE_PDF = _one_page_pdf()
+
+
 class _LaidOutPdf:
     """Stands in for the render process (linkage.pdf_process.lay_out): the template is still rendered (its errors
     still show), the layout, which costs up to a second a page and is tested with the documents, is skipped."""
 
     @staticmethod
     def lay_out(html, **kwargs):
-        return b"%PDF-1.7\n% permission matrix\n%%EOF\n"
+        return ONE_PAGE_PDF
 
 
 # Markers of data with an owner, and who has no business seeing them: no page or API answer shows a marker to
@@ -1109,7 +1136,7 @@ class _LaidOutPdf:
 # X stands for the decisions, which only the committee and the responsible unit see.
 PUBLIC_LIST = {"blacklist:public-search", "public-debtors",
                # what an issued document prints, to whoever holds its code (the case number among it)
-               "verify:check-code", "api-verify"}
+               "verify:check-code", "api-verify", "assistance:inbox-verify"}
 
 
 def leak_markers(world):

@@ -316,3 +316,114 @@ def test_the_page_shows_nothing_beyond_the_document(client, source):
     document = issue(source)
     body = client.get(reverse("verify:check-code", kwargs={"code": document.code})).content.decode()
     assert "sha256" not in body.lower() and document.sha256 not in body
+
+
+# ------------------------------------------------------------------------ the upload's electronic signature
+
+
+def post_pdf(client, document, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("verify:check-code", kwargs={"code": document.grouped_code})
+    return client.post(url, {"pdf": SimpleUploadedFile("文书.pdf", data, content_type="application/pdf")})
+
+
+def answer_of(response):
+    """(the sentence on the bytes, the signature's state, the sentence on the signature) of a check page."""
+    body = response.content.decode()
+    comparison = re.search(r'id="verify-comparison">([^<]*)<', body).group(1)
+    state, text = re.search(r'id="verify-signature" data-signature="(\w+)">([^<]*)<', body).groups()
+    return comparison, state, text
+
+
+def with_annotation(content):
+    """The file as a reader that adds a note to the first page and saves incrementally writes it: the signed bytes
+    come first, unchanged, then an update that changes what the page shows."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(content))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    note = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Annot"),
+                generic.NameObject("/Subtype"): generic.NameObject("/Text"),
+                generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (10, 10, 30, 30)]),
+                generic.NameObject("/Contents"): generic.TextStringObject("已阅"),
+            }
+        )
+    )
+    page[generic.NameObject("/Annots")] = generic.ArrayObject([*(page.get("/Annots") or []), note])
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_issued_bytes_are_the_same_file_with_a_valid_signature(client, source):
+    document = issue(source)
+    content = bytes(IssuedDocument.objects.get(pk=document.pk).content)
+    response = post_pdf(client, document, content)
+    assert response.status_code == 200
+    comparison, state, text = answer_of(response)
+    assert comparison == "与签发文件完全一致。"
+    assert state == "valid"
+    assert re.fullmatch(r"电子签名有效（签名单位：广州市荔湾区人民法院，签名时间：\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d）。", text)
+
+
+def test_a_changed_byte_is_a_different_file_with_an_invalid_signature(client, source):
+    document = issue(source)
+    content = bytes(IssuedDocument.objects.get(pk=document.pk).content)
+    for position in (len(content) // 3, 20):  # inside a signed stream, and in the header
+        changed = bytearray(content)
+        changed[position] ^= 0x01
+        comparison, state, text = answer_of(post_pdf(client, document, bytes(changed)))
+        assert (comparison, state, text) == ("与签发文件不一致（可能被篡改）。", "invalid", "电子签名无效或文件被改动。")
+
+
+def test_an_unsigned_pdf_says_so(client, source):
+    from weasyprint import HTML
+
+    document = issue(source)
+    unsigned = HTML(string=f"<p>{document.grouped_code} 协助执行通知书</p>").write_pdf()
+    comparison, state, text = answer_of(post_pdf(client, document, unsigned))
+    assert (comparison, state, text) == ("与签发文件不一致（可能被篡改）。", "unsigned", "未签名：该文件不带电子签名。")
+
+
+def test_a_copy_with_data_appended_is_not_the_file_but_its_signed_part_is_intact(client, source):
+    document = issue(source)
+    content = bytes(IssuedDocument.objects.get(pk=document.pk).content)
+    response = post_pdf(client, document, content + b"\n% saved again by a reader\n")
+    comparison, state, text = answer_of(response)
+    assert comparison.startswith("与签发文件不是逐字节相同") and "正文完整，未被改动" in comparison
+    assert state == "valid" and text.startswith("电子签名有效（签名单位：广州市荔湾区人民法院")
+    assert 'class="alert alert-warning"' in response.content.decode()
+    # An update that changes what a page shows (a note added) is no longer "intact", though the prefix is the same.
+    annotated = with_annotation(content)
+    assert annotated.startswith(content)
+    assert answer_of(post_pdf(client, document, annotated)) == (
+        "与签发文件不一致（可能被篡改）。",
+        "invalid",
+        "电子签名无效或文件被改动。",
+    )
+
+
+def test_a_genuine_signature_elsewhere_does_not_vouch_for_this_document(client, source):
+    document = issue(source)
+    # Another document the same court issued: validly signed by the issuer, but not the one this code names.
+    other = issue(CalendarYear.objects.create(year=2033, source="测试"))
+    other_bytes = bytes(IssuedDocument.objects.get(pk=other.pk).content)
+    comparison, state, _text = answer_of(post_pdf(client, document, other_bytes))
+    assert comparison.startswith("与签发文件不一致：该文件虽带有签发机关的有效电子签名，但不是本核验码对应的文书")
+    assert state == "valid"
+    # A document signed by another unit's genuine certificate: valid, but not the issuer's.
+    stranger = issue(CalendarYear.objects.create(year=2034, source="测试"), issuer_code="court-0104",
+                     issuer_name="广州市越秀区人民法院")  # fmt: skip
+    stranger_bytes = bytes(IssuedDocument.objects.get(pk=stranger.pk).content)
+    comparison, state, text = answer_of(post_pdf(client, document, stranger_bytes))
+    assert (comparison, state) == ("与签发文件不一致（可能被篡改）。", "invalid")
+    assert text == "电子签名无效：签名单位（广州市越秀区人民法院）不是本文书的签发机关。"
+    assert signing.validate_pdf(stranger_bytes).ok  # the signature itself is fine: it is the signer that is wrong
