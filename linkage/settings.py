@@ -386,6 +386,8 @@ SPECTACULAR_SETTINGS = {
         "RepairOutcomeEnum": "blacklist.credit_models.RepairOutcome.choices",
         "DisciplineAnswerEnum": "assistance.referral_models.DisciplineAnswer.choices",
         "CrimeReferralResultEnum": "assistance.api.referrals.CRIME_RESULTS",
+        "StatusEnum": "cases.models.CaseStatus.choices",  # its v1.0 name: kept when another "status" came (1.4.0)
+        "IssuedDocumentStatusEnum": "linkage.verification_models.IssuedDocumentStatus.choices",
     },
 }
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from . import verification, verification_checks
 from .ratelimit import over_limit, retry_after
+from .verification_models import IssuedDocumentStatus
 
 TEMPLATE = "verify/check.html"
 TOO_MANY_MESSAGE = "查验过于频繁，请稍后再试。"
@@ -109,7 +110,7 @@ class VerifiedDocumentSerializer(serializers.Serializer):
     addressee = serializers.CharField(help_text="主送单位")
     issued_on = serializers.DateField(help_text="签发日期")
     status = serializers.ChoiceField(
-        choices=["in_force", "lifted", "withdrawn", "superseded"],
+        choices=IssuedDocumentStatus.choices,
         help_text="in_force 有效；lifted 已解除；withdrawn 已撤回；superseded 已被替代",
     )
     status_display = serializers.CharField()

@@ -71,13 +71,13 @@ def _with_own_receipt(queryset, user):
         Prefetch("recipients", queryset=BriefingRecipient.objects.filter(user=user), to_attr="own_receipts"))
 
 
-@extend_schema(summary="标记工作通报已读", operation_id="briefings_read", request=None,
-               responses={200: BriefingSerializer},
-               description="接收人确认已阅读发给本人的已印发通报：首次调用记录阅读时间（回执），此后不变。"
-                           "不是本人的通报、草稿或撤回的通报：404。")
 class BriefingReadView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(summary="标记工作通报已读", operation_id="briefings_read", request=None,
+                   responses={200: BriefingSerializer},
+                   description="接收人确认已阅读发给本人的已印发通报：首次调用记录阅读时间（回执），此后不变。"
+                               "不是本人的通报、草稿或撤回的通报：404。")
     def post(self, request, pk):
         user = request.user
         briefing = get_object_or_404(Briefing.objects.filter(recipients__user=user, state="issued"), pk=pk)

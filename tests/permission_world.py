@@ -533,3 +533,26 @@ def _admin_rows(w):
         recipient_name=w.liaison_xa.full_name, notification=w.notification)
     if not Delivery.objects.exists():
         Delivery.objects.create(channel="email", address="a@x.test", subject="测试", body="测试", notification=w.notification)
+
+
+def _one_page_pdf():
+    """The smallest well-formed PDF (one blank A4 page, a correct cross-reference table): issuing signs what is
+    laid out, and a signature (and its stamp's appearance) needs a PDF pyHanko can read."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>",
+        b"<< /Length 0 >>\nstream\n\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.7\n% permission matrix\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+ONE_PAGE_PDF = _one_page_pdf()

@@ -32,15 +32,14 @@ from members.models import ChangeRequestState
 from members.selectors import change_requests_visible_to
 from tests import factories
 from tests.assistance.helpers import file_case
-from tests.permission_world import build_world
+from tests.permission_world import ONE_PAGE_PDF, build_world
 
 SH = ZoneInfo("Asia/Shanghai")
-PDF_STUB = b"%PDF-1.7\n%%EOF\n"
 
 
 def _lay_out(html, **kwargs):
     """Stands in for the render process (as in the permission matrix): the template is rendered, the layout skipped."""
-    return PDF_STUB
+    return ONE_PAGE_PDF
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from assistance.documents import (
     notice_pdf_filename,
 )
 from assistance.models import NoticeState
+from linkage import signing
 from linkage.errors import ApplicationError
 from linkage.numerals import chinese_date
 from tests import factories
@@ -126,7 +127,10 @@ def test_notice_pdf_is_an_a4_pdf_showing_every_block(clerk, leader, notice, case
     assert "其他事项：冻结期间不得办理上述股权的转让、出质手续。" in text
     # 4. attachment, date of signing in Chinese numerals under the seal, officer and telephone
     assert "附：（2026）粤0103执1234号执行裁定书" in text
-    assert "院印" in text
+    # The signed notice is the issued one: its seal is the electronic signature's stamp over the court's name (the
+    # printed 院印 placeholder gives way to it), and the signature validates.
+    assert "院印" not in text
+    assert signing.validate_pdf(pdf).ok
     assert chinese_date(timezone.localdate()) in text
     assert "承办人：林佩文" in text and "联系电话：020-81234567" in text
     # 5. the receipt, addressed back to the court and citing the notice
