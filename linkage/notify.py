@@ -191,9 +191,8 @@ def _sms_text(message):
 
 
 def absolute_url(path):
-    """A path of the site as somebody outside it follows it: `NOTIFY_SITE_URL` + path, or the path alone while the
-    site's address is not configured."""
-    return f"{(settings.NOTIFY_SITE_URL or '').rstrip('/')}{path}"
+    """A path of the site as somebody with no account follows it from a message: `LINKAGE_PUBLIC_BASE_URL` + path."""
+    return f"{settings.LINKAGE_PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
 def queue_on_commit(task, ids, *, chunk, what):

@@ -326,7 +326,9 @@ PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("LINKAGE_PUBLIC_SEARCH_RATE_PER_MINUTE",
 # Issued documents (issue 24, linkage.verification): the address the public reaches the check page at (printed on
 # every issued document and encoded in its QR code), the checks per client address per minute (the page and the API
 # together), and the largest PDF the check page takes for the byte-for-byte comparison.
-LINKAGE_PUBLIC_BASE_URL = env.str("LINKAGE_PUBLIC_BASE_URL", default="http://localhost:8000")
+# The address the public and people without an account reach the site at: printed in every issued document's QR
+# code and in a leader's briefing link. Defaults to the site address messages link to (NOTIFY_SITE_URL).
+LINKAGE_PUBLIC_BASE_URL = env.str("LINKAGE_PUBLIC_BASE_URL", default=NOTIFY_SITE_URL or "http://localhost:8000")
 VERIFY_RATE_PER_MINUTE = env.int("LINKAGE_VERIFY_RATE_PER_MINUTE", default=20)
 VERIFY_UPLOAD_MAX_MB = env.int("LINKAGE_VERIFY_UPLOAD_MAX_MB", default=10)
 # A masked ID number stays masked (issue 17 item 4, blacklist.public.guard): next to it the age is shown as a band of

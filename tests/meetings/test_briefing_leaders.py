@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def leaders(world, settings):
-    settings.NOTIFY_SITE_URL = "https://zxld.example.gov.cn/"
+    settings.LINKAGE_PUBLIC_BASE_URL = "https://zxld.example.gov.cn/"
     jurisdiction = world.court.jurisdiction
     secretary = Leader.objects.create(jurisdiction=jurisdiction, post="区委书记", name="郑国华", mobile="13800000001",
                                       email="zheng@example.gov.cn", sort_order=1)
