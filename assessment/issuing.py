@@ -20,8 +20,11 @@ KIND = IssuedDocumentKind.SCOREBOARD
 
 
 def _committee(jurisdiction):
-    return (Organisation.objects.filter(jurisdiction_id=jurisdiction.pk, kind=OrganisationKind.COMMITTEE)
-            .order_by("sort_order", "id").first())
+    return (
+        Organisation.objects.filter(jurisdiction_id=jurisdiction.pk, kind=OrganisationKind.COMMITTEE)
+        .order_by("sort_order", "id")
+        .first()
+    )
 
 
 def issue_scoreboard(version):
@@ -34,16 +37,25 @@ def issue_scoreboard(version):
     board = presentation.decorate(copy.deepcopy(version.data))
     context = exports.pdf_context(board, jurisdiction)
     issued = verification.issue(
-        KIND, version, number=context["document_number"], issuer_code=committee.code, issuer_name=committee.name,
-        addressee=context["addressees"], issued_on=context["issued_on"],
-        render=lambda extra: exports.render_pdf("pdf/scoreboard.html", {**context, **extra}))
+        KIND,
+        version,
+        number=context["document_number"],
+        issuer_code=committee.code,
+        issuer_name=committee.name,
+        addressee=context["addressees"],
+        issued_on=context["issued_on"],
+        render=lambda extra: exports.render_pdf("pdf/scoreboard.html", {**context, **extra}),
+    )
     for earlier in ScoreboardVersion.objects.filter(assessment=assessment, number__lt=version.number):
         current = verification.issued(earlier, KIND)
         if current is not None and current.status == IssuedDocumentStatus.IN_FORCE:
             verification.set_status(
-                earlier, KIND, IssuedDocumentStatus.SUPERSEDED,
+                earlier,
+                KIND,
+                IssuedDocumentStatus.SUPERSEDED,
                 f"已于{chinese_date(timezone.localdate(version.finalised_at))}由定稿第{version.number}版"
-                f"{issued.document_number}（核验码 {issued.grouped_code}）替代")
+                f"{issued.document_number}（核验码 {issued.grouped_code}）替代",
+            )
     return issued
 
 
@@ -51,8 +63,9 @@ def stored_pdf(board, jurisdiction):
     """The stored bytes of a finalised board's issued 通报, or None (a review board, or none issued)."""
     if not board.get("final") or not board.get("version"):
         return None
-    version = ScoreboardVersion.objects.filter(assessment__jurisdiction_id=jurisdiction.pk,
-                                               assessment__year=board["year"], number=board["version"]).first()
+    version = ScoreboardVersion.objects.filter(
+        assessment__jurisdiction_id=jurisdiction.pk, assessment__year=board["year"], number=board["version"]
+    ).first()
     if version is None:
         return None
     issued = verification.document_for(version, KIND)

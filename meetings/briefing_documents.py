@@ -30,13 +30,20 @@ def briefing_context(briefing):
     issued = timezone.localtime(briefing.issued_at).date() if briefing.issued_at else timezone.localdate()
     date = arabic_date(issued)
     return {
-        **official_context(issuer=briefing.issuer.name, title=briefing.title,
-                           document_number=briefing.document_number,
-                           is_draft=briefing.state == BriefingState.DRAFT, date=date,
-                           addressees="各成员单位", copied=_leader_posts(briefing),
-                           attachments=["各成员单位逾期未办理协助执行通知书情况"] if briefing.figures.get("overdue") else ()),
+        **official_context(
+            issuer=briefing.issuer.name,
+            title=briefing.title,
+            document_number=briefing.document_number,
+            is_draft=briefing.state == BriefingState.DRAFT,
+            date=date,
+            addressees="各成员单位",
+            copied=_leader_posts(briefing),
+            attachments=["各成员单位逾期未办理协助执行通知书情况"] if briefing.figures.get("overdue") else (),
+        ),
         "number_label": "通报文号",
-        "briefing": briefing, "sections": briefing.sections, "figures": briefing.figures,
+        "briefing": briefing,
+        "sections": briefing.sections,
+        "figures": briefing.figures,
         "is_withdrawn": briefing.state == BriefingState.WITHDRAWN,
     }
 

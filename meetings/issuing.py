@@ -40,10 +40,16 @@ def issue_meeting_notice(meeting, *, supersede=False):
         return None
     context = documents.meeting_notice_context(meeting)
     return verification.issue(
-        IssuedDocumentKind.MEETING_NOTICE, meeting, number=context["document_number"] or "", issuer_code=committee.code,
-        issuer_name=context["issuer"], addressee=context["addressees"][:200],
+        IssuedDocumentKind.MEETING_NOTICE,
+        meeting,
+        number=context["document_number"] or "",
+        issuer_code=committee.code,
+        issuer_name=context["issuer"],
+        addressee=context["addressees"][:200],
         issued_on=timezone.localdate(meeting.scheduled_at or timezone.now()),
-        render=_render("pdf/meeting_notice.html", context), supersede=supersede)
+        render=_render("pdf/meeting_notice.html", context),
+        supersede=supersede,
+    )
 
 
 def reissue_meeting_notice(meeting):
@@ -53,8 +59,11 @@ def reissue_meeting_notice(meeting):
 
 
 def withdraw_meeting_notice(meeting, reason):
-    _withdraw(meeting, IssuedDocumentKind.MEETING_NOTICE,
-              f"会议已于{chinese_date(timezone.localdate())}取消，通知撤回：{reason.rstrip('。')}。")
+    _withdraw(
+        meeting,
+        IssuedDocumentKind.MEETING_NOTICE,
+        f"会议已于{chinese_date(timezone.localdate())}取消，通知撤回：{reason.rstrip('。')}。",
+    )
 
 
 def issue_minutes(meeting):
@@ -63,9 +72,15 @@ def issue_minutes(meeting):
         return None
     context = {**documents.minutes_context(meeting), "sealless": True}
     return verification.issue(
-        IssuedDocumentKind.MEETING_MINUTES, meeting, number=meeting.document_number, issuer_code=committee.code,
-        issuer_name=context["issuer"], addressee=(context["attending"] or "各成员单位")[:200],
-        issued_on=timezone.localdate(meeting.published_at), render=_render("pdf/minutes.html", context))
+        IssuedDocumentKind.MEETING_MINUTES,
+        meeting,
+        number=meeting.document_number,
+        issuer_code=committee.code,
+        issuer_name=context["issuer"],
+        addressee=(context["attending"] or "各成员单位")[:200],
+        issued_on=timezone.localdate(meeting.published_at),
+        render=_render("pdf/minutes.html", context),
+    )
 
 
 def issue_annual_report(report):
@@ -73,20 +88,32 @@ def issue_annual_report(report):
     context = documents.annual_report_context(report)
     committee = committee_of(report.court.jurisdiction_id)
     return verification.issue(
-        IssuedDocumentKind.ANNUAL_REPORT, report, number=context["document_number"] or "",
-        issuer_code=report.court.code, issuer_name=report.court.name,
+        IssuedDocumentKind.ANNUAL_REPORT,
+        report,
+        number=context["document_number"] or "",
+        issuer_code=report.court.code,
+        issuer_name=report.court.name,
         addressee=committee.name if committee else "政法委",
-        issued_on=timezone.localdate(report.sent_at), render=_render("pdf/annual_report.html", context))
+        issued_on=timezone.localdate(report.sent_at),
+        render=_render("pdf/annual_report.html", context),
+    )
 
 
 def issue_briefing(briefing):
     context = briefing_context(briefing)
     return verification.issue(
-        IssuedDocumentKind.BRIEFING, briefing, number=briefing.document_number, issuer_code=briefing.issuer.code,
-        issuer_name=briefing.issuer.name, addressee=context["addressees"],
-        issued_on=timezone.localdate(briefing.issued_at), render=_render("pdf/briefing.html", context))
+        IssuedDocumentKind.BRIEFING,
+        briefing,
+        number=briefing.document_number,
+        issuer_code=briefing.issuer.code,
+        issuer_name=briefing.issuer.name,
+        addressee=context["addressees"],
+        issued_on=timezone.localdate(briefing.issued_at),
+        render=_render("pdf/briefing.html", context),
+    )
 
 
 def withdraw_briefing(briefing, reason):
-    _withdraw(briefing, IssuedDocumentKind.BRIEFING,
-              f"已于{chinese_date(timezone.localdate())}撤回：{reason.rstrip('。')}。")
+    _withdraw(
+        briefing, IssuedDocumentKind.BRIEFING, f"已于{chinese_date(timezone.localdate())}撤回：{reason.rstrip('。')}。"
+    )

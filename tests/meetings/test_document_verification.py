@@ -18,9 +18,9 @@ from django.utils import timezone
 from linkage import signing, verification
 from linkage.verification_models import IssuedDocument, IssuedDocumentKind, IssuedDocumentStatus
 from meetings import documents, services
-from meetings.services import briefings
 from meetings.briefing_documents import briefing_pdf_bytes
 from meetings.briefing_models import BriefingRecipient
+from meetings.services import briefings
 from members.models import Leader
 from tests.conftest import clear_own_cache
 
@@ -81,7 +81,8 @@ def rows(source, kind):
 
 
 def test_the_meeting_notice_is_issued_when_sent_reissued_when_moved_and_withdrawn_when_cancelled(
-        world, client_for, api_for, client):
+    world, client_for, api_for, client
+):
     kind = IssuedDocumentKind.MEETING_NOTICE
     meeting = make_meeting(world, starts_at=timezone.now().replace(microsecond=0) + datetime.timedelta(days=7))
     assert verification.issued(meeting, kind) is None  # a prepared meeting's notice is a draft
@@ -97,8 +98,9 @@ def test_the_meeting_notice_is_issued_when_sent_reissued_when_moved_and_withdraw
     served = client_for(world.committee).get(reverse("meetings:notice-pdf", args=[meeting.pk]))
     check_issued(first, served.content, kind, "meeting-notice")
     assert api_for(world.committee).get(reverse("meeting-notice-pdf", args=[meeting.pk])).content == served.content
-    assert client_for(world.liaisons[0]).get(reverse("meetings:notice-pdf", args=[meeting.pk])).content \
-        == served.content
+    assert (
+        client_for(world.liaisons[0]).get(reverse("meetings:notice-pdf", args=[meeting.pk])).content == served.content
+    )
     client.logout()
     page = check_page(client, first)
     assert "会议通知" in page and number in page and "有效" in page
@@ -107,8 +109,9 @@ def test_the_meeting_notice_is_issued_when_sent_reissued_when_moved_and_withdraw
     from meetings.issuing import issue_meeting_notice
 
     assert issue_meeting_notice(meeting).pk == first.pk
-    services.update_meeting(actor=world.committee, meeting=meeting,
-                            starts_at=meeting.starts_at + datetime.timedelta(days=1))
+    services.update_meeting(
+        actor=world.committee, meeting=meeting, starts_at=meeting.starts_at + datetime.timedelta(days=1)
+    )
     old, new = rows(meeting, kind)
     assert old.pk == first.pk and old.status == IssuedDocumentStatus.SUPERSEDED and old.superseded_by_id == new.pk
     assert new.status == IssuedDocumentStatus.IN_FORCE and new.document_number == number and new.code != old.code
