@@ -6,11 +6,12 @@ roster has no issuer and no 发文字号: its scoreboard is not issued."""
 
 import copy
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from linkage import verification
 from linkage.numerals import chinese_date
-from linkage.verification_models import IssuedDocumentKind, IssuedDocumentStatus
+from linkage.verification_models import IssuedDocument, IssuedDocumentKind, IssuedDocumentStatus
 from members.models import Organisation, OrganisationKind
 
 from . import exports, presentation
@@ -68,5 +69,12 @@ def stored_pdf(board, jurisdiction):
     ).first()
     if version is None:
         return None
-    issued = verification.document_for(version, KIND)
+    # An earlier version's 通报 is served as issued too, though a later one superseded it (its check page says so).
+    issued = (
+        IssuedDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(ScoreboardVersion), object_id=version.pk, kind=KIND
+        )
+        .order_by("-pk")
+        .first()
+    )
     return bytes(issued.content) if issued is not None else None
