@@ -75,6 +75,13 @@ def pdf_context(board, jurisdiction):
 
 
 def scoreboard_pdf(board, jurisdiction):
+    """A finalised version's 通报 as issued at finalising (`assessment.issuing`), byte for byte; a board under
+    review (or a version finalised before documents were issued) is rendered."""
+    from .issuing import stored_pdf  # issuing renders through this module
+
+    stored = stored_pdf(board, jurisdiction)
+    if stored is not None:
+        return stored
     return render_pdf("pdf/scoreboard.html", pdf_context(board, jurisdiction))
 
 

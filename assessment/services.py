@@ -274,9 +274,12 @@ def finalise(*, actor, assessment, reason="", as_of=None, confirm_early=False):
     board.update({"final": True, "version": number, "state": AssessmentState.FINALISED,
                   "state_display": AssessmentState.FINALISED.label,
                   "finalised_at": timezone.localtime(now).isoformat(), "finalised_by": actor.display_name})
-    ScoreboardVersion.objects.create(assessment=assessment, number=number, data=board, finalised_by=actor,
-                                     finalised_at=now, reason=reason)
+    version = ScoreboardVersion.objects.create(assessment=assessment, number=number, data=board, finalised_by=actor,
+                                               finalised_at=now, reason=reason)
     number_scoreboard(assessment.jurisdiction, assessment.year, number)
+    from .issuing import issue_scoreboard  # issuing renders through exports, which reads this module
+
+    issue_scoreboard(version)
     data = {"version": number}
     if early is not None:
         data["early"] = {key: early[key] for key in ("notices", "decisions", "total")}

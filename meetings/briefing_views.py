@@ -11,14 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from linkage.forms import Action, act, first_error, run_service
-from linkage.gbt9704 import official_context
-from linkage.numerals import arabic_date
-from linkage.pdf import pdf_response, render_pdf
-from members.models import Leader
+from linkage.pdf import pdf_response
 
+from .briefing_documents import briefing_context, briefing_pdf_bytes  # noqa: F401 (the pages serve them)
 from .briefing_forms import BriefingDraftForm, BriefingEditForm, BriefingWithdrawForm
 from .briefing_machines import BRIEFING
-from .briefing_models import Briefing, BriefingState
+from .briefing_models import Briefing
 from .services import briefings as services
 
 
@@ -121,36 +119,6 @@ def briefing_receipts(request, pk):
         "may_remind": "remind" in BRIEFING.actions_for(request.user, briefing) and unread > 0,
         "reminded_today": briefing.last_reminded_on == timezone.localdate(),
     })
-
-
-def _leader_posts(briefing):
-    """抄送: the party and government leaders it went to (issued), or goes to (a draft), by post."""
-    if briefing.state == BriefingState.DRAFT:
-        leaders = Leader.objects.current(briefing.jurisdiction_id)
-    else:
-        leaders = Leader.objects.filter(pk__in=briefing.recipients.filter(leader__isnull=False).values("leader_id"))
-    return "，".join(leaders.order_by("sort_order", "pk").values_list("post", flat=True))
-
-
-def briefing_context(briefing):
-    """The briefing in the official layout: the committee's banner, its register number (none while a draft), 主送
-    各成员单位 (the active units it goes to), 抄送 the party and government leaders by post, 印发 by the committee on the day of issue."""
-    issued = timezone.localtime(briefing.issued_at).date() if briefing.issued_at else timezone.localdate()
-    date = arabic_date(issued)
-    return {
-        **official_context(issuer=briefing.issuer.name, title=briefing.title,
-                           document_number=briefing.document_number,
-                           is_draft=briefing.state == BriefingState.DRAFT, date=date,
-                           addressees="各成员单位", copied=_leader_posts(briefing),
-                           attachments=["各成员单位逾期未办理协助执行通知书情况"] if briefing.figures.get("overdue") else ()),
-        "number_label": "通报文号",
-        "briefing": briefing, "sections": briefing.sections, "figures": briefing.figures,
-        "is_withdrawn": briefing.state == BriefingState.WITHDRAWN,
-    }
-
-
-def briefing_pdf_bytes(briefing):
-    return render_pdf("pdf/briefing.html", briefing_context(briefing))
 
 
 @login_required

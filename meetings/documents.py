@@ -5,7 +5,9 @@ annual report to the committee. Each carries its 发文字号 from the issuer's 
 report's when it is sent to the committee; a draft shows none.
 
 Each `*_context` gathers the facts a document shows, worded as on the document; the PDFs are rendered by
-``linkage.pdf.render_pdf`` from ``templates/pdf/{minutes,meeting_notice,annual_report}.html``.
+``linkage.pdf.render_pdf`` from ``templates/pdf/{minutes,meeting_notice,annual_report}.html``. Once issued
+(``meetings.issuing``: the notice when sent, the minutes when published, the report when sent), the PDF served is the
+one stored at issue, byte for byte, with its verification code; drafts keep rendering.
 """
 
 from django.utils import timezone
@@ -14,6 +16,8 @@ from linkage.document_numbers import number_for
 from linkage.gbt9704 import official_context
 from linkage.numerals import arabic_date, chinese_ordinal
 from linkage.pdf import render_pdf
+from linkage.verification import document_for
+from linkage.verification_models import IssuedDocumentKind
 from linkage.workdays import TIMEZONE
 
 from .models import AttendanceStatus, DecisionState, ItemState, MeetingState
@@ -102,8 +106,16 @@ def minutes_context(meeting):
     }
 
 
+def _stored(source, kind):
+    issued = document_for(source, kind)
+    return bytes(issued.content) if issued is not None else None
+
+
 def minutes_pdf(meeting):
-    """The 会议纪要 as an A4 PDF in the GB/T 9704-2012 layout; before publication marked 草稿 without a number."""
+    """The 会议纪要 as an A4 PDF in the GB/T 9704-2012 layout; before publication marked 草稿 without a number;
+    published, the minutes as issued."""
+    if meeting.state == MeetingState.PUBLISHED and (stored := _stored(meeting, IssuedDocumentKind.MEETING_MINUTES)):
+        return stored
     return render_pdf("pdf/minutes.html", minutes_context(meeting))
 
 
@@ -149,6 +161,9 @@ def meeting_notice_context(meeting):
 
 
 def meeting_notice_pdf(meeting):
+    """The notice as sent (its latest issue) once the meeting is announced; rendered while it is prepared."""
+    if meeting.state != MeetingState.DRAFT and (stored := _stored(meeting, IssuedDocumentKind.MEETING_NOTICE)):
+        return stored
     return render_pdf("pdf/meeting_notice.html", meeting_notice_context(meeting))
 
 
@@ -175,6 +190,9 @@ def annual_report_context(report):
 
 
 def annual_report_pdf(report):
+    """The report as sent to the committee once sent; rendered while a draft."""
+    if report.state != "draft" and (stored := _stored(report, IssuedDocumentKind.ANNUAL_REPORT)):
+        return stored
     return render_pdf("pdf/annual_report.html", annual_report_context(report))
 
 

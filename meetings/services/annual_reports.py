@@ -9,7 +9,7 @@ from linkage.errors import ApplicationError
 from linkage.notify import Message, notify
 from members.recipients import committee_users, user_recipients
 
-from .. import numbering
+from .. import issuing, numbering
 from ..machines import REPORT, report_clerk
 from ..models import AnnualReport, ReportState
 from ..reports import annual_figures, report_text, report_title
@@ -69,6 +69,7 @@ def send_annual_report(*, actor, report):
     report = REPORT.lock(report)
     REPORT.move(report, "send", actor, sent_by=actor, sent_at=timezone.now())
     numbering.number_report(report)
+    issuing.issue_annual_report(report)
     notify(user_recipients(committee_users(report.court.jurisdiction_id)),
            Message(kind="annual_report", title=f"【年度报告】{report.title}",
                    body=f"{report.court.name}已报送{report.year}年度执行联动工作情况报告。",

@@ -24,7 +24,7 @@ from linkage.notify import Message, Recipient, absolute_url, notify_many
 from members.chat import chat_targets
 from members.models import Leader, OrganisationKind, User, UserRole
 
-from .. import numbering
+from .. import issuing, numbering
 from ..briefing_figures import draft_figures, draft_texts
 from ..briefing_machines import BRIEFING
 from ..briefing_models import Briefing, BriefingRecipient, BriefingState
@@ -147,6 +147,7 @@ def issue_briefing(*, actor, briefing):
         for user in users])
     leader_receipts = BriefingRecipient.objects.bulk_create([
         BriefingRecipient(briefing=briefing, leader=leader, delivered_at=now) for leader in leaders])
+    issuing.issue_briefing(briefing)  # after the receipts: its 抄送 line names the leaders it went to
     title = f"【工作通报】{briefing.title}"
     notify_many([(_recipients(users), _message(briefing, "briefing_issued", title)),
                  *_leader_messages(briefing, leader_receipts, "briefing_issued", title)])
@@ -159,8 +160,10 @@ def withdraw_briefing(*, actor, briefing, reason):
     reason = clean_text(reason, "撤回理由", "reason", max_length=500)
     briefing = BRIEFING.lock(briefing)
     numbering.withdraw_briefing_number(briefing)
-    return BRIEFING.move(briefing, "withdraw", actor, reason=reason, withdrawn_by=actor,
-                         withdrawn_at=timezone.now(), withdrawal_reason=reason)
+    BRIEFING.move(briefing, "withdraw", actor, reason=reason, withdrawn_by=actor, withdrawn_at=timezone.now(),
+                  withdrawal_reason=reason)
+    issuing.withdraw_briefing(briefing, reason)
+    return briefing
 
 
 @transaction.atomic

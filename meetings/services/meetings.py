@@ -20,7 +20,7 @@ from members.models import Organisation
 from members.recipients import recipients_by_unit
 from members.selectors import jurisdiction_id_of
 
-from .. import numbering, webhooks
+from .. import issuing, numbering, webhooks
 from ..machines import ITEM, MEETING, committee
 from ..models import (
     AgendaItem,
@@ -88,6 +88,7 @@ def update_meeting(*, actor, meeting, **changes):
         before = {key: getattr(meeting, key) for key in changed}
         MEETING.move(meeting, "update", actor, data={"fields": sorted(changed)}, **changed)
         if meeting.state == MeetingState.SCHEDULED:
+            issuing.reissue_meeting_notice(meeting)  # the notice prints every one of these fields
             _announce_change(meeting, before)
     return meeting
 
@@ -247,6 +248,7 @@ def schedule_meeting(*, actor, meeting):
         raise ApplicationError("请先确定参会单位（政法委以外的成员单位），再发出会议通知。", field="attendance")
     MEETING.move(meeting, "schedule", actor, scheduled_at=timezone.now())
     numbering.number_notice(meeting)
+    issuing.issue_meeting_notice(meeting)
     _announce(meeting)
     return meeting
 
@@ -277,6 +279,7 @@ def cancel_meeting(*, actor, meeting, reason):
         ITEM.move(item, "release", actor, reason=reason, data={"meeting": meeting.pk}, meeting=None, position=None)
     if was_scheduled:
         numbering.withdraw_notice(meeting)  # the notice keeps its number: it is never given out again
+        issuing.withdraw_meeting_notice(meeting, reason)
         _announce_cancellation(meeting, reason)
     return meeting
 
@@ -321,6 +324,7 @@ def publish_minutes(*, actor, meeting, document_number, summary=None):
                  document_number=document_number, summary=meeting.summary, published_at=timezone.now())
     for item in AgendaItem.objects.select_for_update().filter(meeting=meeting, state=ItemState.ACCEPTED):
         ITEM.move(item, "discuss", actor, data={"meeting": meeting.pk, "document_number": document_number})
+    issuing.issue_minutes(meeting)
     webhooks.decisions_assigned(meeting)
     _notify_publication(meeting)
     return meeting
