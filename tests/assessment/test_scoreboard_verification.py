@@ -12,21 +12,13 @@ from django.urls import reverse
 from assessment import services
 from linkage import signing, verification
 from linkage.verification_models import IssuedDocumentKind, IssuedDocumentStatus
-from tests.conftest import clear_own_cache
-from tests.meetings.test_document_verification import BASE, qr_texts
+from tests.meetings.test_document_verification import qr_texts
+from tests.verification_support import BASE, public_base  # noqa: F401 (an autouse fixture)
 
 from .test_exports import YEAR, scored  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 KIND = IssuedDocumentKind.SCOREBOARD
-
-
-@pytest.fixture(autouse=True)
-def public_base(settings):
-    settings.LINKAGE_PUBLIC_BASE_URL = BASE
-    clear_own_cache()
-    yield
-    clear_own_cache()
 
 
 def decide_all(assessment, committee_user):

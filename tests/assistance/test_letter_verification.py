@@ -9,13 +9,9 @@ crime referral letter has its own template, whose block and QR code are tested h
 # ruff: noqa: F811 — the fixtures imported from the suggestion and referral tests are the arguments' names
 
 import io
-import itertools
-from pathlib import Path
 
 import pdfplumber
 import pytest
-import zxingcpp
-from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,9 +23,13 @@ from assistance.suggestion_documents import suggestion_pdf
 from linkage import signing, verification
 from linkage.errors import TransitionNotAllowed
 from linkage.verification_models import IssuedDocument, IssuedDocumentKind, IssuedDocumentStatus
-from tests.conftest import clear_own_cache
+from tests.verification_support import (  # noqa: F401 (public_base: an autouse fixture)
+    BASE,
+    assert_qr_names_the_check_page,
+    check_page,
+    public_base,
+)
 
-from .test_notice_verification import BASE, overlap
 from .test_referrals import EVIDENCE, FACTS, _flag, w  # noqa: F401 (fixture)
 from .test_suggestion_letters import (  # noqa: F401 (fixtures)
     SUGGESTIONS,
@@ -41,65 +41,8 @@ from .test_suggestion_letters import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.django_db
-ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 SUGGESTION = IssuedDocumentKind.SUGGESTION_LETTER
 CRIME = IssuedDocumentKind.CRIME_REFERRAL
-
-
-@pytest.fixture(autouse=True)
-def public_base(settings):
-    settings.LINKAGE_PUBLIC_BASE_URL = BASE
-    clear_own_cache()
-    yield
-    clear_own_cache()
-
-
-def check_page(code):
-    response = Client().get(reverse("verify:check-code", kwargs={"code": code}))
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def page_images(pdf_bytes):
-    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
-        return [page.to_image(resolution=200).original.convert("RGB") for page in pdf.pages]
-
-
-def qr_box(barcode):
-    corners = [
-        barcode.position.top_left,
-        barcode.position.top_right,
-        barcode.position.bottom_left,
-        barcode.position.bottom_right,
-    ]
-    scale = 72 / 200  # pixels at 200 dpi → points
-    return {
-        "x0": min(c.x for c in corners) * scale,
-        "x1": max(c.x for c in corners) * scale,
-        "top": min(c.y for c in corners) * scale,
-        "bottom": max(c.y for c in corners) * scale,
-    }
-
-
-def assert_qr_names_the_check_page(pdf_bytes, issued, artifact):
-    """The last page (the seal's) carries the QR code of the document's check page, the grouped code in words, and
-    no word lies under the QR code or on another word. The page is saved as a PNG to look at."""
-    images = page_images(pdf_bytes)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
-        found = [(index, barcode) for index, image in enumerate(images) for barcode in zxingcpp.read_barcodes(image)]
-        assert [barcode.text for _, barcode in found] == [f"{BASE}/verify/{issued.grouped_code}/"]
-        index, barcode = found[0]
-        images[index].save(ARTIFACTS / artifact)
-        page = pdf.pages[index]
-        text = (page.extract_text() or "").replace("\n", "")
-        assert issued.grouped_code in text and "输入核验码查验真伪" in text
-        words = page.extract_words()
-        box = qr_box(barcode)
-        for word in words:
-            assert not overlap(word, box), f"{word['text']!r} under the QR code"
-        for first, second in itertools.combinations(words, 2):
-            assert not overlap(first, second, margin=0.5), f"{first['text']!r} overlaps {second['text']!r}"
 
 
 # ------------------------------------------------------------------------------------------ suggestion letters

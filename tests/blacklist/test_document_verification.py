@@ -6,14 +6,10 @@ its PAdES signature validates, the downloads serve exactly the stored bytes, the
 
 import datetime
 import io
-import itertools
 import re
-from pathlib import Path
 
 import pdfplumber
 import pytest
-import zxingcpp
-from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,22 +25,18 @@ from linkage.numerals import chinese_date
 from linkage.verification_models import IssuedDocument, IssuedDocumentKind, IssuedDocumentStatus
 from tests.blacklist.test_credit_repair import DEBTOR_ID, make_case, publish, receive
 from tests.blacklist.test_credit_repair_pages import check
-from tests.conftest import clear_own_cache
+from tests.verification_support import (  # noqa: F401 (public_base: an autouse fixture)
+    BASE,
+    assert_qr_names_the_check_page,
+    check_page,
+    page_images,
+    public_base,
+)
 
 pytestmark = pytest.mark.django_db
-BASE = "https://zxld.example.gov.cn"
-ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 ORDER = IssuedDocumentKind.RESTRICTION_ORDER
 CERTIFICATE = IssuedDocumentKind.CREDIT_REPAIR_CERTIFICATE
 REPORT = IssuedDocumentKind.CREDIT_REPORT
-
-
-@pytest.fixture(autouse=True)
-def public_base(settings):
-    settings.LINKAGE_PUBLIC_BASE_URL = BASE
-    clear_own_cache()
-    yield
-    clear_own_cache()
 
 
 @pytest.fixture
@@ -57,9 +49,7 @@ def stored(issued):
 
 
 def status_of(code):
-    response = Client().get(reverse("verify:check-code", kwargs={"code": code}))
-    assert response.status_code == 200
-    return response.content.decode()
+    return check_page(code)
 
 
 def badge(body):
@@ -67,45 +57,11 @@ def badge(body):
     return re.search(r'<span class="badge[^"]*">([^<]+)</span>', body).group(1)
 
 
-def overlap(a, b, margin=0.0):
-    return not (
-        a["x1"] - margin <= b["x0"]
-        or a["x0"] >= b["x1"] - margin
-        or a["bottom"] - margin <= b["top"]
-        or a["top"] >= b["bottom"] - margin
-    )
-
-
 def assert_verifiable(issued, pdf, artifact):
-    """The issued PDF: signed (valid against the jurisdiction's CA), the grouped code printed on its last page with
-    the QR code of its check page beside the seal, covering no text; the page saved as a PNG to look at."""
+    """The issued PDF: signed (valid against the jurisdiction's CA), with its check page's QR code on its last page,
+    beside the seal, covering no text."""
     assert signing.validate_pdf(pdf).ok
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        page = document.pages[-1]
-        image = page.to_image(resolution=200).original.convert("RGB")
-        ARTIFACTS.mkdir(exist_ok=True)
-        image.save(ARTIFACTS / artifact)
-        barcodes = zxingcpp.read_barcodes(image)
-        assert [barcode.text for barcode in barcodes] == [f"{BASE}/verify/{issued.grouped_code}/"]
-        assert issued.grouped_code in page.extract_text()
-        corners = [
-            barcodes[0].position.top_left,
-            barcodes[0].position.top_right,
-            barcodes[0].position.bottom_left,
-            barcodes[0].position.bottom_right,
-        ]
-        scale = 72 / 200
-        box = {
-            "x0": min(c.x for c in corners) * scale,
-            "x1": max(c.x for c in corners) * scale,
-            "top": min(c.y for c in corners) * scale,
-            "bottom": max(c.y for c in corners) * scale,
-        }
-        words = page.extract_words()
-        for word in words:
-            assert not overlap(word, box), f"{word['text']!r} under the QR code"
-        for first, second in itertools.combinations(words, 2):
-            assert not overlap(first, second, margin=0.5), f"{first['text']!r} overlaps {second['text']!r}"
+    assert assert_qr_names_the_check_page(pdf, issued, artifact) == len(page_images(pdf)) - 1
 
 
 # ------------------------------------------------------------------------------------------- restriction order

@@ -6,12 +6,10 @@ its downloads (page, API, a leader's read link) serve exactly the stored bytes; 
 
 import datetime
 import io
-from pathlib import Path
 
 import pdfplumber
 import pytest
 import zxingcpp
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,23 +20,13 @@ from meetings.briefing_documents import briefing_pdf_bytes
 from meetings.briefing_models import BriefingRecipient
 from meetings.services import briefings
 from members.models import Leader
-from tests.conftest import clear_own_cache
+from tests.verification_support import ARTIFACTS, BASE, public_base  # noqa: F401 (an autouse fixture)
 
 from .conftest import held_meeting, make_meeting
 from .test_briefings import _draft, record  # noqa: F401 (fixture)
 from .test_documents import minutes  # noqa: F401 (fixture: published minutes of two pages)
 
 pytestmark = pytest.mark.django_db
-BASE = "https://zxld.example.gov.cn"
-ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
-
-
-@pytest.fixture(autouse=True)
-def public_base(settings):
-    settings.LINKAGE_PUBLIC_BASE_URL = BASE
-    clear_own_cache()
-    yield
-    clear_own_cache()
 
 
 def qr_texts(pdf_bytes, name=None):
