@@ -102,3 +102,30 @@ def screenshot(page, name):
 @pytest.fixture(autouse=True)
 def _reference_data(reference_data):
     """Transactional tests start from the data-migration rows (see tests/conftest.py: reference_data)."""
+
+
+def liwan_overdue_notice(number, *, days, amount="50000", basis_number="（2025）粤0103民初1201号"):
+    """Liwan, the demo accounts, and an inquiry notice of case `number` served on the market regulator `days` ago
+    and never answered (overdue once past its time limit)."""
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from assistance import services
+    from cases import services as case_services
+    from members.models import Organisation, User
+
+    call_command("load_jurisdiction", "liwan", verbosity=0)
+    call_command("create_demo_accounts", verbosity=0)
+    clerk, leader = User.objects.get(username="clerk"), User.objects.get(username="leader")
+    case = case_services.create_case(
+        actor=clerk, number=number, amount=amount, basis_issuer="广州市荔湾区人民法院", basis_number=basis_number,
+        filed_on="2026-03-02", applicants=[{"kind": "person", "name": "陈申请", "id_number": "44010319850615123X"}],
+        debtors=[{"kind": "person", "name": "欧阳燊", "id_number": "11010519491231002X"}])
+    _, (notice,) = services.draft_notices(
+        actor=clerk, case=case, units=[Organisation.objects.get(code="lw-market")], measure="inquiry",
+        debtor=case.parties.debtors().get(), ruling_number=number,
+        items=[{"property_kind": "equity", "description": "查询被执行人持有的公司股权登记信息"}])
+    notice = services.sign_notice(actor=leader, notice=notice)
+    return services.serve_notice(actor=clerk, notice=notice, at=timezone.now() - datetime.timedelta(days=days))

@@ -7,15 +7,12 @@ the unread (once a day). The issue and remind buttons' messages are made from th
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from assistance import services
-from cases import services as case_services
 from meetings.briefing_models import Briefing, BriefingRecipient, BriefingState
-from members.models import Organisation, User
+from members.models import User
 
-from .conftest import login, open_nav, screenshot
+from .conftest import liwan_overdue_notice, login, open_nav, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NUMBER = "（2026）粤0103执6601号"
@@ -25,30 +22,7 @@ REQUIREMENTS = "各成员单位要在收到通报后五个工作日内完成逾�
 @pytest.fixture
 def overdue(db):
     """Liwan, the demo accounts, and an inquiry notice left overdue by the market regulator."""
-    call_command("load_jurisdiction", "liwan", verbosity=0)
-    call_command("create_demo_accounts", verbosity=0)
-    clerk, leader = User.objects.get(username="clerk"), User.objects.get(username="leader")
-    case = case_services.create_case(
-        actor=clerk,
-        number=NUMBER,
-        amount="50000",
-        basis_issuer="广州市荔湾区人民法院",
-        basis_number="（2025）粤0103民初1201号",
-        filed_on="2026-03-02",
-        applicants=[{"kind": "person", "name": "陈申请", "id_number": "44010319850615123X"}],
-        debtors=[{"kind": "person", "name": "欧阳燊", "id_number": "11010519491231002X"}],
-    )
-    _, (notice,) = services.draft_notices(
-        actor=clerk,
-        case=case,
-        units=[Organisation.objects.get(code="lw-market")],
-        measure="inquiry",
-        debtor=case.parties.debtors().get(),
-        ruling_number=NUMBER,
-        items=[{"property_kind": "equity", "description": "查询被执行人持有的公司股权登记信息"}],
-    )
-    notice = services.sign_notice(actor=leader, notice=notice)
-    return services.serve_notice(actor=clerk, notice=notice, at=timezone.now() - datetime.timedelta(days=40))
+    return liwan_overdue_notice(NUMBER, days=40)
 
 
 def test_briefing_drafted_edited_issued_read_and_receipted(overdue, new_page):

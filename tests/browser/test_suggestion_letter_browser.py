@@ -5,19 +5,13 @@ is told and reads the reply on the letter and sees it on the case page. Another 
 unit saw nothing of the letter before it was served. A second letter drafted from the case page (no notice: the
 clerk picks the unit and the ground) is withdrawn before it is signed."""
 
-import datetime
 import re
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
 
-from assistance import services
 from assistance.models import SuggestionLetter, SuggestionState
-from cases import services as case_services
-from members.models import Organisation, User
 
-from .conftest import login, screenshot
+from .conftest import liwan_overdue_notice, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NUMBER = "（2026）粤0103执4401号"
@@ -28,30 +22,7 @@ REPLY = "我局已于收函后三日内完成查询并书面回复法院，已�
 @pytest.fixture
 def overdue_notice(db):
     """An inquiry notice served on the market regulator sixty days ago, never answered: overdue."""
-    call_command("load_jurisdiction", "liwan", verbosity=0)
-    call_command("create_demo_accounts", verbosity=0)
-    clerk, leader = User.objects.get(username="clerk"), User.objects.get(username="leader")
-    case = case_services.create_case(
-        actor=clerk,
-        number=NUMBER,
-        amount="120000",
-        basis_issuer="广州市荔湾区人民法院",
-        basis_number="（2025）粤0103民初7788号",
-        filed_on="2026-03-02",
-        applicants=[{"kind": "person", "name": "陈申请", "id_number": "44010319850615123X"}],
-        debtors=[{"kind": "person", "name": "欧阳燊", "id_number": "11010519491231002X"}],
-    )
-    _, (notice,) = services.draft_notices(
-        actor=clerk,
-        case=case,
-        units=[Organisation.objects.get(code="lw-market")],
-        measure="inquiry",
-        debtor=case.parties.debtors().get(),
-        ruling_number=NUMBER,
-        items=[{"property_kind": "equity", "description": "查询被执行人持有的公司股权登记信息"}],
-    )
-    notice = services.sign_notice(actor=leader, notice=notice)
-    return services.serve_notice(actor=clerk, notice=notice, at=timezone.now() - datetime.timedelta(days=60))
+    return liwan_overdue_notice(NUMBER, days=60, amount="120000", basis_number="（2025）粤0103民初7788号")
 
 
 def open_notification(page, title_part):
