@@ -65,7 +65,9 @@ def test_notice_from_filing_to_closing(liwan, new_page, tmp_path):
     clerk.click("#draft-notice")
     clerk.wait_for_selector("#draft-form")
     assert clerk.locator("input[data-code=lw-market]").is_visible()
-    assert not clerk.locator("input[data-code=lw-publicity]").is_visible()  # cannot do inquiry
+    # The publicity department cannot do an inquiry: the page's script hides it (waited for: the script runs after
+    # the form is there, and a loaded machine showed the form before it had run).
+    clerk.wait_for_selector("input[data-code=lw-publicity]", state="hidden", timeout=10000)
     clerk.select_option("#id_measure", "inquiry")
     clerk.check("input[data-code=lw-market]")
     clerk.check("input[data-code=lw-police]")
