@@ -6,12 +6,11 @@ roster has no issuer and no 发文字号: its scoreboard is not issued."""
 
 import copy
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from linkage import verification
 from linkage.numerals import chinese_date
-from linkage.verification_models import IssuedDocument, IssuedDocumentKind, IssuedDocumentStatus
+from linkage.verification_models import IssuedDocumentKind, IssuedDocumentStatus
 from members.models import Organisation, OrganisationKind
 
 from . import exports, presentation
@@ -47,16 +46,10 @@ def issue_scoreboard(version):
         issued_on=context["issued_on"],
         render=lambda extra: exports.render_pdf("pdf/scoreboard.html", {**context, **extra}),
     )
+    note = (f"已于{chinese_date(timezone.localdate(version.finalised_at))}由定稿第{version.number}版"
+            f"{issued.document_number}（核验码 {issued.grouped_code}）替代")
     for earlier in ScoreboardVersion.objects.filter(assessment=assessment, number__lt=version.number):
-        current = verification.issued(earlier, KIND)
-        if current is not None and current.status == IssuedDocumentStatus.IN_FORCE:
-            verification.set_status(
-                earlier,
-                KIND,
-                IssuedDocumentStatus.SUPERSEDED,
-                f"已于{chinese_date(timezone.localdate(version.finalised_at))}由定稿第{version.number}版"
-                f"{issued.document_number}（核验码 {issued.grouped_code}）替代",
-            )
+        verification.end(earlier, KIND, IssuedDocumentStatus.SUPERSEDED, note)
     return issued
 
 
@@ -70,11 +63,5 @@ def stored_pdf(board, jurisdiction):
     if version is None:
         return None
     # An earlier version's 通报 is served as issued too, though a later one superseded it (its check page says so).
-    issued = (
-        IssuedDocument.objects.filter(
-            content_type=ContentType.objects.get_for_model(ScoreboardVersion), object_id=version.pk, kind=KIND
-        )
-        .order_by("-pk")
-        .first()
-    )
+    issued = verification.document_for(version, KIND, superseded_too=True)
     return bytes(issued.content) if issued is not None else None

@@ -71,7 +71,4 @@ def issue_lifting(notice):
 
 def _mark(notice, status, note):
     """Move the notice's issued document, when it has one (a notice signed before documents were issued has none)."""
-    kind = documents.notice_kind(notice)
-    current = verification.issued(notice, kind)
-    if current is not None and current.status == IssuedDocumentStatus.IN_FORCE:
-        verification.set_status(notice, kind, status, note)
+    verification.end(notice, documents.notice_kind(notice), status, note)

@@ -76,9 +76,7 @@ def issue_letter(letter):
 
 def withdraw_issued(letter, note):
     """Mark the withdrawn letter's issued document 已撤回, when it was issued (a draft never was)."""
-    current = verification.issued(letter, KIND)
-    if current is not None and current.status == IssuedDocumentStatus.IN_FORCE:
-        verification.set_status(letter, KIND, IssuedDocumentStatus.WITHDRAWN, note)
+    verification.end(letter, KIND, IssuedDocumentStatus.WITHDRAWN, note)
 
 
 def suggestion_pdf(letter) -> bytes:

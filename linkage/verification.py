@@ -216,6 +216,19 @@ def set_status(source, kind, status, note=""):
     document = _current(source, kind).select_for_update().first()
     if document is None:
         raise ApplicationError("该文书尚未签发，没有可变更状态的签发记录。")
+    return _move(document, status, note)
+
+
+@transaction.atomic
+def end(source, kind, status, note=""):
+    """`set_status` for a source's own later moves (lifted, withdrawn, replaced): the document in force is moved; a
+    source never issued (a draft, or made before documents were issued) or no longer in force is left as it is.
+    Returns the row moved, or None."""
+    document = _current(source, kind).filter(status=IssuedDocumentStatus.IN_FORCE).select_for_update().first()
+    return None if document is None else _move(document, status, note)
+
+
+def _move(document, status, note):
     if document.status == status:
         return document
     if status not in ALLOWED_STATUS_MOVES.get(document.status, set()):
@@ -266,8 +279,13 @@ def issued(source, kind):
     return _current(source, kind).defer("content").first()
 
 
-def document_for(source, kind):
-    """The current issued document of (source, kind), bytes included, or None when it was never issued."""
+def document_for(source, kind, *, superseded_too=False):
+    """The current issued document of (source, kind), bytes included, or None when it was never issued;
+    `superseded_too`: the last one issued even if replaced since (an earlier version is still served as issued)."""
+    if superseded_too:
+        content_type = ContentType.objects.get_for_model(source, for_concrete_model=False)
+        return IssuedDocument.objects.filter(content_type=content_type, object_id=source.pk, kind=kind).order_by(
+            "-pk").first()
     return _current(source, kind).first()
 
 

@@ -28,9 +28,7 @@ def _render(template, context):
 
 
 def _withdraw(source, kind, note):
-    current = verification.issued(source, kind)
-    if current is not None and current.status == IssuedDocumentStatus.IN_FORCE:
-        verification.set_status(source, kind, IssuedDocumentStatus.WITHDRAWN, note)
+    verification.end(source, kind, IssuedDocumentStatus.WITHDRAWN, note)
 
 
 def issue_meeting_notice(meeting, *, supersede=False):

@@ -74,10 +74,10 @@ def issue_report(report, previous=None):
         issued_on=timezone.localdate(report.generated_at),
         render=lambda extra: render_report(report, extra),
     )
-    if previous is not None and verification.issued(previous, KIND) is not None:
+    if previous is not None:
         note = (f"已于{chinese_date(report.generated_at)}重新生成，以报告编号{report.number}的司法信用报告"
                 f"（核验码 {issued.grouped_code}）为准")
-        verification.set_status(previous, KIND, IssuedDocumentStatus.SUPERSEDED, note)
+        verification.end(previous, KIND, IssuedDocumentStatus.SUPERSEDED, note)
     return issued
 
 
