@@ -111,6 +111,10 @@ class Party(ChoiceLabels, models.Model):
         "members.Organisation", verbose_name="户籍或住所地街道", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", limit_choices_to={"kind": "subdistrict"}, help_text="用于失信名单进社区公示",
     )
+    community = models.ForeignKey(
+        "members.Community", verbose_name="户籍或住所地村（居）委会", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="按户籍地址从街道（镇）—村（居）委会目录中选择；街道随之确定",
+    )
     is_deputy = models.BooleanField("人大代表", default=False)
     is_cppcc_member = models.BooleanField("政协委员", default=False)
     is_public_servant = models.BooleanField("国家工作人员或国有企业", default=False)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assistance",
     "blacklist",
     "meetings",
+    "grid",
     "assessment",
     "dashboard",
 ]

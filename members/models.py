@@ -269,6 +269,7 @@ class UserRole(models.TextChoices):
     LIAISON = "liaison", "成员单位联络员"
     COMMITTEE = "committee", "政法委审核人"
     ADMIN = "admin", "系统管理员"
+    GRID = "grid", "网格员"
 
 
 class User(AbstractUser):
@@ -282,6 +283,10 @@ class User(AbstractUser):
     )
     liaison_role = models.CharField("联络员角色", max_length=1, choices=ContactRole.choices, blank=True)
     mobile = models.CharField("手机", max_length=20, blank=True)
+    community = models.ForeignKey(
+        "members.Community", verbose_name="所在村（居）委会", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="grid_liaisons", help_text="网格员所服务的村（居）委会；所属单位为其所在街道（镇）",
+    )
     is_system_account = models.BooleanField(
         "单位系统账户", default=False,
         help_text="成员单位对接系统使用的账户（非自然人）：由管理员创建并命名，其API令牌由管理员签发且不过期。",
@@ -306,6 +311,12 @@ class User(AbstractUser):
                 condition=~Q(role__in=["clerk", "leader", "committee"]) | Q(organisation__isnull=False),
                 name="court_and_committee_users_have_organisation",
                 violation_error_message="法院和政法委用户必须指定所属单位。",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="grid") & Q(community__isnull=False) & Q(organisation__isnull=False))
+                | (~Q(role="grid") & Q(community__isnull=True)),
+                name="grid_liaison_has_community",
+                violation_error_message="网格员必须指定所在村（居）委会及其街道（镇）；其他账号不设村（居）委会。",
             ),
         ]
 
@@ -335,6 +346,10 @@ class User(AbstractUser):
     @property
     def is_administrator(self):
         return self.role == UserRole.ADMIN or self.is_superuser
+
+    @property
+    def is_grid(self):
+        return self.role == UserRole.GRID
 
     @property
     def is_court_staff(self):
@@ -388,5 +403,6 @@ class ChatChannel(models.Model):
         return f"chat:{self.pk}"
 
 
+from .grid_models import Community, CommunityKind  # noqa: E402,F401
 from .leadership_models import Leader  # noqa: E402,F401
 from .webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401
