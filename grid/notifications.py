@@ -83,7 +83,7 @@ def summary(task):
     if task.kind == "serve":
         if answer.get("served"):
             return f"已送达，签收人：{answer.get('recipient', '')}。"
-        return f"未能送达：{answer.get('refusal_note', '')}。"
+        return f"未能送达：{answer.get('refusal_note', '').rstrip('。')}。"
     if task.kind == "investigate":
         return "已完成调查，附调查情况及现场照片。"
     if task.kind == "witness":

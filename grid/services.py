@@ -18,7 +18,7 @@ from . import notifications
 from .answers import clean_answer
 from .clock import due_for
 from .escalation import escalate_overdue, remind_due_today  # noqa: F401 (the app's services in one place)
-from .finding import forward_finding, searching_tracking, tell_of_finding  # noqa: F401
+from .finding import forward_finding, may_forward, searching_tracking, tell_of_finding  # noqa: F401
 from .machine import GRID_TASK
 from .models import PLACE_MAX, GridTask, GridTaskKind, GridTaskPhoto
 
@@ -88,8 +88,8 @@ def send_task(*, actor, case, community, kind, party=None, instructions="", plac
     needs_place = kind in (GridTaskKind.SERVE, GridTaskKind.WITNESS)
     label = {GridTaskKind.SERVE: "送达地址", GridTaskKind.WITNESS: "见证地点"}.get(kind, "地点")
     place = parsing.text(place, label, "place", limit=PLACE_MAX, required=needs_place)
-    document_title = parsing.text(document_title, "送达文书名称", "document_title", limit=DOCUMENT_TITLE_MAX,
-                                  required=kind == GridTaskKind.SERVE) if kind == GridTaskKind.SERVE else ""
+    document_title = (parsing.text(document_title, "送达文书名称", "document_title", limit=DOCUMENT_TITLE_MAX)
+                      if kind == GridTaskKind.SERVE else "")
     instructions = parsing.text(instructions, "具体要求", "instructions", limit=REASON_MAX, required=False)
     scheduled_at = _scheduled(kind, scheduled_at, now)
     already = GridTask.objects.open().filter(case=case, community=community, kind=kind, party=party).first()
@@ -146,14 +146,11 @@ def answer_task(*, actor, task, answer, photos=()):
     cleaned, checked = clean_answer(task, answer, photos)
     now = timezone.now()
     on_time = timezone.localtime(now, TIMEZONE).date() <= task.due_on
+    # Answered without the page's opening recorded (the API): it was read all the same.
     GRID_TASK.move(task, "answer", actor, role=False, at=now, answered_by=actor, answered_at=now,
-                   answered_on_time=on_time, answer=cleaned,
+                   answered_on_time=on_time, answer=cleaned, viewed_at=task.viewed_at or now,
                    data={"on_time": on_time, "due_on": task.due_on.isoformat(), "photos": len(checked)})
-    stored = _store_photos(task, checked, actor)
-    if not task.viewed_at:  # answered without the page's opening being recorded (the API): it was read
-        task.viewed_at = now
-        task.save(update_fields=["viewed_at", "updated_at"])
-    task.stored_photos = stored
+    _store_photos(task, checked, actor)
     notifications.task_answered(task)
     tell_of_finding(task)
     return task

@@ -85,12 +85,14 @@ def test_forwarding_starts_the_police_rule_from_the_time_seen(locate_notice, fou
     assert note.actor == clerk and note.data["tracking"] == tracking.pk
     relayed = Notification.objects.get(recipient=police_liaison, kind="tracking_relayed")
     assert "2026年11月04日 07:40" in relayed.body and "多宝路菜市场东门" in relayed.body
+    assert not services.may_forward(clerk, found)
     with pytest.raises(TransitionNotAllowed, match="已转公安机关"):
         services.forward_finding(actor=clerk, task=found)
     assert Notification.objects.filter(kind="tracking_relayed").count() == 1
 
 
 def test_forwarding_without_a_searching_request_is_refused(found, clerk):
+    assert not services.may_forward(clerk, found)
     with pytest.raises(TransitionNotAllowed, match="请起草查找被执行人下落的协助执行通知书"):
         services.forward_finding(actor=clerk, task=found)
     assert not found.events.filter(action="forward").exists()
@@ -102,10 +104,13 @@ def test_forwarding_a_request_no_longer_searching_is_refused(locate_notice, foun
         services.forward_finding(actor=clerk, task=found)
 
 
-def test_only_a_finding_is_forwarded_by_the_sending_court(locate_notice, send, found, clerk, grid_liaison):
-    for actor in (factories.ClerkFactory(), grid_liaison):
-        with pytest.raises(PermissionDenied, match="只有发出该事项的法院工作人员"):
+def test_only_a_finding_is_forwarded_by_the_sending_court(locate_notice, send, found, clerk, leader,
+                                                           grid_liaison):
+    for actor in (factories.ClerkFactory(), grid_liaison, leader):
+        assert not services.may_forward(actor, found)
+        with pytest.raises(PermissionDenied, match="只有发出该事项的法院的执行员"):
             services.forward_finding(actor=actor, task=found)
+    assert services.may_forward(clerk, found)
     with time_machine.travel(SENT, tick=False):
         serve = send("serve")
     with pytest.raises(TransitionNotAllowed, match="只有网格员回复“已发现”"):
