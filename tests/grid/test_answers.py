@@ -74,8 +74,8 @@ def test_a_locate_answer_is_refused_when_incomplete(sent, grid_liaison, data, fi
     assert refused(task, grid_liaison, data, match=match).field == field
 
 
-def test_seen_earlier_on_the_day_the_task_was_sent_is_accepted(sent, grid_liaison):
-    task = answer(sent("locate"), grid_liaison, {**FOUND, "seen_at": "2026-11-02T07:00:00+08:00"})
+def test_seen_earlier_on_the_day_the_task_was_sent_is_accepted_and_kept_in_beijing_time(sent, grid_liaison):
+    task = answer(sent("locate"), grid_liaison, {**FOUND, "seen_at": "2026-11-01T23:00:00+00:00"})
     assert task.answer["seen_at"] == "2026-11-02T07:00:00+08:00"
 
 
