@@ -32,11 +32,20 @@ def _require_court_staff(actor, court_id, message):
         raise PermissionDenied(message)
 
 
+def _pk(value):
+    """The id of a row given as the row or its id (a form's or the API's text); None when it is neither."""
+    value = getattr(value, "pk", value)
+    try:
+        return int(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _community_for(case, community):
     """The community, if active and under a subdistrict of the court's jurisdiction; refused otherwise."""
-    pk = getattr(community, "pk", community)
+    pk = _pk(community)
     found = (Community.objects.active().of_jurisdiction(case.court.jurisdiction_id).select_related("subdistrict")
-             .filter(pk=pk).first() if pk not in (None, "") else None)
+             .filter(pk=pk).first() if pk is not None else None)
     if found is None:
         raise ApplicationError("请选择本院辖区内在册的村（居）委会。", field="community")
     return found
@@ -47,7 +56,8 @@ def _debtor_for(case, kind, party):
         if kind != GridTaskKind.POST:
             raise ApplicationError("请选择被执行人。", field="party")
         return None
-    found = case.parties.debtors().filter(pk=getattr(party, "pk", party)).first()
+    pk = _pk(party)
+    found = case.parties.debtors().filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise ApplicationError("所选当事人不是本案的被执行人。", field="party")
     return found

@@ -52,6 +52,8 @@ def test_posting_the_list_needs_no_debtor_and_a_leader_may_send(send, leader):
     ("locate", {"instructions": "要" * (REASON_MAX + 1)}, "instructions"),
     ("locate", {"place": "地" * 201}, "place"),
     ("nonsense", {}, "kind"),
+    ("locate", {"party": "abc"}, "party"),
+    ("locate", {"community": "abc"}, "community"),
 ])
 def test_each_kind_needs_its_fields(send, kind, fields, field):
     with pytest.raises(ApplicationError) as error:
