@@ -110,3 +110,16 @@ def test_a_calendar_change_after_the_due_day_moves_nothing(send, admin_user):
     task.refresh_from_db()
     assert task.due_on == D(2026, 11, 5)
     assert not GridTask.objects.get(pk=task.pk).events.filter(action="due_moved").exists()
+
+
+def test_loading_next_years_holidays_recomputes_a_provisional_due_day(send, admin_user):
+    from linkage.calendar_services import mark_year_loaded
+
+    with time_machine.travel(local(2026, 12, 30, 10, 0), tick=False):  # Wednesday; 2027 is not loaded
+        task = send("locate")
+        assert task.due_on == D(2027, 1, 4) and "暂按周一至周五计" in task.due_rule
+        save_calendar_day(actor=admin_user, date=D(2027, 1, 1), kind="holiday", name="元旦")
+        mark_year_loaded(actor=admin_user, year=2027, source="国办发明电〔2026〕测试号")
+    task.refresh_from_db()
+    assert (task.due_on, task.due_rule) == (D(2027, 1, 5), "发出后3个工作日内回复")
+    assert [event.data["due_on"] for event in task.events.filter(action="due_moved")] == ["2027-01-05", "2027-01-05"]
