@@ -306,3 +306,12 @@ def test_publishing_tells_the_communitys_grid_liaison_once_and_delisting_to_take
     assert list(Notification.objects.filter(recipient=grid_east).values_list("kind", flat=True).order_by("pk")) == [
         "community_posting_added", "community_posting_removed"]
     assert Delivery.objects.filter(channel="sms", address="13800000001").count() == 2
+
+
+def test_the_subdistricts_page_links_each_communitys_posting(clerk, other_liaison, street, east, west):
+    Community.objects.filter(pk=west.pk).update(active=False)
+    page = login(clerk).get(reverse("members:organisation", args=[street.code])).content.decode()
+    assert f'href="{reverse("blacklist:community-unit-posting", args=[east.code])}"' in page
+    assert reverse("blacklist:community-unit-posting", args=[west.code]) not in page  # a community that went
+    page = login(other_liaison).get(reverse("members:organisation", args=[street.code])).content.decode()
+    assert "community-postings" not in page
