@@ -243,10 +243,14 @@ class ListingMachine(Machine):
 
     def move(self, obj, action, actor, **kwargs):
         """The move; when it takes the listing off the list (deleted, revoked, expired), a grace still running on
-        it ends with it (`GRACE_MACHINE` "end", its own event), so no grace runs on a listing that is gone."""
+        it ends with it (`GRACE_MACHINE` "end", its own event), so no grace runs on a listing that is gone; the grid
+        liaison of the debtor's community is told when it came onto or went off the published list."""
         from .credit_models import GRACE_MACHINE, GracePeriod, GraceState
+        from .restrictions.posting import tell_grid_liaison
 
+        was_published = obj.state == ListingState.PUBLISHED
         obj = super().move(obj, action, actor, **kwargs)
+        tell_grid_liaison(obj, was_published=was_published)
         if obj.state not in LIVE and obj.state != ListingState.PROPOSED:
             for grace in GracePeriod.objects.select_for_update().filter(listing=obj, state=GraceState.GRANTED):
                 GRACE_MACHINE.move(grace, "end", actor, role=False, ended_at=timezone.now(),

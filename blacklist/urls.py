@@ -74,6 +74,7 @@ urlpatterns = [
     # Restriction orders, community postings (special-debtor notifications: `cases:special-notification`).
     path("restrictions/<int:pk>/pdf/", restrictions.restriction_order_pdf, name="restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions.community_posting_pdf, name="community-posting"),
+    path("communities/<slug:code>/posting.pdf", restrictions.community_unit_posting_pdf, name="community-unit-posting"),
     # Judicial credit reports (from the case page).
     path("credit-reports/parties/<int:party_id>/report.pdf", credit_reports.report_pdf, name="credit-report-pdf"),
     path("credit-reports/parties/<int:party_id>/regenerate/", credit_reports.report_regenerate,
@@ -95,6 +96,8 @@ api_urlpatterns = [
     path("restrictions/<int:pk>/pdf/", restrictions_api.RestrictionOrderPdfView.as_view(), name="api-restriction-pdf"),
     path("subdistricts/<slug:code>/posting.pdf", restrictions_api.CommunityPostingPdfView.as_view(),
          name="api-community-posting"),
+    path("communities/<slug:code>/posting.pdf", restrictions_api.CommunityUnitPostingPdfView.as_view(),
+         name="api-community-unit-posting"),
     path("parties/<int:party_id>/credit-report/", credit_report_api.CreditReportView.as_view(),
          name="api-credit-report"),
     path("parties/<int:party_id>/credit-report.pdf", credit_report_api.CreditReportPdfView.as_view(),

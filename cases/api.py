@@ -40,6 +40,11 @@ class PartySerializer(serializers.ModelSerializer):
         help_text="户籍或住所地街道（乡镇）的单位代码，用于失信名单进社区公示"
     )
     subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True, default=None, allow_null=True)
+    community = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True,
+        help_text="户籍或住所地村（居）委会的代码（街道为其所属街道），用于失信名单进社区公示和网格员张贴",
+    )
+    community_name = serializers.CharField(source="community.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Party
@@ -57,6 +62,8 @@ class PartySerializer(serializers.ModelSerializer):
             "special_flags",
             "subdistrict",
             "subdistrict_name",
+            "community",
+            "community_name",
         ]
         read_only_fields = fields
 
@@ -89,6 +96,11 @@ class PartyInputSerializer(serializers.Serializer):
         label="户籍或住所地街道", max_length=50, required=False, allow_blank=True, allow_null=True,
         help_text="被执行人户籍或住所地街道（乡镇）的单位代码，须为本院辖区内的街道；用于失信名单进社区公示",
     )
+    community = serializers.CharField(
+        label="户籍或住所地村（居）委会", max_length=60, required=False, allow_blank=True, allow_null=True,
+        help_text="被执行人户籍或住所地村（居）委会的代码，须为本院辖区内在册的村（居）委会；街道随之确定"
+        "（同时填写的 subdistrict 须为其所属街道）",
+    )
     special_addressees = SpecialAddresseeInputSerializer(
         many=True, required=False, label="特殊主体通报对象",
         help_text="被执行人（或其法定代表人）为人大代表、政协委员等时，立案即生成通报任务；此处指定通报对象，"
@@ -99,7 +111,13 @@ class PartyInputSerializer(serializers.Serializer):
 class PartySubdistrictSerializer(serializers.Serializer):
     subdistrict = serializers.CharField(
         label="户籍或住所地街道", max_length=50, allow_blank=True, allow_null=True, required=False,
-        help_text="街道（乡镇）的单位代码，须为本院辖区内的街道；null 或空字符串表示清除",
+        help_text="街道（乡镇）的单位代码，须为本院辖区内的街道；null 或空字符串表示清除（村（居）委会一并清除）；"
+        "只填街道时，原村（居）委会属于该街道的保留",
+    )
+    community = serializers.CharField(
+        label="户籍或住所地村（居）委会", max_length=60, allow_blank=True, allow_null=True, required=False,
+        help_text="村（居）委会的代码，须为本院辖区内在册的村（居）委会，街道随之改为其所属街道；null 或空字符串表示"
+        "清除村（居）委会（街道保留）",
     )
     is_deputy = serializers.BooleanField(label="人大代表", required=False)
     is_cppcc_member = serializers.BooleanField(label="政协委员", required=False)
@@ -250,7 +268,7 @@ class CaseViewSet(viewsets.ModelViewSet):
         return (
             Case.objects.visible_to(self.request.user)
             .select_related("court")
-            .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("subdistrict")))
+            .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("subdistrict", "community")))
             .order_by("-filed_on", "-id")
         )
 
@@ -283,8 +301,9 @@ class CaseViewSet(viewsets.ModelViewSet):
         return Response(self._detail(case))
 
     @extend_schema(
-        summary="登记被执行人的户籍或住所地街道、更正特殊主体标记（本院执行员）",
-        description="失信被执行人名单进社区公示按此街道列出；须为本院辖区内的街道（乡镇），否则返回 400。"
+        summary="登记被执行人的户籍或住所地村（居）委会或街道、更正特殊主体标记（本院执行员）",
+        description="失信被执行人名单进社区公示按此村（居）委会和街道列出；村（居）委会须为本院辖区内在册的，街道随之"
+        "改为其所属街道；街道须为本院辖区内的街道（乡镇），否则返回 400，不作任何修改。"
         "is_deputy 等标记改为特殊主体的，即时生成特殊主体通报任务。",
         request=PartySubdistrictSerializer,
         responses={200: CaseDetailSerializer},
@@ -297,10 +316,11 @@ class CaseViewSet(viewsets.ModelViewSet):
             raise NotFound("该案件没有此当事人。")
         data = validated(PartySubdistrictSerializer, request.data)
         if not data:
-            raise ApplicationError("请填写户籍或住所地街道或特殊主体标记。", field="subdistrict")
+            raise ApplicationError("请填写户籍或住所地街道、村（居）委会或特殊主体标记。", field="subdistrict")
         with transaction.atomic():
-            if "subdistrict" in data:
-                services.set_debtor_subdistrict(actor=request.user, party=party, subdistrict=data.pop("subdistrict"))
+            registration = {key: data.pop(key) for key in ("subdistrict", "community") if key in data}
+            if registration:
+                services.set_debtor_subdistrict(actor=request.user, party=party, **registration)
             if data:
                 services.set_party_flags(actor=request.user, party=party, **data)
         return Response(self._detail(case))

@@ -4,7 +4,7 @@ service's, and a service refusal comes back as a form error through `linkage.for
 from django import forms
 
 from linkage.text import REASON_MAX, TEXT_MAX, FormTextField
-from members.models import Organisation, OrganisationKind
+from members.models import Community, Organisation, OrganisationKind
 
 from .models import AbuseFinding, AbuseKind, CaseStatus, NotificationLevel, NotificationMethod, PartyKind
 
@@ -14,6 +14,7 @@ PARTY_CONTENT_FIELDS = ("name", "id_number", "credit_code", "legal_representativ
 APPLICANT_ROWS = 2
 DEBTOR_ROWS = 3
 MAX_PARTY_ROWS = 30
+COMMUNITY_REFUSED = "户籍或住所地村（居）委会应为本院辖区内在册的村（居）委会。"
 
 
 class BootstrapFormMixin:
@@ -102,12 +103,20 @@ class PartyForm(BootstrapFormMixin, forms.Form):
         help_text="用于失信名单进社区公示", error_messages={"invalid_choice": "户籍或住所地街道应为本院辖区内的街道（乡镇）。"},
     )
 
-    def __init__(self, *args, subdistricts=None, **kwargs):
+    community = forms.ChoiceField(
+        label="户籍或住所地村（居）委会", required=False, choices=(),
+        help_text="按户籍地址选择；街道随之确定。村（居）委会不明的，只选街道",
+        error_messages={"invalid_choice": COMMUNITY_REFUSED},
+    )
+
+    def __init__(self, *args, subdistricts=None, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
         if subdistricts is None:  # an applicant's row: nothing is posted in a community about an applicant
             del self.fields["subdistrict"]
+            del self.fields["community"]
         else:
             self.fields["subdistrict"].queryset = subdistricts
+            self.fields["community"].choices = communities
 
     def is_filled(self):
         data = getattr(self, "cleaned_data", None) or {}
@@ -116,6 +125,8 @@ class PartyForm(BootstrapFormMixin, forms.Form):
     def as_party(self):
         """The row as the service expects it; the identifier that does not fit the kind is left out."""
         data = dict(self.cleaned_data)
+        if data.get("community"):  # the community decides the subdistrict (its parent)
+            data["subdistrict"] = None
         if data["kind"] == PartyKind.PERSON:
             data["credit_code"] = ""
         else:
@@ -130,26 +141,42 @@ def subdistricts_of(jurisdiction_id):
     ).order_by("sort_order", "id")
 
 
-def party_formset(role, data=None, *, rows, subdistricts=None):
+def community_choices(jurisdiction_id):
+    """The choices of a debtor's registered community: the active communities of the jurisdiction by code, grouped
+    by their subdistrict (an `<optgroup>` each), after the empty choice."""
+    groups = {}
+    for community in (Community.objects.active().of_jurisdiction(jurisdiction_id).select_related("subdistrict")
+                      .order_by("subdistrict__sort_order", "subdistrict_id", "sort_order", "id")):
+        groups.setdefault(community.subdistrict.name, []).append((community.code, community.name))
+    return [("", "（未登记，或只登记街道）"), *groups.items()]
+
+
+def party_formset(role, data=None, *, rows, subdistricts=None, communities=()):
     """A formset of `rows` party rows; posted data decide how many rows there are (the "add a row" button).
-    Debtors' rows offer `subdistricts` for the registered subdistrict."""
+    Debtors' rows offer `subdistricts` and `communities` (`community_choices`) for the registration."""
     formset_class = forms.formset_factory(
         PartyForm, extra=rows, max_num=MAX_PARTY_ROWS, absolute_max=MAX_PARTY_ROWS, validate_max=True
     )
-    return formset_class(data, prefix=role, form_kwargs={"subdistricts": subdistricts})
+    return formset_class(data, prefix=role, form_kwargs={"subdistricts": subdistricts, "communities": communities})
 
 
 class SubdistrictForm(BootstrapFormMixin, forms.Form):
-    """A debtor's registered subdistrict set on the case's page, after filing."""
+    """A debtor's registered community (its subdistrict follows) or, the community unknown, subdistrict, set on the
+    case's page after filing."""
 
+    community = forms.ChoiceField(label="户籍或住所地村（居）委会", required=False, choices=(),
+                                  error_messages={"invalid_choice": COMMUNITY_REFUSED})
     subdistrict = forms.ModelChoiceField(
         label="户籍或住所地街道", required=False, queryset=Organisation.objects.none(), empty_label="（未登记）",
         error_messages={"invalid_choice": "户籍或住所地街道应为本院辖区内的街道（乡镇）。"},
     )
 
-    def __init__(self, *args, subdistricts, **kwargs):
+    def __init__(self, *args, subdistricts, communities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subdistrict"].queryset = subdistricts
+        self.fields["community"].choices = communities
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
 
 
 class CaseStatusForm(BootstrapFormMixin, forms.Form):

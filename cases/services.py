@@ -13,7 +13,7 @@ from linkage.identifiers import (
     normalize_ruling_number,
 )
 from linkage.text import require_name
-from members.models import Organisation, OrganisationKind
+from members.models import Community, Organisation, OrganisationKind
 
 from . import special
 from .models import CONCLUDED_STATUSES, Case, CaseStatus, NotificationTrigger, Party, PartyKind, PartyRole
@@ -49,6 +49,36 @@ def clean_subdistrict(value, *, jurisdiction_id, label="", field="subdistrict"):
     return subdistrict
 
 
+def clean_community(value, *, jurisdiction_id, label="", field="community"):
+    """A debtor's registered village or community (户籍或住所地村（居）委会, chosen from the tree): empty for none, or
+    an active community under an active subdistrict of the court's jurisdiction, given as the row or its code."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Community):
+        community = value
+    else:
+        community = Community.objects.select_related("subdistrict").filter(code=str(value).strip()).first()
+    if (community is None or not community.active or not community.subdistrict.active
+            or community.subdistrict.jurisdiction_id != jurisdiction_id):
+        prefix = f"{label}：" if label else ""
+        raise ApplicationError(f"{prefix}户籍或住所地村（居）委会应为本院辖区内在册的村（居）委会。", field=field)
+    return community
+
+
+def clean_registration(*, subdistrict, community, jurisdiction_id, label="", field=None):
+    """(subdistrict, community) of a debtor's registration: a community decides its subdistrict (its parent; a
+    different subdistrict given beside it is refused); without one, the subdistrict alone (the community unknown)."""
+    community = clean_community(community, jurisdiction_id=jurisdiction_id, label=label, field=field or "community")
+    subdistrict = clean_subdistrict(subdistrict, jurisdiction_id=jurisdiction_id, label=label,
+                                    field=field or "subdistrict")
+    if community is None:
+        return subdistrict, None
+    if subdistrict is not None and subdistrict.pk != community.subdistrict_id:
+        prefix = f"{label}：" if label else ""
+        raise ApplicationError(f"{prefix}所选村（居）委会不属于所选街道（乡镇）。", field=field or "community")
+    return community.subdistrict, community
+
+
 def clean_party(data, *, role, index, jurisdiction_id=None):
     """Validate one party's fields; the message names the party by its place in the list. A debtor's subdistrict
     must be one of `jurisdiction_id` (the court's)."""
@@ -82,11 +112,12 @@ def clean_party(data, *, role, index, jurisdiction_id=None):
         # Not a column: `create_party` opens the notification tasks with it.
         cleaned["special_addressees"] = special.clean_addressees(
             data["special_addressees"], party_data=cleaned, label=f"{label}（{name}）", field=field)
-    if data.get("subdistrict") not in (None, ""):
+    if data.get("subdistrict") not in (None, "") or data.get("community") not in (None, ""):
         if role != PartyRole.DEBTOR:
             raise ApplicationError(f"{label}（{name}）：只有被执行人需要登记户籍或住所地街道。", field=field)
-        cleaned["subdistrict"] = clean_subdistrict(data["subdistrict"], jurisdiction_id=jurisdiction_id,
-                                                   label=f"{label}（{name}）", field=field)
+        cleaned["subdistrict"], cleaned["community"] = clean_registration(
+            subdistrict=data.get("subdistrict"), community=data.get("community"), jurisdiction_id=jurisdiction_id,
+            label=f"{label}（{name}）", field=field)
     return cleaned
 
 
@@ -204,16 +235,35 @@ def set_party_flags(*, actor, party, **flags):
     return party
 
 
+UNCHANGED = object()
+
+
 @transaction.atomic
-def set_debtor_subdistrict(*, actor, party, subdistrict):
-    """A clerk of the case's court records (or clears, with None) a debtor's registered subdistrict, so the
-    subdistrict's community posting lists the debtor once listed: a subdistrict of the court's jurisdiction."""
-    party = Party.objects.select_for_update().select_related("case__court").get(pk=party.pk)
+def set_debtor_subdistrict(*, actor, party, subdistrict=UNCHANGED, community=UNCHANGED):
+    """A clerk of the case's court records (or clears, with None) a debtor's registered community and subdistrict,
+    so the community's posting (and its subdistrict's) lists the debtor once listed and reaches the community's grid
+    liaison. A community (of the court's jurisdiction, in the register) sets the subdistrict to its parent; a
+    subdistrict alone is for a debtor whose community is unknown. A field left out (`UNCHANGED`) keeps its value: the
+    community is kept when only the subdistrict is given and it is still the community's parent."""
+    party = Party.objects.select_for_update(of=("self",)).select_related("case__court", "community").get(pk=party.pk)
     require_clerk_of(actor, party.case.court_id)
     if party.role != PartyRole.DEBTOR:
         raise ApplicationError("只有被执行人需要登记户籍或住所地街道。", field="subdistrict")
-    party.subdistrict = clean_subdistrict(subdistrict, jurisdiction_id=party.case.court.jurisdiction_id)
-    party.save(update_fields=["subdistrict"])
+    if subdistrict is UNCHANGED and community is UNCHANGED:
+        raise ApplicationError("请填写户籍或住所地街道或村（居）委会。", field="subdistrict")
+    if community is UNCHANGED:
+        kept = party.community
+        community = None
+        if kept is not None and subdistrict not in (None, ""):
+            named = clean_subdistrict(subdistrict, jurisdiction_id=party.case.court.jurisdiction_id)
+            community = kept if named.pk == kept.subdistrict_id and kept.active else None
+    elif subdistrict is UNCHANGED and community in (None, ""):
+        subdistrict = party.subdistrict  # the community cleared, the subdistrict known still
+    if subdistrict is UNCHANGED:
+        subdistrict = None
+    party.subdistrict, party.community = clean_registration(
+        subdistrict=subdistrict, community=community, jurisdiction_id=party.case.court.jurisdiction_id)
+    party.save(update_fields=["subdistrict", "community"])
     return party
 
 

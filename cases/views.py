@@ -24,6 +24,7 @@ from .forms import (
     CaseForm,
     CaseStatusForm,
     SubdistrictForm,
+    community_choices,
     party_formset,
     subdistricts_of,
 )
@@ -91,12 +92,15 @@ def _quiet(form):
 
 
 def _party_formsets(user, data=None):
-    """The applicants' and the debtors' rows; a debtor's row offers the subdistricts of the clerk's jurisdiction."""
-    subdistricts = subdistricts_of(user.organisation.jurisdiction_id)
-    formsets = {}
-    for role, rows in PARTY_ROLES.items():
-        formsets[role] = party_formset(role, data, rows=rows, subdistricts=subdistricts if role == "debtors" else None)
-    return formsets
+    """The applicants' and the debtors' rows; a debtor's row offers the communities (grouped by subdistrict) and the
+    subdistricts of the clerk's jurisdiction."""
+    jurisdiction_id = user.organisation.jurisdiction_id
+    return {
+        "applicants": party_formset("applicants", data, rows=PARTY_ROLES["applicants"]),
+        "debtors": party_formset("debtors", data, rows=PARTY_ROLES["debtors"],
+                                 subdistricts=subdistricts_of(jurisdiction_id),
+                                 communities=community_choices(jurisdiction_id)),
+    }
 
 
 def _add_row(post, role):
@@ -170,7 +174,7 @@ def case_create(request):
 def case_detail(request, pk):
     user = request.user
     case = get_object_or_404(_readable_cases(user).select_related("court", "created_by"), pk=pk)
-    parties = list(case.parties.select_related("subdistrict").order_by("role", "position", "id"))
+    parties = list(case.parties.select_related("subdistrict", "community").order_by("role", "position", "id"))
     # A liaison reads the case only by its grant (a procuratorate supervising a referral's filing): the court's other
     # items on the case are not its business, so the page lists only the notices it may open (those to its own
     # unit, `visible_to`) and none of the listings' restriction orders and graces (blacklist's, court and committee).
@@ -215,31 +219,40 @@ def _credit_reports(case, user, parties):
 
 
 def _attach_subdistrict_forms(case, parties):
-    """Each debtor carries the form that sets its registered subdistrict (`party.subdistrict_form`)."""
+    """Each debtor carries the form that sets its registered community or subdistrict (`party.subdistrict_form`)."""
     subdistricts = subdistricts_of(case.court.jurisdiction_id)
+    communities = community_choices(case.court.jurisdiction_id)
     for party in parties:
         if party.role == PartyRole.DEBTOR:
-            party.subdistrict_form = SubdistrictForm(initial={"subdistrict": party.subdistrict_id},
-                                                     subdistricts=subdistricts, prefix=f"party{party.pk}")
+            initial = {"subdistrict": party.subdistrict_id, "community": party.community.code if party.community else ""}
+            party.subdistrict_form = SubdistrictForm(initial=initial, subdistricts=subdistricts,
+                                                     communities=communities, prefix=f"party{party.pk}")
 
 
 @login_required
 @require_POST
 def party_subdistrict(request, pk, party_id):
-    """A clerk sets (or clears) a debtor's registered subdistrict from the case's page."""
+    """A clerk sets (or clears) a debtor's registered community from the case's page: a community chosen decides
+    the subdistrict (its parent); none chosen, the subdistrict alone is recorded (the community unknown)."""
     user = request.user
     case = get_object_or_404(Case.objects.editable_by(user).select_related("court"), pk=pk)
     party = get_object_or_404(case.parties.filter(role=PartyRole.DEBTOR), pk=party_id)
-    form = SubdistrictForm(request.POST, subdistricts=subdistricts_of(case.court.jurisdiction_id),
-                           prefix=f"party{party.pk}")
+    jurisdiction_id = case.court.jurisdiction_id
+    form = SubdistrictForm(request.POST, subdistricts=subdistricts_of(jurisdiction_id),
+                           communities=community_choices(jurisdiction_id), prefix=f"party{party.pk}")
     if not form.is_valid():
-        messages.error(request, form.errors["subdistrict"][0])
+        messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("cases:detail", pk=case.pk)
-    updated, ok = run_action(request, services.set_debtor_subdistrict, actor=user, party=party,
-                             subdistrict=form.cleaned_data["subdistrict"])
+    community = form.cleaned_data["community"]
+    updated, ok = run_action(request, services.set_debtor_subdistrict, actor=user, party=party, community=community,
+                             subdistrict=None if community else form.cleaned_data["subdistrict"])
     if ok:
-        where = updated.subdistrict.name if updated.subdistrict else "未登记"
-        messages.success(request, f"已登记{updated.name}的户籍或住所地街道：{where}。")
+        if updated.community:
+            messages.success(request, f"已登记{updated.name}的户籍或住所地村（居）委会：{updated.community.name}"
+                                      f"（{updated.subdistrict.name}）。")
+        else:
+            where = updated.subdistrict.name if updated.subdistrict else "未登记"
+            messages.success(request, f"已登记{updated.name}的户籍或住所地街道：{where}。")
     return redirect("cases:detail", pk=case.pk)
 
 

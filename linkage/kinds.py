@@ -80,6 +80,9 @@ _KINDS = [
     # Listings.
     Kind("listing_proposed", "失信名单待审批", LISTINGS),
     Kind("listing_removal", "失信信息应删除", LISTINGS, digest=True),
+    # The debtor's community's grid liaison puts the posting up or takes it down (blacklist/restrictions/posting.py).
+    Kind("community_posting_added", "失信名单进社区公示（张贴）", LISTINGS),
+    Kind("community_posting_removed", "失信名单社区公示撤下", LISTINGS),
     # The priority queue of the list's errors (blacklist/corrections/reminders.py): due within a working day, overdue.
     Kind("credit_queue_due", "信用纠错事项即将到期", REMINDERS),
     Kind("credit_queue_overdue", "信用纠错事项已逾期", REMINDERS, urgent=True),

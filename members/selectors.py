@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, Q
 
-from .models import ChangeRequestState, Contact, ContactChangeRequest, Organisation, OrganisationKind
+from .models import ChangeRequestState, Community, Contact, ContactChangeRequest, Organisation, OrganisationKind
 
 
 def roster(*, jurisdiction=None, search="", kind="", include_inactive=False, incomplete_only=False):
@@ -42,11 +42,19 @@ def jurisdiction_id_of(user):
     return user.organisation.jurisdiction_id
 
 
-def may_see_community_posting(user, subdistrict):
-    """Who may read a subdistrict's community posting (失信被执行人名单进社区公示): the subdistrict's own liaisons,
-    and the courts and the committee of its jurisdiction. The posting's PDF and the subdistrict's page ask this."""
+def may_see_community_posting(user, place):
+    """Who may read a community posting (失信被执行人名单进社区公示) of `place`, a subdistrict or one of its villages or
+    communities (`Community`): the subdistrict's own liaisons, the courts and the committee of its jurisdiction, and,
+    for a community's posting, that community's grid liaison (网格员), who puts it up. Either place must be active.
+    The postings' PDFs and the subdistrict's page ask this."""
+    community = place if isinstance(place, Community) else None
+    subdistrict = community.subdistrict if community else place
     if subdistrict.kind != OrganisationKind.SUBDISTRICT or not subdistrict.active:
         return False
+    if community is not None and not community.active:
+        return False
+    if user.is_grid:
+        return community is not None and user.community_id == community.pk
     if user.is_liaison:
         return user.organisation_id == subdistrict.pk
     if user.is_court_staff or user.is_committee:

@@ -65,7 +65,9 @@ def organisation_detail(request, code):
             "current": [c for c in selectors.contact_history(organisation) if c.is_current],
             "change_requests": _with_actions(request.user, change_requests[:20]),
             "may_request_change": _may_request_change(request.user, organisation),
-            "may_see_posting": selectors.may_see_community_posting(request.user, organisation),
+            "may_see_posting": (may_see_posting := selectors.may_see_community_posting(request.user, organisation)),
+            # Each village's or community's own posting, for the subdistrict's readers (its grid liaison puts it up).
+            "posted_communities": organisation.communities.filter(active=True) if may_see_posting else (),
         },
     )
 

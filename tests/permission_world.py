@@ -51,7 +51,7 @@ from linkage.preferences import save_preferences
 from linkage.verification_models import IssuedDocumentKind
 from meetings import services as meeting_services
 from members import services as member_services
-from members.models import ChatChannel, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from members.models import ChatChannel, Community, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
@@ -90,7 +90,15 @@ def build_world():
     _assessment(w)
     _accountability(w)
     _admin_rows(w)
+    _community(w)
     return w
+
+
+def _community(w):
+    """A village or community under the world's subdistrict, for its posting's routes (the grid work may have made
+    one already: then that one)."""
+    if "community" not in w:
+        w.community = Community.objects.create(subdistrict=w.subdistrict, code="pm-community", name="测试社区")
 
 
 def _people(w):

@@ -469,6 +469,9 @@ TABLE = {
     "blacklist:screening-results-xlsx": Row(get=page(404, x=200), kwargs={"pk": "screening"}),
     "blacklist:restriction-pdf": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
     "blacklist:community-posting": Row(get=page(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
+    # A village's or community's posting: as its subdistrict's, and its own grid liaison (issue 25 item 3).
+    "blacklist:community-unit-posting": Row(get=page(404, court=200, committee=200),
+                                            kwargs={"code": "community.code"}),
     # The judicial credit report: the case's court; the party itself only after the public check in its session.
     "blacklist:credit-report-pdf": Row(get=page(404, court1=200), kwargs={"party_id": "credit_party"}),
     "blacklist:credit-report-regenerate": Row(
@@ -882,6 +885,7 @@ TABLE = {
     # The pages' documents by API (issue 21 item 3): the same people as the pages.
     "api-restriction-pdf": Row(get=api(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
     "api-community-posting": Row(get=api(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
+    "api-community-unit-posting": Row(get=api(404, court=200, committee=200), kwargs={"code": "community.code"}),
     "api-credit-report": Row(
         get=api(404, court1=200), post=api(404, court1=acts(201), committees=403), kwargs={"party_id": "credit_party"}),
     "api-credit-report-pdf": Row(get=api(404, court1=200), kwargs={"party_id": "credit_party"}),

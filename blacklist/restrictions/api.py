@@ -14,7 +14,7 @@ from members.models import Organisation, OrganisationKind
 from members.selectors import may_see_community_posting
 
 from . import documents
-from .views import restriction_orders_visible_to
+from .views import community_of, posting_response, restriction_orders_visible_to
 
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="不存在或无权查看")}
 
@@ -49,3 +49,17 @@ class CommunityPostingPdfView(APIView):
             raise Http404
         return pdf_response(documents.community_posting_pdf(subdistrict),
                             f"失信被执行人名单公示-{subdistrict.short_name}.pdf", as_attachment=False)
+
+
+class CommunityUnitPostingPdfView(APIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = DOWNLOAD_RENDERERS
+
+    @extend_schema(summary="村（居）委会失信被执行人名单公示 PDF", operation_id="communities_posting_pdf_retrieve",
+                   description="与页面的村（居）委会公示 PDF 相同：列出户籍或住所地登记为该村（居）委会的已发布失信被执行人；"
+                   "该村（居）委会的网格员、所属街道的联络员、本辖区法院和政法委可取得；其他返回 404。",
+                   parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="村（居）委会的代码"),
+                               NO_FORMAT],
+                   responses=PDF)
+    def get(self, request, code):
+        return posting_response(community_of(request.user, code))

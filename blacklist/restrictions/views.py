@@ -1,12 +1,13 @@
-"""The restriction order's PDF (for the court and the committee) and a subdistrict's community posting PDF (for
-that subdistrict's liaisons, the courts and the committee of its jurisdiction). Anybody else gets a 404."""
+"""The restriction order's PDF (for the court and the committee) and the community posting PDFs of a subdistrict
+(for that subdistrict's liaisons, the courts and the committee of its jurisdiction) and of one of its villages or
+communities (the same, and that community's grid liaison). Anybody else gets a 404."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from linkage.pdf import pdf_response
-from members.models import Organisation, OrganisationKind
+from members.models import Community, Organisation, OrganisationKind
 from members.selectors import jurisdiction_id_of, may_see_community_posting
 
 from ..models import RestrictionOrder
@@ -35,3 +36,21 @@ def community_posting_pdf(request, code):
         raise Http404
     return pdf_response(documents.community_posting_pdf(subdistrict), f"失信被执行人名单公示-{subdistrict.short_name}.pdf",
                         as_attachment=False)
+
+
+def community_of(user, code):
+    """The active community of `code` whose posting `user` may read, or Http404."""
+    community = Community.objects.select_related("subdistrict").filter(code=code).first()
+    if community is None or not may_see_community_posting(user, community):
+        raise Http404
+    return community
+
+
+def posting_response(community):
+    return pdf_response(documents.community_posting_pdf(community),
+                        f"失信被执行人名单公示-{community.subdistrict.short_name}{community.name}.pdf", as_attachment=False)
+
+
+@login_required
+def community_unit_posting_pdf(request, code):
+    return posting_response(community_of(request.user, code))
