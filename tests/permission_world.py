@@ -89,6 +89,7 @@ def build_world():
     _meetings(w)
     _assessment(w)
     _accountability(w)
+    _grid(w)
     _admin_rows(w)
     return w
 
@@ -352,6 +353,19 @@ def _dispatches(w):
     w.dispatch_arrived = dispatch_services.arrive_dispatch(
         actor=w.liaison_xb, dispatch=dispatch_services.acknowledge_dispatch(
             actor=w.liaison_xa, dispatch=requested("（2026）粤0103执9004号", "测试出警现场丙")))
+
+
+def _grid(w):
+    """A community of the subdistrict and one grid task of court 1 on its case, overdue (the grid overview's
+    drill-down lists it to court 1 and the committee only). Made directly: the grid services are another module's."""
+    from grid.models import GridTask
+    from members.grid_models import Community
+
+    w.community = Community.objects.create(subdistrict=w.subdistrict, code="pm-community", name="测试社区")
+    sent_at = timezone.now() - datetime.timedelta(days=10)
+    w.grid_task = GridTask.objects.create(
+        case=w.case, court=w.court1, community=w.community, subdistrict=w.subdistrict, kind="post", sent_by=w.clerk1,
+        sent_at=sent_at, due_on=timezone.localdate(sent_at) + datetime.timedelta(days=3), due_rule="3个工作日")
 
 
 def _members(w):

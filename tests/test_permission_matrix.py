@@ -591,6 +591,15 @@ TABLE = {
         data=lambda w: {"kind": "criticise_unit", "unit": w.unit_y.pk, "evidence": "多次逾期回复。"}),
     "assessment:pdf": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "assessment:xlsx": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
+    # ------------------------------------------------------------------------------------------------- grid
+    # The grid overview (issue 25 item 4): court staff read their own court's tasks (court 2 a table without court
+    # 1's, and its overdue list without court 1's case), the committee its jurisdiction's, a subdistrict's liaison
+    # its own subdistrict's (the world has none); other units' liaisons and the administrator get 404. The second
+    # jurisdiction reads its own, empty, table.
+    "grid:overview": Row(get=page(404, court=200, committee=200, j2=200)),
+    "grid:overview-overdue": Row(get=page(404, court=200, committee=200, j2=200)),
+    "grid:overview-xlsx": Row(get=page(404, court=200, committee=200, j2=200)),
+    "api-grid-overview": Row(get=api(404, court=200, committee=200, j2=200)),
     # The yearly accountability documents (issue 23): court 1's draft report of the organs overdue this year. Court
     # staff see their court's ledger and documents, the committee its jurisdiction's; the court generates, the
     # court and the committee edit, a court leader issues; liaisons of units other than the personnel department
