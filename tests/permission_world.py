@@ -502,7 +502,7 @@ def _assessment(w):
     assessment_services.finalise(actor=w.committee, assessment=assessment, confirm_early=True)
     assessment_services.reopen(actor=w.committee, assessment=assessment, reason="补充会议决定落实情况。")
     assessment_services.adjust_score(actor=w.committee, assessment=assessment, unit=w.unit_x, criterion="committee",
-                                     points="13", reason="日常配合较好。")
+                                     points="9", reason="日常配合较好。")
     w.nomination = assessment_services.propose_nomination(
         actor=w.clerk1, assessment=assessment, kind="commend_unit", unit=w.unit_x, evidence="全年按期回复。")
     w.assessment = assessment

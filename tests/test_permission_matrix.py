@@ -623,7 +623,7 @@ TABLE = {
         get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
     "assessment:score": Row(
         get=page(405), post=page(404, court=302, committee=acts(302)), kwargs={"year": "year", "unit_id": "unit_x"},
-        data={"criterion": "committee", "points": "12", "reason": "日常配合一般。"}),
+        data={"criterion": "committee", "points": "8", "reason": "日常配合一般。"}),
     "assessment:notices": Row(
         get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
     "assessment:records": Row(
@@ -902,7 +902,7 @@ TABLE = {
     "api-assessment-pdf": Row(get=api(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(
         get=api(405), post=api(403, court=409, committee=acts(200), j2=409), kwargs={"year": "year"},
-        data=lambda w: {"scores": [{"unit": w.unit_x.pk, "criterion": "committee", "points": "12",
+        data=lambda w: {"scores": [{"unit": w.unit_x.pk, "criterion": "committee", "points": "8",
                                     "reason": "日常配合一般。"}]}),
     "api-assessment-start": Row(get=api(405), post=api(403, court=409, clerk_j2=acts(200)), kwargs={"year": "year"}),
     "api-assessment-submit": Row(get=api(405), post=api(403, court=409, j2=409), kwargs={"year": "year"}),
