@@ -3,7 +3,11 @@ tasks its villages and communities were sent in the year, answered on time, answ
 the grid overview counts them (`grid.overview`: the subdistrict stamped on the task when it was sent, cancelled tasks
 left out, overdue = still unanswered after the due day ended, judged on `as_of`'s day). Units of any other kind get
 `None` for every figure (the item does not apply to them), as a unit that is not a joint-punishment unit gets `None`
-pushes."""
+pushes.
+
+Only the overdue cut-off follows `as_of`: a task's state is read as it stands (the grid querysets judge the state, not
+the moment of the answer), which is what a live board, computed now, and a board frozen when finalised both need; an
+`as_of` in the past still counts a task answered since as answered."""
 
 from django.utils import timezone
 
