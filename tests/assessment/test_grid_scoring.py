@@ -133,6 +133,8 @@ def test_the_figures_show_on_the_pages_the_excel_file_and_the_api(client_for, ap
     with time_machine.travel(AS_OF, tick=False):
         unit_page = client_for(committee).get(reverse("assessment:unit", args=[YEAR, subdistrict.pk])).content.decode()
         assert "网格协助事项" in unit_page and "网格逾期未回复" in unit_page
+        board_page = client_for(committee).get(reverse("assessment:board", args=[YEAR])).content.decode()
+        assert f'{reverse("grid:overview")}?year={YEAR}' in board_page  # the overview behind the figures
         records_url = reverse("assessment:records", args=[YEAR, subdistrict.pk, "grid"])
         assert records_url in unit_page
         html = client_for(committee).get(records_url).content.decode()
