@@ -34,6 +34,8 @@ from .models import GridTask
 
 FIRST_YEAR = 2004
 CATEGORIES = ("open", "overdue", "on_time", "late")
+RATE_RULE = ("按期回复率 = 按期回复件数 ÷（已回复件数 + 逾期未回复件数）；按发出时间统计，已撤回的不计；"
+             "办理期限当日结束前回复的为按期，期限届满仍未回复的为逾期，尚在期限内的不计入比率。")
 
 
 @dataclass(frozen=True)

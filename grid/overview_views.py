@@ -14,8 +14,7 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from linkage.exports import new_workbook
 from linkage.pdf import content_disposition
 
-from .criteria_text import RATE_RULE
-from .overview import FIRST_YEAR, Period, overdue_tasks_for, overview_for, year_or_none
+from .overview import FIRST_YEAR, RATE_RULE, Period, overdue_tasks_for, overview_for, year_or_none
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
