@@ -25,16 +25,18 @@ YEARS_BACK = 4
 
 STANDINGS = {"no_notices": "无协助任务", "none_due": "暂无到期任务"}
 RANKING_RULE = ("按总分从高到低排名，同分同名次。只有已到期限（或已办结）的事项计入各项比率，未到期的事项不扣分；"
-                "法院撤回的通知书不计入。本年度未收到协助执行通知书的单位显示为“无协助任务”，收到但尚无到期事项的显示为"
-                "“暂无到期任务”，均不参加排名，列于排名单位之后，也不计入平均分。")
+                "法院撤回的通知书不计入。本年度未收到协助执行通知书（街道（镇）亦未收到网格协助事项）的单位显示为“无协助任务”，"
+                "收到但尚无到期事项的显示为“暂无到期任务”，均不参加排名，列于排名单位之后，也不计入平均分。")
 
 
 def standing_of(metrics):
     """"ranked", or why the unit is not: no notices in the year, or none that has come due for signing or
-    answering (withdrawn notices do not count)."""
-    if not metrics["received"]:
+    answering (withdrawn notices do not count). A subdistrict's grid tasks are work to judge as well: one with grid
+    tasks and no notice is ranked once a task is answered or overdue."""
+    grid_judged = sum(metrics.get(key) or 0 for key in ("grid_on_time", "grid_late", "grid_overdue"))
+    if not metrics["received"] and not metrics.get("grid_tasks"):
         return "no_notices"
-    if not (metrics.get("ack_due") or metrics["assessed"]):
+    if not (metrics.get("ack_due") or metrics["assessed"] or grid_judged):
         return "none_due"
     return "ranked"
 

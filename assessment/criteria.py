@@ -114,12 +114,33 @@ def _suggestion_letters(m):
                        f"应扣{_points(deduction)}分")
 
 
+def _grid_on_time(m):
+    if m.get("grid_tasks") is None:
+        return None, "非街道（镇）单位，无网格协助事项"
+    judged = m["grid_on_time"] + m["grid_late"] + m["grid_overdue"]
+    if not m["grid_tasks"]:
+        return None, "本年度未收到网格协助事项"
+    share = _rate(m["grid_on_time"], judged)
+    if share is None:
+        return None, f"收到网格协助事项{m['grid_tasks']}件，均未到办理期限"
+    return share, (f"网格协助事项应办结{judged}件，按期回复{m['grid_on_time']}件，逾期回复{m['grid_late']}件，"
+                   f"期限届满未回复{m['grid_overdue']}件（按期{percent(share)}）")
+
+
 def _points(value):
     return f"{value.normalize():f}"
 
 
 SUGGESTION_RULE_TEXT = (f"本年度被送达司法建议函的，每件扣{_points(SUGGESTION_LETTER_DEDUCTION)}分；其中未在回复期限内回复的"
                         f"（逾期回复，或期限届满仍未回复），每件再扣{_points(SUGGESTION_OVERDUE_DEDUCTION)}分；扣完本项分值为止")
+
+
+# Grid assistance (网格协助; Yunfu item 9, Liwan 四(二十二)): a subdistrict's villages and communities answer the
+# courts' grid tasks; the share of those answered within their time counts for the subdistrict, as the grid overview
+# shows it (grid/overview.py). Only subdistricts are judged on it; a subdistrict with no task due yet keeps the points.
+GRID_RULE_TEXT = ("仅适用于街道（镇）：本年度发给其所辖村（居）委会的网格协助事项中，在办理期限内回复的比例"
+                  "（按期回复件数 ÷ 应办结件数；应办结指已回复或期限届满仍未回复，逾期回复和期限届满未回复的均不得分；"
+                  "已撤回的和尚在期限内的不计）；无网格协助事项的不扣分，其他单位不适用本项，得满分")
 
 
 RULES = {
@@ -133,6 +154,9 @@ RULES = {
                               _decisions_on_time),
     "suggestion_letters": (Rule("suggestion_letters", "司法建议函扣分", SUGGESTION_RULE_TEXT, deducts=True),
                            _suggestion_letters),
+    "grid_on_time_rate": (Rule("grid_on_time_rate", "网格协助按期回复率",
+                               "按期回复件数 ÷ 应办结件数（已回复或期限届满仍未回复，不含撤回的；仅街道（镇））"),
+                          _grid_on_time),
 }
 RULE_CHOICES = [(code, rule.label) for code, (rule, _) in RULES.items()]
 
@@ -156,8 +180,9 @@ DEFAULT_CRITERIA = [
      SUGGESTION_RULE_TEXT),
     ("cooperation", "日常配合", CriterionGroup.COOPERATION, "5", CriterionSource.COURT, "",
      "联系人履职、出席联席会议、审查建议是否合理等（法院评分，扣分须说明理由；被发司法建议函的已由上项扣分）"),
-    ("committee", "政法委综合评价", CriterionGroup.JUDGEMENT, "15", CriterionSource.COMMITTEE, "",
-     "政法委根据全年情况评定（扣分须说明理由）"),
+    ("grid", "网格协助", CriterionGroup.COOPERATION, "5", CriterionSource.AUTO, "grid_on_time_rate", GRID_RULE_TEXT),
+    ("committee", "政法委综合评价", CriterionGroup.JUDGEMENT, "10", CriterionSource.COMMITTEE, "",
+     "政法委根据全年情况评定（扣分须说明理由；街道（镇）网格协助情况已由“网格协助”项计分）"),
 ]
 TOTAL_POINTS = Decimal("100")
 

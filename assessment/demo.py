@@ -111,7 +111,7 @@ def _score_and_finalise(year, clerk, committee):
         services.submit_scores(actor=clerk, assessment=assessment, reason="报区委政法委审定。")
     with democlock.at(_moment(year + 1, 1, 15, 10)):
         services.adjust_score(actor=committee, assessment=assessment, unit=police, criterion="committee",
-                              points="13", reason="全年协助查找被执行人成效明显，但有一件回复逾期。")
+                              points="8", reason="全年协助查找被执行人成效明显，但有一件回复逾期。")
     with democlock.at(_moment(year + 1, 1, 20, 10)):
         services.finalise(actor=committee, assessment=assessment, reason="经区委政法委会议审定。")
     return assessment

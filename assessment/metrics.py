@@ -31,7 +31,9 @@ screening hits are the hits of the unit's screenings of the year (each is report
 automatically); meeting decisions are those of published minutes whose due date lies in the year, not cancelled,
 done or past due; done on time when done and the unit's reply (`replied_at`, or `done_at` without one) fell on or
 before `due_on`; judicial suggestion letters are those served on the unit in the year, overdue when replied after
-their reply deadline or unanswered once it has passed (`sources.suggestion_metrics`).
+their reply deadline or unanswered once it has passed (`sources.suggestion_metrics`); a subdistrict's grid tasks are
+those its villages and communities were sent in the year, counted as the grid overview counts them
+(`grid_sources.grid_metrics`; `None` for every other kind of unit).
 
 On PostgreSQL the notice figures are one set-based query: working-day ordinals for every day of the window
 (generate_series, the calendar table's overrides joined, a running sum, folded into two arrays indexed by day, so
@@ -56,7 +58,7 @@ from linkage.models import Reminder
 from linkage.workdays import TIMEZONE
 from members.models import Measure
 
-from . import sources
+from . import grid_sources, sources
 from .yearspan import Ordinals, Window, percentile_cont
 
 REMINDER_KINDS = ("before_due", "due_day", "overdue")
@@ -98,6 +100,7 @@ def empty_metrics():
         "screened": 0, "screening_hits": 0,
         "decisions": None, "decisions_done_on_time": None,
         "suggestions": 0, "suggestions_replied": 0, "suggestions_replied_on_time": 0, "suggestions_overdue": 0,
+        "grid_tasks": None, "grid_on_time": None, "grid_late": None, "grid_overdue": None,
     }
 
 
@@ -390,6 +393,7 @@ def compute_metrics(unit_ids, year, *, as_of=None, engine=None):
     screened, hits = sources.screening_metrics(unit_ids, window)
     decisions = sources.decision_metrics(unit_ids, window)
     suggestions = sources.suggestion_metrics(unit_ids, window)
+    grid = grid_sources.grid_metrics(unit_ids, window)
     result = {}
     for unit_id in unit_ids:
         metrics = empty_metrics()
@@ -403,6 +407,7 @@ def compute_metrics(unit_ids, year, *, as_of=None, engine=None):
             metrics["decisions"], metrics["decisions_done_on_time"] = decisions.get(unit_id, (0, 0))
         (metrics["suggestions"], metrics["suggestions_replied"], metrics["suggestions_replied_on_time"],
          metrics["suggestions_overdue"]) = suggestions.get(unit_id, (0, 0, 0, 0))
+        metrics.update(grid.get(unit_id, {}))
         result[unit_id] = metrics
     return result
 

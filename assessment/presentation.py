@@ -29,10 +29,13 @@ COOPERATION_COLUMNS = [
     ("decisions_done_on_time", "按期落实", ("records", "decisions")),
     ("suggestions", "司法建议函", ("records", "suggestions")),
     ("suggestions_overdue", "建议函未按期回复", ("records", "suggestions")),
+    ("grid_tasks", "网格协助事项", ("records", "grid")),
+    ("grid_on_time", "网格按期回复", ("records", "grid")),
+    ("grid_overdue", "网格逾期未回复", ("records", "grid")),
 ]
 METRIC_COLUMNS = NOTICE_COLUMNS + COOPERATION_COLUMNS
 RECORD_KINDS = {"pushes": "失信名单推送", "screenings": "失信筛查", "decisions": "联席会议决定",
-                "suggestions": "司法建议函"}
+                "suggestions": "司法建议函", "grid": "网格协助事项"}
 
 
 def metric_value(row, key):

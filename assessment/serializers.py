@@ -70,6 +70,12 @@ class AssessmentMetricsSerializer(serializers.Serializer):
     suggestions_replied_on_time = serializers.IntegerField(required=False, help_text="其中在回复期限内回复的件数")
     suggestions_overdue = serializers.IntegerField(
         required=False, help_text="其中未在回复期限内回复的件数：逾期回复，或期限届满仍未回复（未到期的不计）")
+    grid_tasks = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="街道（镇）：本年度发给其所辖村（居）委会的网格协助事项（已撤回的不计）；其他单位为 null")
+    grid_on_time = serializers.IntegerField(required=False, allow_null=True, help_text="其中在办理期限内回复的件数")
+    grid_late = serializers.IntegerField(required=False, allow_null=True, help_text="其中期限届满后才回复的件数")
+    grid_overdue = serializers.IntegerField(required=False, allow_null=True, help_text="其中期限届满仍未回复的件数")
 
 
 class AssessmentAdjustmentSerializer(serializers.Serializer):

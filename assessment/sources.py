@@ -177,4 +177,8 @@ def record_rows(kind, unit_id, year, *, as_of=None):
                  "replied_at": letter.replied_at if letter.replied_at and letter.replied_at <= window.as_of else None,
                  "in_time": bool(letter.counted_on_time), "overdue": bool(letter.counted_overdue)}
                 for letter in letters.select_related("court").order_by("served_at", "pk")]
+    if kind == "grid":
+        from .grid_sources import grid_rows
+
+        return grid_rows(unit_id, window)
     raise KeyError(kind)

@@ -386,6 +386,12 @@ def _hide_what_is_not_theirs(user, kind, unit_id, rows):
         visible = set(SuggestionLetter.objects.visible_to(user).filter(pk__in=[row["id"] for row in rows])
                       .values_list("pk", flat=True))
         return [row if row["id"] in visible else {**row, "reference": UNSEEN} for row in rows]
+    if kind == "grid":
+        from grid.models import GridTask
+
+        visible = set(GridTask.objects.visible_to(user).filter(pk__in=[row["id"] for row in rows])
+                      .values_list("pk", flat=True))
+        return [row if row["id"] in visible else {**row, "reference": UNSEEN} for row in rows]
     return rows
 
 

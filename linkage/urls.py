@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("members.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("assessment.api_urls")),
+    path("", include("grid.api_urls")),
     path("verify/<str:code>/", verification_views.verify_api, name="api-verify"),
 ]
 
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("blacklist.urls")),
     path("", include("meetings.urls")),
     path("assessment/", include("assessment.urls")),
+    path("grid/", include("grid.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

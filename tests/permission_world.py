@@ -89,6 +89,7 @@ def build_world():
     _meetings(w)
     _assessment(w)
     _accountability(w)
+    _grid(w)
     _admin_rows(w)
     _community(w)
     return w
@@ -362,6 +363,19 @@ def _dispatches(w):
             actor=w.liaison_xa, dispatch=requested("（2026）粤0103执9004号", "测试出警现场丙")))
 
 
+def _grid(w):
+    """A community of the subdistrict and one grid task of court 1 on its case, overdue (the grid overview's
+    drill-down lists it to court 1 and the committee only). Made directly: the grid services are another module's."""
+    from grid.models import GridTask
+    from members.grid_models import Community
+
+    w.community = Community.objects.create(subdistrict=w.subdistrict, code="pm-community", name="测试社区")
+    sent_at = timezone.now() - datetime.timedelta(days=10)
+    w.grid_task = GridTask.objects.create(
+        case=w.case, court=w.court1, community=w.community, subdistrict=w.subdistrict, kind="post", sent_by=w.clerk1,
+        sent_at=sent_at, due_on=timezone.localdate(sent_at) + datetime.timedelta(days=3), due_rule="3个工作日")
+
+
 def _members(w):
     w.change_request = member_services.request_contact_change(
         actor=w.liaison_xa, organisation=w.unit_x, role="B", reason="原B角调岗。", name="岑卓远", position="科员",
@@ -496,7 +510,7 @@ def _assessment(w):
     assessment_services.finalise(actor=w.committee, assessment=assessment, confirm_early=True)
     assessment_services.reopen(actor=w.committee, assessment=assessment, reason="补充会议决定落实情况。")
     assessment_services.adjust_score(actor=w.committee, assessment=assessment, unit=w.unit_x, criterion="committee",
-                                     points="13", reason="日常配合较好。")
+                                     points="9", reason="日常配合较好。")
     w.nomination = assessment_services.propose_nomination(
         actor=w.clerk1, assessment=assessment, kind="commend_unit", unit=w.unit_x, evidence="全年按期回复。")
     w.assessment = assessment

@@ -594,6 +594,15 @@ TABLE = {
         data=lambda w: {"kind": "criticise_unit", "unit": w.unit_y.pk, "evidence": "多次逾期回复。"}),
     "assessment:pdf": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "assessment:xlsx": Row(get=page(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
+    # ------------------------------------------------------------------------------------------------- grid
+    # The grid overview (issue 25 item 4): court staff read their own court's tasks (court 2 a table without court
+    # 1's, and its overdue list without court 1's case), the committee its jurisdiction's, a subdistrict's liaison
+    # its own subdistrict's (the world has none); other units' liaisons and the administrator get 404. The second
+    # jurisdiction reads its own, empty, table.
+    "grid:overview": Row(get=page(404, court=200, committee=200, j2=200)),
+    "grid:overview-overdue": Row(get=page(404, court=200, committee=200, j2=200)),
+    "grid:overview-xlsx": Row(get=page(404, court=200, committee=200, j2=200)),
+    "api-grid-overview": Row(get=api(404, court=200, committee=200, j2=200)),
     # The yearly accountability documents (issue 23): court 1's draft report of the organs overdue this year. Court
     # staff see their court's ledger and documents, the committee its jurisdiction's; the court generates, the
     # court and the committee edit, a court leader issues; liaisons of units other than the personnel department
@@ -617,7 +626,7 @@ TABLE = {
         get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
     "assessment:score": Row(
         get=page(405), post=page(404, court=302, committee=acts(302)), kwargs={"year": "year", "unit_id": "unit_x"},
-        data={"criterion": "committee", "points": "12", "reason": "日常配合一般。"}),
+        data={"criterion": "committee", "points": "8", "reason": "日常配合一般。"}),
     "assessment:notices": Row(
         get=page(404, court=200, x=200, committee=200, admin=200), kwargs={"year": "year", "unit_id": "unit_x"}),
     "assessment:records": Row(
@@ -897,7 +906,7 @@ TABLE = {
     "api-assessment-pdf": Row(get=api(404, court=200, committee=200, j2=200, admin=200), kwargs={"year": "year"}),
     "api-assessment-scores": Row(
         get=api(405), post=api(403, court=409, committee=acts(200), j2=409), kwargs={"year": "year"},
-        data=lambda w: {"scores": [{"unit": w.unit_x.pk, "criterion": "committee", "points": "12",
+        data=lambda w: {"scores": [{"unit": w.unit_x.pk, "criterion": "committee", "points": "8",
                                     "reason": "日常配合一般。"}]}),
     "api-assessment-start": Row(get=api(405), post=api(403, court=409, clerk_j2=acts(200)), kwargs={"year": "year"}),
     "api-assessment-submit": Row(get=api(405), post=api(403, court=409, j2=409), kwargs={"year": "year"}),

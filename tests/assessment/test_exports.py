@@ -90,7 +90,7 @@ def scored(notices, clerk, committee_user, unit, other_unit, third_unit, court):
                                 evidence="多次逾期回复")
     services.submit_scores(actor=clerk, assessment=assessment)
     services.adjust_score(actor=committee_user, assessment=assessment, unit=other_unit, criterion="committee",
-                          points="13.5", reason="会议出席不全")
+                          points="8.5", reason="会议出席不全")
     return assessment
 
 

@@ -157,13 +157,13 @@ def test_workflow_freezes_and_versions_the_board(assessment, clerk, leader, comm
     services.adjust_score(actor=committee_user, assessment=assessment, unit=unit, criterion="reply_on_time",
                           points="20", reason="逾期系因系统升级，酌情加分")
     services.adjust_score(actor=committee_user, assessment=assessment, unit=unit, criterion="committee",
-                          points="14", reason="配合积极")
+                          points="9", reason="配合积极")
     live = row_for(assessment, unit)
     assert live["scores"]["reply_on_time"]["points"] == "20.00"
     assert live["scores"]["reply_on_time"]["adjustment"]["from"] == "12.50"
-    assert live["scores"]["committee"]["points"] == "14.00"
+    assert live["scores"]["committee"]["points"] == "9.00"  # of 10 (the grid item took 5)
     assert live["scores"]["suggestions"]["points"] == "5.00"  # no judicial suggestion letter
-    assert live["total"] == "93.00"  # 20 + 10 + 5 + 15 + 10 + 5 + 5 + 5 + 4 + 14
+    assert live["total"] == "93.00"  # 20 + 10 + 5 + 15 + 10 + 5 + 5 + 5 + 4 + 5 (grid: not a subdistrict) + 9
 
     services.finalise(actor=committee_user, assessment=assessment, reason="联席会议审定")
     assessment.refresh_from_db()

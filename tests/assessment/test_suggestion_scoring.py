@@ -128,7 +128,7 @@ def test_the_board_deducts_exact_points(assessment, year_letters, unit, other_un
     assert own["pulled_down"] == [
         {"code": "suggestions", "name": "司法建议函", "lost": "3.00", "reason": score["explanation"], "adjusted": False}
     ]
-    assert own["groups"]["cooperation"] == "17.00"  # 5 + 5 + 2 + 5 (court's item untouched)
+    assert own["groups"]["cooperation"] == "22.00"  # 5 + 5 + 2 + 5 + 5 (court's item and the grid item untouched)
 
 
 def test_the_deduction_stops_at_zero_and_follows_the_items_weight():
