@@ -42,7 +42,7 @@ _POLICE = Role(lambda actor, tracking: actor.is_liaison and actor.organisation_i
 _CLERK = Role(lambda actor, tracking: actor.is_clerk and actor.organisation_id == tracking.notice.court_id,
               "只有本院执行员可以办理此事项。")
 # Moves the police make while the request is in force: the notice must be served and still open.
-_WHILE_OPEN = frozenset({"register_control", "status_report", "record_finding", "cancel"})
+_WHILE_OPEN = frozenset({"register_control", "status_report", "record_finding", "relay_finding", "cancel"})
 _VEHICLE_ONLY = frozenset({"register_control", "hand_over"})
 
 
@@ -79,6 +79,9 @@ TRACKING_MACHINE = TrackingMachine(
         "register_control": Move({TrackingState.SEARCHING}, None, "布控录入", _POLICE),
         "status_report": Move({TrackingState.SEARCHING}, None, "情况反馈", _POLICE),
         "record_finding": Move({TrackingState.SEARCHING}, TrackingState.FOUND, "记录发现（查扣）", _POLICE),
+        # A finding the court learnt of from somebody else (a grid liaison's report, grid/finding.py), which the
+        # clerk passes on: the police's 24-hour rule runs from it all the same.
+        "relay_finding": Move({TrackingState.SEARCHING}, TrackingState.FOUND, "转来发现线索", _CLERK),
         # Made by the unit's reply to the notice (services.reply_to_notice), which carries the details.
         "report": Move({TrackingState.SEARCHING, TrackingState.FOUND}, TrackingState.REPORTED, "通知法院", _POLICE),
         "hand_over": Move({TrackingState.REPORTED}, TrackingState.HANDED_OVER, "移交车辆", _POLICE),

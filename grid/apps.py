@@ -8,3 +8,10 @@ class GridConfig(AppConfig):
 
     name = "grid"
     verbose_name = "网格协助"
+
+    def ready(self):
+        from linkage.calendar_services import calendar_changed
+
+        from .clock import on_calendar_changed
+
+        calendar_changed.connect(on_calendar_changed, dispatch_uid="grid_recompute_due_days")

@@ -20,5 +20,6 @@ GRID_TASK = Machine(
     event_model=GridTaskEvent,
     event_field="task",
     related=("case", "court", "community", "subdistrict"),
-    names={"send": "发出", "view": "网格员查看", "forward": "转公安查控"},
+    names={"send": "发出", "view": "网格员查看", "forward": "转公安查控", "due_moved": "期限变更",
+           "reminded": "到期提醒"},
 )

@@ -44,6 +44,7 @@ _KINDS = [
     Kind("tracking_found", "公安机关已发现被执行人或查扣车辆", NOTICES, urgent=True),
     Kind("tracking_handed_over", "公安机关移交被查扣车辆", NOTICES, urgent=True),
     Kind("tracking_cancelled", "法院撤销协查", NOTICES, urgent=True),
+    Kind("tracking_relayed", "法院转来发现被执行人线索", NOTICES, urgent=True),
     Kind("detention_suggested", "建议停止执行拘留待决定", NOTICES, urgent=True),
     Kind("detention_decided", "停止执行拘留建议已决定", NOTICES, urgent=True),
     Kind("detention_reminder", "停止执行拘留建议待决定提醒", REMINDERS, urgent=True),
@@ -87,6 +88,13 @@ _KINDS = [
     Kind("credit_repair_applied", "信用修复申请待决定", LISTINGS),
     Kind("credit_repair_decided", "信用修复申请已决定", LISTINGS),
     Kind("grace_missed", "暂缓惩戒期间未按期履行", LISTINGS, urgent=True),
+    # Grid tasks (grid/): the community's grid liaison's to-do, the court's answer, the climb to the subdistrict.
+    Kind("grid_task_sent", "网格协助事项待办理", NOTICES),
+    Kind("grid_task_answered", "网格员已回复", NOTICES),
+    Kind("grid_task_cancelled", "网格协助事项已撤回", NOTICES),
+    Kind("grid_debtor_found", "网格员发现被执行人下落", NOTICES, urgent=True),
+    Kind("grid_task_due_today", "网格协助事项今日到期", REMINDERS),
+    Kind("grid_task_overdue", "网格协助事项逾期督办", REMINDERS, urgent=True),
     # Meetings.
     Kind("meeting_notice", "会议通知", MEETINGS),
     Kind("meeting_changed", "会议变更", MEETINGS),

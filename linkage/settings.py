@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
     # Credit-repair applications waiting for the leader's decision (due soon, then overdue; each once).
     # Urgent dispatch requests not acknowledged in time go to the committee: every minute, each escalated once.
     "dispatch-escalations": {"task": "assistance.tasks.escalate_dispatches", "schedule": crontab()},
+    # Grid tasks unanswered when their due day has ended climb to the subdistrict's A/B contacts, each once; the
+    # grid liaison is reminded on the due day's morning, each task once.
+    "grid-task-escalations": {"task": "grid.tasks.escalate_grid_tasks", "schedule": crontab(minute="7")},
+    "grid-task-due-reminders": {"task": "grid.tasks.remind_grid_tasks_due", "schedule": crontab(hour=8, minute=30)},
     # Graces (暂缓采取失信惩戒措施): missed instalments and ended graces are recorded and the clerk reminded.
     "grace-reminders": {"task": "blacklist.tasks.remind_graces", "schedule": crontab(hour=8, minute=52)},
     # Judicial suggestion letters unanswered: the unit before they fall due, the unit and the committee once overdue.

@@ -139,22 +139,41 @@ def report_status(*, actor, notice, text=""):
     return tracking
 
 
-def _finding(notice, tracking, actor, found_at, place, *, recorded_at):
+def _finding(notice, tracking, actor, found_at, place, *, recorded_at, action="record_finding", data=None):
     found_at = _moment(found_at, "发现时间", "found_at", not_before=notice.served_at, not_before_label="送达时间")
     place = _text(place, "发现（查扣）地点", "found_place", limit=200)
-    TRACKING_MACHINE.move(tracking, "record_finding", actor, role=False, at=recorded_at,
-                          data={"found_at": found_at.isoformat(), "place": place}, found_at=found_at,
+    TRACKING_MACHINE.move(tracking, action, actor, role=False, at=recorded_at,
+                          data={"found_at": found_at.isoformat(), "place": place, **(data or {})}, found_at=found_at,
                           found_place=place, found_by=actor, found_recorded_at=recorded_at)
     return finding_deadline(notice, found_at)
 
 
 @transaction.atomic
-def record_finding(*, actor, notice, found_at=None, place=""):
+def record_finding(*, actor, notice, found_at=None, place="", relayed_from=""):
     """The police record where and when they found the person or seized the vehicle; the report is due within the
-    measure's rule (24 hours) of `found_at`, and the clerk is told at once."""
+    measure's rule (24 hours) of `found_at`, and the clerk is told at once.
+
+    `relayed_from` (who reported it, e.g. a community's grid liaison): a finding the court learnt of from somebody
+    else, recorded by a clerk of the court (the `relay_finding` move) — the police's rule runs from `found_at` all
+    the same, and the police unit's liaisons are told at once instead of the clerk."""
     notice, tracking = _lock(notice)
-    TRACKING_MACHINE.check(tracking, "record_finding", actor)
-    rule_text, deadline = _finding(notice, tracking, actor, found_at, place, recorded_at=timezone.now())
+    action = "relay_finding" if relayed_from else "record_finding"
+    TRACKING_MACHINE.check(tracking, action, actor)
+    source = _text(relayed_from, "线索来源", "relayed_from", required=False, limit=200)
+    rule_text, deadline = _finding(notice, tracking, actor, found_at, place, recorded_at=timezone.now(),
+                                   action=action, data={"source": source} if source else None)
+    if source:
+        move_deadline(notice, actor=actor, rule_text=rule_text, deadline=deadline,
+                      reason=f"法院转来发现线索（{source}）")
+        notify(unit_recipients([notice.unit_id]), Message(
+            kind="tracking_relayed", urgent=True,
+            title=f"【发现被执行人线索】{notice.case.number} {notice.debtor.name}"[:120],
+            body=(f"{notice.court.name}转来{source}的报告：被执行人{notice.debtor.name}于{_when(tracking.found_at)}"
+                  f"出现在{tracking.found_place}。请立即核实查控，并于{_when(deadline.due_at)}前通知本院。"
+                  f"联系人：{tracking.contact_person}，电话：{tracking.contact_phone}。"),
+            link=_link(notice),
+        ))
+        return tracking
     move_deadline(notice, actor=actor, rule_text=rule_text, deadline=deadline, reason="公安机关记录发现")
     _tell_court(notice, "tracking_found", "【已发现】" if notice.measure.code == LOCATE else "【已查扣】",
                 f"公安机关于{_when(tracking.found_at)}在{tracking.found_place}"
