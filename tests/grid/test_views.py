@@ -31,8 +31,12 @@ def send(scene, kind="locate", **extra):
     party = None if kind == "post" else scene.debtor
     if kind == "witness":
         extra.setdefault("scheduled_at", timezone.now() + datetime.timedelta(days=1))
-    return services.send_task(actor=scene.clerk, case=scene.case, community=scene.community, kind=kind, party=party,
+    task = services.send_task(actor=scene.clerk, case=scene.case, community=scene.community, kind=kind, party=party,
                               instructions="请核实被执行人是否居住在本社区。", place="宝华路12号", **extra)
+    # Sent an hour ago: a reply's moments (to the minute, from the phone's datetime-local) fall after the sending.
+    GridTask.objects.filter(pk=task.pk).update(sent_at=task.sent_at - datetime.timedelta(hours=1))
+    task.refresh_from_db()
+    return task
 
 
 def logged_in(client, user):
@@ -215,7 +219,8 @@ def _searching_locate_request(scene):
         items=[{"property_kind": "person", "description": "查找被执行人下落"}], ruling_number=scene.case.number,
         tracking={"contact_person": "林执行", "contact_phone": "13900000009", "reason": "absconded"})
     notice_services.sign_notice(actor=scene.leader, notice=notice)
-    notice_services.serve_notice(actor=scene.clerk, notice=notice)
+    # Served before the grid liaison saw the debtor: the police's tracking takes no finding older than its request.
+    notice_services.serve_notice(actor=scene.clerk, notice=notice, at=timezone.now() - datetime.timedelta(hours=2))
     return notice_services.acknowledge_notice(actor=scene.police_liaison, notice=notice)
 
 
