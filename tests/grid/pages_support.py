@@ -23,15 +23,6 @@ def jpeg(name="现场.jpg"):
     return SimpleUploadedFile(name, image_bytes(), content_type="image/jpeg")
 
 
-def load_terms():
-    """The default answer terms (grid/migrations/0002), for transactional tests that flushed them."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("grid.migrations.0002_default_terms").seed(apps, None)
-
-
 def grid_scene(number="（2026）粤0103执7001号"):
     s = SimpleNamespace()
     s.court = factories.CourtFactory(name="测试第一人民法院", short_name="一院")
