@@ -59,7 +59,7 @@ def _task_page(request, task, *, form=None, cancel_form=None, status=200):
     may_cancel = "cancel" in GRID_TASK.actions_for(user, task)
     decorate([task], today)
     events = list(task.events.select_related("actor").order_by("at", "id"))
-    task_may_forward = user.is_court_staff and user.organisation_id == task.court_id and may_forward(task, events)
+    task_may_forward = user.is_clerk and user.organisation_id == task.court_id and may_forward(task, events)
     return render(request, "grid/task.html", {
         "task": task,
         "events": events,

@@ -24,7 +24,8 @@ def grid_section(case, user):
     for task in tasks:
         task.may_cancel = own_court and task.state == GridTaskState.SENT
         task.cancel_form = CancelForm(prefix=f"cancel{task.pk}") if task.may_cancel else None
-        task.may_forward = own_court and may_forward(task, task.events.all())
+        # Relaying a finding onto the police's tracking is the clerk's move there (assistance/tracking.py).
+        task.may_forward = own_court and user.is_clerk and may_forward(task, task.events.all())
     return {
         "case": case,
         "tasks": tasks,
