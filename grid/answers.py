@@ -68,8 +68,8 @@ def _text(answer, name, label, *, limit, required=True):
 
 
 def _moment(answer, name, label, *, not_before, not_before_label):
-    """A moment already past and not before `not_before` (an aware datetime)."""
-    value = parsing.moment(answer.get(name), label, name, required=True)
+    """A moment already past and not before `not_before` (an aware datetime), in Beijing time."""
+    value = timezone.localtime(parsing.moment(answer.get(name), label, name, required=True), TIMEZONE)
     if value > timezone.now():
         raise ApplicationError(f"{label}不能晚于现在。", field=name)
     if value < not_before:

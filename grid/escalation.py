@@ -27,17 +27,18 @@ def escalate_overdue(now=None, limit=500):
     now = now or timezone.now()
     today = timezone.localtime(now, TIMEZONE).date()
     due = GridTask.objects.overdue(today).filter(escalated_at__isnull=True)
-    ids = list(due.order_by("due_on", "pk").values_list("pk", flat=True)[:limit])
+    rows = list(due.order_by("due_on", "pk").values_list("pk", "subdistrict_id")[:limit])
+    # Each subdistrict's people are read once per scan, however many of its tasks are overdue.
+    people = notifications.subdistrict_recipients({subdistrict_id for _pk, subdistrict_id in rows})
     escalated = []
-    for pk in ids:
+    for pk, _subdistrict_id in rows:
         with transaction.atomic():
             task = _claim(pk, GridTask.objects.overdue(today).filter(escalated_at__isnull=True))
             if task is None:
                 continue
             GRID_TASK.move(task, "escalate", None, at=now, escalated_at=now,
                            data={"due_on": task.due_on.isoformat()})
-            people = notifications.subdistrict_recipients([task.subdistrict_id]).get(task.subdistrict_id, [])
-            notifications.task_overdue(task, people)
+            notifications.task_overdue(task, people.get(task.subdistrict_id, []))
             escalated.append(pk)
     return escalated
 

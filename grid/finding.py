@@ -48,6 +48,17 @@ def tell_of_finding(task):
     return tracking
 
 
+def _forwarded(task):
+    return task.events.filter(action="forward").exists()
+
+
+def may_forward(user, task):
+    """Whether `user` may forward the task's finding now (for the page's button): a clerk of the court that sent
+    it, an answered finding not yet forwarded, and a searching locate request to forward it to."""
+    return (getattr(user, "is_clerk", False) and user.organisation_id == task.court_id and is_finding(task)
+            and not _forwarded(task) and searching_tracking(task) is not None)
+
+
 @transaction.atomic
 def forward_finding(*, actor, task):
     """The clerk records the grid liaison's finding on the police's searching locate request: found_at = when the
@@ -55,11 +66,11 @@ def forward_finding(*, actor, task):
     says so. Refused for a task that is not an answered finding, when no locate request is searching (the clerk
     drafts one instead), and when it was forwarded already."""
     task = GRID_TASK.lock(task)
-    if not (actor.is_court_staff and actor.organisation_id == task.court_id):
-        raise PermissionDenied("只有发出该事项的法院工作人员可以转公安机关。")
+    if not (actor.is_clerk and actor.organisation_id == task.court_id):
+        raise PermissionDenied("只有发出该事项的法院的执行员可以转公安机关。")
     if not is_finding(task):
         raise TransitionNotAllowed("只有网格员回复“已发现”的查找下落事项，才能转公安机关。", state=task.state)
-    if task.events.filter(action="forward").exists():
+    if _forwarded(task):
         raise TransitionNotAllowed("该发现情况已转公安机关。", state=task.state)
     tracking = searching_tracking(task)
     if tracking is None:

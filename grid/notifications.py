@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from linkage.notify import Message, notify
+from linkage.notify import Message, absolute_url, notify
 from linkage.workdays import TIMEZONE
 from members.recipients import recipients_by_unit, unit_recipients, user_recipients
 
@@ -48,9 +48,12 @@ def task_sent(task, liaison):
         details.append(f"见证时间：{when(task.scheduled_at)}")
     if task.instructions:
         details.append(f"要求：{task.instructions}")
+    # The SMS carries the title and the page's address (the liaison signs in with the phone's SMS code there).
+    debtor = f"（{task.party.name}）" if task.party_id else ""
     notify(user_recipients([liaison]), Message(
         kind="grid_task_sent",
-        title=f"【网格协助】{task.court.short_name}：{task.get_kind_display()}"[:120],
+        title=f"【网格协助】{task.court.short_name}请协助{task.get_kind_display()}{debtor}，{_day(task.due_on)}前回复"[:120],
+        open_link=absolute_url(task_link(task)),
         body=(f"{task.court.name}请{task.community.name}协助{_what(task)}。" + "；".join(details)
               + ("。" if details else "") + f"请于{_day(task.due_on)}前回复。"),
         link=task_link(task),
@@ -80,7 +83,7 @@ def summary(task):
     if task.kind == "serve":
         if answer.get("served"):
             return f"已送达，签收人：{answer.get('recipient', '')}。"
-        return f"未能送达：{answer.get('refusal_note', '')}。"
+        return f"未能送达：{answer.get('refusal_note', '').rstrip('。')}。"
     if task.kind == "investigate":
         return "已完成调查，附调查情况及现场照片。"
     if task.kind == "witness":

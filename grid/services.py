@@ -18,7 +18,7 @@ from . import notifications
 from .answers import clean_answer
 from .clock import due_for
 from .escalation import escalate_overdue, remind_due_today  # noqa: F401 (the app's services in one place)
-from .finding import forward_finding, searching_tracking, tell_of_finding  # noqa: F401
+from .finding import forward_finding, may_forward, searching_tracking, tell_of_finding  # noqa: F401
 from .machine import GRID_TASK
 from .models import PLACE_MAX, GridTask, GridTaskKind, GridTaskPhoto
 
@@ -32,11 +32,20 @@ def _require_court_staff(actor, court_id, message):
         raise PermissionDenied(message)
 
 
+def _pk(value):
+    """The id of a row given as the row or its id (a form's or the API's text); None when it is neither."""
+    value = getattr(value, "pk", value)
+    try:
+        return int(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _community_for(case, community):
     """The community, if active and under a subdistrict of the court's jurisdiction; refused otherwise."""
-    pk = getattr(community, "pk", community)
+    pk = _pk(community)
     found = (Community.objects.active().of_jurisdiction(case.court.jurisdiction_id).select_related("subdistrict")
-             .filter(pk=pk).first() if pk not in (None, "") else None)
+             .filter(pk=pk).first() if pk is not None else None)
     if found is None:
         raise ApplicationError("请选择本院辖区内在册的村（居）委会。", field="community")
     return found
@@ -47,7 +56,8 @@ def _debtor_for(case, kind, party):
         if kind != GridTaskKind.POST:
             raise ApplicationError("请选择被执行人。", field="party")
         return None
-    found = case.parties.debtors().filter(pk=getattr(party, "pk", party)).first()
+    pk = _pk(party)
+    found = case.parties.debtors().filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise ApplicationError("所选当事人不是本案的被执行人。", field="party")
     return found
@@ -88,8 +98,8 @@ def send_task(*, actor, case, community, kind, party=None, instructions="", plac
     needs_place = kind in (GridTaskKind.SERVE, GridTaskKind.WITNESS)
     label = {GridTaskKind.SERVE: "送达地址", GridTaskKind.WITNESS: "见证地点"}.get(kind, "地点")
     place = parsing.text(place, label, "place", limit=PLACE_MAX, required=needs_place)
-    document_title = parsing.text(document_title, "送达文书名称", "document_title", limit=DOCUMENT_TITLE_MAX,
-                                  required=kind == GridTaskKind.SERVE) if kind == GridTaskKind.SERVE else ""
+    document_title = (parsing.text(document_title, "送达文书名称", "document_title", limit=DOCUMENT_TITLE_MAX)
+                      if kind == GridTaskKind.SERVE else "")
     instructions = parsing.text(instructions, "具体要求", "instructions", limit=REASON_MAX, required=False)
     scheduled_at = _scheduled(kind, scheduled_at, now)
     already = GridTask.objects.open().filter(case=case, community=community, kind=kind, party=party).first()
@@ -146,14 +156,11 @@ def answer_task(*, actor, task, answer, photos=()):
     cleaned, checked = clean_answer(task, answer, photos)
     now = timezone.now()
     on_time = timezone.localtime(now, TIMEZONE).date() <= task.due_on
+    # Answered without the page's opening recorded (the API): it was read all the same.
     GRID_TASK.move(task, "answer", actor, role=False, at=now, answered_by=actor, answered_at=now,
-                   answered_on_time=on_time, answer=cleaned,
+                   answered_on_time=on_time, answer=cleaned, viewed_at=task.viewed_at or now,
                    data={"on_time": on_time, "due_on": task.due_on.isoformat(), "photos": len(checked)})
-    stored = _store_photos(task, checked, actor)
-    if not task.viewed_at:  # answered without the page's opening being recorded (the API): it was read
-        task.viewed_at = now
-        task.save(update_fields=["viewed_at", "updated_at"])
-    task.stored_photos = stored
+    _store_photos(task, checked, actor)
     notifications.task_answered(task)
     tell_of_finding(task)
     return task

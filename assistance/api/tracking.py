@@ -61,7 +61,9 @@ class TrackingSerializer(serializers.ModelSerializer):
 
     def get_actions(self, tracking) -> list[str]:
         user = self.context["request"].user
-        actions = [name for name in TRACKING_MACHINE.actions_for(user, tracking) if name != "report"]
+        # The report is the notice's reply; a relayed finding is made from a grid task (grid/finding.py).
+        actions = [name for name in TRACKING_MACHINE.actions_for(user, tracking)
+                   if name not in ("report", "relay_finding")]
         pending = next((s for s in self._suggestions(tracking) if s.state == DetentionState.PENDING), None)
         if pending is not None and DETENTION_MACHINE.may(user, pending, "stop"):
             actions.append("decide_detention")

@@ -157,9 +157,9 @@ def record_finding(*, actor, notice, found_at=None, place="", relayed_from=""):
     else, recorded by a clerk of the court (the `relay_finding` move) — the police's rule runs from `found_at` all
     the same, and the police unit's liaisons are told at once instead of the clerk."""
     notice, tracking = _lock(notice)
-    action = "relay_finding" if relayed_from else "record_finding"
-    TRACKING_MACHINE.check(tracking, action, actor)
     source = _text(relayed_from, "线索来源", "relayed_from", required=False, limit=200)
+    action = "relay_finding" if source else "record_finding"
+    TRACKING_MACHINE.check(tracking, action, actor)
     rule_text, deadline = _finding(notice, tracking, actor, found_at, place, recorded_at=timezone.now(),
                                    action=action, data={"source": source} if source else None)
     if source:
