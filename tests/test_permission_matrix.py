@@ -1152,7 +1152,9 @@ def leak_markers(world):
         (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "procurator", "clerk_j2",
                                      "committee_j2")),
         (world.dispatch_requested.place, outsiders),
-        (world.grid_task_open.instructions, outsiders),
+        # A grid task: court 1's, the committee's and its community's grid liaison's (not in `outsiders` by name).
+        (world.grid_task_open.instructions, ("clerk2", "liaison_y", "procurator", "clerk_j2", "committee_j2",
+                                             "admin")),
         (world.suggestion_served.facts, outsiders),
         (world.suggestion_drafted.facts, ("liaison_xa", "liaison_xb", *outsiders)),
     ]

@@ -88,6 +88,17 @@ def test_the_grid_liaison_sees_its_communitys_tasks_open_first_and_nobody_elses(
         client.logout()
 
 
+def test_the_list_reads_in_a_fixed_number_of_queries(scene, client, django_assert_num_queries):
+    for kind in ("locate", "serve", "investigate", "post"):
+        send(scene, kind, **({"document_title": "执行通知书"} if kind == "serve" else {}))
+    logged_in(client, scene.grid)
+    client.get(reverse("grid:home"))
+    # session, user, the tasks (joined), the header's organisation, the bell's count, the user's community and its
+    # subdistrict (the heading), the audit entry: none per task
+    with django_assert_num_queries(8):
+        assert client.get(reverse("grid:home")).status_code == 200
+
+
 def test_opening_the_task_marks_it_viewed_by_its_grid_liaison_only(scene, client):
     task = send(scene)
     logged_in(client, scene.clerk).get(reverse("grid:task", args=[task.pk]))
