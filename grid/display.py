@@ -1,4 +1,4 @@
-"""How a grid task reads on a page: its structured answer as Chinese lines, its days left, its photos by purpose."""
+"""How a grid task reads on a page: its structured answer as Chinese lines, its days left, whether it is overdue."""
 
 import datetime
 
@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .answers import Residence
-from .finding import is_finding, searching_tracking
 from .models import GridTaskKind, GridTaskState
 
 # Per kind, the answer's keys in the order a reader wants them, with their Chinese labels.
@@ -78,9 +77,3 @@ def decorate(tasks, today):
         task.answer_lines = answer_lines(task)
     return tasks
 
-
-def may_forward(task, events):
-    """A found locate answer, not forwarded yet, of a debtor the police are still searching for (an open locate
-    request): the court may record it on the police's tracking (转公安查控)."""
-    return (is_finding(task) and not any(event.action == "forward" for event in events)
-            and searching_tracking(task) is not None)

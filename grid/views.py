@@ -16,7 +16,7 @@ from cases.models import Case
 from linkage.forms import first_error, run_action, run_service
 
 from . import services
-from .display import answer_lines, decorate, may_forward
+from .display import answer_lines, decorate
 from .forms import CancelForm, SendTaskForm, answer_form, send_initial
 from .machine import GRID_TASK
 from .models import GridTask, GridTaskPhoto, GridTaskState
@@ -59,7 +59,6 @@ def _task_page(request, task, *, form=None, cancel_form=None, status=200):
     may_cancel = "cancel" in GRID_TASK.actions_for(user, task)
     decorate([task], today)
     events = list(task.events.select_related("actor").order_by("at", "id"))
-    task_may_forward = user.is_clerk and user.organisation_id == task.court_id and may_forward(task, events)
     return render(request, "grid/task.html", {
         "task": task,
         "events": events,
@@ -67,7 +66,7 @@ def _task_page(request, task, *, form=None, cancel_form=None, status=200):
         "lines": answer_lines(task),
         "form": (form or answer_form(task)) if may_answer else None,
         "cancel_form": (cancel_form or CancelForm(prefix=f"cancel{task.pk}")) if may_cancel else None,
-        "may_forward": task_may_forward,
+        "may_forward": services.may_forward(user, task),
         "is_grid": user.is_grid,
         "nav_section": "grid",
     }, status=status)

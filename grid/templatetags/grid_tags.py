@@ -6,9 +6,10 @@ from django import template
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from ..display import decorate, may_forward
+from .. import services
+from ..display import decorate
 from ..forms import CancelForm
-from ..models import GridTaskEvent, GridTaskPhoto, GridTaskState
+from ..models import GridTaskPhoto, GridTaskState
 
 register = template.Library()
 
@@ -18,14 +19,12 @@ def grid_section(case, user):
     own_court = user.is_court_staff and user.organisation_id == case.court_id
     tasks = list(case.grid_tasks.visible_to(user).select_related("community__subdistrict", "party").prefetch_related(
         Prefetch("photos", queryset=GridTaskPhoto.objects.order_by("uploaded_at", "id")),
-        Prefetch("events", queryset=GridTaskEvent.objects.only("id", "task_id", "action")),
     ).order_by("-sent_at", "-id"))
     decorate(tasks, timezone.localdate())
     for task in tasks:
         task.may_cancel = own_court and task.state == GridTaskState.SENT
         task.cancel_form = CancelForm(prefix=f"cancel{task.pk}") if task.may_cancel else None
-        # Relaying a finding onto the police's tracking is the clerk's move there (assistance/tracking.py).
-        task.may_forward = own_court and user.is_clerk and may_forward(task, task.events.all())
+        task.may_forward = own_court and services.may_forward(user, task)
     return {
         "case": case,
         "tasks": tasks,
