@@ -45,8 +45,8 @@ urlpatterns = [
     path("", include("assistance.urls")),
     path("", include("blacklist.urls")),
     path("", include("meetings.urls")),
+    path("", include("grid.urls")),  # /grid/… and the court's /cases/<pk>/grid-tasks/new/
     path("assessment/", include("assessment.urls")),
-    path("grid/", include("grid.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

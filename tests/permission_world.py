@@ -84,6 +84,7 @@ def build_world():
     _suggestions(w)
     _referrals(w)
     _tracking(w)
+    _grid_tasks(w)
     _members(w)
     _blacklist(w)
     _meetings(w)
@@ -175,6 +176,35 @@ def _tracking(w):
     w.vehicle_reported = found("seize_vehicle")
     notice_services.reply_to_notice(actor=w.liaison_xa, notice=w.vehicle_reported, outcome="done", text="已查扣。",
                                     results=[{"location": "荔湾区", "found_at": timezone.now().isoformat()}])
+
+
+def _grid_tasks(w):
+    """Court 1's grid tasks to a community of the world's subdistrict: one open, one answered "found" (of the debtor
+    the police are searching for: `locate_searching`) with a photo. The community is the `grid` role's when the
+    world has one, else its own with a grid liaison (send_task needs one)."""
+    from grid import services as grid_services
+    from grid.models import GridTask
+    from members.grid_models import Community
+    from tests.grid.pages_support import jpeg
+
+    grid = w.get("grid")
+    if grid is not None:
+        w.community = grid.community
+    else:
+        w.community = Community.objects.create(subdistrict=w.subdistrict, code="pm-community", name="测试社区")
+        grid = factories.UserFactory(role="grid", organisation=w.subdistrict, community=w.community,
+                                     username="pm-grid-liaison", full_name="测试网格员", mobile="13900000077")
+    w.grid_task_open = grid_services.send_task(actor=w.clerk1, case=w.case, community=w.community, kind="serve",
+                                               party=w.debtor, place="荔湾区测试路1号", document_title="执行通知书",
+                                               instructions="网格协助：送达执行通知书。")
+    # Sent an hour ago, so a reply's moment typed to the minute (datetime-local) falls after the sending.
+    GridTask.objects.filter(pk=w.grid_task_open.pk).update(sent_at=timezone.now() - datetime.timedelta(hours=1))
+    w.grid_task_open.refresh_from_db()
+    found = grid_services.send_task(actor=w.clerk1, case=w.case, community=w.community, kind="locate", party=w.debtor)
+    w.grid_task_found = grid_services.answer_task(
+        actor=grid, task=found, answer={"found": True, "seen_at": timezone.now().isoformat(), "place": "荔湾区菜市场"},
+        photos=[("site", jpeg())])
+    w.grid_photo = w.grid_task_found.photos.get()
 
 
 def _notices(w):

@@ -220,6 +220,22 @@ TABLE = {
     "cases:abuse-finding-withdraw": Row(
         get=page(405), post=page(404, court1=acts(302)), kwargs={"pk": "case", "finding_id": "abuse_finding"},
         data=lambda w: {f"abuse{w.abuse_finding.pk}-reason": "错误登记。"}),
+    # ---------------------------------------------------------------------------------------------- grid
+    # Grid tasks (issue 25 item 2): court 1's staff, the committee and the community's grid liaison read them; the
+    # list answers 200 to everybody with only the tasks one may see. Only court 1 sends, cancels and forwards.
+    "grid:home": Row(get=page(200)),
+    "grid:task": Row(get=page(404, court1=200, committee=200), post=page(404, court1=302, committee=302),
+                     kwargs={"pk": "grid_task_open"},
+                     data=lambda w: {"answer-served": "", "answer-refusal_note": "被执行人拒收。",
+                                     "answer-served_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
+    "grid:photo": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "grid_photo"}),
+    "grid:cancel": Row(get=page(405), post=page(404, court1=acts(302), committee=302), kwargs={"pk": "grid_task_open"},
+                       data=lambda w: {f"cancel{w.grid_task_open.pk}-reason": "被执行人已履行。"}),
+    # Forwarding records the finding on the police's tracking: the clerk's move there (a leader is refused, 302).
+    "grid:forward": Row(get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302),
+                        kwargs={"pk": "grid_task_found"}),
+    "grid:send": Row(get=page(404, court1=200), post=page(404, court1=acts(302)), kwargs={"pk": "case"},
+                     data=lambda w: {"community": w.community.pk, "kind": "investigate", "party": w.debtor.pk}),
     # ---------------------------------------------------------------------------------------- assistance
     "assistance:draft": Row(
         get=page(404, clerk1=200), post=page(404, clerk1=acts(302)), kwargs={"case_id": "case"},
@@ -1149,6 +1165,9 @@ def leak_markers(world):
         (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "procurator", "clerk_j2",
                                      "committee_j2")),
         (world.dispatch_requested.place, outsiders),
+        # A grid task: court 1's, the committee's and its community's grid liaison's (not in `outsiders` by name).
+        (world.grid_task_open.instructions, ("clerk2", "liaison_y", "procurator", "clerk_j2", "committee_j2",
+                                             "admin")),
         (world.suggestion_served.facts, outsiders),
         (world.suggestion_drafted.facts, ("liaison_xa", "liaison_xb", *outsiders)),
     ]
