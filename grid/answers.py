@@ -68,11 +68,12 @@ def _text(answer, name, label, *, limit, required=True):
 
 
 def _moment(answer, name, label, *, not_before, not_before_label):
-    """A moment already past and not before `not_before` (an aware datetime), in Beijing time."""
+    """A moment already past and not before `not_before` (an aware datetime), in Beijing time. Compared to the
+    minute: a phone's time input has no seconds, so a reply in the minute the task was sent is not refused."""
     value = timezone.localtime(parsing.moment(answer.get(name), label, name, required=True), TIMEZONE)
     if value > timezone.now():
         raise ApplicationError(f"{label}不能晚于现在。", field=name)
-    if value < not_before:
+    if value < not_before.replace(second=0, microsecond=0):
         raise ApplicationError(f"{label}不能早于{not_before_label}。", field=name)
     return value
 

@@ -113,6 +113,17 @@ def test_serving_before_the_task_was_sent_is_refused(sent, grid_liaison):
             [("signature", photo())], match="送达时间不能早于事项发出时间")
 
 
+def test_a_reply_in_the_minute_the_task_was_sent_is_accepted(send, grid_liaison):
+    """A phone's time input has no seconds: 10:00 typed for a task sent at 10:00:40 is not "before" it; 09:59 is."""
+    with time_machine.travel(local(2026, 11, 2, 10, 0, 40), tick=False):
+        task = send("serve")
+    refused(task, grid_liaison, {**SERVED, "served_at": "2026-11-02T09:59"}, [("signature", photo())],
+            match="送达时间不能早于事项发出时间")
+    task = answer(task, grid_liaison, {**SERVED, "served_at": "2026-11-02T10:00"}, [("signature", photo())],
+                  at=local(2026, 11, 2, 10, 1, 5))
+    assert task.state == GridTaskState.ANSWERED and task.answer["served_at"].startswith("2026-11-02T10:00")
+
+
 @pytest.mark.parametrize("upload, match", [
     (photo("扫描件.jpg", PDF), "不是 JPEG 或 PNG 图片"),  # a PDF named .jpg
     (photo("扫描件.pdf", PDF), "不是 JPEG 或 PNG 图片"),
