@@ -23,6 +23,9 @@ The roles, in the order of the matrix's columns:
     clerk_j2    clerk of the court of a second jurisdiction
     committee_j2  reviewer of the second jurisdiction's committee: none of the objects below is its business
     admin       system administrator (staff and superuser)
+    grid        grid liaison (网格员) of a community (`community`) of the subdistrict: a light account whose organisation
+                is the subdistrict; it reaches only the grid pages and the public ones (404 everywhere else) and has
+                no API token (its API client is its session)
 
 The second jurisdiction also has a joint-punishment unit with a liaison (`liaison_j2`, not a column of the matrix:
 tests/test_jurisdictions.py reads its feed and pushes).
@@ -51,12 +54,12 @@ from linkage.preferences import save_preferences
 from linkage.verification_models import IssuedDocumentKind
 from meetings import services as meeting_services
 from members import services as member_services
-from members.models import ChatChannel, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from members.models import ChatChannel, Community, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
 ROLES = ("anonymous", "clerk1", "clerk2", "leader1", "liaison_xa", "liaison_xb", "liaison_y", "procurator", "committee",
-         "clerk_j2", "committee_j2", "admin")
+         "clerk_j2", "committee_j2", "admin", "grid")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 INQUIRY_ITEMS = [{"property_kind": "bank_account", "description": "查询被执行人名下银行存款"}]
@@ -106,6 +109,9 @@ def _people(w):
                                                 kind="subdistrict", level="township", measures=["inquiry"])
     w.update(court1=court1, court2=court2, committee_org=committee_org, unit_x=unit_x, unit_y=unit_y,
              subdistrict=subdistrict)
+    w.community = Community.objects.create(subdistrict=subdistrict, code="pm-community", name="测试社区")
+    w.grid = factories.UserFactory(role="grid", username="pm-grid", full_name="网格员", mobile="13900000009",
+                                   organisation=subdistrict, community=w.community)
     w.clerk1 = factories.ClerkFactory(organisation=court1, username="pm-clerk1", full_name="一院执行员")
     w.clerk2 = factories.ClerkFactory(organisation=court2, username="pm-clerk2", full_name="二院执行员")
     w.leader1 = factories.LeaderFactory(organisation=court1, username="pm-leader1", full_name="一院局长")
