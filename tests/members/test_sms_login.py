@@ -276,7 +276,11 @@ def test_a_grid_liaison_is_confined_to_the_grid_pages(client, grid, caplog):
                  "/admin/", "/assessment/", "/api/v1/notices/", "/api/v1/decisions/"):
         assert client.get(path).status_code == 404, path
     assert client.get("/api/v1/notices/").json() == {"detail": "未找到。"}
-    assert client.get("/notifications/").status_code == 200
+    notifications = client.get("/notifications/")
+    assert notifications.status_code == 200
+    menu = notifications.content.decode()  # the menu offers none of the pages it may not reach
+    assert not re.search(r'href="/(members|calendar|accounts/password|accounts/otp)/', menu)
+    assert 'href="/notifications/preferences/"' in menu and 'id="nav-logout"' in menu
     assert client.get("/verify/").status_code == 200
     assert client.get("/accounts/login/")["Location"] == "/grid/"
     assert client.get("/accounts/sms-login/")["Location"] == "/grid/"
