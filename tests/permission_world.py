@@ -54,6 +54,7 @@ from linkage.preferences import save_preferences
 from linkage.verification_models import IssuedDocumentKind
 from meetings import services as meeting_services
 from members import services as member_services
+from members import sms_login
 from members.models import ChatChannel, Community, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
@@ -112,6 +113,7 @@ def _people(w):
     w.community = Community.objects.create(subdistrict=subdistrict, code="pm-community", name="测试社区")
     w.grid = factories.UserFactory(role="grid", username="pm-grid", full_name="网格员", mobile="13900000009",
                                    organisation=subdistrict, community=w.community)
+    w.sms_login_code = sms_login.request_code(mobile=w.grid.mobile, client_address="127.0.0.1")
     w.clerk1 = factories.ClerkFactory(organisation=court1, username="pm-clerk1", full_name="一院执行员")
     w.clerk2 = factories.ClerkFactory(organisation=court2, username="pm-clerk2", full_name="二院执行员")
     w.leader1 = factories.LeaderFactory(organisation=court1, username="pm-leader1", full_name="一院局长")

@@ -937,6 +937,7 @@ ADMIN_NO_ADD = {
     "assessment.scoreboardversion", "assessment.assessmentevent",
     "linkage.digest", "linkage.notificationpreference",  # written by the digest task and by each user on their own page
     "members.webhookdelivery",  # written by members.webhooks.emit; replayed by the admin action
+    "members.smslogincode",  # written by the grid liaisons' SMS login (members/sms_login.py)
 }
 # Nothing the product holds is hard-deleted by a user action (issue 8, item 6): the admin deletes only these
 # (a group, a second-factor device). API tokens are revoked, never deleted; lockout records and login logs are

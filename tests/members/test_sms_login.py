@@ -304,3 +304,15 @@ def test_a_grid_liaison_need_not_enrol_a_second_factor(client, grid, caplog, set
 def test_the_service_refuses_a_bad_number():
     with pytest.raises(sms_login.ApplicationError):
         sms_login.request_code(mobile="12345")
+
+
+def test_the_admin_shows_the_codes_read_only_without_their_hash(client, grid, admin_user):
+    row = sms_login.request_code(mobile=MOBILE, client_address="10.1.2.3")
+    client.force_login(admin_user)
+    listing = client.get("/admin/members/smslogincode/").content.decode()
+    assert "139****5678" in listing and "10.1.2.3" in listing
+    change = client.get(f"/admin/members/smslogincode/{row.pk}/change/").content.decode()
+    assert row.code_hash not in change and 'name="mobile"' not in change  # shown, not editable
+    assert client.get("/admin/members/smslogincode/add/").status_code == 403
+    assert client.post(f"/admin/members/smslogincode/{row.pk}/delete/").status_code == 403
+    assert SmsLoginCode.objects.filter(pk=row.pk).exists()
