@@ -19,4 +19,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if getattr(token.user, "is_grid", False):  # a token from before the account became a grid liaison's
+            raise exceptions.AuthenticationFailed(tokens.GRID_NO_TOKEN)
         return token.user, token

@@ -45,8 +45,8 @@ def enrolment_required(user):
     from django.conf import settings
 
     roles = set(settings.LINKAGE_OTP_REQUIRED_ROLES)
-    if not roles or user is None or not user.is_authenticated:
-        return False
+    if not roles or user is None or not user.is_authenticated or getattr(user, "is_grid", False):
+        return False  # a grid liaison proves who they are by the SMS code to their phone (members/sms_login.py)
     if "administrator" in roles and (getattr(user, "is_administrator", False) or user.is_superuser):
         return True
     return getattr(user, "role", None) in roles
@@ -89,8 +89,17 @@ def _otp_field(*, required=False):
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
+GRID_USE_SMS = "网格员账户不能用密码登录：请使用“网格员短信登录”，以登记的手机号码和短信验证码登录。"
+
+
 class LoginForm(SecondFactorMixin, AuthenticationForm):
     otp_token = _otp_field()
+
+    def confirm_login_allowed(self, user):
+        """A grid liaison logs in only by SMS code (its password is unusable; one an administrator set is refused)."""
+        super().confirm_login_allowed(user)
+        if getattr(user, "is_grid", False):
+            raise forms.ValidationError(GRID_USE_SMS, code="grid_sms_only")
 
 
 class AdminLoginForm(SecondFactorMixin, AdminAuthenticationForm):

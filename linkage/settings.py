@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "members.confinement.GridConfinementMiddleware",  # a grid liaison reaches only its pages (GRID_ALLOWED_PREFIXES)
     "linkage.otp.EnrolmentMiddleware",  # a role that must use the second factor enrols before anything else
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linkage.audit.AuditMiddleware",
@@ -456,6 +457,24 @@ LINKAGE_OTP_REQUIRED_ROLES = env.list("LINKAGE_OTP_REQUIRED_ROLES", default=["ad
 # API tokens (linkage/tokens.py): a person's token expires after this many days; a unit's system account's token
 # (minted by an administrator) does not.
 LINKAGE_TOKEN_TTL = datetime.timedelta(days=env.int("LINKAGE_TOKEN_TTL_DAYS", default=30))
+
+# Grid liaisons (网格员, issue 25): light accounts that log in by mobile number and an SMS code
+# (members/sms_login.py), never by password, get no API token, and reach only the paths below (members/confinement.py:
+# 404 anywhere else, the site's root sends them to GRID_HOME_URL). The public pages stay open to them as to anyone.
+GRID_HOME_URL = "/grid/"
+GRID_ALLOWED_PREFIXES = (
+    "/grid/", "/accounts/sms-login/", "/accounts/login/", "/accounts/logout/", "/notifications/", "/static/",
+    "/favicon.ico", "/verify/", "/public/", "/briefings/read/",
+    "/communities/",  # its own community's posting of the list (the view lets it read only its own)
+    "/api/v1/verify/", "/api/v1/public/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/auth/token/",
+)
+SMS_LOGIN_CODE_MINUTES = env.int("LINKAGE_SMS_LOGIN_CODE_MINUTES", default=5)  # a code's life
+SMS_LOGIN_MAX_ATTEMPTS = env.int("LINKAGE_SMS_LOGIN_MAX_ATTEMPTS", default=5)  # wrong tries per code (at most 20)
+SMS_LOGIN_RESEND_SECONDS = env.int("LINKAGE_SMS_LOGIN_RESEND_SECONDS", default=60)  # per number
+SMS_LOGIN_DAILY_LIMIT = env.int("LINKAGE_SMS_LOGIN_DAILY_LIMIT", default=10)  # codes per number in 24 hours
+SMS_LOGIN_RATE_PER_MINUTE = env.int("LINKAGE_SMS_LOGIN_RATE_PER_MINUTE", default=5)  # code requests per address
+SMS_LOGIN_CHECK_RATE_PER_MINUTE = env.int("LINKAGE_SMS_LOGIN_CHECK_RATE_PER_MINUTE", default=10)  # tries per address
+SMS_LOGIN_SESSION_DAYS = env.int("LINKAGE_SMS_LOGIN_SESSION_DAYS", default=30)  # a grid liaison's phone session
 
 # Client address: behind a reverse proxy set LINKAGE_TRUSTED_PROXY_COUNT so X-Forwarded-For is used.
 TRUSTED_PROXY_COUNT = env.int("LINKAGE_TRUSTED_PROXY_COUNT", default=0)

@@ -44,6 +44,8 @@ class TokenRequestSerializer(serializers.Serializer):
         if not user:
             # DRF's own message id, so its Chinese catalogue answers as before (“无法使用提供的认证信息登录。”).
             raise serializers.ValidationError(_("Unable to log in with provided credentials."), code="authorization")
+        if getattr(user, "is_grid", False):
+            raise serializers.ValidationError(tokens.GRID_NO_TOKEN, code="grid_no_token")
         problem = otp.second_factor_problem(user, attrs.get("otp"), api=True)
         if problem:
             raise serializers.ValidationError({"otp": [problem]}, code="otp_invalid")

@@ -49,10 +49,15 @@ def _create(*, user, name, expires_at, last_used_at=None):
     return Issued(token=token, key=key)
 
 
+GRID_NO_TOKEN = "网格员账户不能获取API令牌：请用手机号码和短信验证码登录网页。"
+
+
 @transaction.atomic
 def issue_for_login(*, user, name="API登录"):
     """A token for a person who has just proved who they are (password, and the one-time code if enrolled). The
-    login counts as its first use."""
+    login counts as its first use. A grid liaison's light account gets none (it uses the grid pages only)."""
+    if getattr(user, "is_grid", False):
+        raise ApplicationError(GRID_NO_TOKEN)
     now = timezone.now()
     return _create(user=user, name=name, expires_at=now + settings.LINKAGE_TOKEN_TTL, last_used_at=now)
 

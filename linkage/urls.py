@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),  # the work bench, "home"
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sms-login/", include("members.sms_login_urls")),  # the grid liaisons' login (issue 25)
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("accounts/password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("accounts/otp/", otp.settings_page, name="otp-settings"),

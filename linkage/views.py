@@ -19,6 +19,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        if getattr(self.request.user, "is_grid", False):  # logged in by SMS, back on this page: its own home
+            from django.conf import settings
+
+            return settings.GRID_HOME_URL
+        return super().get_default_redirect_url()
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """A user changes their own password (the old one, then the new one twice, checked by AUTH_PASSWORD_VALIDATORS).

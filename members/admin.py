@@ -194,4 +194,4 @@ class ChatChannelAdmin(NoDeleteMixin, admin.ModelAdmin):
     @admin.display(description="密钥")
     def masked_secret(self, obj):
         return mask(obj.secret) if obj.secret else "—"
-from . import webhook_admin  # noqa: E402,F401 - registers the webhook pages
+from . import sms_login_admin, webhook_admin  # noqa: E402,F401 - register the SMS login codes and the webhook pages

@@ -405,4 +405,5 @@ class ChatChannel(models.Model):
 
 from .grid_models import Community, CommunityKind  # noqa: E402,F401
 from .leadership_models import Leader  # noqa: E402,F401
+from .sms_login_models import SmsLoginCode, SmsLoginCodeState  # noqa: E402,F401
 from .webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401

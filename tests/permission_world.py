@@ -23,6 +23,9 @@ The roles, in the order of the matrix's columns:
     clerk_j2    clerk of the court of a second jurisdiction
     committee_j2  reviewer of the second jurisdiction's committee: none of the objects below is its business
     admin       system administrator (staff and superuser)
+    grid        grid liaison (网格员) of a community (`community`) of the subdistrict: a light account whose organisation
+                is the subdistrict; it reaches only the grid pages and the public ones (404 everywhere else) and has
+                no API token (its API client is its session)
 
 The second jurisdiction also has a joint-punishment unit with a liaison (`liaison_j2`, not a column of the matrix:
 tests/test_jurisdictions.py reads its feed and pushes).
@@ -51,12 +54,13 @@ from linkage.preferences import save_preferences
 from linkage.verification_models import IssuedDocumentKind
 from meetings import services as meeting_services
 from members import services as member_services
+from members import sms_login
 from members.models import ChatChannel, Community, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
 ROLES = ("anonymous", "clerk1", "clerk2", "leader1", "liaison_xa", "liaison_xb", "liaison_y", "procurator", "committee",
-         "clerk_j2", "committee_j2", "admin")
+         "clerk_j2", "committee_j2", "admin", "grid")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 INQUIRY_ITEMS = [{"property_kind": "bank_account", "description": "查询被执行人名下银行存款"}]
@@ -92,15 +96,7 @@ def build_world():
     _accountability(w)
     _grid(w)
     _admin_rows(w)
-    _community(w)
     return w
-
-
-def _community(w):
-    """A village or community under the world's subdistrict, for its posting's routes (the grid work may have made
-    one already: then that one)."""
-    if "community" not in w:
-        w.community = Community.objects.create(subdistrict=w.subdistrict, code="pm-community", name="测试社区")
 
 
 def _people(w):
@@ -116,6 +112,10 @@ def _people(w):
                                                 kind="subdistrict", level="township", measures=["inquiry"])
     w.update(court1=court1, court2=court2, committee_org=committee_org, unit_x=unit_x, unit_y=unit_y,
              subdistrict=subdistrict)
+    w.community = Community.objects.create(subdistrict=subdistrict, code="pm-community", name="测试社区")
+    w.grid = factories.UserFactory(role="grid", username="pm-grid", full_name="网格员", mobile="13900000009",
+                                   organisation=subdistrict, community=w.community)
+    w.sms_login_code = sms_login.request_code(mobile=w.grid.mobile, client_address="127.0.0.1")
     w.clerk1 = factories.ClerkFactory(organisation=court1, username="pm-clerk1", full_name="一院执行员")
     w.clerk2 = factories.ClerkFactory(organisation=court2, username="pm-clerk2", full_name="二院执行员")
     w.leader1 = factories.LeaderFactory(organisation=court1, username="pm-leader1", full_name="一院局长")
@@ -179,21 +179,13 @@ def _tracking(w):
 
 
 def _grid_tasks(w):
-    """Court 1's grid tasks to a community of the world's subdistrict: one open, one answered "found" (of the debtor
-    the police are searching for: `locate_searching`) with a photo. The community is the `grid` role's when the
-    world has one, else its own with a grid liaison (send_task needs one)."""
+    """Court 1's grid tasks to the `grid` role's community: one open, one answered "found" (of the debtor the police
+    are searching for: `locate_searching`) with a photo."""
     from grid import services as grid_services
     from grid.models import GridTask
-    from members.grid_models import Community
     from tests.grid.pages_support import jpeg
 
-    grid = w.get("grid")
-    if grid is not None:
-        w.community = grid.community
-    else:
-        w.community = Community.objects.create(subdistrict=w.subdistrict, code="pm-community", name="测试社区")
-        grid = factories.UserFactory(role="grid", organisation=w.subdistrict, community=w.community,
-                                     username="pm-grid-liaison", full_name="测试网格员", mobile="13900000077")
+    grid = w.grid
     w.grid_task_open = grid_services.send_task(actor=w.clerk1, case=w.case, community=w.community, kind="serve",
                                                party=w.debtor, place="荔湾区测试路1号", document_title="执行通知书",
                                                instructions="网格协助：送达执行通知书。")
@@ -394,12 +386,10 @@ def _dispatches(w):
 
 
 def _grid(w):
-    """A community of the subdistrict and one grid task of court 1 on its case, overdue (the grid overview's
+    """One grid task of court 1 on its case to the world's community, overdue (the grid overview's
     drill-down lists it to court 1 and the committee only). Made directly: the grid services are another module's."""
     from grid.models import GridTask
-    from members.grid_models import Community
 
-    w.community = Community.objects.create(subdistrict=w.subdistrict, code="pm-community", name="测试社区")
     sent_at = timezone.now() - datetime.timedelta(days=10)
     w.grid_task = GridTask.objects.create(
         case=w.case, court=w.court1, community=w.community, subdistrict=w.subdistrict, kind="post", sent_by=w.clerk1,

@@ -36,6 +36,11 @@ The rules the table encodes (docs/conventions.md, "Permissions at the edge of ev
 * No 200 shows a marker of data to a role with no business seeing it (`leak_markers`): court 1's case number to
   court 2, unit Y, the procuratorate or the administrator (and court 1's every other case number to the
   procuratorate, which reads only the referral case), a decision's task to anybody but the committee and the unit.
+* The grid liaison (`grid`, 网格员, issue 25) has a light account confined to its own pages
+  (members/confinement.py): every route answers it 404 unless its row names `grid` (its own pages, the site's root
+  that sends it there, its notifications), and the public routes (`everyone`) answer it as they answer anyone. It is
+  in no group (`users` included): a row that lets every other role in still keeps it out. It has no API token (a
+  grid liaison is refused one), so its API cells are asked with its session.
 * The Django admin's routes (hundreds, made per registered model) follow one rule, `admin_expectation`.
 
 Adding a route without a row fails `test_every_route_has_a_row_and_every_row_a_route`, and so does a row whose route
@@ -69,8 +74,9 @@ from tests.permission_world import ONE_PAGE_PDF, ROLES, build_world
 
 ANONYMOUS = "anonymous"
 USERS = tuple(role for role in ROLES if role != ANONYMOUS)
+GRID = "grid"  # the grid liaison: 404 unless its row names it (see the docstring)
 GROUPS = {
-    "users": USERS,
+    "users": tuple(role for role in USERS if role != GRID),
     "court1": ("clerk1", "leader1"),
     "court": ("clerk1", "clerk2", "leader1"),
     "clerks": ("clerk1", "clerk2"),
@@ -111,8 +117,10 @@ class Lit(str):
 
 
 def cells(default, **overrides):
-    """Expected answers by role: `default` for every logged-in role, then the overrides (a role or a group)."""
+    """Expected answers by role: `default` for every logged-in role but the grid liaison (404 unless named), then the
+    overrides (a role or a group)."""
     result = {role: default for role in USERS}
+    result[GRID] = 404
     for key, value in overrides.items():
         for role in GROUPS.get(key, (key,)):
             if role not in ROLES:
@@ -132,8 +140,8 @@ def api(default, **overrides):
 
 
 def everyone(value, **overrides):
-    """A public route: anonymous too."""
-    return {ANONYMOUS: value, **cells(value, **overrides)}
+    """A public route: anonymous too, and the grid liaison."""
+    return {ANONYMOUS: value, **cells(value, **{GRID: value, **overrides})}
 
 
 @dataclass
@@ -156,9 +164,13 @@ def _today():
 
 TABLE = {
     # ------------------------------------------------------------------------------------------- linkage
-    "home": Row(get=page(200)),
+    "home": Row(get=page(200, grid=302)),  # the grid liaison is sent to its own home (GRID_HOME_URL)
     "login": Row(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
     "logout": Row(get=everyone(405), post=everyone(LOGIN)),
+    # The grid liaisons' SMS login (issue 25): anyone may ask; a logged-in user is sent on; the code page without a
+    # number asked for sends back to the first page.
+    "sms-login": Row(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
+    "sms-login-code": Row(get=everyone(302), post=everyone(302)),
     "otp-settings": Row(get=page(200), post=page(200)),
     # The administrator has enrolled (LINKAGE_OTP_REQUIRED_ROLES): the QR code is shown only while enrolling.
     "otp-qr": Row(get=page(200, admin=404)),
@@ -170,10 +182,11 @@ TABLE = {
     "verify:check-code": Row(get=everyone(200), post=everyone(400), kwargs={"code": "issued_notice.code"}),
     "api-verify": Row(get=everyone(200), kwargs={"code": "issued_notice.code"}),
     "calendar": Row(get=page(200)),
-    "notifications": Row(get=page(200)),
-    "notification-preferences": Row(get=page(200), post=page(200)),
-    "notification-read": Row(get=page(405), post=page(404, liaison_xa=acts(302)), kwargs={"pk": "notification"}),
-    "notifications-read-all": Row(get=page(405), post=page(may(302))),
+    "notifications": Row(get=page(200, grid=200)),
+    "notification-preferences": Row(get=page(200, grid=200), post=page(200, grid=200)),
+    "notification-read": Row(get=page(405, grid=405), post=page(404, liaison_xa=acts(302)),
+                             kwargs={"pk": "notification"}),
+    "notifications-read-all": Row(get=page(405, grid=405), post=page(may(302), grid=may(302))),
     # ------------------------------------------------------------------------------------------- members
     "members:roster": Row(get=page(200)),
     "members:directory": Row(get=page(200)),
@@ -223,16 +236,17 @@ TABLE = {
     # ---------------------------------------------------------------------------------------------- grid
     # Grid tasks (issue 25 item 2): court 1's staff, the committee and the community's grid liaison read them; the
     # list answers 200 to everybody with only the tasks one may see. Only court 1 sends, cancels and forwards.
-    "grid:home": Row(get=page(200)),
-    "grid:task": Row(get=page(404, court1=200, committee=200), post=page(404, court1=302, committee=302),
+    "grid:home": Row(get=page(200, grid=200)),
+    "grid:task": Row(get=page(404, court1=200, committee=200, grid=may(200)),
+                     post=page(404, court1=302, committee=302, grid=acts(302)),
                      kwargs={"pk": "grid_task_open"},
                      data=lambda w: {"answer-served": "", "answer-refusal_note": "被执行人拒收。",
                                      "answer-served_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
-    "grid:photo": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "grid_photo"}),
-    "grid:cancel": Row(get=page(405), post=page(404, court1=acts(302), committee=302), kwargs={"pk": "grid_task_open"},
+    "grid:photo": Row(get=page(404, court1=200, committee=200, grid=200), kwargs={"pk": "grid_photo"}),
+    "grid:cancel": Row(get=page(405, grid=405), post=page(404, court1=acts(302), committee=302, grid=302), kwargs={"pk": "grid_task_open"},
                        data=lambda w: {f"cancel{w.grid_task_open.pk}-reason": "被执行人已履行。"}),
     # Forwarding records the finding on the police's tracking: the clerk's move there (a leader is refused, 302).
-    "grid:forward": Row(get=page(405), post=page(404, clerk1=acts(302), leader1=302, committee=302),
+    "grid:forward": Row(get=page(405, grid=405), post=page(404, clerk1=acts(302), leader1=302, committee=302, grid=302),
                         kwargs={"pk": "grid_task_found"}),
     "grid:send": Row(get=page(404, court1=200), post=page(404, court1=acts(302)), kwargs={"pk": "case"},
                      data=lambda w: {"community": w.community.pk, "kind": "investigate", "party": w.debtor.pk}),
@@ -486,7 +500,7 @@ TABLE = {
     "blacklist:restriction-pdf": Row(get=page(404, court1=200, committee=200), kwargs={"pk": "restriction_order"}),
     "blacklist:community-posting": Row(get=page(404, court=200, committee=200), kwargs={"code": "subdistrict.code"}),
     # A village's or community's posting: as its subdistrict's, and its own grid liaison (issue 25 item 3).
-    "blacklist:community-unit-posting": Row(get=page(404, court=200, committee=200),
+    "blacklist:community-unit-posting": Row(get=page(404, court=200, committee=200, grid=200),
                                             kwargs={"code": "community.code"}),
     # The judicial credit report: the case's court; the party itself only after the public check in its session.
     "blacklist:credit-report-pdf": Row(get=page(404, court1=200), kwargs={"party_id": "credit_party"}),
@@ -953,6 +967,7 @@ ADMIN_NO_ADD = {
     "assessment.scoreboardversion", "assessment.assessmentevent",
     "linkage.digest", "linkage.notificationpreference",  # written by the digest task and by each user on their own page
     "members.webhookdelivery",  # written by members.webhooks.emit; replayed by the admin action
+    "members.smslogincode",  # written by the grid liaisons' SMS login (members/sms_login.py)
 }
 # Nothing the product holds is hard-deleted by a user action (issue 8, item 6): the admin deletes only these
 # (a group, a second-factor device). API tokens are revoked, never deleted; lockout records and login logs are
@@ -977,6 +992,8 @@ def admin_expectation(key, path, role):
     bare URL redirects to its change page; adding is 403 for the records only services make (ADMIN_NO_ADD) and
     deleting is 403 for everything but ADMIN_DELETABLE; GET on logout is 405; the autocomplete without its
     parameters is 403; an unknown admin URL, or "view on site" of a model without a public page, is 404."""
+    if role == GRID:  # confined to the grid pages: the admin does not exist for it
+        return 404
     if key == "admin:login":
         return 302 if role == "admin" else 200
     if key == "admin:logout":
@@ -1092,7 +1109,10 @@ class Clients:
             if role != ANONYMOUS:
                 user = world[role]
                 client.force_login(user)
-                api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue_for_login(user=user).key}")
+                if role == GRID:  # no token for a grid liaison: its session is its only credential
+                    api_client.force_login(user)
+                else:
+                    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue_for_login(user=user).key}")
             self.pages[role], self.apis[role] = client, api_client
 
     def call(self, role, method, url, data=None):
@@ -1148,22 +1168,23 @@ PUBLIC_LIST = {"blacklist:public-search", "public-debtors",
 
 
 def leak_markers(world):
-    outsiders = ("clerk2", "liaison_y", "procurator", "clerk_j2", "committee_j2", "admin")  # of court 1's cases
+    outsiders = ("clerk2", "liaison_y", "procurator", "clerk_j2", "committee_j2", "admin", GRID)  # of court 1's cases
     return [
-        (world.case.number, outsiders),
+        # The grid liaison reads the case number on its task of that case (and in its SMS).
+        (world.case.number, tuple(role for role in outsiders if role != GRID)),
         # Court 1's other cases: the procuratorate reads only the case of the referral put to it.
         *((number, ("procurator",)) for number in (
             world.relief_case.number, world.dispatch_requested.case.number, world.dispatch_acknowledged.case.number,
             world.dispatch_arrived.case.number, world.repair_granted.listing.case_number, world.organs_row.case.number)),
         # The referral case itself: court 1's, the police's (referrals sent to it) and the procuratorate's.
-        (world.referral_case.number, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin")),
+        (world.referral_case.number, ("clerk2", "liaison_y", "clerk_j2", "committee_j2", "admin", GRID)),
         # The other referrals of that case: the procuratorate sees only the one put to it.
         (world.crime_refused.refusal_number, outsiders),
         (world.discipline_sent.ruling_number, ("liaison_xa", "liaison_xb", *outsiders)),
         (world.decision_replied.task, ("clerk1", "clerk2", "leader1", "liaison_y", "procurator", "clerk_j2",
-                                       "committee_j2", "admin")),
+                                       "committee_j2", "admin", GRID)),
         (world.change_request.name, ("clerk1", "clerk2", "leader1", "liaison_y", "procurator", "clerk_j2",
-                                     "committee_j2")),
+                                     "committee_j2", GRID)),
         (world.dispatch_requested.place, outsiders),
         # A grid task: court 1's, the committee's and its community's grid liaison's (not in `outsiders` by name).
         (world.grid_task_open.instructions, ("clerk2", "liaison_y", "procurator", "clerk_j2", "committee_j2",
