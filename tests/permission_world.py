@@ -51,7 +51,7 @@ from linkage.preferences import save_preferences
 from linkage.verification_models import IssuedDocumentKind
 from meetings import services as meeting_services
 from members import services as member_services
-from members.models import ChatChannel, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from members.models import ChatChannel, Community, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests import factories
 from tests.assistance.helpers import APPLICANT, file_case
 
@@ -533,6 +533,9 @@ def _admin_rows(w):
         recipient_name=w.liaison_xa.full_name, notification=w.notification)
     if not Delivery.objects.exists():
         Delivery.objects.create(channel="email", address="a@x.test", subject="测试", body="测试", notification=w.notification)
+    # A community of the world's subdistrict (the grid), unless the world made one already.
+    w.community = (Community.objects.filter(subdistrict=w.subdistrict).first()
+                   or Community.objects.create(subdistrict=w.subdistrict, code="pm-street-1", name="测试社区"))
 
 
 def _one_page_pdf():
