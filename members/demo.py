@@ -136,4 +136,6 @@ def _demo_grid(jurisdiction, admin):
     liaisons = (User.objects.filter(role=UserRole.GRID, is_active=True, organisation__jurisdiction=jurisdiction,
                                     organisation__short_name__in=names)
                 .select_related("community__subdistrict").order_by("organisation__sort_order", "community__sort_order"))
-    return [DemoAccount(user.username, user.get_role_display(), str(user.community)) for user in liaisons]
+    # No password: the liaison signs in by this phone number and an SMS code.
+    return [DemoAccount(user.username, user.get_role_display(), f"{user.community}（手机 {user.mobile}，短信验证码登录）")
+            for user in liaisons]
