@@ -25,9 +25,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from linkage.errors import ApplicationError
+from linkage.errors import ApplicationError, duplicate_message
 from linkage.text import check_name
 
 from . import services
@@ -341,24 +341,59 @@ def _apply_subdistrict(actor, jurisdiction, row, organisation, result, apply):
     return organisation
 
 
-def _create_community(subdistrict, row):
-    prefix = f"{subdistrict.code}-"
-    codes = Community.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    siblings = Community.objects.filter(subdistrict=subdistrict)
-    community = Community(
-        subdistrict=subdistrict, code=f"{prefix}{_next_number(codes, prefix)}", name=row.name,
-        kind=row.community_kind,
-        sort_order=max(siblings.values_list("sort_order", flat=True), default=0) + 1,
-    )
-    services._full_clean(community)
-    community.save()
-    return community
+class _Writer:
+    """The new communities and grid accounts of one import, numbered past the numbers in use (read once) and written
+    in two bulk inserts, each one audited entry (`AuditedQuerySet.bulk_create`); changes to existing rows are saved
+    one by one. A preview (``apply=False``) only counts."""
+
+    def __init__(self, apply):
+        self.apply = apply
+        self.communities, self.accounts = [], []
+        self._codes, self._orders = {}, {}
+        self._usernames = None
+
+    def community(self, subdistrict, row):
+        prefix = f"{subdistrict.code}-"
+        if prefix not in self._codes:
+            codes = Community.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+            self._codes[prefix] = _next_number(codes, prefix)
+            self._orders[prefix] = max(Community.objects.filter(subdistrict=subdistrict)
+                                       .values_list("sort_order", flat=True), default=0) + 1
+        community = Community(subdistrict=subdistrict, code=f"{prefix}{self._codes[prefix]}", name=row.name,
+                              kind=row.community_kind, sort_order=self._orders[prefix])
+        self._codes[prefix] += 1
+        self._orders[prefix] += 1
+        community.clean_fields()
+        self.communities.append(community)
+        return community
+
+    def _username(self, community):
+        if self._usernames is None:
+            self._usernames = set(User.objects.filter(username__startswith="grid-").values_list("username", flat=True))
+        base = f"grid-{community.code}"
+        username = base if base not in self._usernames else f"{base}-{max(2, _next_number(self._usernames, base + '-'))}"
+        self._usernames.add(username)
+        return username
+
+    def liaison(self, subdistrict, community, row):
+        account = User(username=self._username(community), role=UserRole.GRID, full_name=row.liaison,
+                       mobile=row.mobile, organisation=subdistrict, community=community)
+        account.set_unusable_password()
+        self.accounts.append(account)
+
+    def flush(self):
+        try:
+            with transaction.atomic():
+                Community.objects.bulk_create(self.communities)
+                User.objects.bulk_create(self.accounts)  # bulk_create takes each community's new id
+        except IntegrityError as error:
+            raise ApplicationError(duplicate_message(error) or "导入与已有记录冲突，未写入。", field="file") from error
 
 
-def _apply_community(subdistrict, row, community, label, result, apply):
+def _apply_community(writer, subdistrict, row, community, label, result):
     if community is None:
         result.communities.created.append(label)
-        return _create_community(subdistrict, row) if apply else None
+        return writer.community(subdistrict, row) if writer.apply else None
     changes = {}
     if row.kind and row.kind != community.kind:
         changes["kind"] = row.kind
@@ -368,38 +403,22 @@ def _apply_community(subdistrict, row, community, label, result, apply):
         result.communities.unchanged.append(label)
         return community
     result.communities.updated.append(label + ("（恢复在册）" if "active" in changes else ""))
-    if apply:
+    if writer.apply:
         for name, value in changes.items():
             setattr(community, name, value)
         community.save(update_fields=[*changes, "updated_at"])
     return community
 
 
-def _grid_username(community):
-    base = f"grid-{community.code}"
-    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
-    if base not in taken:
-        return base
-    return f"{base}-{max(2, _next_number(taken, base + '-'))}"
-
-
-def _create_liaison(subdistrict, community, row):
-    account = User(username=_grid_username(community), role=UserRole.GRID, full_name=row.liaison, mobile=row.mobile,
-                   organisation=subdistrict, community=community)
-    account.set_unusable_password()
-    account.save()
-    return account
-
-
-def _apply_liaison(subdistrict, community, account, row, label, result, apply):
+def _apply_liaison(writer, subdistrict, community, account, row, label, result):
     if not row.liaison:
         if account is None:
             result.without_liaison.append(label)
         return
     if account is None:
         result.liaisons.created.append(f"{label}：{row.liaison}")
-        if apply:
-            _create_liaison(subdistrict, community, row)
+        if writer.apply:
+            writer.liaison(subdistrict, community, row)
         return
     if (account.full_name, account.mobile) == (row.liaison, row.mobile):
         result.liaisons.unchanged.append(f"{label}：{row.liaison}")
@@ -407,13 +426,13 @@ def _apply_liaison(subdistrict, community, account, row, label, result, apply):
     if account.full_name != row.liaison and account.mobile != row.mobile:
         result.liaisons_replaced.append(f"{label}：{account.display_name} → {row.liaison}")
         result.liaisons.created.append(f"{label}：{row.liaison}")
-        if apply:
+        if writer.apply:
             account.is_active = False
             account.save(update_fields=["is_active"])
-            _create_liaison(subdistrict, community, row)
+            writer.liaison(subdistrict, community, row)
         return
     result.liaisons.updated.append(f"{label}：{row.liaison}")
-    if apply:
+    if writer.apply:
         account.full_name, account.mobile = row.liaison, row.mobile
         account.save(update_fields=["full_name", "mobile"])
 
@@ -440,6 +459,7 @@ def import_grid(file, *, actor, jurisdiction, apply=True) -> GridImportResult:
     errors.raise_if_any()
     result = GridImportResult(jurisdiction=jurisdiction.name, rows=len(rows), applied=apply)
     result.missing = _missing(jurisdiction, plan)
+    writer = _Writer(apply)
     created = {}  # the new subdistricts by their row's name key
     for row, organisation in plan.subdistricts:
         organisation = _apply_subdistrict(actor, jurisdiction, row, organisation, result, apply)
@@ -449,6 +469,8 @@ def import_grid(file, *, actor, jurisdiction, apply=True) -> GridImportResult:
         if not isinstance(subdistrict, Organisation):
             subdistrict = created.get(subdistrict)  # None in a preview
         label = f"{subdistrict.short_name if subdistrict is not None else row.parent}·{row.name}"
-        community = _apply_community(subdistrict, row, community, label, result, apply)
-        _apply_liaison(subdistrict, community, account, row, label, result, apply)
+        community = _apply_community(writer, subdistrict, row, community, label, result)
+        _apply_liaison(writer, subdistrict, community, account, row, label, result)
+    if apply:
+        writer.flush()
     return result

@@ -86,6 +86,9 @@ def test_import_builds_the_tree_of_three_subdistricts_and_thirty_communities(liw
     assert len(result.subdistricts.created) == 3 and len(result.communities.created) == 30
     assert len(result.liaisons.created) == 30 and len(result.contacts_assigned) == 3
     assert result.changed and result.rows == 33 and not result.differences and not result.missing
+    # Audited: the communities and the accounts each in one bulk entry naming every row.
+    bulk = {e.changes["model"]: e.changes["count"] for e in AuditEntry.objects.filter(action="bulk_create")}
+    assert bulk == {"members.community": 30, "members.user": 30}
 
 
 def test_a_reimport_of_the_same_file_writes_nothing(liwan, admin_user):
