@@ -5,6 +5,7 @@ back unchanged), the import_grid command, the Community admin and the demo grid.
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -73,6 +74,12 @@ def test_a_subdistricts_liaison_sees_its_own_subdistrict_only(grid, client_for):
     assert "多宝第1社区" in page and "逢源" not in page and "华林" not in page
 
 
+def test_the_subdistricts_page_links_to_its_grid_for_those_who_may_see_it(grid, liaison, admin_user, client_for):
+    url = reverse("members:organisation", args=[grid["逢源街道"].code])
+    assert 'id="grid-tree-link"' in client_for(admin_user).get(url).content.decode()
+    assert 'id="grid-tree-link"' not in client_for(liaison).get(url).content.decode()
+
+
 def test_others_get_404_and_anonymous_the_login(grid, liaison, client, client_for):
     grid_liaison = User.objects.filter(role="grid").first()
     assert tree_page(client).status_code == 302 and "/login" in tree_page(client)["Location"]
@@ -120,6 +127,10 @@ def test_the_import_page_imports_previews_and_lists_errors(liwan, admin_user, cl
 
     missing = client.post(url, {"jurisdiction": liwan.code})
     assert missing.status_code == 400 and "请选择要上传的文件" in missing.content.decode()
+
+    too_big = SimpleUploadedFile("grid.xlsx", b"0" * (2 * 1024 * 1024 + 1), content_type=XLSX)
+    refused = client.post(url, {"jurisdiction": liwan.code, "file": too_big})
+    assert refused.status_code == 400 and "文件过大：不能超过 2 MB" in refused.content.decode()
 
 
 def test_the_downloaded_template_imports_back_unchanged(grid, liwan, admin_user, client_for):
