@@ -260,3 +260,22 @@ def test_a_file_that_is_not_a_workbook_or_lacks_the_header_is_refused(liwan, adm
     with pytest.raises(ApplicationError, match="一次最多导入 2000 行"):
         rows = [[f"社区{n}", "多宝街道", "", "", ""] for n in range(2001)]
         import_grid(workbook_upload(rows), actor=admin_user, jurisdiction=liwan)
+
+
+def test_a_deactivated_subdistrict_or_community_listed_again_is_restored(liwan, admin_user):
+    import_grid(workbook_upload(tree_rows(2)), actor=admin_user, jurisdiction=liwan)
+    duobao = Organisation.objects.get(short_name="多宝街道")
+    Organisation.objects.filter(pk=duobao.pk).update(active=False)
+    Community.objects.filter(name="逢源第1社区").update(active=False)
+    only_communities = [row for row in tree_rows(2) if row[1]]
+
+    with pytest.raises(ApplicationError, match="第3行“上级”“多宝街道”已停用"):
+        import_grid(workbook_upload(only_communities), actor=admin_user, jurisdiction=liwan)
+
+    rows = tree_rows(2)
+    rows[5][2] = "村"  # 逢源第2社区 is in fact a village
+    result = import_grid(workbook_upload(rows), actor=admin_user, jurisdiction=liwan)
+    assert result.subdistricts.updated == ["多宝街道（恢复在册）"]
+    assert result.communities.updated == ["逢源街道·逢源第1社区（恢复在册）", "逢源街道·逢源第2社区"]
+    assert Organisation.objects.get(pk=duobao.pk).active and Community.objects.filter(active=False).count() == 0
+    assert Community.objects.get(name="逢源第2社区").kind == "village"
