@@ -16,6 +16,7 @@ from .chat import mask, mask_url
 from .models import (
     ChatChannel,
     ChatChannelKind,
+    Community,
     Contact,
     ContactChangeRequest,
     Jurisdiction,
@@ -86,6 +87,21 @@ class OrganisationAdmin(NoDeleteMixin, admin.ModelAdmin):
                 services.set_organisation_active(actor=request.user, organisation=organisation, active=True)
             except ApplicationError as error:
                 self.message_user(request, error.message, level=messages.ERROR)
+
+
+@admin.register(Community)
+class CommunityAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Villages and communities under a subdistrict (normally imported: 网格导入). A community that goes is taken
+    off the roster (在册 unticked), never deleted: its grid tasks and its debtors' addresses keep pointing at it."""
+
+    list_display = ["name", "subdistrict", "code", "kind", "active", "sort_order"]
+    list_filter = ["subdistrict__jurisdiction", "kind", "active"]
+    search_fields = ["name", "code", "subdistrict__name", "subdistrict__short_name"]
+    autocomplete_fields = ["subdistrict"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is None else [*self.readonly_fields, "code"]
 
 
 @admin.register(ContactChangeRequest)

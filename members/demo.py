@@ -1,9 +1,11 @@
-"""Demo accounts for a newcomer: admin, clerk, leader, committee, and X-a / X-b for every member unit X.
+"""Demo accounts for a newcomer: admin, clerk, leader, committee, X-a / X-b for every member unit X, and the grid
+liaisons (grid-…) of three Liwan subdistricts' communities.
 
 Never run in production (the command refuses). Idempotent: existing accounts keep their data but get the
 demo password again; units without contacts get the demo liaisons as their A and B contacts.
 """
 
+import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,8 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkage.errors import ApplicationError
+from linkage.exports import new_workbook
 
 from . import services
+from .exports.grid import GRID_COLUMNS, GRID_SHEET
+from .grid_import import import_grid
 from .models import Contact, Leader, Organisation, User, UserRole
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁郑谢宋唐韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
@@ -71,6 +76,7 @@ def create_demo_accounts(jurisdiction="liwan"):
     ]:
         user = _upsert_user(username, role=role, organisation=organisation, full_name=name)
         accounts.append(DemoAccount(username, user.get_role_display(), organisation.short_name))
+    grid_accounts = _demo_grid(court.jurisdiction, admin)
     units = Organisation.objects.live().active().member_units().order_by("jurisdiction__code", "sort_order", "id")
     today = timezone.localdate()
     for index, unit in enumerate(units):
@@ -86,7 +92,7 @@ def create_demo_accounts(jurisdiction="liwan"):
                 )
             accounts.append(DemoAccount(username, user.get_role_display(), unit.short_name, role))
     _demo_leaders(court.jurisdiction)
-    return accounts
+    return accounts + grid_accounts
 
 
 def _demo_leaders(jurisdiction):
@@ -95,3 +101,41 @@ def _demo_leaders(jurisdiction):
                                                   ("区委政法委书记", "李志刚", "13800000003")]):
         Leader.objects.get_or_create(jurisdiction=jurisdiction, post=post,
                                      defaults={"name": name, "mobile": mobile, "sort_order": order})
+
+
+# Three of Liwan's 22 subdistricts with some of their communities (names as the district's own lists give them); the
+# seed's "各街道" unit stays as it is. Each community's grid liaison signs in by phone and SMS code (no password).
+DEMO_GRID = [
+    ("多宝街道", ["多宝社区", "宝华社区", "恩宁社区", "宝庆社区"]),
+    ("逢源街道", ["逢源北社区", "文昌社区", "耀华社区"]),
+    ("华林街道", ["华林社区", "光复中社区", "长寿社区", "和平社区"]),
+]
+
+
+def _demo_grid(jurisdiction, admin):
+    """The demo grid of Liwan, loaded by the administrator's own import (so a second run changes nothing); the
+    subdistricts get their A/B liaisons below like every member unit. Returns the grid liaisons' accounts."""
+    if jurisdiction.code != "liwan":
+        return []
+    workbook = new_workbook()
+    sheet = workbook.active
+    sheet.title = GRID_SHEET
+    sheet.append([header for _key, header, _width in GRID_COLUMNS])
+    index = 0
+    for subdistrict, communities in DEMO_GRID:
+        sheet.append([subdistrict, jurisdiction.name, "街道", "", ""])
+        for community in communities:
+            index += 1
+            sheet.append([community, subdistrict, "社区", _demo_name(200 + index), f"137{index:08d}"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "demo-grid.xlsx"
+    import_grid(buffer, actor=admin, jurisdiction=jurisdiction)
+    names = [subdistrict for subdistrict, _ in DEMO_GRID]
+    liaisons = (User.objects.filter(role=UserRole.GRID, is_active=True, organisation__jurisdiction=jurisdiction,
+                                    organisation__short_name__in=names)
+                .select_related("community__subdistrict").order_by("organisation__sort_order", "community__sort_order"))
+    # No password: the liaison signs in by this phone number and an SMS code.
+    return [DemoAccount(user.username, user.get_role_display(), f"{user.community}（手机 {user.mobile}，短信验证码登录）")
+            for user in liaisons]

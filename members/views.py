@@ -12,8 +12,9 @@ from linkage.forms import run_action, run_service
 
 from . import selectors, services
 from .forms import ContactChangeRequestForm, DecisionForm, RosterFilterForm
+from .grid_selectors import grid_subdistricts_visible_to
 from .machines import CONTACT_CHANGE, may_request_for
-from .models import ChangeRequestState, Organisation
+from .models import ChangeRequestState, Organisation, OrganisationKind
 
 
 @login_required
@@ -68,8 +69,16 @@ def organisation_detail(request, code):
             "may_see_posting": (may_see_posting := selectors.may_see_community_posting(request.user, organisation)),
             # Each village's or community's own posting, for the subdistrict's readers (its grid liaison puts it up).
             "posted_communities": organisation.communities.filter(active=True) if may_see_posting else (),
+            "may_see_grid": _may_see_grid(request.user, organisation),
         },
     )
+
+
+def _may_see_grid(user, organisation):
+    if organisation.kind != OrganisationKind.SUBDISTRICT:
+        return False
+    visible = grid_subdistricts_visible_to(user)
+    return visible is not None and visible.filter(pk=organisation.pk).exists()
 
 
 @login_required

@@ -205,6 +205,12 @@ TABLE = {
     "members:request-change": Row(
         get=page(404, x=200, admin=200), post=page(404, x=acts(302), admin=acts(302)), kwargs={"code": "unit_x.code"},
         data={"role": "A", "name": "新A角", "mobile": "13900000002", "reason": "原A角调岗。"}),
+    # The grid (issue 25): the tree for the administrator and each jurisdiction's committee and courts (the second
+    # jurisdiction's read their own, without the world's); a subdistrict's own liaisons too (no column here:
+    # tests/members/test_grid_pages.py). Its import and the import's template are the administrator's.
+    "members:grid": Row(get=page(404, court=200, committee=200, j2=200, admin=200)),
+    "members:grid-import": Row(get=page(404, admin=200), post=page(404, admin=400)),
+    "members:grid-template": Row(get=page(404, admin=200)),
     # --------------------------------------------------------------------------------------------- cases
     "cases:list": Row(get=page(404, court=200, committee=200, j2=200)),
     "cases:create": Row(get=page(404, clerks=200, clerk_j2=200), post=page(404, clerks=400, clerk_j2=400)),

@@ -24,7 +24,7 @@ def test_admin_and_liaison_walk_roster_and_directory(liwan, new_page):
     open_nav(admin, "成员单位名册")
     admin.wait_for_selector("#roster-table")
     rows = admin.locator("#roster-table tbody tr")
-    assert rows.count() == 25
+    assert rows.count() == 28  # the seed's 25 and the demo grid's three subdistricts (members/demo.py)
     assert "广州市荔湾区人民法院" in admin.text_content("#roster-table")
     admin.fill("#id_q", "公安")
     admin.click("form >> text=查询")
@@ -44,7 +44,7 @@ def test_admin_and_liaison_walk_roster_and_directory(liwan, new_page):
     login(liaison, "lw-police-a")
     assert "本单位" in liaison.text_content("main")
     liaison.goto(f"{liaison.base_url}/members/")
-    assert liaison.locator("#roster-table tbody tr").count() == 25
+    assert liaison.locator("#roster-table tbody tr").count() == 28
     liaison.goto(f"{liaison.base_url}/members/directory/")
     assert "广州市公安局荔湾区分局" in liaison.text_content("#directory-cards")
     screenshot(liaison, "liaison-directory-phone")
