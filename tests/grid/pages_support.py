@@ -46,6 +46,6 @@ def grid_scene(number="（2026）粤0103执7001号"):
                                          username="grid-duobao", full_name="多宝网格员", mobile="13900000002")
     s.case = file_case(s.clerk, number=number)
     s.debtor = s.case.parties.debtors().get()
-    s.debtor.community = s.community
-    s.debtor.save(update_fields=["community"])
+    s.debtor.community, s.debtor.subdistrict = s.community, s.subdistrict  # as the registration service sets them
+    s.debtor.save(update_fields=["community", "subdistrict"])
     return s

@@ -293,3 +293,18 @@ def test_only_the_cases_court_reaches_the_send_form(scene, client):
                          (scene.street_liaison, 404)):
         assert logged_in(client, user).get(url).status_code == status, user
         client.logout()
+
+
+def test_a_posting_task_links_the_grid_liaison_to_its_communitys_list_and_nothing_else(scene, client):
+    """The post task names the community's own posting PDF; its grid liaison opens it (its confinement lets it), the
+    other community's grid liaison gets 404 for it, and other kinds of task carry no such link."""
+    post, locate = send(scene, "post"), send(scene, "locate")
+    client.force_login(scene.grid)
+    page = client.get(reverse("grid:task", args=[post.pk])).content.decode()
+    link = reverse("blacklist:community-unit-posting", args=[scene.community.code])
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert link not in client.get(reverse("grid:task", args=[locate.pk])).content.decode()
+    client.force_login(scene.other_grid)
+    assert client.get(link).status_code == 404
