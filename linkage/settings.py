@@ -371,7 +371,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "执行联动 API",
     "DESCRIPTION": "执行联动机制信息平台对成员单位开放的接口（v1）。",
-    "VERSION": "1.4.0",  # docs/api-changelog.md; docs/openapi-v1.json is the last published (manage.py api_snapshot)
+    "VERSION": "1.5.0",  # docs/api-changelog.md; docs/openapi-v1.json is the last published (manage.py api_snapshot)
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
