@@ -122,14 +122,16 @@ class UserAdmin(NoDeleteMixin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "organisation", "liaison_role", "is_system_account", "is_active"]
     list_filter = ["role", "is_active", "is_system_account", "liaison_role"]
     search_fields = ["username", "full_name", "organisation__name"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "community"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role", "mobile", "is_system_account"]}),
+        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role", "community", "mobile",
+                           "is_system_account"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
-        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role", "is_system_account"]}),
+        ("岗位", {"fields": ["full_name", "role", "organisation", "liaison_role", "community", "mobile",
+                           "is_system_account"]}),
     ]
     actions = ["issue_system_token"]
 

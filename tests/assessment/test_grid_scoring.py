@@ -20,7 +20,8 @@ from assessment.metrics import compute_metrics
 from assessment.selectors import row_of
 from grid.models import GridTaskState
 from tests import factories
-from tests.grid.overview_factories import CommunityFactory, SubdistrictFactory, grid_task, moment
+from tests.grid.factories import CommunityFactory, SubdistrictFactory
+from tests.grid.overview_factories import grid_task, moment
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025

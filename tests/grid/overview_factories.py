@@ -1,43 +1,16 @@
 """Rows for the grid overview's and the assessment's grid tests, made directly (the services that send and answer
-tasks are another module's): a subdistrict, its communities, grid liaisons, and tasks in a chosen state."""
+tasks are another module's): tasks in a chosen state; the tree's factories are the grid's own (tests/grid/factories.py)."""
 
 import datetime
 
-import factory
-
 from grid.models import GridTask, GridTaskKind, GridTaskState
 from linkage.workdays import TIMEZONE
-from members.grid_models import Community
-from tests import factories
 from tests.assistance_factories import CaseFactory
 
 
 def moment(day, hour=10):
     """An aware moment in Asia/Shanghai on a date."""
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TIMEZONE)
-
-
-class SubdistrictFactory(factories.OrganisationFactory):
-    code = factory.Sequence(lambda n: f"street{n}")
-    name = factory.Sequence(lambda n: f"测试街道办事处{n}")
-    short_name = factory.Sequence(lambda n: f"街道{n}")
-    kind = "subdistrict"
-    level = "township"
-
-
-class CommunityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Community
-
-    subdistrict = factory.SubFactory(SubdistrictFactory)
-    code = factory.Sequence(lambda n: f"community{n}")
-    name = factory.Sequence(lambda n: f"测试社区{n}")
-
-
-class GridUserFactory(factories.UserFactory):
-    role = "grid"
-    community = factory.SubFactory(CommunityFactory)
-    organisation = factory.LazyAttribute(lambda user: user.community.subdistrict)
 
 
 def grid_task(*, clerk, community, sent_on, due_on, state=GridTaskState.SENT, answered_on=None,

@@ -17,7 +17,8 @@ from grid.models import GridTaskState
 from grid.overview import Figures, Period, overview_for
 from tests import factories
 
-from .overview_factories import CommunityFactory, GridUserFactory, SubdistrictFactory, grid_task, moment
+from .factories import CommunityFactory, GridLiaisonFactory, SubdistrictFactory
+from .overview_factories import grid_task, moment
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -68,7 +69,7 @@ def world():
         "clerk1": clerk1, "clerk2": clerk2, "leader1": factories.LeaderFactory(organisation=clerk1.organisation),
         "committee": factories.CommitteeUserFactory(), "s1": s1, "s2": s2, "a": a, "b": b, "c": c, "d": d,
         "liaison_s1": factories.LiaisonFactory(organisation=s1), "liaison_s2": factories.LiaisonFactory(organisation=s2),
-        "grid_a": GridUserFactory(community=a), "police": factories.LiaisonFactory(),
+        "grid_a": GridLiaisonFactory(community=a), "police": factories.LiaisonFactory(),
         "committee_j2": factories.CommitteeUserFactory(organisation=factories.CommitteeFactory(jurisdiction=j2)),
         "tasks": tasks,
     }
