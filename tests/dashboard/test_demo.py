@@ -1,5 +1,6 @@
 """``load_demo``: every app's demo data in one command — notices in every state, listings (proposed and published)
-with restriction orders, a held meeting with minutes and an upcoming one, last year's finalised assessment — with
+with restriction orders, a held meeting with minutes and an upcoming one, the grid scene in a Liwan community (tasks
+answered on time, open, overdue and escalated), last year's finalised assessment — with
 each record's history in time order over past weeks (never in the future, never all "now"); a second run adds
 nothing."""
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from assessment.models import Assessment
 from blacklist.models import Listing, RestrictionOrder
+from grid.models import GridTask, GridTaskPhoto
+from linkage.notify import Notification
 from linkage.statemachine import EventBase
 from meetings.models import Meeting
 
@@ -24,6 +27,11 @@ def run(*args):
     out = io.StringIO()
     call_command(*args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -38,7 +46,7 @@ def event_models():
 
 
 def counts():
-    models = [Listing, RestrictionOrder, Meeting, Assessment, *event_models()]
+    models = [Listing, RestrictionOrder, Meeting, Assessment, GridTask, GridTaskPhoto, Notification, *event_models()]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -86,6 +94,7 @@ def test_a_second_run_adds_nothing(demo):
     output = run("load_demo")
     assert counts() == before
     assert "演示失信名单已存在" in output and "演示会议已存在" in output and "演示年度考评已存在" in output
+    assert "演示网格协助已存在，未作任何修改。" in output and "已创建" not in output and "已登记" not in output
 
 
 def test_the_published_debtor_is_on_its_subdistricts_community_posting(demo, tmp_path):
@@ -101,3 +110,61 @@ def test_the_published_debtor_is_on_its_subdistricts_community_posting(demo, tmp
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     flat = text.replace(" ", "")
     assert "共1名" in flat and "粤0103" in flat and "执1002号" in flat  # the name wraps inside its table cell
+
+
+def test_the_grid_scene(demo, client):
+    """Four tasks to one Liwan community, sent by the clerk over past working days: the posting answered with its
+    photo and the finding answered, both on time, the investigation open within its time, the service overdue and
+    escalated to the subdistrict's liaisons; the debtor's community registered, so its posting lists the company."""
+    from blacklist.restrictions.documents import community_listings
+    from cases.models import Party
+
+    assert "已创建逾期未回复并已督办的网格协助事项" in demo
+    today = timezone.localdate()
+    tasks = {task.kind: task for task in GridTask.objects.select_related("community__subdistrict", "sent_by",
+                                                                         "answered_by")}
+    assert set(tasks) == {"post", "locate", "investigate", "serve"}
+    community = tasks["post"].community
+    assert str(community) == "多宝街道多宝社区"
+    assert {task.community_id for task in tasks.values()} == {community.pk}
+    assert {task.sent_by.username for task in tasks.values()} == {"clerk"}
+    post, locate = tasks["post"], tasks["locate"]
+    for task in (post, locate):
+        assert task.state == "answered" and task.answered_on_time and task.answered_by == community.grid_liaison
+        assert task.sent_at < task.answered_at < timezone.now()
+    assert locate.answer["found"] is True and locate.answer["place"]
+    photo = post.photos.get()
+    assert photo.purpose == "posted_sheet" and photo.content_type == "image/png"
+    with photo.file.open("rb") as stored:
+        content = stored.read()
+    assert content.startswith(b"\x89PNG") and len(content) == photo.size
+    investigate = tasks["investigate"]
+    assert investigate.state == "sent" and investigate.due_on >= today and investigate.escalated_at is None
+    serve = tasks["serve"]
+    assert serve.state == "sent" and serve.is_overdue(today) and serve.escalated_at is not None
+    assert timezone.localdate(serve.escalated_at) == serve.due_on + datetime.timedelta(days=1)
+    assert GridTask.objects.overdue(today).get() == serve
+    assert list(GridTask.objects.filter(escalated_at__isnull=False)) == [serve]
+    # The subdistrict's A liaison hears of the escalation; the grid liaison of every task sent.
+    assert Notification.objects.filter(recipient__username="liwan-sd-1-a", kind="grid_task_overdue").count() == 1
+    assert Notification.objects.filter(recipient=community.grid_liaison, kind="grid_task_sent").count() == 4
+    person = Party.objects.get(case__number__contains="执1001号", role="debtor")
+    assert person.kind == "person" and person.community == community
+    assert [row["name"] for row in community_listings(community)] == ["广州市西关食府餐饮管理有限公司"]
+    # The pages show it: the grid liaison's list, the clerk's overview.
+    client.force_login(community.grid_liaison)
+    page = client.get("/grid/").content.decode()
+    assert "调查情况" in page and "协助送达" in page
+    client.force_login(serve.sent_by)
+    page = client.get("/grid/overview/").content.decode()
+    assert "多宝社区" in page
+
+
+def test_the_grid_scene_refuses_production(db, settings):
+    from grid.demo import load_demo_grid
+    from linkage.errors import ApplicationError
+
+    settings.PRODUCTION = True
+    with pytest.raises(ApplicationError, match="生产环境"):
+        load_demo_grid()
+    assert not GridTask.objects.exists()
