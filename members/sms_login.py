@@ -67,7 +67,11 @@ def _hash(row, code):
 
 
 def _lock_number(mobile):
-    """Serialise the requests of one number (two at once must not both pass the resend limit)."""
+    """Serialise the requests of one number (two at once must not both pass the resend limit): a transaction-level
+    advisory lock on PostgreSQL; SQLite (the embedded default of `scripts/run`) takes the database's write lock when
+    the transaction writes, and has no advisory locks."""
+    if connection.vendor != "postgresql":
+        return
     key = int.from_bytes(hashlib.sha256(f"sms-login:{mobile}".encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

@@ -316,3 +316,25 @@ def test_the_admin_shows_the_codes_read_only_without_their_hash(client, grid, ad
     assert client.get("/admin/members/smslogincode/add/").status_code == 403
     assert client.post(f"/admin/members/smslogincode/{row.pk}/delete/").status_code == 403
     assert SmsLoginCode.objects.filter(pk=row.pk).exists()
+
+
+def test_a_code_is_asked_for_on_the_embedded_sqlite_default(tmp_path):
+    """`scripts/run` with nothing configured runs on SQLite, which has no advisory locks: asking for a code there
+    serialises on SQLite's write lock instead of failing (a 500 on the login page before this test)."""
+    import subprocess
+    import sys
+
+    from tests.linkage.test_sqlite_default import ROOT, sqlite_env
+
+    env = sqlite_env(tmp_path)
+    for app in ("members", "linkage"):
+        subprocess.run([sys.executable, "manage.py", "migrate", app, "-v0"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+    asked = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from members import sms_login; from members.sms_login_models import SmsLoginCode; "
+         "sms_login.request_code(mobile='13700000001', client_address='127.0.0.1'); "
+         "print(SmsLoginCode.objects.filter(mobile='13700000001').count())"],
+        env=env, cwd=ROOT, capture_output=True, text=True)
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert asked.stdout.strip().splitlines()[-1] == "1"
