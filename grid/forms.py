@@ -103,6 +103,11 @@ def send_initial(case, party_pk):
 class CancelForm(BootstrapFormMixin, forms.Form):
     reason = _text("撤回理由", required=True, rows=1)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown without its label beside the button on the case page: the box says what it is for.
+        self.fields["reason"].widget.attrs.update({"placeholder": "撤回理由（必填）", "aria-label": "撤回理由"})
+
 
 # ------------------------------------------------------------------------------------ the replies, one per kind
 
