@@ -15,7 +15,7 @@ from members.recipients import recipients_by_unit, unit_recipients, user_recipie
 
 def task_link(task):
     """The task's page, for the grid liaison's phone and the court alike (the pages are the `grid` app's)."""
-    return f"/grid/tasks/{task.pk}/"
+    return reverse("grid:task", args=[task.pk])
 
 
 def when(moment):
