@@ -128,21 +128,26 @@ def roster_import(request):
     if not request.user.is_administrator:
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
+
+    def run(data):
+        with transaction.atomic():
+            return IMPORTERS[data["kind"]](data["file"], actor=request.user, jurisdiction=data["jurisdiction"])
+
+    return upload_page(request, form, "members/roster_import.html", run)
+
+
+def upload_page(request, form, template, run):
+    """An administrator's import page: on a valid POST, `run(cleaned_data)` imports and its result is shown (200);
+    a refusal shows its message and the rows' errors (400), as does an invalid form."""
     context = {"form": form, "result": None, "errors": []}
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            importer = IMPORTERS[form.cleaned_data["kind"]]
             try:
-                with transaction.atomic():
-                    context["result"] = importer(
-                        form.cleaned_data["file"],
-                        actor=request.user,
-                        jurisdiction=form.cleaned_data["jurisdiction"],
-                    )
+                context["result"] = run(form.cleaned_data)
                 status = 200
             except ApplicationError as error:
                 context["error"] = error.message
                 context["errors"] = error.extra.get("errors", [])
-    return render(request, "members/roster_import.html", context, status=status)
+    return render(request, template, context, status=status)

@@ -6,9 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from linkage.errors import ApplicationError
-
-from .export_views import _stamp, _xlsx_response
+from .export_views import _stamp, _xlsx_response, upload_page
 from .exports.grid import grid_workbook
 from .grid_import import MAX_FILE_BYTES, import_grid
 from .grid_selectors import grid_subdistricts_visible_to, grid_tree
@@ -62,20 +60,8 @@ def grid_import_page(request):
     if not request.user.is_administrator:
         raise Http404
     form = GridImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "result": None, "errors": []}
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                context["result"] = import_grid(form.cleaned_data["file"], actor=request.user,
-                                                jurisdiction=form.cleaned_data["jurisdiction"],
-                                                apply=not form.cleaned_data["preview"])
-                status = 200
-            except ApplicationError as error:
-                context["error"] = error.message
-                context["errors"] = error.extra.get("errors", [])
-    return render(request, "members/grid_import.html", context, status=status)
+    return upload_page(request, form, "members/grid_import.html", lambda data: import_grid(
+        data["file"], actor=request.user, jurisdiction=data["jurisdiction"], apply=not data["preview"]))
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.utils import timezone
 from .. import services
 from ..display import decorate
 from ..forms import CancelForm
-from ..models import GridTaskPhoto, GridTaskState
+from ..machine import GRID_TASK
+from ..models import GridTaskPhoto
 
 register = template.Library()
 
@@ -22,7 +23,7 @@ def grid_section(case, user):
     ).order_by("-sent_at", "-id"))
     decorate(tasks, timezone.localdate())
     for task in tasks:
-        task.may_cancel = own_court and task.state == GridTaskState.SENT
+        task.may_cancel = GRID_TASK.may(user, task, "cancel")
         task.cancel_form = CancelForm(prefix=f"cancel{task.pk}") if task.may_cancel else None
         task.may_forward = own_court and services.may_forward(user, task)
     return {
