@@ -26,10 +26,21 @@ def _day(day):
     return f"{day:%m月%d日}"
 
 
+def _ask(task):
+    """"协助" and the task's kind, said once: 协助查找下落, 协助送达 (a kind already named 协助…)."""
+    kind = task.get_kind_display()
+    return kind if kind.startswith("协助") else f"协助{kind}"
+
+
+def _about(task):
+    """The debtor and the case a task is about."""
+    debtor = f"（被执行人：{task.party.name}）" if task.party_id else ""
+    return f"{debtor}，{task.case.number}"
+
+
 def _what(task):
     """One line naming the task: its kind, the debtor and the case."""
-    debtor = f"（被执行人：{task.party.name}）" if task.party_id else ""
-    return f"{task.get_kind_display()}{debtor}，{task.case.number}"
+    return f"{task.get_kind_display()}{_about(task)}"
 
 
 def _court_people(task):
@@ -52,9 +63,9 @@ def task_sent(task, liaison):
     debtor = f"（{task.party.name}）" if task.party_id else ""
     notify(user_recipients([liaison]), Message(
         kind="grid_task_sent",
-        title=f"【网格协助】{task.court.short_name}请协助{task.get_kind_display()}{debtor}，{_day(task.due_on)}前回复"[:120],
+        title=f"【网格协助】{task.court.short_name}请{_ask(task)}{debtor}，{_day(task.due_on)}前回复"[:120],
         open_link=absolute_url(task_link(task)),
-        body=(f"{task.court.name}请{task.community.name}协助{_what(task)}。" + "；".join(details)
+        body=(f"{task.court.name}请{task.community.name}{_ask(task)}{_about(task)}。" + "；".join(details)
               + ("。" if details else "") + f"请于{_day(task.due_on)}前回复。"),
         link=task_link(task),
     ))
@@ -138,7 +149,7 @@ def task_overdue(task, subdistrict_people):
         notify(recipients, Message(
             kind="grid_task_overdue", urgent=True,
             title=f"【网格协助逾期督办】{task.community}：{task.get_kind_display()}"[:120],
-            body=(f"{task.court.name}于{when(task.sent_at)}请{task.community}协助{_what(task)}，"
+            body=(f"{task.court.name}于{when(task.sent_at)}请{task.community}{_ask(task)}{_about(task)}，"
                   f"应于{_day(task.due_on)}前回复，至今未回复。请{task.subdistrict.name}督促网格员尽快办理。"),
             link=task_link(task),
         ))
@@ -155,6 +166,6 @@ def task_due_today(task, liaison):
         notify(recipients, Message(
             kind="grid_task_due_today",
             title=f"【今日到期】{task.get_kind_display()}：{task.case.number}"[:120],
-            body=f"{task.court.name}请{task.community.name}协助{_what(task)}，今日（{_day(task.due_on)}）到期，请及时回复。",
+            body=f"{task.court.name}请{task.community.name}{_ask(task)}{_about(task)}，今日（{_day(task.due_on)}）到期，请及时回复。",
             link=task_link(task),
         ))

@@ -35,6 +35,16 @@ def test_sending_records_the_event_and_tells_the_grid_liaison_once(send, clerk, 
     assert Notification.objects.filter(recipient=grid_liaison).count() == 1
 
 
+@pytest.mark.parametrize("kind, extra, asked", [
+    ("locate", {}, "协助查找下落"),
+    ("serve", {"document_title": "执行通知书", "place": "宝华路12号"}, "协助送达"),  # a kind named 协助… says it once
+])
+def test_the_message_asks_for_the_kind_once(send, grid_liaison, kind, extra, asked):
+    send(kind, **extra)
+    bell = Notification.objects.get(recipient=grid_liaison)
+    assert asked in bell.title and asked in bell.body and "协助协助" not in bell.title + bell.body
+
+
 def test_posting_the_list_needs_no_debtor_and_a_leader_may_send(send, leader):
     task = send("post", actor=leader, party=None)
     assert task.party is None and task.sent_by == leader
